@@ -1,0 +1,36 @@
+/* A growable byte buffer, and JSON text emission into it. */
+#ifndef VP_BUF_H
+#define VP_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+	char *data;
+	size_t len;
+	size_t cap;
+} buf;
+
+/* Grows so that `extra` more bytes fit; aborts the process when memory runs out. */
+void buf_reserve(buf *b, size_t extra);
+void buf_put(buf *b, const void *p, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s (n bytes, UTF-8) as a quoted JSON string; control characters escaped. */
+void buf_json_string(buf *b, const char *s, size_t n);
+void buf_put_i64(buf *b, int64_t v);
+/* Appends a double the way JSON wants it: shortest exact form, integers without ".0". */
+void buf_put_double(buf *b, double v);
+/* Ensures data is NUL-terminated (not counted in len). */
+const char *buf_cstr(buf *b);
+void buf_free(buf *b);
+
+/* malloc/realloc/strdup that abort with a message instead of returning NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,121 @@
+#include "cli.h"
+#include "exitcode.h"
+#include "log.h"
+#include "metrics.h"
+#include "ndjson_writer.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cli_env(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : fallback;
+}
+
+void cli_init(cli_common *c, const char *tool, const char *help)
+{
+	c->tool = tool;
+	c->help = help;
+	c->metrics_file = cli_env("VTEX_PIPES_METRICS_FILE", NULL);
+	log_init(tool);
+	vp_ignore_sigpipe();
+}
+
+noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", c->tool);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", c->tool);
+	exit(VP_EXIT_USAGE);
+}
+
+bool cli_common_option(cli_common *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'h':
+		fputs(c->help, stdout);
+		exit(VP_EXIT_OK);
+	case 'V':
+		printf("%s %s\n", c->tool, VP_VERSION);
+		exit(VP_EXIT_OK);
+	case CLI_OPT_LOG_LEVEL:
+		if (!log_set_level(arg))
+			cli_usage_error(c, "--log-level: '%s' is not one of debug, info, warn, error", arg);
+		return true;
+	case CLI_OPT_LOG_FORMAT:
+		if (!log_set_format(arg))
+			cli_usage_error(c, "--log-format: '%s' is not logfmt or json", arg);
+		return true;
+	case CLI_OPT_METRICS_FILE:
+		c->metrics_file = arg;
+		return true;
+	case '?':
+		/* getopt has printed what was wrong. */
+		fprintf(stderr, "Try '%s --help' for more information.\n", c->tool);
+		exit(VP_EXIT_USAGE);
+	default:
+		return false;
+	}
+}
+
+void cli_finish(const cli_common *c)
+{
+	if (c->metrics_file && !metrics_write_file(c->metrics_file))
+		log_error("cannot write the metrics file", LS("path", c->metrics_file),
+			  LS("error", strerror(errno)));
+}
+
+long long cli_parse_ll(const cli_common *c, const char *opt, const char *s, long long min, long long max)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		cli_usage_error(c, "%s: '%s' is not a whole number", opt, s);
+	if (v < min || v > max)
+		cli_usage_error(c, "%s: %lld is out of range (%lld to %lld)", opt, v, min, max);
+	return v;
+}
+
+double cli_parse_double(const cli_common *c, const char *opt, const char *s, double min, double max)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v))
+		cli_usage_error(c, "%s: '%s' is not a number", opt, s);
+	if (v < min || v > max)
+		cli_usage_error(c, "%s: %g is out of range (%g to %g)", opt, v, min, max);
+	return v;
+}
+
+size_t cli_parse_bytes(const cli_common *c, const char *opt, const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned long long mult = 1;
+	if (errno || end == s || *s == '-')
+		cli_usage_error(c, "%s: '%s' is not a size (such as 512, 64K, 256M, 2G)", opt, s);
+	switch (*end) {
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
+	case '\0': break;
+	default:
+		cli_usage_error(c, "%s: '%s' is not a size (such as 512, 64K, 256M, 2G)", opt, s);
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || (v && mult > ~0ULL / v))
+		cli_usage_error(c, "%s: '%s' is not a size (such as 512, 64K, 256M, 2G)", opt, s);
+	return (size_t)(v * mult);
+}

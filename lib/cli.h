@@ -1,0 +1,59 @@
+/* Command-line conventions shared by every tool: getopt_long with the common
+ * flags, environment fallbacks, number parsing with clear usage errors. */
+#ifndef VP_CLI_H
+#define VP_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdnoreturn.h>
+
+/* Long-option codes for the common flags; tools number their own from CLI_OPT_TOOL. */
+enum {
+	CLI_OPT_LOG_LEVEL = 0x1000,
+	CLI_OPT_LOG_FORMAT,
+	CLI_OPT_METRICS_FILE,
+	CLI_OPT_TOOL = 0x1100,
+};
+
+/* Put this in a tool's struct option array (before its terminating {0}). */
+#define CLI_COMMON_LONGOPTS                                                   \
+	{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' }, \
+	{ "log-level", required_argument, 0, CLI_OPT_LOG_LEVEL },              \
+	{ "log-format", required_argument, 0, CLI_OPT_LOG_FORMAT },            \
+	{ "metrics-file", required_argument, 0, CLI_OPT_METRICS_FILE }
+
+/* Help text lines for the common flags, to end a tool's --help. */
+#define CLI_COMMON_HELP                                                                   \
+	"      --log-level LEVEL   debug, info, warn or error (env VTEX_PIPES_LOG_LEVEL; info)\n" \
+	"      --log-format FMT    logfmt or json (env VTEX_PIPES_LOG_FORMAT; logfmt)\n"           \
+	"      --metrics-file PATH write Prometheus metrics there at exit (env VTEX_PIPES_METRICS_FILE)\n" \
+	"  -h, --help              show this help and exit\n"                                   \
+	"  -V, --version           show the version and exit\n"
+
+typedef struct {
+	const char *tool;
+	const char *help;          /* the whole --help text */
+	const char *metrics_file;  /* from --metrics-file or VTEX_PIPES_METRICS_FILE */
+} cli_common;
+
+/* Logging set-up from the environment, SIGPIPE ignored (see ndjson_writer.h). */
+void cli_init(cli_common *c, const char *tool, const char *help);
+/* Handles -h, -V and the common long options; returns false for any other code.
+ * '?' (getopt's error) ends the process with VP_EXIT_USAGE. */
+bool cli_common_option(cli_common *c, int opt, const char *arg);
+/* Prints "tool: message" and a hint to stderr and exits VP_EXIT_USAGE (64). */
+noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Writes the metrics file when one was asked for; logs when it cannot. */
+void cli_finish(const cli_common *c);
+
+/* getenv() that treats an empty value as unset, with a default. */
+const char *cli_env(const char *name, const char *fallback);
+/* Integer within [min, max], or a usage error naming the option. */
+long long cli_parse_ll(const cli_common *c, const char *opt, const char *s, long long min, long long max);
+double cli_parse_double(const cli_common *c, const char *opt, const char *s, double min, double max);
+/* A size such as 512, 64K, 256M, 2G (powers of 1024). */
+size_t cli_parse_bytes(const cli_common *c, const char *opt, const char *s);
+
+#endif

@@ -1,0 +1,42 @@
+/* NDJSON input: lines of any length read in large blocks (no per-byte system
+ * calls), CRLF accepted, blank lines skipped, each line parsed as one JSON
+ * object. A line that is not a JSON object is reported with its number and
+ * the reason; the caller decides whether to reject it and go on. */
+#ifndef VP_NDJSON_READER_H
+#define VP_NDJSON_READER_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+typedef struct ndjson_reader ndjson_reader;
+
+enum ndjson_status {
+	NDJSON_OK,     /* a line (and with ndjson_next_object, a parsed object) */
+	NDJSON_EOF,    /* no more input */
+	NDJSON_BAD,    /* the line is not a JSON object: see reason */
+	NDJSON_IOERR,  /* read(2) failed: errno is set */
+};
+
+typedef struct {
+	char *text;        /* the line without its line ending, NUL-terminated; valid until the next call */
+	size_t len;
+	size_t lineno;     /* 1-based line number in the input */
+	const char *reason;/* for NDJSON_BAD: why the line was refused */
+} ndjson_line;
+
+/* Reads from fd (not closed at the end); name is used in messages ("-" for stdin). */
+ndjson_reader *ndjson_reader_open(int fd, const char *name);
+const char *ndjson_reader_name(const ndjson_reader *r);
+void ndjson_reader_close(ndjson_reader *r);
+
+/* Next non-blank line, not parsed. */
+enum ndjson_status ndjson_next_line(ndjson_reader *r, ndjson_line *line);
+
+/* Next non-blank line parsed as a JSON object. On NDJSON_OK *obj is owned by
+ * the caller (cJSON_Delete). On NDJSON_BAD line->reason says why and *obj is NULL. */
+enum ndjson_status ndjson_next_object(ndjson_reader *r, ndjson_line *line, cJSON **obj);
+
+/* Parses one line's text as a JSON object; returns NULL and sets *reason when it is not one. */
+cJSON *ndjson_parse_object(const char *text, size_t len, const char **reason);
+
+#endif

@@ -1,0 +1,23 @@
+/* The rejects stream every tool shares: one JSON line per refused record,
+ *   {"tool":"dedup","source":"-","line":12,"reason":"...","record":{...}}
+ * ("raw":"<text>" instead of "record" when the line was not JSON). Without a
+ * rejects file each refusal is still logged (line number and reason, never
+ * the record), and counted, so nothing disappears silently. */
+#ifndef VP_REJECTS_H
+#define VP_REJECTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct rejects rejects;
+
+/* path NULL: log only. Returns NULL (errno set) when the file cannot be opened. */
+rejects *rejects_open(const char *path, const char *tool);
+/* text/len: the record as it came in; json_ok: whether text is a JSON value. */
+void rejects_add(rejects *r, const char *source, size_t lineno, const char *reason,
+		 const char *text, size_t len, bool json_ok);
+unsigned long long rejects_count(const rejects *r);
+/* Flushes and closes; returns false on a write error. */
+bool rejects_close(rejects *r);
+
+#endif

@@ -1,0 +1,82 @@
+#include "secret.h"
+#include "buf.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { SECRET_MAX = 64 * 1024 };
+
+static char *strip_newlines(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+char *secret_read_file(const char *path, const char **err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*err = NULL;
+	if (fd < 0) {
+		*err = "cannot open the secret file";
+		log_error("cannot open a secret file", LS("path", path), LS("error", strerror(errno)));
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && (st.st_mode & S_IROTH))
+		log_warn("secret file is readable by every user; chmod o-r it", LS("path", path));
+	char *s = xmalloc(SECRET_MAX + 1);
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, s + len, SECRET_MAX - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*err = "cannot read the secret file";
+			log_error("cannot read a secret file", LS("path", path), LS("error", strerror(errno)));
+			close(fd);
+			secret_free(s);
+			return NULL;
+		}
+		if (n == 0 || (len += (size_t)n) == SECRET_MAX)
+			break;
+	}
+	close(fd);
+	s[len] = '\0';
+	return strip_newlines(s);
+}
+
+char *secret_read(const char *env_name, const char **err)
+{
+	const char *v = getenv(env_name);
+	buf file_var = { 0 };
+	char *s = NULL;
+
+	*err = NULL;
+	if (v && *v)
+		return strip_newlines(xstrdup(v));
+	buf_printf(&file_var, "%s_FILE", env_name);
+	v = getenv(buf_cstr(&file_var));
+	if (v && *v)
+		s = secret_read_file(v, err);
+	buf_free(&file_var);
+	return s;
+}
+
+void secret_free(char *s)
+{
+	if (!s)
+		return;
+	/* Volatile stores so the wipe is not optimised away. */
+	for (volatile char *p = s; *p; p++)
+		*p = 0;
+	free(s);
+}

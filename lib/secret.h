@@ -1,0 +1,16 @@
+/* Secrets come from the environment or from a file, never from argv.
+ * secret_read("VTEX_APP_TOKEN") looks at $VTEX_APP_TOKEN, then at the file
+ * named by $VTEX_APP_TOKEN_FILE. A file readable by others draws a warning.
+ * Trailing newlines are stripped. The value is never logged. */
+#ifndef VP_SECRET_H
+#define VP_SECRET_H
+
+/* Returns a malloc'd secret, or NULL when neither source is set; on a file
+ * that cannot be read, NULL with *err set to a message (static storage). */
+char *secret_read(const char *env_name, const char **err);
+/* Reads a secret from a named file (e.g. a --secret-file flag). */
+char *secret_read_file(const char *path, const char **err);
+/* Overwrites and frees a secret. */
+void secret_free(char *s);
+
+#endif
