@@ -51,3 +51,9 @@ sb_status() {
 	shift
 	curl -s -o /dev/null -w '%{http_code}' "${SB_AUTH[@]}" "$@" "$SB_URL$path"
 }
+
+# sb_get_many < PATHS: GET each path (one per line) over one connection; the
+# bodies come out one per line.
+sb_get_many() {
+	sed "s|^|url = \"$SB_URL|; s|\$|\"|" | curl -sS "${SB_AUTH[@]}" -w '\n' -K -
+}
