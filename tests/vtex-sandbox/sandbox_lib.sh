@@ -57,3 +57,17 @@ sb_status() {
 sb_get_many() {
 	sed "s|^|url = \"$SB_URL|; s|\$|\"|" | curl -sS "${SB_AUTH[@]}" -w '\n' -K -
 }
+
+# hr_start NAME ARGS...: starts hook_receiver.py on a free port (ARGS: its
+# options); sets HR_URL and HR_OUT (its JSON lines).
+hr_start() {
+	local name=$1 i
+	shift
+	HR_OUT=$T_TMP/$name.hooks
+	: >"$HR_OUT"
+	python3 "$VP_ROOT/tests/vtex-sandbox/hook_receiver.py" --out "$HR_OUT" --port-file "$T_TMP/$name.port" "$@" \
+		>"$T_TMP/$name.hr.log" 2>&1 &
+	t_on_exit "kill $! 2>/dev/null; wait $! 2>/dev/null"
+	for i in $(seq 100); do [ -s "$T_TMP/$name.port" ] && break; sleep 0.1; done
+	HR_URL=http://127.0.0.1:$(cat "$T_TMP/$name.port")/vtex/hook
+}
