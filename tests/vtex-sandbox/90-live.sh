@@ -24,12 +24,13 @@ t_eq "new customers appear in CL" true \
 	"$(sb_get "/api/dataentities/CL/search?_fields=id" -H 'REST-Range: resources=0-1' -D - -o /dev/null |
 		grep -i '^rest-content-range' | sed 's|.*/||' | tr -d '\r' | awk '{ print ($1 > 100) ? "true" : "false" }')"
 
-# Every order a notification names: its detail is at least as recent.
-jq -r 'select(.status == 200 and .body.OrderId) | .body.OrderId' "$HR_OUT" | sort -u | sed 's|^|/api/oms/pvt/orders/|' |
+# Every order a notification names: its detail, fetched after the notification came, is at least as recent.
+cp "$HR_OUT" "$T_TMP/seen.hooks"
+jq -r 'select(.status == 200 and .body.OrderId) | .body.OrderId' "$T_TMP/seen.hooks" | sort -u | sed 's|^|/api/oms/pvt/orders/|' |
 	sb_get_many | jq -c '{orderId, status, lastChange}' >"$T_TMP/details.ndjson"
 sb_stop main
 
-python3 - "$HR_OUT" "$T_TMP/details.ndjson" "${VP_SHARED}/vtex/examples/orders-hook-notification.json" >"$T_TMP/checks.txt" <<'PY'
+python3 - "$T_TMP/seen.hooks" "$T_TMP/details.ndjson" "${VP_SHARED}/vtex/examples/orders-hook-notification.json" >"$T_TMP/checks.txt" <<'PY'
 import json, os, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 details = {d["orderId"]: d for d in map(json.loads, open(sys.argv[2]))}
