@@ -28,7 +28,6 @@ int cl_field_lookup(const char *name, size_t len)
 	return -1;
 }
 
-const char *cl_field_name(enum cl_field f) { return field_names[f]; }
 
 /* Brazilian CPF / CNPJ with valid check digits. */
 static void cpf(rng *r, char out[16])

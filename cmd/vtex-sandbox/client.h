@@ -43,7 +43,6 @@ struct client_info {
 
 /* Index of a field name, or -1. */
 int cl_field_lookup(const char *name, size_t len);
-const char *cl_field_name(enum cl_field f);
 
 void client_info(const store *s, uint32_t idx, struct client_info *c);
 struct cl_value client_field(const struct client_info *c, enum cl_field f);

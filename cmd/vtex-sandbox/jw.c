@@ -54,7 +54,6 @@ void jw_key(jw *w, const char *key)
 }
 
 void jw_str(jw *w, const char *s) { sep(w); buf_json_string(w->b, s, strlen(s)); }
-void jw_strn(jw *w, const char *s, size_t n) { sep(w); buf_json_string(w->b, s, n); }
 void jw_str_or_null(jw *w, const char *s) { if (s) jw_str(w, s); else jw_null(w); }
 void jw_i64(jw *w, int64_t v) { sep(w); buf_put_i64(w->b, v); }
 void jw_num(jw *w, double v) { sep(w); buf_put_double(w->b, v); }

@@ -24,7 +24,6 @@ void jw_end(jw *w); /* closes the innermost object or array */
 void jw_key(jw *w, const char *key);
 
 void jw_str(jw *w, const char *s);
-void jw_strn(jw *w, const char *s, size_t n);
 void jw_str_or_null(jw *w, const char *s);
 void jw_i64(jw *w, int64_t v);
 void jw_num(jw *w, double v);

@@ -6,7 +6,6 @@
 #include "metrics.h"
 #include "progress.h"
 #include "routes.h"
-#include "rng.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -88,7 +87,7 @@ static void truncation_free(void *cls)
 	free(t);
 }
 
-static enum MHD_Result send_response(app *a, request *rq, response *rs)
+static enum MHD_Result send_response(request *rq, response *rs)
 {
 	struct MHD_Response *r;
 	size_t len = rs->body.len;
@@ -126,7 +125,6 @@ static enum MHD_Result send_response(app *a, request *rq, response *rs)
 	if (log_enabled(LOG_LVL_DEBUG))
 		log_debug("request", LS("method", rq->method), LS("url", rq->url), LI("status", rs->status),
 			  LS("fault", fault_name((enum fault_kind)rq->fault)));
-	(void)a;
 	return ok;
 }
 
@@ -225,7 +223,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	response rs = { .status = 200 };
 	answer(a, rq, &rs);
-	return send_response(a, rq, &rs);
+	return send_response(rq, &rs);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode why)
