@@ -14,6 +14,9 @@
 #include <string.h>
 
 enum { SENDERS = 4 };
+/* Notifications waiting at most; past this (a receiver down for long under a
+ * busy live store) new ones are dropped, logged and counted, not queued. */
+enum { MAX_PENDING = 200000 };
 #define RETRY_FIRST 0.5 /* seconds; doubles per attempt */
 #define RETRY_MAX 30.0
 
@@ -440,6 +443,14 @@ void hooks_emit(struct hooks *h, const struct hook_event *ev)
 	}
 	metric_add(h->m_events, 1);
 	pthread_mutex_lock(&h->lock);
-	heap_push(h, d);
+	bool full = h->n >= MAX_PENDING;
+	if (!full)
+		heap_push(h, d);
 	pthread_mutex_unlock(&h->lock);
+	if (full) {
+		if ((uint64_t)metric_value(h->m_dropped) % 1000 == 0)
+			log_warn("too many hook notifications waiting: dropping new ones", LI("pending", MAX_PENDING));
+		metric_add(h->m_dropped, 1);
+		delivery_free(d);
+	}
 }
