@@ -1,10 +1,11 @@
 {{ config(materialized='table') }}
 -- One row per customer: every Master Data customer, and every buyer of an
--- order no customer matched (keyed by userProfileId, else e-mail). Metrics
--- count orders not canceled: LTV (sum of order totals), order count, average
--- ticket, first and last order, purchase frequency (orders per 30 days since
--- the first order; mean days between orders) and days since the last order,
--- "now" being var as_of (default: the run's time).
+-- order no customer matched (keyed by userProfileId, else e-mail).
+-- Value counts orders not canceled: LTV (sum of order totals), order count,
+-- average ticket. Activity counts every order placed: first and last order,
+-- purchase frequency (orders per 30 days since the first order; mean days
+-- between orders) and days since the last order, "now" being var as_of
+-- (default: the run's time).
 with orders as (
     select
         o.*,
@@ -19,8 +20,8 @@ per_key as (
         sum(case when status <> 'canceled' then 1 else 0 end) as order_count,
         sum(case when status = 'canceled' then 1 else 0 end) as canceled_order_count,
         coalesce(sum(case when status <> 'canceled' then total_value end), 0) as ltv,
-        min(case when status <> 'canceled' then created_at end) as first_order_at,
-        max(case when status <> 'canceled' then created_at end) as last_order_at,
+        min(created_at) as first_order_at,
+        max(created_at) as last_order_at,
         min(customer_email) as order_email,
         min(customer_first_name) as order_first_name,
         min(customer_last_name) as order_last_name
@@ -63,9 +64,11 @@ select
     {{ money_div('ltv', 'order_count') }} as average_ticket,
     first_order_at,
     last_order_at,
-    case when order_count > 0
-         then round(order_count * 30.0 / greatest(days_since_first_order, 1), 6) end as orders_per_30_days,
-    case when order_count > 1
-         then round(first_to_last_seconds / 86400.0 / (order_count - 1), 6) end as mean_days_between_orders,
+    case when first_order_at is not null
+         then round((order_count + canceled_order_count) * 30.0 / greatest(days_since_first_order, 1), 6)
+    end as orders_per_30_days,
+    case when order_count + canceled_order_count > 1
+         then round(first_to_last_seconds / 86400.0 / (order_count + canceled_order_count - 1), 6)
+    end as mean_days_between_orders,
     days_since_last_order
 from metrics

@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
--- Active SKUs of active products, as the newest catalog fetch saw them, with
--- their price (currency units).
+-- Sellable SKUs: active, of an active product, with a price (currency units),
+-- as the newest catalog fetch saw them.
 select
     sku_id,
     product_id,
@@ -19,4 +19,4 @@ select
     cost_price,
     _loaded_at as _source_loaded_at
 from {{ ref('products_latest') }}
-where is_active and coalesce(is_product_active, true)
+where is_active and coalesce(is_product_active, true) and price is not null
