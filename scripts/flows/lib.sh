@@ -29,9 +29,10 @@ flow_log() { # LEVEL MESSAGE [KEY=VALUE...]
 flow_usage() { echo "usage: $flow_name $1" >&2; exit "$EX_USAGE"; }
 
 # flow_interval START END: the half-open interval [START, END) this run covers,
-# as UTC RFC 3339 in FLOW_START and FLOW_END, and FLOW_BATCH, the batch id the
-# loads of this run carry: the same interval always gives the same batch, so
-# running it again replaces what it loaded instead of adding to it.
+# as UTC RFC 3339 in FLOW_START and FLOW_END; FLOW_RUN names the run (the same
+# interval, the same name) and FLOW_RUN_DIR holds its rejects, failures and
+# metrics. Running an interval again is harmless: bq-load loads a batch it
+# has already loaded only once, and silver keeps one row per key anyway.
 flow_interval() {
 	local s e
 	s=$(date -u -d "$1" +%s 2>/dev/null) || flow_usage "START END: START '$1' is not a time"
@@ -39,8 +40,8 @@ flow_interval() {
 	[ "$s" -lt "$e" ] || flow_usage "START END: START must be before END"
 	FLOW_START=$(date -u -d "@$s" +%Y-%m-%dT%H:%M:%SZ)
 	FLOW_END=$(date -u -d "@$e" +%Y-%m-%dT%H:%M:%SZ)
-	FLOW_BATCH=$flow_name-$(date -u -d "@$s" +%Y%m%dT%H%M%SZ)-$(date -u -d "@$e" +%Y%m%dT%H%M%SZ)
-	FLOW_RUN_DIR=$VP_VAR/runs/$flow_name/$FLOW_BATCH
+	FLOW_RUN=$flow_name-$(date -u -d "@$s" +%Y%m%dT%H%M%SZ)-$(date -u -d "@$e" +%Y%m%dT%H%M%SZ)
+	FLOW_RUN_DIR=$VP_VAR/runs/$flow_name/$FLOW_RUN
 	mkdir -p "$FLOW_RUN_DIR"
 }
 
@@ -63,9 +64,9 @@ flow_finish() {
 	done
 	[ "$cause" -eq 0 ] && [ "$closed" -eq 1 ] && cause=$EX_IOERR
 	if [ "$cause" -eq 0 ]; then
-		flow_log info "done" batch="$FLOW_BATCH" start="$FLOW_START" end="$FLOW_END"
+		flow_log info "done" run="$FLOW_RUN" start="$FLOW_START" end="$FLOW_END"
 	else
-		flow_log error "failed" batch="$FLOW_BATCH" status="$cause" run_dir="$FLOW_RUN_DIR"
+		flow_log error "failed" run="$FLOW_RUN" status="$cause" run_dir="$FLOW_RUN_DIR"
 	fi
 	return "$cause"
 }

@@ -19,7 +19,7 @@ interval=(2024-03-31T00:00:00Z 2024-04-01T00:00:00+00:00)
 t_exit "dbt flow builds everything" 0 "$flow" "${interval[@]}" 2>"$T_TMP/err"
 "$py" "$VP_ROOT/tests/dbt/dump-gold.py" "$wh" >"$T_TMP/gold.txt"
 t_same_file "gold equals the expected" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
-t_run "logs one logfmt line per event" grep -q 'flow=dbt msg="done" batch=dbt-20240331T000000Z-20240401T000000Z' "$T_TMP/err"
+t_run "logs one logfmt line per event" grep -q 'flow=dbt msg="done" run=dbt-20240331T000000Z-20240401T000000Z' "$T_TMP/err"
 
 t_exit "dbt flow, gold only, same interval" 0 "$flow" gold "${interval[@]}" 2>/dev/null
 "$py" "$VP_ROOT/tests/dbt/dump-gold.py" "$wh" >"$T_TMP/gold.txt"
