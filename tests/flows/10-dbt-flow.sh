@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/flows/dbt on a DuckDB warehouse holding the dbt fixture's bronze:
-# gold equals the expected, running the interval again leaves it so, the
-# gold mode works, a bad interval is a usage error (64), and a warehouse file
-# held by another writer gives 75 (safe to retry).
+# gold equals the expected, stale sources are logged, running the interval
+# again leaves gold as it was, the gold mode works, a bad interval is a usage
+# error (64), and a warehouse file held by another writer gives 75 (safe to
+# retry).
 . "$(dirname "$0")/../lib.sh"
 VP_CACHE=${VP_CACHE:-$HOME/.cache/vtex-pipes}
 py=$VP_CACHE/venv-dbt/bin/python
@@ -20,6 +21,7 @@ t_exit "dbt flow builds everything" 0 "$flow" "${interval[@]}" 2>"$T_TMP/err"
 "$py" "$VP_ROOT/tests/dbt/dump-gold.py" "$wh" >"$T_TMP/gold.txt"
 t_same_file "gold equals the expected" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
 t_run "logs one logfmt line per event" grep -q 'flow=dbt msg="done" run=dbt-20240331T000000Z-20240401T000000Z' "$T_TMP/err"
+t_eq "logs the stale bronze sources (the fixture is from 2024)" 3 "$(grep -c 'level=error flow=dbt msg="stale source"' "$T_TMP/err")"
 
 t_exit "dbt flow, gold only, same interval" 0 "$flow" gold "${interval[@]}" 2>/dev/null
 "$py" "$VP_ROOT/tests/dbt/dump-gold.py" "$wh" >"$T_TMP/gold.txt"
