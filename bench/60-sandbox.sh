@@ -11,7 +11,7 @@ rm -f "$WORK"/*.url
 export VTEX_APP_KEY=vtexappkey-bench-KEY VTEX_APP_TOKEN=bench-token
 AUTH=(-H "X-VTEX-API-AppKey: $VTEX_APP_KEY" -H "X-VTEX-API-AppToken: $VTEX_APP_TOKEN")
 pids=()
-cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
+cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 STORE=(--seed 1 --now 2026-01-15T12:00:00Z --products 3000 --clients 50000 --orders 100000)
