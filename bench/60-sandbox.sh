@@ -15,13 +15,12 @@ cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 
 trap cleanup EXIT
 
 STORE=(--seed 1 --now 2026-01-15T12:00:00Z --products 3000 --clients 50000 --orders 100000)
-start_sandbox() { # NAME ARGS...
+start_sandbox() { # NAME ARGS...: its URL in $WORK/NAME.url (not in a subshell: pids must keep the pid)
 	local name=$1
 	shift
 	vtex-sandbox --listen 127.0.0.1:0 --ready-file "$WORK/$name.url" "${STORE[@]}" "$@" >"$WORK/$name.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do [ -s "$WORK/$name.url" ] && break; sleep 0.1; done
-	cat "$WORK/$name.url"
 }
 
 # wrk_run URL CONNECTIONS [wrk args]: "req/s p50 p99 MB/s"
@@ -37,8 +36,10 @@ wrk_run() {
 		END { printf "%.0f %s %s %.1f %s\n", rps, p50, p99, m, bad ? bad : 0 }' "$WORK/wrk.txt"
 }
 
-SB=$(start_sandbox plain)
-SBL=$(start_sandbox latency --latency-ms 20)
+start_sandbox plain
+start_sandbox latency --latency-ms 20
+SB=$(cat "$WORK/plain.url")
+SBL=$(cat "$WORK/latency.url")
 order=$(curl -s "${AUTH[@]}" "$SB/api/oms/pvt/orders?per_page=1" | jq -r '.list[0].orderId')
 day='creationDate%3A%5B2025-06-10T00%3A00%3A00.000Z%20TO%202025-06-10T23%3A59%3A59.999Z%5D'
 
