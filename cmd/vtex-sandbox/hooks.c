@@ -351,7 +351,7 @@ refuse:
 void hooks_post_config(struct hooks *h, const char *body, size_t len, response *rs)
 {
 	int status;
-	const char *msg;
+	const char *msg = "The hook configuration was refused";
 	struct hook_config *c = parse_config(body, len, &status, &msg);
 	if (!c) {
 		resp_oms_error(rs, status, "1", msg);

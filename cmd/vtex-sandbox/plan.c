@@ -145,9 +145,9 @@ static void plan_state_now(const store *s, uint32_t idx, struct order_plan *p)
 {
 	const order_rec *o = store_order(s, idx);
 	const order_live *live = atomic_load_explicit(&((order_rec *)o)->live, memory_order_acquire);
-	if (live) {
+	if (live) { /* only the published steps: the live thread may be writing the next one */
 		p->realized = atomic_load_explicit(&((order_live *)live)->realized, memory_order_acquire);
-		memcpy(p->time, live->time, sizeof p->time);
+		memcpy(p->time, live->time, p->realized * sizeof *p->time);
 	} else {
 		p->realized = plan_realized_at(p, s->anchor);
 		memcpy(p->time, p->sched, sizeof p->time);
