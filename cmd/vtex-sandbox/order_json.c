@@ -30,11 +30,12 @@ void order_payment_names(const struct order_plan *p, char *out, size_t n)
 	}
 }
 
-static void put_address(jw *w, const struct order_plan *p, const struct client_info *c, const char *address_id)
+static void put_address(jw *w, const store *s, const struct order_plan *p, const struct client_info *c,
+			const char *address_id)
 {
 	const struct city *city = &sb_cities[p->city];
 	char tmp[160];
-	rng r = rng_for(0, TAG_ORDER, p->idx); /* cosmetic digits only */
+	rng r = rng_for(s->seed, TAG_ORDER, (3ULL << 40) | p->idx); /* postal code, number, coordinates */
 	jw_obj(w);
 	jw_kstr(w, "addressType", "residential");
 	snprintf(tmp, sizeof tmp, "%s %s", c->first, c->last);
@@ -85,7 +86,7 @@ static void put_shipping(jw *w, const store *s, const struct order_plan *p, cons
 	jw_obj(w);
 	jw_kstr(w, "id", "shippingData");
 	jw_key(w, "address");
-	put_address(w, p, c, address_id);
+	put_address(w, s, p, c, address_id);
 	jw_key(w, "logisticsInfo");
 	jw_arr(w);
 	for (int i = 0; i < p->nitems; i++) {
@@ -146,7 +147,7 @@ static void put_shipping(jw *w, const store *s, const struct order_plan *p, cons
 	jw_knull(w, "trackingHints");
 	jw_key(w, "selectedAddresses");
 	jw_arr(w);
-	put_address(w, p, c, address_id);
+	put_address(w, s, p, c, address_id);
 	jw_end(w);
 	jw_key(w, "contactInformation");
 	jw_arr(w);
