@@ -113,23 +113,23 @@ static const char *variant_of(const store *s, uint32_t sku, uint32_t product, co
 	return vals[(off + sku - first) % nvals];
 }
 
-void catalog_sku(const store *s, uint32_t idx, struct sku_info *k)
+void catalog_sku(const store *s, uint32_t idx, struct sku_info *k, struct product_info *product)
 {
-	struct product_info p;
+	struct product_info own, *pp = product ? product : &own;
 	k->idx = idx;
 	k->product = s->sku_product[idx];
-	catalog_product(s, k->product, &p);
+	catalog_product(s, k->product, pp);
 	k->id = store_sku_id(s, idx);
-	k->variant = variant_of(s, idx, k->product, p.cat);
-	snprintf(k->name, sizeof k->name, "%s", k->variant ? k->variant : p.type);
+	k->variant = variant_of(s, idx, k->product, pp->cat);
+	snprintf(k->name, sizeof k->name, "%s", k->variant ? k->variant : pp->type);
 	rng r = rng_for(s->seed, TAG_SKU, idx);
-	k->active = rng_chance(&r, p.active ? 0.94 : 0.3);
+	k->active = rng_chance(&r, pp->active ? 0.94 : 0.3);
 	ean13(&r, k->ean);
 	k->height = (int)rng_range(&r, 2, 80);
 	k->width = (int)rng_range(&r, 5, 90);
 	k->length = (int)rng_range(&r, 5, 120);
 	k->weight = (int)rng_range(&r, 80, 25000);
-	k->created = p.release + rng_range(&r, 0, 10 * VT_DAY);
+	k->created = pp->release + rng_range(&r, 0, 10 * VT_DAY);
 	k->priced = catalog_sku_price(s, idx, &k->base, &k->list);
 	rng pr = rng_for(s->seed, TAG_PRICE, idx ^ (1ULL << 40));
 	k->cost = k->priced ? k->base * rng_range(&pr, 35, 65) / 100 : 0;
@@ -197,7 +197,7 @@ void catalog_json_sku(buf *b, const store *s, uint32_t idx, bool in_list)
 	jw w;
 	char tmp[64];
 
-	catalog_sku(s, idx, &k);
+	catalog_sku(s, idx, &k, NULL);
 	jw_init(&w, b);
 	jw_obj(&w);
 	jw_ki64(&w, "Id", k.id);
@@ -242,8 +242,7 @@ void catalog_json_sku_context(buf *b, const store *s, uint32_t idx)
 	buf slug = { 0 };
 	char tmp[512];
 
-	catalog_sku(s, idx, &k);
-	catalog_product(s, k.product, &p);
+	catalog_sku(s, idx, &k, &p);
 	text_slug(&slug, p.name, '-');
 	const struct department *dept = sb_department(p.cat->dept_id);
 	int64_t file_id = 100000 + (int64_t)idx * 3;
@@ -418,7 +417,7 @@ bool catalog_json_price(buf *b, const store *s, uint32_t idx)
 	struct sku_info k;
 	jw w;
 
-	catalog_sku(s, idx, &k);
+	catalog_sku(s, idx, &k, NULL);
 	if (!k.priced)
 		return false;
 	rng r = rng_for(s->seed, TAG_PRICE, idx ^ (2ULL << 40));
@@ -463,7 +462,7 @@ bool catalog_json_computed_price(buf *b, const store *s, uint32_t idx, const cha
 	struct sku_info k;
 	jw w;
 
-	catalog_sku(s, idx, &k);
+	catalog_sku(s, idx, &k, NULL);
 	if (!k.priced)
 		return false;
 	jw_init(&w, b);

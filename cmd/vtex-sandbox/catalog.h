@@ -40,7 +40,8 @@ uint32_t catalog_sku_count(uint64_t seed, uint32_t product_idx);
 /* Category of product idx (index in sb_categories). */
 uint32_t catalog_product_category(uint64_t seed, uint32_t product_idx);
 void catalog_product(const store *s, uint32_t idx, struct product_info *out);
-void catalog_sku(const store *s, uint32_t idx, struct sku_info *out);
+/* The SKU; its product too when product is not NULL. */
+void catalog_sku(const store *s, uint32_t idx, struct sku_info *out, struct product_info *product);
 /* Whether SKU idx has a price, and its base and list prices in cents (fast path for orders). */
 bool catalog_sku_price(const store *s, uint32_t idx, int64_t *base, int64_t *list);
 

@@ -284,8 +284,7 @@ static void put_item(jw *w, const store *s, const struct order_plan *p, int i, c
 	char tmp[512], id[33];
 	buf slug = { 0 };
 
-	catalog_sku(s, it->sku, &k);
-	catalog_product(s, k.product, &pr);
+	catalog_sku(s, it->sku, &k, &pr);
 	text_slug(&slug, pr.name, '-');
 	hex_id(ids, id);
 	jw_obj(w);
@@ -411,8 +410,7 @@ static void put_item_metadata(jw *w, const store *s, const struct order_plan *p)
 		struct sku_info k;
 		struct product_info pr;
 		char tmp[256];
-		catalog_sku(s, p->items[i].sku, &k);
-		catalog_product(s, k.product, &pr);
+		catalog_sku(s, p->items[i].sku, &k, &pr);
 		jw_obj(w);
 		jw_kid(w, "Id", k.id);
 		jw_kstr(w, "Seller", "1");

@@ -28,7 +28,7 @@ static void put_catalog(jw *w, const store *s)
 		active_products += pi.active;
 		for (uint32_t k = s->prod_sku_start[p]; k < s->prod_sku_start[p + 1]; k++) {
 			struct sku_info ki;
-			catalog_sku(s, k, &ki);
+			catalog_sku(s, k, &ki, NULL);
 			active_skus += ki.active;
 			sellable += ki.active && pi.active && ki.priced;
 		}
