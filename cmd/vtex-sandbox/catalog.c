@@ -81,7 +81,7 @@ static void ean13(rng *r, char out[16])
 	out[13] = '\0';
 }
 
-bool catalog_sku_price(const store *s, uint32_t idx, int64_t *base, int64_t *list)
+bool catalog_sku_price_draw(const store *s, uint32_t idx, int64_t *base, int64_t *list)
 {
 	const struct category *cat = &sb_categories[catalog_product_category(s->seed, s->sku_product[idx])];
 	rng r = rng_for(s->seed, TAG_PRICE, idx);
@@ -99,6 +99,13 @@ bool catalog_sku_price(const store *s, uint32_t idx, int64_t *base, int64_t *lis
 	if (*list < *base)
 		*list = *base;
 	return true;
+}
+
+bool catalog_sku_price(const store *s, uint32_t idx, int64_t *base, int64_t *list)
+{
+	*base = s->sku_base[idx];
+	*list = s->sku_list[idx];
+	return *base > 0;
 }
 
 static const char *variant_of(const store *s, uint32_t sku, uint32_t product, const struct category *cat)

@@ -42,7 +42,10 @@ uint32_t catalog_product_category(uint64_t seed, uint32_t product_idx);
 void catalog_product(const store *s, uint32_t idx, struct product_info *out);
 /* The SKU; its product too when product is not NULL. */
 void catalog_sku(const store *s, uint32_t idx, struct sku_info *out, struct product_info *product);
-/* Whether SKU idx has a price, and its base and list prices in cents (fast path for orders). */
+/* Whether SKU idx has a price, and its base and list prices in cents, drawn from the seed
+ * (store_build keeps them: orders price their items with them all the time). */
+bool catalog_sku_price_draw(const store *s, uint32_t idx, int64_t *base, int64_t *list);
+/* The same, from the store's table. */
 bool catalog_sku_price(const store *s, uint32_t idx, int64_t *base, int64_t *list);
 
 /* GET /api/catalog/pvt/product/{id}; with_store_ids adds ListStoreId (productget). */

@@ -67,6 +67,21 @@ static void cnpj(rng *r, char out[16])
 	out[14] = '\0';
 }
 
+/* The names come after the two GUIDs in the client's stream. */
+static void draw_names(rng *r, const char **first, const char **last)
+{
+	*first = sb_first_names[rng_below(r, (uint32_t)sb_nfirst_names)];
+	*last = sb_last_names[rng_below(r, (uint32_t)sb_nlast_names)];
+}
+
+void client_names(const store *s, uint32_t idx, const char **first, const char **last)
+{
+	rng r = rng_for(s->seed, TAG_CLIENT, idx);
+	for (int i = 0; i < 4; i++)
+		rng_next(&r);
+	draw_names(&r, first, last);
+}
+
 void client_info(const store *s, uint32_t idx, struct client_info *c)
 {
 	const client_rec *cr = store_client(s, idx);
@@ -81,8 +96,10 @@ void client_info(const store *s, uint32_t idx, struct client_info *c)
 	rng acc = rng_for(s->seed, TAG_GUID, 0);
 	text_guid(rng_next(&acc), rng_next(&acc), c->account_id);
 	text_guid(rng_next(&acc), rng_next(&acc), c->author_id);
-	snprintf(c->first, sizeof c->first, "%s", sb_first_names[rng_below(&r, (uint32_t)sb_nfirst_names)]);
-	snprintf(c->last, sizeof c->last, "%s", sb_last_names[rng_below(&r, (uint32_t)sb_nlast_names)]);
+	const char *first, *last;
+	draw_names(&r, &first, &last);
+	snprintf(c->first, sizeof c->first, "%s", first);
+	snprintf(c->last, sizeof c->last, "%s", last);
 
 	text_slug(&slug, c->first, '.');
 	if (!slug.len)

@@ -45,6 +45,8 @@ struct client_info {
 int cl_field_lookup(const char *name, size_t len);
 
 void client_info(const store *s, uint32_t idx, struct client_info *c);
+/* Just the first and last name (list rows), without building the document. */
+void client_names(const store *s, uint32_t idx, const char **first, const char **last);
 struct cl_value client_field(const struct client_info *c, enum cl_field f);
 /* One CL document with the fields in mask (bit per enum cl_field). */
 void client_json(buf *b, const struct client_info *c, uint32_t mask);

@@ -666,16 +666,16 @@ void order_json_detail(buf *b, const store *s, const struct order_plan *p)
 
 void order_json_list_row(jw *w, const store *s, const struct order_plan *p)
 {
-	struct client_info c;
+	const char *first, *last;
 	char tmp[160];
 	enum ostate st = plan_state(p);
 	vtime_t authorized = plan_time_of(p, ST_APPROVED);
 
-	client_info(s, p->client, &c);
+	client_names(s, p->client, &first, &last);
 	jw_obj(w);
 	jw_kstr(w, "orderId", plan_order_id(s, p->idx, p->affiliate, tmp));
 	jw_ktime(w, "creationDate", p->created, TF_OFFSET0);
-	snprintf(tmp, sizeof tmp, "%s %s", c.first, c.last);
+	snprintf(tmp, sizeof tmp, "%s %s", first, last);
 	jw_kstr(w, "clientName", tmp);
 	jw_knull(w, "items");
 	jw_ki64(w, "totalValue", p->value);

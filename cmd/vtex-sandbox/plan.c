@@ -259,7 +259,8 @@ void plan_build(const store *s, uint32_t idx, vtime_t created, uint32_t client, 
 	for (int i = 0; i < p->nitems; i++) {
 		struct plan_item *it = &p->items[i];
 		/* Popular SKUs sell more: skew the draw towards the start of the list. */
-		uint32_t k = (uint32_t)(s->n_priced * pow(rng_unit(&r), 1.5));
+		double u = rng_unit(&r);
+		uint32_t k = (uint32_t)(s->n_priced * u * sqrt(u)); /* u^1.5 */
 		it->sku = s->priced_skus[k < s->n_priced ? k : s->n_priced - 1];
 		it->qty = draw_quantity(&r);
 		catalog_sku_price(s, it->sku, &it->price, &it->list_price);

@@ -165,11 +165,13 @@ static void build_catalog(store *s)
 	for (uint32_t p = 0; p < s->n_products; p++)
 		for (uint32_t k = s->prod_sku_start[p]; k < s->prod_sku_start[p + 1]; k++)
 			s->sku_product[k] = p;
-	for (uint32_t k = 0; k < s->n_skus; k++) {
-		int64_t base, list;
-		if (catalog_sku_price(s, k, &base, &list))
+	s->sku_base = xcalloc(n ? n : 1, sizeof *s->sku_base);
+	s->sku_list = xcalloc(n ? n : 1, sizeof *s->sku_list);
+	for (uint32_t k = 0; k < s->n_skus; k++)
+		if (catalog_sku_price_draw(s, k, &s->sku_base[k], &s->sku_list[k]))
 			s->priced_skus[s->n_priced++] = k;
-	}
+		else
+			s->sku_base[k] = s->sku_list[k] = 0;
 }
 
 /* Share of a day's orders by UTC hour (the store's shoppers live at UTC-3:
@@ -374,6 +376,8 @@ void store_free(store *s)
 	free(s->prod_sku_start);
 	free(s->sku_product);
 	free(s->priced_skus);
+	free(s->sku_base);
+	free(s->sku_list);
 	for (size_t c = 0; c < NELEM(s->cat_products); c++)
 		free(s->cat_products[c]);
 }

@@ -51,6 +51,7 @@ typedef struct {
 	uint32_t *prod_sku_start; /* n_products + 1: SKUs of product p are [start[p], start[p+1]) */
 	uint32_t *sku_product;
 	uint32_t *priced_skus;    /* indices of SKUs that have a price (orders draw from these) */
+	int64_t *sku_base, *sku_list; /* prices in cents, 0 when the SKU has none */
 	uint32_t *cat_products[128]; /* product indices per category (by sb_categories index) */
 	uint32_t cat_count[128];
 

@@ -117,6 +117,13 @@ START_TEST(clients_join_orders)
 	client_info(&st, 3, &a);
 	client_info(&st, 3, &b);
 	ck_assert_str_eq(a.user_id, b.user_id);
+	for (uint32_t i = 0; i < 50; i++) { /* list rows name the customer the cheap way */
+		const char *first, *last;
+		client_info(&st, i, &a);
+		client_names(&st, i, &first, &last);
+		ck_assert_str_eq(first, a.first);
+		ck_assert_str_eq(last, a.last);
+	}
 	ck_assert(strstr(a.masked_email, "@ct.vtex.com.br") != NULL);
 	ck_assert(strchr(a.email, '@') != NULL && strstr(a.email, "ct.vtex") == NULL);
 }
