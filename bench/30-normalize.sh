@@ -34,16 +34,21 @@ MLR_IN=$(slice "$MLR_SLICE")
 JQ_IN=$(slice "$JQ_SLICE")
 
 bytes() { stat -c %s "$1"; }
-mbs() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
-# Best wall time of N runs of a command (writes to /dev/null); sets T and RSS.
+# MB/s with 3 significant digits (jq's are far below 1).
+mbs() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.3g", b / 1e6 / s }'; }
+# Best wall time (nanosecond clock; /usr/bin/time only counts 10 ms) of N runs
+# of a command writing to /dev/null; sets T (seconds) and RSS (KiB, that run's).
 best_of() {
-	local n=$1 best="" rss=0
+	local n=$1 best="" rss=0 t0 t1 t
 	shift
 	for _ in $(seq "$n"); do
-		bench_time bash -c "$* >/dev/null"
-		if [ -z "$best" ] || awk -v a="$BENCH_SECS" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$BENCH_SECS
-			rss=$BENCH_RSS_KB
+		t0=$(date +%s%N)
+		/usr/bin/time -f %M -o "$BENCH_DATA/rss" bash -c "$* >/dev/null"
+		t1=$(date +%s%N)
+		t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$t
+			rss=$(cat "$BENCH_DATA/rss")
 		fi
 	done
 	T=$best
@@ -51,7 +56,7 @@ best_of() {
 }
 
 rows=()
-# measure LABEL FILE RUNS COMMAND...: one table row; sets MBS.
+# measure LABEL FILE RUNS COMMAND...: one table row; sets T and MBS.
 measure() {
 	local label=$1 file=$2 runs=$3
 	shift 3
@@ -60,7 +65,8 @@ measure() {
 	rows+=("$label|$T|$MBS|$((RSS / 1024))")
 	echo "  $label: ${T}s ${MBS} MB/s"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (a / b >= 10 ? "%.0f" : "%.2f"), a / b }'; }
+# How many times faster a run of $2 seconds is than one of $1 seconds, on the same input.
+ratio() { awk -v slow="$1" -v fast="$2" 'BEGIN { r = slow / fast; printf (r >= 10 ? "%.0f" : "%.2f"), r }'; }
 
 cat "$FULL" >/dev/null # into the page cache
 N="ndjson-normalize --entity order --log-level warn"
@@ -69,27 +75,27 @@ R="$(jq -c 'select(._table == "orders")' <(head -1 "$FULL" | $N) | wc -l)"
 
 echo "whole file ($(bytes "$FULL") bytes)"
 measure "cat, whole file" "$FULL" 3 cat "$FULL"
-CAT_FULL=$MBS
+CAT_FULL=$MBS CAT_FULL_T=$T
 measure "ndjson-normalize --entity order, whole file" "$FULL" 3 $N "$FULL"
-NORM_FULL=$MBS
-$N --metrics-file "$BENCH_DATA/normalize.prom" "$FULL" >/dev/null
+NORM_FULL=$MBS NORM_FULL_T=$T
+OUT_BYTES=$($N --metrics-file "$BENCH_DATA/normalize.prom" "$FULL" | wc -c)
 ROWS=$(awk '/^vtex_pipes_rows_total/ { print $2 }' "$BENCH_DATA/normalize.prom")
 RECS=$(awk '/^vtex_pipes_records_total.*outcome="out"/ { print $2 }' "$BENCH_DATA/normalize.prom")
 
 echo "Miller slice ($(bytes "$MLR_IN") bytes)"
 measure "cat, $MLR_SLICE slice" "$MLR_IN" 3 cat "$MLR_IN"
 measure "ndjson-normalize --entity order, $MLR_SLICE slice" "$MLR_IN" 3 $N "$MLR_IN"
-NORM_MLR=$MBS
+NORM_MLR_T=$T
 measure "mlr --ijsonl --ojsonl flatten, $MLR_SLICE slice" "$MLR_IN" 1 mlr --ijsonl --ojsonl flatten "$MLR_IN"
-MLR=$MBS
+MLR_T=$T MLR_RSS=$((RSS / 1024))
 
 echo "jq slice ($(bytes "$JQ_IN") bytes)"
 measure "ndjson-normalize --entity order, $JQ_SLICE slice" "$JQ_IN" 3 $N "$JQ_IN"
-NORM_JQ=$MBS
+NORM_JQ_T=$T
 measure "jq -c -f bench/jq/normalize-orders.jq, $JQ_SLICE slice" "$JQ_IN" 1 jq -c -f "$VP_ROOT/bench/jq/normalize-orders.jq" "$JQ_IN"
-JQ=$MBS
+JQ_T=$T
 measure "jq -c . (parse and print only), $JQ_SLICE slice" "$JQ_IN" 1 jq -c . "$JQ_IN"
-JQ_ID=$MBS
+JQ_ID=$MBS JQ_ID_T=$T
 
 {
 	echo "## ndjson-normalize"
@@ -106,15 +112,17 @@ JQ_ID=$MBS
 	echo "|---|---:|---:|---:|"
 	for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
 	echo
-	echo "Ratios, each between runs on the same bytes:"
+	echo "Ratios, each between runs on the same bytes (quotients of the seconds above):"
 	echo
-	echo "- ndjson-normalize vs jq doing the same flattening: **$(ratio "$NORM_JQ" "$JQ")x** faster (goal: 10x)."
-	echo "  jq's time goes mostly to snake_casing every key with gsub; even \`jq -c .\`, which only parses and"
-	echo "  prints, runs at $JQ_ID MB/s ($(ratio "$NORM_JQ" "$JQ_ID")x slower than ndjson-normalize)."
-	echo "- ndjson-normalize vs \`mlr flatten\`: $(ratio "$NORM_MLR" "$MLR")x faster (Miller only flattens into"
-	echo "  one wide row per order with a.b.1.c keys: no child tables, no ids, no snake_case)."
-	echo "- ndjson-normalize vs the \`cat\` floor, whole file: $(ratio "$NORM_FULL" "$CAT_FULL") of cat's speed"
-	echo "  ($NORM_FULL vs $CAT_FULL MB/s): parsing and writing about twice the input as rows is the cost."
+	echo "- ndjson-normalize vs jq doing the same flattening: **$(ratio "$JQ_T" "$NORM_JQ_T")x** faster (goal: 10x)."
+	echo "  jq spends most of its time snake_casing every key with gsub; but even \`jq -c .\`, which only"
+	echo "  parses and prints, runs at $JQ_ID MB/s: $(ratio "$JQ_ID_T" "$NORM_JQ_T")x slower than ndjson-normalize,"
+	echo "  a bound on any jq program doing this work."
+	echo "- ndjson-normalize vs \`mlr flatten\`: $(ratio "$MLR_T" "$NORM_MLR_T")x faster; Miller only flattens each order"
+	echo "  into one wide row with a.b.1.c keys (no child tables, ids or snake_case) and peaked at $MLR_RSS MiB."
+	echo "- ndjson-normalize vs the \`cat\` floor, whole file: $NORM_FULL vs $CAT_FULL MB/s, that is"
+	echo "  $(awk -v a="$CAT_FULL_T" -v b="$NORM_FULL_T" 'BEGIN { printf "%.1f", 100 * a / b }')% of the floor ($(ratio "$NORM_FULL_T" "$CAT_FULL_T")x cat's time): it parses every value (cJSON) and"
+	echo "  writes $(awk -v o="$OUT_BYTES" -v i="$(bytes "$FULL")" 'BEGIN { printf "%.2f", o / i }')x the input as rows, where cat copies pages from the page cache."
 	echo
 	echo "Scaled down: jq ran on $JQ_SLICE and Miller on $MLR_SLICE instead of $SIZE, because at their speed"
 	echo "the whole file would take from several minutes (Miller) to most of an hour (jq) on this shared"
