@@ -34,8 +34,8 @@ MLR_IN=$(slice "$MLR_SLICE")
 JQ_IN=$(slice "$JQ_SLICE")
 
 bytes() { stat -c %s "$1"; }
-# MB/s with 3 significant digits (jq's are far below 1).
-mbs() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.3g", b / 1e6 / s }'; }
+# MB/s, with decimals only for the slow ones (jq's are far below 1).
+mbs() { awk -v b="$1" -v s="$2" 'BEGIN { v = b / 1e6 / s; printf (v >= 100 ? "%.0f" : v >= 1 ? "%.1f" : "%.3f"), v }'; }
 # Best wall time (nanosecond clock; /usr/bin/time only counts 10 ms) of N runs
 # of a command writing to /dev/null; sets T (seconds) and RSS (KiB, that run's).
 best_of() {
