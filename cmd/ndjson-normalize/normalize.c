@@ -3,7 +3,6 @@
 #include "names.h"
 #include "rowid.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
