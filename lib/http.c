@@ -323,27 +323,28 @@ static bool start(http_client *c, http_request *r, double now)
 	return true;
 }
 
-/* Failures that another attempt cannot fix. */
-static bool curl_code_fatal(CURLcode code)
+/* What a libcurl failure means: most are worth another try. */
+static http_error_kind curl_error_kind(CURLcode code)
 {
 	switch (code) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		return HTTP_ERR_TLS_TRUST;
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 	case CURLE_NOT_BUILT_IN:
 	case CURLE_OUT_OF_MEMORY:
 	case CURLE_BAD_FUNCTION_ARGUMENT:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_ENGINE_NOTFOUND:
 	case CURLE_SSL_ENGINE_SETFAILED:
-		return true;
+		return HTTP_ERR_REQUEST;
 	default:
-		return false;
+		return HTTP_ERR_NETWORK;
 	}
 }
 
@@ -441,10 +442,12 @@ static void finish(http_client *c, http_request *r, CURLcode code, double now)
 
 	bool retryable = false;
 	const char *error = NULL;
+	res->error_kind = HTTP_ERR_NONE;
 	if (code != CURLE_OK) {
 		metric_add(c->net_errors, 1);
 		error = r->errbuf[0] ? r->errbuf : curl_easy_strerror(code);
-		retryable = !curl_code_fatal(code);
+		res->error_kind = curl_error_kind(code);
+		retryable = res->error_kind == HTTP_ERR_NETWORK;
 	} else {
 		if (status >= 0 && status < STATUS_SERIES) {
 			if (!c->by_status[status]) {
@@ -458,8 +461,10 @@ static void finish(http_client *c, http_request *r, CURLcode code, double now)
 		if (http_status_retryable(status)) {
 			snprintf(r->errbuf, sizeof r->errbuf, "HTTP %ld", status);
 			error = r->errbuf;
+			res->error_kind = HTTP_ERR_STATUS;
 			retryable = true;
 		} else if (r->check && (error = r->check(r, res, r->ctx))) {
+			res->error_kind = HTTP_ERR_CHECK;
 			retryable = true;
 		}
 	}
@@ -505,6 +510,7 @@ static double start_ready(http_client *c, double now)
 			if (!start(c, r, now)) {
 				snprintf(r->errbuf, sizeof r->errbuf, "cannot start a transfer");
 				r->res.error = r->errbuf;
+				r->res.error_kind = HTTP_ERR_REQUEST;
 				r->res.outcome = HTTP_OUTCOME_FATAL;
 				c->pending--;
 				if (r->done)

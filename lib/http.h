@@ -53,8 +53,19 @@ typedef enum {
 	HTTP_OUTCOME_FATAL,      /* failure no retry can fix: bad URL, TLS peer not trusted, ... */
 } http_outcome;
 
+/* Why the last attempt failed. */
+typedef enum {
+	HTTP_ERR_NONE,
+	HTTP_ERR_STATUS,       /* a retryable status (429, 5xx) */
+	HTTP_ERR_CHECK,        /* the request's check refused the response */
+	HTTP_ERR_NETWORK,      /* connect, DNS, timeout, reset, ... */
+	HTTP_ERR_TLS_TRUST,    /* the peer's certificate is not trusted (see cacert) */
+	HTTP_ERR_REQUEST,      /* the request itself cannot work: bad URL, protocol, memory */
+} http_error_kind;
+
 typedef struct {
 	http_outcome outcome;
+	http_error_kind error_kind;
 	long status;             /* HTTP status of the last attempt; 0 when there was no response */
 	const char *error;       /* why the last attempt failed (network or check), or NULL */
 	int attempts;

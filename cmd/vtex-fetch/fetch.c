@@ -217,8 +217,25 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 		*json = NULL;
 	if (res->outcome == HTTP_OUTCOME_GAVE_UP)
 		return FETCH_TEMPORARY;
-	if (res->outcome == HTTP_OUTCOME_FATAL)
-		return FETCH_PERMANENT;
+	if (res->outcome == HTTP_OUTCOME_FATAL) {
+		if (res->error_kind != HTTP_ERR_TLS_TRUST && res->error_kind != HTTP_ERR_REQUEST)
+			return FETCH_PERMANENT;
+		/* Every other request would fail the same way: a configuration error. */
+		if (!f->stopped) {
+			f->stopped = true;
+			log_error(res->error_kind == HTTP_ERR_TLS_TRUST
+					  ? "the server's TLS certificate is not trusted"
+					  : "the request cannot be made",
+				  LS("error", res->error ? res->error : ""),
+				  LS("hint", res->error_kind == HTTP_ERR_TLS_TRUST
+						     ? "for a private CA give its certificate with --cacert"
+						     : "check VTEX_BASE_URL / VTEX_ACCOUNT and --cacert"),
+				  LS("url", http_request_url(req)));
+			http_client_stop(f->http);
+		}
+		fetch_note_exit(f, VP_EXIT_CONFIG);
+		return FETCH_STOPPED;
+	}
 	if (res->status == 401 || res->status == 403) {
 		if (!f->stopped) {
 			f->stopped = true;

@@ -201,6 +201,7 @@ static bool feed(http_client *c, size_t room, void *ctx)
 	(void)c;
 	run *r = ctx;
 	bool more = false;
+	progress_tick(&r->f->prog);
 	if (r->orders)
 		more |= orders_feed(r->orders, room);
 	for (int i = 0; i < 2; i++)
