@@ -196,6 +196,12 @@ http_request *fetch_get_pricing(fetch *f, const char *path)
 	return get(f->pricing_url, path);
 }
 
+/* The body fetch_check_json parsed, handed to fetch_classify for the same
+ * response so it is not parsed twice: the check and the done callback of an
+ * accepted response run back to back on the one loop thread. */
+static cJSON *checked_json;
+static const http_response *checked_res;
+
 const char *fetch_check_json(http_request *req, http_response *res, void *ctx)
 {
 	(void)req;
@@ -205,14 +211,28 @@ const char *fetch_check_json(http_request *req, http_response *res, void *ctx)
 	cJSON *j = cJSON_ParseWithLength(res->body.data ? res->body.data : "", res->body.len);
 	if (!j)
 		return "response body is not valid JSON";
-	cJSON_Delete(j);
+	cJSON_Delete(checked_json);
+	checked_json = j;
+	checked_res = res;
 	return NULL;
+}
+
+static cJSON *take_checked(const http_response *res)
+{
+	cJSON *j = NULL;
+	if (checked_res == res) {
+		j = checked_json;
+		checked_json = NULL;
+		checked_res = NULL;
+	}
+	return j;
 }
 
 fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJSON **json,
 			    const char **why)
 {
 	*why = res->error;
+	cJSON *parsed = take_checked(res);
 	if (json)
 		*json = NULL;
 	if (res->outcome == HTTP_OUTCOME_GAVE_UP)
@@ -266,12 +286,14 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 		return FETCH_PERMANENT;
 	}
 	if (json) {
-		*json = cJSON_ParseWithLength(res->body.data, res->body.len);
+		*json = parsed ? parsed : cJSON_ParseWithLength(res->body.data, res->body.len);
+		parsed = NULL;
 		if (!*json) {
 			*why = "response body is not valid JSON";
 			return FETCH_PERMANENT;
 		}
 	}
+	cJSON_Delete(parsed);
 	return FETCH_OK;
 }
 

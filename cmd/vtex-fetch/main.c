@@ -94,7 +94,7 @@ static const struct option LONGOPTS[] = {
 };
 
 #define DEFAULT_CLIENT_FIELDS                                                                    \
-	"id,email,firstName,lastName,document,documentType,phone,homePhone,cellPhone,isCorporate," \
+	"id,email,firstName,lastName,document,documentType,phone,homePhone,isCorporate," \
 	"corporateName,tradeName,corporateDocument,stateRegistration,isNewsletterOptIn,"           \
 	"localeDefault,userId,createdIn,updatedIn"
 
