@@ -11,20 +11,26 @@
 
 enum { SCROLL_SIZE = 1000 };
 
+/* One scroll over a window. It walks the entity sorted by id; a "chain" is a
+ * walk from the first id, continued after an expired token (or a page that
+ * failed for good) by a new scroll of the ids after the last one seen. A
+ * chain that ends short of the total it announced lost a page (the cursor
+ * moved on under a failed answer): a new chain starts from the first id, and
+ * the ids already written are skipped. */
 typedef struct scroll {
 	job j;
 	struct clients *c;
 	bool has_window;
 	vtime_t since, until;
-	char *token;          /* NULL: the next request starts a pass */
-	long pass_total;      /* REST-Content-Total of the pass */
-	size_t new_in_pass;   /* ids written for the first time in this pass */
+	char *token;          /* NULL: the next request starts a scroll */
+	char *after;          /* continue the chain after this id; NULL: from the first */
+	long total;           /* REST-Content-Total of the chain's first scroll; -1: unknown */
+	size_t new_since_restart;
 	int idle_restarts;    /* restarts in a row that wrote nothing new */
 	idset written;
 	bool in_flight, queued;
 	struct scroll *next;
 } scroll;
-
 struct clients {
 	fetch *f;
 	char *fields;
@@ -59,6 +65,7 @@ static void scroll_record(fetch *f, scroll *s, fetch_status st, const char *why,
 static void scroll_free(scroll *s)
 {
 	free(s->token);
+	free(s->after);
 	idset_free(&s->written);
 	free(s);
 }
@@ -91,6 +98,7 @@ void clients_add(clients *c, bool has_window, vtime_t since, vtime_t until)
 	s->has_window = has_window;
 	s->since = since;
 	s->until = until;
+	s->total = -1;
 	s->queued = true;
 	s->next = c->scrolls;
 	c->scrolls = s;
@@ -115,19 +123,25 @@ static void submit(scroll *s)
 		buf_puts(&path, "_token=");
 		fetch_urlencode(&path, s->token);
 	} else {
-		buf_printf(&path, "_size=%d&_fields=", SCROLL_SIZE);
-		fetch_urlencode(&path, c->fields);
+		buf where = { 0 };
 		if (s->has_window) {
 			char a[40], b[40];
-			buf where = { 0 };
 			window_format_ms(s->since, a, sizeof a);
 			window_format_ms(s->until, b, sizeof b);
-			buf_printf(&where, "(updatedIn between %s AND %s) OR (createdIn between %s AND %s)", a, b,
-				   a, b);
+			buf_printf(&where, "((updatedIn between %s AND %s) OR (createdIn between %s AND %s))", a,
+				   b, a, b);
+		}
+		if (s->after)
+			buf_printf(&where, "%sid>\"%s\"", where.len ? " AND " : "", s->after);
+		buf_printf(&path, "_size=%d&_sort=", SCROLL_SIZE);
+		fetch_urlencode(&path, "id ASC");
+		buf_puts(&path, "&_fields=");
+		fetch_urlencode(&path, c->fields);
+		if (where.len) {
 			buf_puts(&path, "&_where=");
 			fetch_urlencode(&path, buf_cstr(&where));
-			buf_free(&where);
 		}
+		buf_free(&where);
 	}
 	http_request *r = fetch_get(c->f, buf_cstr(&path));
 	buf_free(&path);
@@ -139,19 +153,26 @@ static void submit(scroll *s)
 	http_submit(c->f->http, r);
 }
 
-/* Starts the scroll over; false when restarts stopped helping. */
-static bool restart(scroll *s, const char *why)
+/* Opens a new scroll: the chain goes on after its last id (fresh_chain
+ * false) or starts again from the first. False when restarts stopped helping. */
+static bool restart(scroll *s, bool fresh_chain, const char *why)
 {
 	fetch *f = s->c->f;
-	s->idle_restarts = s->new_in_pass ? 0 : s->idle_restarts + 1;
+	s->idle_restarts = s->new_since_restart ? 0 : s->idle_restarts + 1;
 	if (s->idle_restarts >= f->attempts)
 		return false;
-	log_info("restarting the client scroll", LS("reason", why), LI("written", s->written.len),
-		 LI("total", s->pass_total));
+	log_info("restarting the client scroll", LS("reason", why),
+		 LS("from", fresh_chain ? "the first id" : "the last id seen"), LI("written", s->written.len),
+		 LI("total", s->total));
 	metric_add(s->c->m_restarts, 1);
 	free(s->token);
 	s->token = NULL;
-	s->new_in_pass = 0;
+	if (fresh_chain) {
+		free(s->after);
+		s->after = NULL;
+		s->total = -1;
+	}
+	s->new_since_restart = 0;
 	submit(s);
 	return true;
 }
@@ -172,7 +193,7 @@ static void scroll_done(http_client *hc, http_request *req, http_response *res, 
 	(void)hc;
 	scroll *s = ctx;
 	fetch *f = s->c->f;
-	bool first = s->token == NULL;
+	bool opening = s->token == NULL;
 	cJSON *json;
 	const char *why;
 	fetch_status st = fetch_classify(f, req, res, &json, &why);
@@ -186,20 +207,19 @@ static void scroll_done(http_client *hc, http_request *req, http_response *res, 
 	}
 	if (st != FETCH_OK) {
 		cJSON_Delete(json);
-		/* An expired token answers 400 ("Operation not found for this token");
-		 * a page that failed for good may have moved the cursor on: both restart. */
-		bool token_gone = !first && res->status == 400;
-		if ((token_gone || st == FETCH_TEMPORARY) && restart(s, token_gone ? "scroll token expired" : why))
+		/* An expired token answers 400 ("Operation not found for this token"). */
+		bool token_gone = !opening && res->status == 400;
+		if ((token_gone || st == FETCH_TEMPORARY) &&
+		    restart(s, false, token_gone ? "scroll token expired" : why))
 			return;
-		if (first && (st == FETCH_PERMANENT || st == FETCH_NOT_FOUND))
+		if (opening && (st == FETCH_PERMANENT || st == FETCH_NOT_FOUND))
 			fetch_note_exit(f, VP_EXIT_UNAVAILABLE);
-		finish(s, st == FETCH_PERMANENT && token_gone ? FETCH_TEMPORARY : st, why, res->status);
+		finish(s, token_gone ? FETCH_TEMPORARY : st, why, res->status);
 		return;
 	}
 	char v[4096];
-	if (first) {
-		s->pass_total = http_response_header(res, "REST-Content-Total", v, sizeof v) ? atol(v) : -1;
-	}
+	if (opening && !s->after)
+		s->total = http_response_header(res, "REST-Content-Total", v, sizeof v) ? atol(v) : -1;
 	if (http_response_header(res, "X-VTEX-MD-TOKEN", v, sizeof v) && *v) {
 		free(s->token);
 		s->token = xstrdup(v);
@@ -208,19 +228,23 @@ static void scroll_done(http_client *hc, http_request *req, http_response *res, 
 	cJSON *doc;
 	cJSON_ArrayForEach(doc, json) {
 		cJSON *id = cJSON_GetObjectItemCaseSensitive(doc, "id");
-		if (!cJSON_IsString(id)) {
-			rejects_add(f->rejects, "scroll", 0, "client document without a string id", NULL, 0, false);
+		if (!cJSON_IsString(id) || strchr(id->valuestring, '"')) {
+			rejects_add(f->rejects, "scroll", 0, "client document without a usable id", NULL, 0, false);
 			continue;
+		}
+		if (!s->after || strcmp(id->valuestring, s->after) > 0) {
+			free(s->after);
+			s->after = xstrdup(id->valuestring);
 		}
 		if (!idset_add(&s->written, id->valuestring))
 			continue;
-		s->new_in_pass++;
+		s->new_since_restart++;
 		fetch_emit(f, doc);
 	}
 	cJSON_Delete(json);
-	/* Complete once the ids written cover the total the pass announced
-	 * (without waiting for the final []), or at the end of a pass of unknown total. */
-	if (s->pass_total >= 0 && (long)s->written.len >= s->pass_total) {
+	/* Complete once the ids written cover the total the chain announced
+	 * (without waiting for the final []). */
+	if (s->total >= 0 && (long)s->written.len >= s->total) {
 		finish(s, FETCH_OK, NULL, 0);
 		return;
 	}
@@ -228,13 +252,13 @@ static void scroll_done(http_client *hc, http_request *req, http_response *res, 
 		submit(s);
 		return;
 	}
-	if (s->pass_total < 0) {
+	if (s->total < 0) { /* no total announced: the end of the walk is the end */
 		finish(s, FETCH_OK, NULL, 0);
 		return;
 	}
 	char msg[128];
-	snprintf(msg, sizeof msg, "scroll ended with %zu of %ld clients", s->written.len, s->pass_total);
-	if (!restart(s, msg))
+	snprintf(msg, sizeof msg, "scroll ended with %zu of %ld clients", s->written.len, s->total);
+	if (!restart(s, true, msg))
 		finish(s, FETCH_TEMPORARY, msg, 0);
 }
 

@@ -1,8 +1,8 @@
-/* Clients: the Master Data v1 scroll on entity CL, over an update window or
- * the whole entity. A scroll token that expires (or a page that cannot be
- * read) restarts the scroll; ids already written are remembered, so a
- * restart writes nothing twice, and a scroll only ends once the ids seen
- * cover REST-Content-Total. */
+/* Clients: the Master Data v1 scroll on entity CL, sorted by id, over an
+ * update window or the whole entity. A scroll token that expires (or a page
+ * that cannot be read) opens a new scroll of the ids after the last one seen;
+ * ids already written are remembered, so nothing is written twice, and the
+ * walk only ends once the ids written cover REST-Content-Total. */
 #ifndef VF_CLIENTS_H
 #define VF_CLIENTS_H
 
