@@ -264,9 +264,11 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 					  LS("hint", "check VTEX_APP_KEY and VTEX_APP_TOKEN"),
 					  LS("url", http_request_url(req)));
 			else
-				log_error("VTEX denied access (HTTP 403): the app key lacks a permission",
-					  LS("hint", "give the key's License Manager role the resource this "
-						     "endpoint needs (vtex-fetch(1), PERMISSIONS)"),
+				log_error("VTEX denied access (HTTP 403): the app key lacks a permission for "
+					  "this endpoint, or is not valid for this store",
+					  LS("hint", "check VTEX_APP_KEY, VTEX_APP_TOKEN and VTEX_ACCOUNT; give the "
+						     "key's License Manager role the resource this endpoint needs "
+						     "(vtex-fetch(1), PERMISSIONS)"),
 					  LS("url", http_request_url(req)));
 			http_client_stop(f->http);
 		}
