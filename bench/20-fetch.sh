@@ -24,7 +24,7 @@ vtex-fetch orders --created-since $since --created-until $until --concurrency "$
 awk -v n="$(wc -l <"$work/all.ids")" -v k="$SAMPLE" 'NR % int(n / k) == 0 && c < k {print; c++}' \
 	"$work/all.ids" >"$work/sample.ids"
 
-rate() { echo "$1 / $2" | bc -l | xargs printf '%.0f'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%.0f", n / s}'; }
 # row LABEL ORDERS HOW SECONDS RATIO
 row() { printf '| %s | %s | %s | %.2f | %s | %s |\n' "$1" "$2" "$3" "$4" "$(rate "$2" "$4")" "$5"; }
 
@@ -38,7 +38,7 @@ bench_time vtex-fetch orders --created-since $since --created-until $until --con
 	>"$work/win.out" 2>/dev/null
 win_n=$(wc -l <"$work/win.out"); win_s=$BENCH_SECS; win_rss=$BENCH_RSS_KB
 
-ratio() { echo "$(rate "$1" "$2") / $curl_rate" | bc -l | xargs printf '%.1f'; }
+ratio() { awk -v n="$1" -v s="$2" -v c="$curl_rate" 'BEGIN {printf "%.1f", n / s / c}'; }
 {
 	echo "## vtex-fetch: full-detail orders per second"
 	echo
