@@ -282,8 +282,16 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 	}
 	if (res->status < 200 || res->status > 299) {
 		/* Read at once by the caller (the loop is single-threaded). */
-		static char status_why[32];
-		snprintf(status_why, sizeof status_why, "HTTP %ld", res->status);
+		static char status_why[200];
+		int n = snprintf(status_why, sizeof status_why, "HTTP %ld", res->status);
+		/* VTEX's error bodies are short messages: say what it said, on one line. */
+		if (res->body.len) {
+			n += snprintf(status_why + n, sizeof status_why - (size_t)n, ": %.*s",
+				      (int)(res->body.len < 150 ? res->body.len : 150), res->body.data);
+			for (char *p = status_why; *p; p++)
+				if (*p == '\n' || *p == '\r')
+					*p = ' ';
+		}
 		*why = status_why;
 		return FETCH_PERMANENT;
 	}
