@@ -3,7 +3,7 @@
 # benchmark peers (jq, Miller, wrk, hyperfine) and python3 for bench/gen-orders.
 set -euo pipefail
 packages=(
-	build-essential pkg-config ca-certificates curl time
+	build-essential pkg-config ca-certificates curl time openssl
 	libcurl4-openssl-dev libcjson-dev librdkafka-dev libssl-dev libmicrohttpd-dev check libxxhash-dev
 	clang libclang-rt-14-dev valgrind
 	jq miller kcat wrk hyperfine python3
