@@ -108,7 +108,8 @@ static void store(lset *s, winner *w, const lrec *r)
 	w->len = (uint32_t)r->len;
 	w->vlen = (uint32_t)r->v.len;
 	buf_put(&s->arena, r->text, r->len);
-	buf_put(&s->arena, r->v.str, r->v.len);
+	if (r->v.len)
+		buf_put(&s->arena, r->v.str, r->v.len);
 }
 
 static void compact_arena(lset *s)
