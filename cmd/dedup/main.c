@@ -303,6 +303,7 @@ int main(int argc, char **argv)
 		rc = VP_EXIT_IOERR;
 	if (d.st && read_ok && rc == VP_EXIT_OK && !state_compact(d.st, &d.seen))
 		rc = VP_EXIT_IOERR;
+	unsigned long long rejected = rejects_count(d.rej);
 	if (!rejects_close(d.rej)) {
 		log_error("cannot write the rejects file", LS("path", o.rejects_path));
 		rc = VP_EXIT_IOERR;
@@ -317,7 +318,7 @@ int main(int argc, char **argv)
 	log_info("done", LI("in", metric_value(d.m_in)), LI("out", metric_value(d.m_out)),
 		 LI("duplicates", metric_value(d.m_dup)), LI("rejected", metric_value(d.m_rej)),
 		 LI("keys", keys), LI("memory_bytes", bytes));
-	if (rc == VP_EXIT_OK && rejects_count(d.rej) > 0)
+	if (rc == VP_EXIT_OK && rejected > 0)
 		rc = VP_EXIT_REJECTS;
 	cli_finish(&o.cli);
 	state_close(d.st);
