@@ -39,6 +39,9 @@ static const char HELP[] =
 	"                          --max-memory (env DEDUP_LATEST_ONLY=1)\n"
 	"      --state FILE        keep emitted keys and versions in FILE (and FILE.journal)\n"
 	"                          across runs; crash-safe (env DEDUP_STATE)\n"
+	"      --state-compact SIZE\n"
+	"                          compact the journal into FILE once it passes SIZE and\n"
+	"                          FILE's size (env DEDUP_STATE_COMPACT; 16M)\n"
 	"      --max-memory SIZE   memory for keys and held records, e.g. 512M\n"
 	"                          (env DEDUP_MAX_MEMORY; 1G); streaming mode exits 70 past it\n"
 	"      --tmpdir DIR        where --latest-only spills (env DEDUP_TMPDIR, TMPDIR; /tmp)\n"
@@ -54,6 +57,7 @@ enum {
 	OPT_VERSION_FIELD = CLI_OPT_TOOL,
 	OPT_LATEST_ONLY,
 	OPT_STATE,
+	OPT_STATE_COMPACT,
 	OPT_MAX_MEMORY,
 	OPT_TMPDIR,
 	OPT_REJECTS,
@@ -63,7 +67,7 @@ typedef struct {
 	cli_common cli;
 	const char *key, *version_field, *state_path, *tmpdir, *rejects_path;
 	bool latest_only;
-	size_t max_memory;
+	size_t max_memory, state_compact;
 	char **inputs;
 	int ninputs;
 } options;
@@ -99,6 +103,7 @@ static void parse_options(options *o, int argc, char **argv)
 		{ "version", required_argument, 0, OPT_VERSION_FIELD },
 		{ "latest-only", no_argument, 0, OPT_LATEST_ONLY },
 		{ "state", required_argument, 0, OPT_STATE },
+		{ "state-compact", required_argument, 0, OPT_STATE_COMPACT },
 		{ "max-memory", required_argument, 0, OPT_MAX_MEMORY },
 		{ "tmpdir", required_argument, 0, OPT_TMPDIR },
 		{ "rejects", required_argument, 0, OPT_REJECTS },
@@ -106,6 +111,7 @@ static void parse_options(options *o, int argc, char **argv)
 		{ 0 },
 	};
 	const char *max_memory = cli_env("DEDUP_MAX_MEMORY", "1G");
+	const char *state_compact = cli_env("DEDUP_STATE_COMPACT", "16M");
 	const char *latest = cli_env("DEDUP_LATEST_ONLY", "0");
 	int c;
 
@@ -125,6 +131,7 @@ static void parse_options(options *o, int argc, char **argv)
 		case OPT_VERSION_FIELD: o->version_field = optarg; break;
 		case OPT_LATEST_ONLY: o->latest_only = true; break;
 		case OPT_STATE: o->state_path = optarg; break;
+		case OPT_STATE_COMPACT: state_compact = optarg; break;
 		case OPT_MAX_MEMORY: max_memory = optarg; break;
 		case OPT_TMPDIR: o->tmpdir = optarg; break;
 		case OPT_REJECTS: o->rejects_path = optarg; break;
@@ -134,6 +141,7 @@ static void parse_options(options *o, int argc, char **argv)
 		}
 	}
 	o->max_memory = cli_parse_bytes(&o->cli, "--max-memory", max_memory);
+	o->state_compact = cli_parse_bytes(&o->cli, "--state-compact", state_compact);
 	if (o->max_memory < (1 << 20))
 		cli_usage_error(&o->cli, "--max-memory: at least 1M");
 	if (!o->key)
@@ -265,6 +273,7 @@ int main(int argc, char **argv)
 		buf_free(&spec);
 		if (!d.st)
 			return rc;
+		state_compact_at(d.st, o.state_compact);
 	}
 	d.rej = rejects_open(o.rejects_path, "dedup");
 	if (!d.rej) {

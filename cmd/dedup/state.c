@@ -23,14 +23,14 @@
  * u32 checksum; its first byte is even, an entry's (hi bit 0 = 1) is odd. */
 static const char MAGIC[8] = "VPDEDUP1";
 static const char END_MAGIC[8] = "VPDEDEND";
-enum { COMPACT_MIN = 16 << 20, MAX_SPEC = 4096 };
+enum { COMPACT_AT = 16 << 20, MAX_SPEC = 4096 };
 
 struct state {
 	char *path, *journal_path, *tmp_path;
 	int journal_fd;
 	uint64_t seed;
 	buf header;
-	size_t journal_bytes, snapshot_bytes;
+	size_t journal_bytes, snapshot_bytes, compact_at;
 };
 
 static void put_header(buf *b, const char *spec, uint64_t seed)
@@ -324,6 +324,7 @@ state *state_open(const char *path, const char *spec, uint64_t *seed, seen *s, i
 	bool have_seed = false;
 
 	st->path = xstrdup(path);
+	st->compact_at = COMPACT_AT;
 	buf_printf(&name, "%s.journal", path);
 	st->journal_path = xstrdup(buf_cstr(&name));
 	name.len = 0;
@@ -429,9 +430,14 @@ bool state_append(state *st, buf *pending, const seen *s)
 	}
 	st->journal_bytes += pending->len;
 	pending->len = 0;
-	if (st->journal_bytes > COMPACT_MIN && st->journal_bytes > st->snapshot_bytes)
+	if (st->journal_bytes > st->compact_at && st->journal_bytes > st->snapshot_bytes)
 		return state_compact(st, s);
 	return true;
+}
+
+void state_compact_at(state *st, size_t bytes)
+{
+	st->compact_at = bytes;
 }
 
 void state_close(state *st)

@@ -35,6 +35,9 @@ void state_entry(buf *pending, fp128 fp, const version *v);
  * journal into a new snapshot of s once the journal has grown large. Call only
  * when every record s holds has been written out. False on an I/O error (logged). */
 bool state_append(state *st, buf *pending, const seen *s);
+/* The journal is compacted once it passes this size (16 MiB by default) and
+ * the snapshot's size. */
+void state_compact_at(state *st, size_t bytes);
 /* Writes a snapshot of s and empties the journal (at a clean end). */
 bool state_compact(state *st, const seen *s);
 void state_close(state *st);
