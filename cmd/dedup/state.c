@@ -374,6 +374,8 @@ static bool sync_dir(const char *path)
 
 bool state_compact(state *st, const seen *s)
 {
+	if (st->journal_bytes == st->header.len && st->snapshot_bytes > 0)
+		return true; /* nothing new since the snapshot */
 	int fd = open(st->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	buf out = { 0 };
 	uint64_t count = 0;
