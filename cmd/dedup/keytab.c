@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { FIRST_CAP = 1024 };
+enum { FIRST_CAP = 16 };
 
 void keytab_init(keytab *t, bool with_value)
 {
@@ -14,23 +14,23 @@ void keytab_init(keytab *t, bool with_value)
 
 void keytab_free(keytab *t)
 {
-	free(t->slots);
-	t->slots = NULL;
-	t->cap = t->count = 0;
+	for (unsigned i = 0; i < KEYTAB_SHARDS; i++)
+		free(t->shard[i].slots);
+	keytab_init(t, t->words == 3);
 }
 
-/* lo picks the home slot: hi's top bits are shared by every key of one spill
- * partition (see spill.c), lo's are not. */
-static size_t home(const keytab *t, uint64_t lo)
+/* lo's top bits pick the shard, its low bits the home slot; hi's top bits are
+ * shared by every key of one spill partition (see latest.c), lo's are not. */
+static keytab_shard *shard_of(const keytab *t, uint64_t lo)
 {
-	return (size_t)lo & (t->cap - 1);
+	return (keytab_shard *)&t->shard[lo >> (64 - KEYTAB_SHARD_BITS)];
 }
 
-static keytab_slot probe(const keytab *t, fp128 fp)
+static keytab_slot probe(const keytab_shard *sh, unsigned words, fp128 fp)
 {
-	size_t mask = t->cap - 1;
-	for (size_t i = home(t, fp.lo);; i = (i + 1) & mask) {
-		uint64_t *s = t->slots + i * t->words;
+	size_t mask = sh->cap - 1;
+	for (size_t i = (size_t)fp.lo & mask;; i = (i + 1) & mask) {
+		uint64_t *s = sh->slots + i * words;
 		if (!s[0] || ((s[0] & ~FP_TAG_MASK) == fp.hi && s[1] == fp.lo))
 			return s;
 	}
@@ -38,31 +38,47 @@ static keytab_slot probe(const keytab *t, fp128 fp)
 
 keytab_slot keytab_get(const keytab *t, fp128 fp)
 {
-	if (!t->cap)
+	const keytab_shard *sh = shard_of(t, fp.lo);
+	if (!sh->cap)
 		return NULL;
-	keytab_slot s = probe(t, fp);
+	keytab_slot s = probe(sh, t->words, fp);
 	return s[0] ? s : NULL;
 }
 
-static void grow(keytab *t)
+static bool full(const keytab_shard *sh)
 {
-	keytab old = *t;
-	t->cap = old.cap ? old.cap * 2 : FIRST_CAP;
-	t->slots = xcalloc(t->cap, t->words * sizeof(uint64_t));
-	KEYTAB_EACH(&old, s)
-		memcpy(probe(t, keytab_fp(s)), s, t->words * sizeof(uint64_t));
+	return (sh->count + 1) * 4 > sh->cap * 3;
+}
+
+static size_t grown_cap(const keytab_shard *sh)
+{
+	return sh->cap ? sh->cap * 2 : FIRST_CAP;
+}
+
+static void grow(keytab *t, keytab_shard *sh)
+{
+	keytab_shard old = *sh;
+	size_t slot = t->words * sizeof(uint64_t);
+	sh->cap = grown_cap(&old);
+	sh->slots = xcalloc(sh->cap, slot);
+	for (uint64_t *s = old.slots; s && s < old.slots + old.cap * t->words; s += t->words)
+		if (s[0])
+			memcpy(probe(sh, t->words, keytab_fp(s)), s, slot);
 	free(old.slots);
+	t->bytes += (sh->cap - old.cap) * slot;
 }
 
 keytab_slot keytab_put(keytab *t, fp128 fp, bool *added)
 {
-	if ((t->count + 1) * 4 > t->cap * 3)
-		grow(t);
-	keytab_slot s = probe(t, fp);
+	keytab_shard *sh = shard_of(t, fp.lo);
+	if (full(sh))
+		grow(t, sh);
+	keytab_slot s = probe(sh, t->words, fp);
 	*added = !s[0];
 	if (*added) {
 		s[0] = fp.hi;
 		s[1] = fp.lo;
+		sh->count++;
 		t->count++;
 	}
 	return s;
@@ -70,12 +86,11 @@ keytab_slot keytab_put(keytab *t, fp128 fp, bool *added)
 
 size_t keytab_bytes(const keytab *t)
 {
-	return t->cap * t->words * sizeof(uint64_t);
+	return t->bytes;
 }
 
-size_t keytab_bytes_to_add(const keytab *t)
+size_t keytab_bytes_to_add(const keytab *t, fp128 fp)
 {
-	if ((t->count + 1) * 4 <= t->cap * 3)
-		return keytab_bytes(t);
-	return keytab_bytes(t) + (t->cap ? t->cap * 2 : FIRST_CAP) * t->words * sizeof(uint64_t);
+	const keytab_shard *sh = shard_of(t, fp.lo);
+	return t->bytes + (full(sh) ? grown_cap(sh) * t->words * sizeof(uint64_t) : 0);
 }

@@ -85,7 +85,7 @@ static size_t set_bytes(const lset *s)
  * double held twice while it is copied). */
 static size_t set_bytes_to_add(const lset *s, const lrec *r)
 {
-	size_t b = keytab_bytes_to_add(&s->tab) + s->cap * sizeof(winner) + s->arena.cap;
+	size_t b = keytab_bytes_to_add(&s->tab, r->fp) + s->cap * sizeof(winner) + s->arena.cap;
 	if (s->n == s->cap)
 		b += (s->cap ? s->cap * 2 : 1024) * sizeof(winner);
 	size_t want = s->arena.len + r->len + r->v.len + 1;

@@ -132,7 +132,7 @@ enum seen_verdict seen_offer(seen *s, fp128 fp, const version *v, size_t limit)
 		return SEEN_NEW;
 	}
 	if (limit != SIZE_MAX &&
-	    keytab_bytes_to_add(&s->tab) + s->strings.cap + string_growth(s, v) > limit)
+	    keytab_bytes_to_add(&s->tab, fp) + s->strings.cap + string_growth(s, v) > limit)
 		return SEEN_FULL;
 	bool added;
 	slot = keytab_put(&s->tab, fp, &added);
