@@ -37,11 +37,12 @@ t_eq "a state written for other fields: exit 78" 78 $?
 mkfifo fifo
 dedup --key k --state s3 <fifo >out 2>err &
 pid=$!
+t_on_exit "kill -9 $pid 2>/dev/null"
 exec 3>fifo
 printf '%s\n' '{"k":1}' '{"k":2}' '{"k":1}' '{"k":3}' >&3
-for _ in $(seq 100); do [ "$(wc -l <out)" -ge 3 ] && break; sleep 0.05; done
+for _ in $(seq 400); do [ "$(wc -l <out)" -ge 3 ] && break; sleep 0.05; done
 t_eq "idle input: emitted lines flushed at once" 3 "$(wc -l <out)"
-for _ in $(seq 100); do [ "$(stat -c %s s3.journal)" -gt 100 ] && break; sleep 0.05; done
+for _ in $(seq 400); do [ "$(stat -c %s s3.journal)" -gt 100 ] && break; sleep 0.05; done
 dedup --key k --state s3 </dev/null >/dev/null 2>err2
 t_eq "a second dedup on a state in use: exit 75" 75 $?
 kill -9 $pid
@@ -55,9 +56,10 @@ printf '%s\n' '{"k":5}' >c
 mkfifo fifo2
 dedup --key k --state s4 <fifo2 >out 2>err &
 pid=$!
+t_on_exit "kill -9 $pid 2>/dev/null"
 exec 4>fifo2
 printf '%s\n' '{"k":1}' '{"k":2}' >&4
-for _ in $(seq 100); do [ "$(wc -l <out)" -ge 2 ] && [ "$(stat -c %s s4.journal)" -gt 80 ] && break; sleep 0.05; done
+for _ in $(seq 400); do [ "$(wc -l <out)" -ge 2 ] && [ "$(stat -c %s s4.journal)" -gt 80 ] && break; sleep 0.05; done
 kill -9 $pid
 wait $pid 2>/dev/null
 exec 4>&-
@@ -80,7 +82,7 @@ run_and_kill() { # bytes dedup-args...
 	: >out1
 	dedup "$@" >out1 2>err &
 	pid=$!
-	while kill -0 $pid 2>/dev/null && [ "$(stat -c %s out1)" -lt "$at" ]; do :; done
+	while kill -0 $pid 2>/dev/null && [ "$(stat -c %s out1)" -lt "$at" ]; do sleep 0.002; done
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	# A line cut short was not emitted.
