@@ -311,6 +311,7 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	double t0 = progress_now();
@@ -351,6 +352,16 @@ int main(int argc, char **argv)
 		if (sigwait(&sigs, &sig) != 0)
 			continue;
 		if (sig == SIGUSR1) {
+			if (cfg.truth_file && write_truth(&a))
+				log_info("truth written", LS("path", cfg.truth_file));
+			continue;
+		}
+		if (sig == SIGUSR2) {
+			/* Freeze: the store stops changing (hooks already queued still go out),
+			 * so a pipeline can catch up and be compared with one final truth. */
+			live_stop(a.live);
+			a.live = NULL;
+			log_info("live mode stopped; the store no longer changes");
 			if (cfg.truth_file && write_truth(&a))
 				log_info("truth written", LS("path", cfg.truth_file));
 			continue;
