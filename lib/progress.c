@@ -19,12 +19,8 @@ void progress_start(progress *p, const char *what)
 	p->count = 0;
 }
 
-void progress_add(progress *p, unsigned long long n)
+static void draw(progress *p)
 {
-	unsigned long long before = p->count;
-	p->count += n;
-	if (!p->enabled || (before >> 12) == (p->count >> 12))
-		return;
 	double now = progress_now();
 	if (now - p->last_draw < 0.25)
 		return;
@@ -32,6 +28,21 @@ void progress_add(progress *p, unsigned long long n)
 	double elapsed = now - p->started;
 	fprintf(stderr, "\r\033[K%llu %s, %.0f/s, %.1fs", p->count, p->what,
 		elapsed > 0 ? (double)p->count / elapsed : 0.0, elapsed);
+}
+
+void progress_add(progress *p, unsigned long long n)
+{
+	unsigned long long before = p->count;
+	p->count += n;
+	if (!p->enabled || (before >> 12) == (p->count >> 12))
+		return;
+	draw(p);
+}
+
+void progress_tick(progress *p)
+{
+	if (p->enabled)
+		draw(p);
 }
 
 void progress_end(progress *p)

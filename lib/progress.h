@@ -15,6 +15,9 @@ typedef struct {
 void progress_start(progress *p, const char *what);
 /* Adds n; cheap enough to call per record (checks the clock every 4096 calls). */
 void progress_add(progress *p, unsigned long long n);
+/* Redraws if a quarter second has passed: for slow records (one per HTTP
+ * request, say) that would seldom cross progress_add's 4096-record check. */
+void progress_tick(progress *p);
 /* Clears the line. */
 void progress_end(progress *p);
 double progress_now(void);

@@ -1,0 +1,366 @@
+#include "fetch.h"
+#include "cli.h"
+#include "exitcode.h"
+#include "json_path.h"
+#include "log.h"
+#include "metrics.h"
+#include "secret.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void config_error(const char *msg, const char *hint)
+{
+	log_error(msg, LS("hint", hint));
+	exit(VP_EXIT_CONFIG);
+}
+
+/* Drops trailing slashes so paths can be appended with their own '/'. */
+static char *without_trailing_slash(const char *s)
+{
+	char *r = xstrdup(s);
+	size_t n = strlen(r);
+	while (n && r[n - 1] == '/')
+		r[--n] = '\0';
+	return r;
+}
+
+static void add_credentials(fetch *f)
+{
+	const char *err = NULL;
+	const char *key = cli_env("VTEX_APP_KEY", NULL);
+	char *token = secret_read("VTEX_APP_TOKEN", &err);
+	if (err)
+		config_error("cannot read VTEX_APP_TOKEN_FILE", "check the file named by VTEX_APP_TOKEN_FILE");
+	if (!key || !token)
+		config_error("VTEX credentials missing",
+			     "set VTEX_APP_KEY and VTEX_APP_TOKEN (or VTEX_APP_TOKEN_FILE)");
+	if (strpbrk(key, "\r\n") || strpbrk(token, "\r\n"))
+		config_error("VTEX credentials hold a line break", "check VTEX_APP_KEY and the token");
+	buf h = { 0 };
+	buf_printf(&h, "X-VTEX-API-AppKey: %s", key);
+	http_client_default_header(f->http, buf_cstr(&h));
+	h.len = 0;
+	buf_printf(&h, "X-VTEX-API-AppToken: %s", token);
+	http_client_default_header(f->http, buf_cstr(&h));
+	/* Wipe our copy of the header line too. */
+	for (volatile char *p = h.data; p < h.data + h.len; p++)
+		*p = 0;
+	buf_free(&h);
+	secret_free(token);
+	/* Only the key's last 4 characters, to tell keys apart in logs. */
+	size_t n = strlen(key);
+	log_debug("credentials loaded", LS("app_key_suffix", n > 4 ? key + n - 4 : ""));
+}
+
+void fetch_init(fetch *f, const fetch_config *cfg)
+{
+	*f = (fetch){ .exit_code = VP_EXIT_OK };
+	const char *account = cli_env("VTEX_ACCOUNT", NULL);
+	const char *env = cli_env("VTEX_ENVIRONMENT", "vtexcommercestable");
+	const char *base = cli_env("VTEX_BASE_URL", NULL);
+	buf b = { 0 };
+	if (base) {
+		f->base_url = without_trailing_slash(base);
+	} else {
+		if (!account)
+			config_error("VTEX_ACCOUNT is not set", "set VTEX_ACCOUNT (or VTEX_BASE_URL)");
+		buf_printf(&b, "https://%s.%s.com.br", account, env);
+		f->base_url = xstrdup(buf_cstr(&b));
+	}
+	/* Pricing lives on its own host in production; the sandbox serves it under
+	 * the base URL, with the account as the first path segment either way. */
+	b.len = 0;
+	buf_printf(&b, "%s/%s", base ? f->base_url : "https://api.vtex.com", account ? account : "");
+	f->pricing_url = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+
+	http_options o = cfg->http;
+	f->attempts = o.retry.max_attempts;
+	o.tool = "vtex-fetch";
+	f->http = http_client_new(&o);
+	http_client_default_header(f->http, "Content-Type: application/json");
+	add_credentials(f);
+
+	f->out = ndjson_writer_open(STDOUT_FILENO, "-");
+	if (cfg->failures_path) {
+		f->failures = ndjson_writer_open_file(cfg->failures_path, false);
+		if (!f->failures) {
+			log_error("cannot open the failures file", LS("path", cfg->failures_path),
+				  LS("error", strerror(errno)));
+			exit(VP_EXIT_CONFIG);
+		}
+	}
+	f->rejects = rejects_open(cfg->rejects_path, "vtex-fetch");
+	if (!f->rejects) {
+		log_error("cannot open the rejects file", LS("path", cfg->rejects_path),
+			  LS("error", strerror(errno)));
+		exit(VP_EXIT_CONFIG);
+	}
+	f->m_records = metrics_counter("vtex_pipes_records_total", "Records by outcome.",
+				       "tool=\"vtex-fetch\",outcome=\"out\"");
+	f->m_failures = metrics_counter("vtex_pipes_records_total", "Records by outcome.",
+					"tool=\"vtex-fetch\",outcome=\"failed\"");
+	log_debug("gateway", LS("base_url", f->base_url), LS("pricing_url", f->pricing_url),
+		  LI("concurrency", o.concurrency), LD("rps", o.rps));
+}
+
+static int severity(int code)
+{
+	switch (code) {
+	case VP_EXIT_CONFIG: return 5;
+	case VP_EXIT_UNAVAILABLE: return 4;
+	case VP_EXIT_TEMPFAIL: return 3;
+	case VP_EXIT_REJECTS: return 2;
+	case VP_EXIT_OK: return 0;
+	default: return 1;
+	}
+}
+
+void fetch_note_exit(fetch *f, int code)
+{
+	if (severity(code) > severity(f->exit_code))
+		f->exit_code = code;
+}
+
+void job_start(fetch *f, job *j, job_fail_fn fail)
+{
+	j->fail = fail;
+	j->prev = NULL;
+	j->next = f->jobs;
+	if (f->jobs)
+		f->jobs->prev = j;
+	f->jobs = j;
+}
+
+void job_end(fetch *f, job *j)
+{
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		f->jobs = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	j->prev = j->next = NULL;
+}
+
+void fetch_cut_outstanding(fetch *f)
+{
+	while (f->jobs) {
+		job *j = f->jobs;
+		job_end(f, j);
+		j->fail(f, j, "not fetched: the run was stopped");
+	}
+}
+
+int fetch_finish(fetch *f)
+{
+	progress_end(&f->prog);
+	http_client_free(f->http);
+	if (!ndjson_writer_close(f->out))
+		fetch_note_exit(f, VP_EXIT_IOERR);
+	if (f->failures && !ndjson_writer_close(f->failures))
+		fetch_note_exit(f, VP_EXIT_IOERR);
+	if (rejects_count(f->rejects))
+		fetch_note_exit(f, VP_EXIT_REJECTS);
+	if (!rejects_close(f->rejects))
+		fetch_note_exit(f, VP_EXIT_IOERR);
+	log_info("done", LI("records", f->records), LI("failures", f->failed),
+		 LI("exit", f->exit_code));
+	free(f->base_url);
+	free(f->pricing_url);
+	return f->exit_code;
+}
+
+static http_request *get(const char *base, const char *path)
+{
+	buf u = { 0 };
+	buf_printf(&u, "%s%s", base, path);
+	http_request *r = http_request_new("GET", buf_cstr(&u));
+	buf_free(&u);
+	http_request_header(r, "Accept: application/json");
+	http_request_check(r, fetch_check_json);
+	return r;
+}
+
+http_request *fetch_get(fetch *f, const char *path)
+{
+	return get(f->base_url, path);
+}
+
+http_request *fetch_get_pricing(fetch *f, const char *path)
+{
+	return get(f->pricing_url, path);
+}
+
+/* The body fetch_check_json parsed, handed to fetch_classify for the same
+ * response so it is not parsed twice: the check and the done callback of an
+ * accepted response run back to back on the one loop thread. */
+static cJSON *checked_json;
+static const http_response *checked_res;
+
+const char *fetch_check_json(http_request *req, http_response *res, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	if (res->status < 200 || res->status > 299)
+		return NULL;
+	cJSON *j = cJSON_ParseWithLength(res->body.data ? res->body.data : "", res->body.len);
+	if (!j)
+		return "response body is not valid JSON";
+	cJSON_Delete(checked_json);
+	checked_json = j;
+	checked_res = res;
+	return NULL;
+}
+
+static cJSON *take_checked(const http_response *res)
+{
+	cJSON *j = NULL;
+	if (checked_res == res) {
+		j = checked_json;
+		checked_json = NULL;
+		checked_res = NULL;
+	}
+	return j;
+}
+
+fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJSON **json,
+			    const char **why)
+{
+	*why = res->error;
+	cJSON *parsed = take_checked(res);
+	if (json)
+		*json = NULL;
+	if (res->outcome == HTTP_OUTCOME_GAVE_UP)
+		return FETCH_TEMPORARY;
+	if (res->outcome == HTTP_OUTCOME_FATAL) {
+		if (res->error_kind != HTTP_ERR_TLS_TRUST && res->error_kind != HTTP_ERR_REQUEST)
+			return FETCH_PERMANENT;
+		/* Every other request would fail the same way: a configuration error. */
+		if (!f->stopped) {
+			f->stopped = true;
+			log_error(res->error_kind == HTTP_ERR_TLS_TRUST
+					  ? "the server's TLS certificate is not trusted"
+					  : "the request cannot be made",
+				  LS("error", res->error ? res->error : ""),
+				  LS("hint", res->error_kind == HTTP_ERR_TLS_TRUST
+						     ? "for a private CA give its certificate with --cacert"
+						     : "check VTEX_BASE_URL / VTEX_ACCOUNT and --cacert"),
+				  LS("url", http_request_url(req)));
+			http_client_stop(f->http);
+		}
+		fetch_note_exit(f, VP_EXIT_CONFIG);
+		return FETCH_STOPPED;
+	}
+	if (res->status == 401 || res->status == 403) {
+		if (!f->stopped) {
+			f->stopped = true;
+			if (res->status == 401)
+				log_error("VTEX refused the credentials (HTTP 401)",
+					  LS("hint", "check VTEX_APP_KEY and VTEX_APP_TOKEN"),
+					  LS("url", http_request_url(req)));
+			else
+				log_error("VTEX denied access (HTTP 403): the app key lacks a permission",
+					  LS("hint", "give the key's License Manager role the resource this "
+						     "endpoint needs (vtex-fetch(1), PERMISSIONS)"),
+					  LS("url", http_request_url(req)));
+			http_client_stop(f->http);
+		}
+		fetch_note_exit(f, VP_EXIT_CONFIG);
+		*why = res->status == 401 ? "HTTP 401: credentials refused" : "HTTP 403: permission denied";
+		return FETCH_STOPPED;
+	}
+	if (res->status == 404) {
+		*why = "HTTP 404: not found";
+		return FETCH_NOT_FOUND;
+	}
+	if (res->status < 200 || res->status > 299) {
+		/* Read at once by the caller (the loop is single-threaded). */
+		static char status_why[32];
+		snprintf(status_why, sizeof status_why, "HTTP %ld", res->status);
+		*why = status_why;
+		return FETCH_PERMANENT;
+	}
+	if (json) {
+		*json = parsed ? parsed : cJSON_ParseWithLength(res->body.data, res->body.len);
+		parsed = NULL;
+		if (!*json) {
+			*why = "response body is not valid JSON";
+			return FETCH_PERMANENT;
+		}
+	}
+	cJSON_Delete(parsed);
+	return FETCH_OK;
+}
+
+int fetch_exit_for(fetch_status st)
+{
+	switch (st) {
+	case FETCH_OK: return VP_EXIT_OK;
+	case FETCH_TEMPORARY: return VP_EXIT_TEMPFAIL;
+	case FETCH_STOPPED: return VP_EXIT_CONFIG;
+	default: return VP_EXIT_REJECTS;
+	}
+}
+
+void fetch_emit(fetch *f, const cJSON *record)
+{
+	buf *b = ndjson_line_buf(f->out);
+	json_write(b, record);
+	ndjson_end_line(f->out);
+	f->records++;
+	metric_add(f->m_records, 1);
+	progress_add(&f->prog, 1);
+}
+
+void fetch_fail(fetch *f, const char *kind, cJSON *extra, fetch_status st, const char *reason,
+		long http_status)
+{
+	cJSON *rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "kind", kind);
+	if (extra) {
+		cJSON *item;
+		while ((item = extra->child)) {
+			cJSON_DetachItemViaPointer(extra, item);
+			cJSON_AddItemToObject(rec, item->string, item);
+		}
+		cJSON_Delete(extra);
+	}
+	cJSON_AddStringToObject(rec, "reason", reason ? reason : "unknown");
+	if (http_status)
+		cJSON_AddNumberToObject(rec, "status", (double)http_status);
+	cJSON_AddBoolToObject(rec, "retryable", st == FETCH_TEMPORARY || st == FETCH_STOPPED);
+	f->failed++;
+	metric_add(f->m_failures, 1);
+	fetch_note_exit(f, fetch_exit_for(st));
+	buf line = { 0 };
+	json_write(&line, rec);
+	if (f->failed <= 20)
+		log_warn("not fetched", LS("record", buf_cstr(&line)));
+	else if (f->failed == 21)
+		log_warn("more failures: see the failures file or the metrics");
+	if (f->failures)
+		ndjson_write_line(f->failures, line.data, line.len);
+	buf_free(&line);
+	cJSON_Delete(rec);
+}
+
+void fetch_urlencode(buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		    ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+			buf_putc(b, (char)ch);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[ch >> 4]);
+			buf_putc(b, hex[ch & 15]);
+		}
+	}
+}

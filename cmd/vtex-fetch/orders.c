@@ -1,0 +1,451 @@
+#include "orders.h"
+#include "exitcode.h"
+#include "idset.h"
+#include "json_path.h"
+#include "lineq.h"
+#include "log.h"
+#include "metrics.h"
+#include "ndjson_reader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The OMS list: at most 100 rows a page and 30 pages a query. */
+enum { PER_PAGE = 100, MAX_PAGES = 30, LIST_CAP = PER_PAGE * MAX_PAGES };
+
+typedef struct pending_id {
+	char *id;
+	cJSON *event;
+	struct pending_id *next;
+} pending_id;
+
+typedef struct slice {
+	job j;
+	orders *o;
+	window w;
+	int attempt;
+	long total;          /* paging.total of page 1 */
+	int pages_left;      /* page requests not answered yet */
+	bool failed, inconsistent;
+	idset seen;          /* distinct orderIds listed */
+	pending_id *kept;    /* those created inside w */
+	struct slice *next;
+} slice;
+
+struct orders {
+	fetch *f;
+	pending_id *ids_head, *ids_tail;
+	slice *slices;       /* waiting for their first page */
+	size_t slices_open;  /* listing in progress */
+	lineq *in;
+	bool in_ended;
+	metric *m_splits;
+};
+
+struct order_job {
+	job j;
+	orders *o;
+	char *id;
+	cJSON *event;
+};
+
+typedef struct {
+	slice *s;
+	int page;
+} page_req;
+
+static void page_done(http_client *c, http_request *req, http_response *res, void *ctx);
+typedef struct order_job order_job;
+static void order_fail(fetch *f, order_job *oj, fetch_status st, const char *why, long status);
+static void slice_fail_record(fetch *f, slice *s, fetch_status st, const char *why, long status);
+
+orders *orders_new(fetch *f)
+{
+	orders *o = xcalloc(1, sizeof *o);
+	o->f = f;
+	o->m_splits = metrics_counter("vtex_fetch_order_window_splits_total",
+				      "Order windows split because they held more than 3000 orders.",
+				      "tool=\"vtex-fetch\"");
+	return o;
+}
+
+static void free_pending(pending_id *p)
+{
+	while (p) {
+		pending_id *n = p->next;
+		free(p->id);
+		cJSON_Delete(p->event);
+		free(p);
+		p = n;
+	}
+}
+
+static void slice_free(slice *s)
+{
+	idset_free(&s->seen);
+	free_pending(s->kept);
+	free(s);
+}
+
+void orders_free(orders *o)
+{
+	/* Left over only when the run was stopped: each still gets its failure record. */
+	while (o->ids_head) {
+		pending_id *p = o->ids_head;
+		o->ids_head = p->next;
+		order_job oj = { .id = p->id, .event = p->event };
+		order_fail(o->f, &oj, FETCH_STOPPED, "not fetched: the run was stopped", 0);
+		free(p->id);
+		free(p);
+	}
+	while (o->slices) {
+		slice *s = o->slices;
+		o->slices = s->next;
+		slice_fail_record(o->f, s, FETCH_STOPPED, "not fetched: the run was stopped", 0);
+		slice_free(s);
+	}
+	lineq_free(o->in);
+	free(o);
+}
+
+void orders_add_id(orders *o, const char *order_id, cJSON *event)
+{
+	pending_id *p = xcalloc(1, sizeof *p);
+	p->id = xstrdup(order_id);
+	p->event = event;
+	if (o->ids_tail)
+		o->ids_tail->next = p;
+	else
+		o->ids_head = p;
+	o->ids_tail = p;
+}
+
+/* ---- detail ---- */
+
+static void order_job_free(order_job *oj)
+{
+	free(oj->id);
+	cJSON_Delete(oj->event);
+	free(oj);
+}
+
+static void order_fail(fetch *f, order_job *oj, fetch_status st, const char *why, long status)
+{
+	cJSON *extra = cJSON_CreateObject();
+	cJSON_AddStringToObject(extra, "orderId", oj->id);
+	if (oj->event) {
+		cJSON_AddItemToObject(extra, "event", oj->event);
+		oj->event = NULL;
+	}
+	fetch_fail(f, "order", extra, st, why, status);
+}
+
+static void order_job_cut(fetch *f, job *j, const char *reason)
+{
+	order_job *oj = (order_job *)j;
+	order_fail(f, oj, FETCH_STOPPED, reason, 0);
+	order_job_free(oj);
+}
+
+static void order_done(http_client *c, http_request *req, http_response *res, void *ctx)
+{
+	(void)c;
+	order_job *oj = ctx;
+	fetch *f = oj->o->f;
+	cJSON *json;
+	const char *why;
+	fetch_status st = fetch_classify(f, req, res, &json, &why);
+	job_end(f, &oj->j);
+	if (st == FETCH_OK && !cJSON_IsObject(json)) {
+		st = FETCH_PERMANENT;
+		why = "order detail is not a JSON object";
+	}
+	if (st == FETCH_OK)
+		fetch_emit(f, json);
+	else
+		order_fail(f, oj, st, why, res->status);
+	cJSON_Delete(json);
+	order_job_free(oj);
+}
+
+static void submit_detail(orders *o, pending_id *p)
+{
+	order_job *oj = xcalloc(1, sizeof *oj);
+	oj->o = o;
+	oj->id = p->id;
+	oj->event = p->event;
+	free(p);
+	job_start(o->f, &oj->j, order_job_cut);
+	buf path = { 0 };
+	buf_puts(&path, "/api/oms/pvt/orders/");
+	fetch_urlencode(&path, oj->id);
+	http_request *r = fetch_get(o->f, buf_cstr(&path));
+	buf_free(&path);
+	http_request_label(r, "order");
+	http_request_on_done(r, order_done, oj);
+	http_submit(o->f->http, r);
+}
+
+/* ---- window listing ---- */
+
+static void slice_fail_record(fetch *f, slice *s, fetch_status st, const char *why, long status)
+{
+	char a[40], b[40];
+	vtime_format(s->w.since, a);
+	vtime_format(s->w.until, b);
+	cJSON *extra = cJSON_CreateObject();
+	cJSON_AddStringToObject(extra, "since", a);
+	cJSON_AddStringToObject(extra, "until", b);
+	fetch_fail(f, "orders-slice", extra, st, why, status);
+}
+
+/* The run was stopped: no page callback will come any more. */
+static void slice_cut(fetch *f, job *j, const char *reason)
+{
+	slice *s = (slice *)j;
+	if (!s->failed)
+		slice_fail_record(f, s, FETCH_STOPPED, reason, 0);
+	slice_free(s);
+}
+
+static void queue_slice(orders *o, window w, int attempt)
+{
+	slice *s = xcalloc(1, sizeof *s);
+	s->o = o;
+	s->w = w;
+	s->attempt = attempt;
+	s->next = o->slices;
+	o->slices = s;
+}
+
+void orders_add_window(orders *o, window w)
+{
+	queue_slice(o, w, 1);
+}
+
+static void submit_page(slice *s, int page)
+{
+	fetch *f = s->o->f;
+	char filter[128];
+	window_filter(s->w, "creationDate", filter, sizeof filter);
+	buf path = { 0 };
+	buf_puts(&path, "/api/oms/pvt/orders?f_creationDate=");
+	fetch_urlencode(&path, filter);
+	buf_printf(&path, "&per_page=%d&page=%d&orderBy=creationDate,asc", PER_PAGE, page);
+	http_request *r = fetch_get(f, buf_cstr(&path));
+	buf_free(&path);
+	http_request_label(r, "orders-list");
+	page_req *pr = xmalloc(sizeof *pr);
+	*pr = (page_req){ s, page };
+	http_request_on_done(r, page_done, pr);
+	s->pages_left++;
+	http_submit(f->http, r);
+}
+
+/* Takes the rows of one page; false when the page is not shaped like the OMS list. */
+static bool take_rows(slice *s, cJSON *page, long *total)
+{
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(page, "list");
+	cJSON *t = json_path_get(page, "paging.total");
+	if (!cJSON_IsArray(list) || !cJSON_IsNumber(t))
+		return false;
+	*total = (long)t->valuedouble;
+	cJSON *row;
+	cJSON_ArrayForEach(row, list) {
+		cJSON *id = cJSON_GetObjectItemCaseSensitive(row, "orderId");
+		cJSON *cd = cJSON_GetObjectItemCaseSensitive(row, "creationDate");
+		if (!cJSON_IsString(id))
+			return false;
+		if (!idset_add(&s->seen, id->valuestring))
+			continue;
+		vtime_t when;
+		/* Rows on the millisecond edges of the filter may belong to a neighbour slice. */
+		if (cJSON_IsString(cd) && vtime_parse(cd->valuestring, strlen(cd->valuestring), &when) &&
+		    !window_holds(s->w, when))
+			continue;
+		if (!cJSON_IsString(cd) || !vtime_parse(cd->valuestring, strlen(cd->valuestring), &when))
+			log_warn("order row without a readable creationDate; kept", LS("orderId", id->valuestring));
+		pending_id *p = xcalloc(1, sizeof *p);
+		p->id = xstrdup(id->valuestring);
+		p->next = s->kept;
+		s->kept = p;
+	}
+	return true;
+}
+
+/* Every page answered: hand the orders on, list again, or give up. */
+static void slice_settle(slice *s)
+{
+	orders *o = s->o;
+	fetch *f = o->f;
+	job_end(f, &s->j);
+	o->slices_open--;
+	if (s->failed) {
+		slice_free(s);
+		return;
+	}
+	if (s->inconsistent || (long)s->seen.len != s->total) {
+		char why[160];
+		snprintf(why, sizeof why, "listing incomplete: %zu distinct orders of %ld%s", s->seen.len,
+			 s->total, s->inconsistent ? ", total changed between pages" : "");
+		if (s->attempt < f->attempts) {
+			log_info("order listing changed while paging; listing the slice again",
+				 LS("reason", why), LI("attempt", s->attempt));
+			queue_slice(o, s->w, s->attempt + 1);
+		} else {
+			slice_fail_record(f, s, FETCH_TEMPORARY, why, 0);
+		}
+		slice_free(s);
+		return;
+	}
+	while (s->kept) {
+		pending_id *p = s->kept;
+		s->kept = p->next;
+		p->next = NULL;
+		if (o->ids_tail)
+			o->ids_tail->next = p;
+		else
+			o->ids_head = p;
+		o->ids_tail = p;
+	}
+	slice_free(s);
+}
+
+static void page_done(http_client *c, http_request *req, http_response *res, void *ctx)
+{
+	(void)c;
+	page_req *pr = ctx;
+	slice *s = pr->s;
+	int page = pr->page;
+	free(pr);
+	fetch *f = s->o->f;
+	s->pages_left--;
+	cJSON *json;
+	const char *why;
+	fetch_status st = fetch_classify(f, req, res, &json, &why);
+	long total = 0;
+	if (st == FETCH_OK && !take_rows(s, json, &total)) {
+		st = FETCH_PERMANENT;
+		why = "order list page is not shaped like {list:[...],paging:{total}}";
+	}
+	cJSON_Delete(json);
+	if (s->failed) {
+		/* already recorded */
+	} else if (st != FETCH_OK) {
+		s->failed = true;
+		slice_fail_record(f, s, st, why, res->status);
+		/* A list that cannot be read is the service refusing us, not one bad record. */
+		if (st == FETCH_PERMANENT || st == FETCH_NOT_FOUND)
+			fetch_note_exit(f, VP_EXIT_UNAVAILABLE);
+	} else if (page == 1) {
+		s->total = total;
+		if (total > LIST_CAP) {
+			window l, r;
+			s->failed = true; /* this slice is replaced by its halves */
+			if (window_split(s->w, &l, &r)) {
+				metric_add(s->o->m_splits, 1);
+				log_debug("splitting order window", LI("total", total));
+				queue_slice(s->o, l, 1);
+				queue_slice(s->o, r, 1);
+			} else {
+				slice_fail_record(f, s, FETCH_TEMPORARY,
+						  "more than 3000 orders within one millisecond", 0);
+			}
+		} else {
+			int pages = (int)((total + PER_PAGE - 1) / PER_PAGE);
+			for (int p = 2; p <= pages; p++)
+				submit_page(s, p);
+		}
+	} else if (total != s->total) {
+		s->inconsistent = true;
+	}
+	if (s->pages_left == 0 && !f->stopped)
+		slice_settle(s);
+}
+
+/* ---- hook events ---- */
+
+static void wake_http(void *ctx)
+{
+	http_client_wakeup(((orders *)ctx)->f->http);
+}
+
+void orders_follow(orders *o, int fd)
+{
+	o->in = lineq_start(fd, "-", 1024, wake_http, o);
+}
+
+void orders_take_event(orders *o, const char *text, size_t len, size_t lineno)
+{
+	const char *reason = NULL;
+	cJSON *ev = ndjson_parse_object(text, len, &reason);
+	if (!ev) {
+		rejects_add(o->f->rejects, "-", lineno, reason, text, len, false);
+		return;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(ev, "hookConfig")) {
+		log_info("skipped a hook ping event", LI("line", lineno));
+		cJSON_Delete(ev);
+		return;
+	}
+	cJSON *id = cJSON_GetObjectItemCaseSensitive(ev, "OrderId");
+	if (!id)
+		id = cJSON_GetObjectItemCaseSensitive(ev, "orderId");
+	if (!cJSON_IsString(id) || !*id->valuestring) {
+		rejects_add(o->f->rejects, "-", lineno, "no OrderId (string) in the event", text, len, true);
+		cJSON_Delete(ev);
+		return;
+	}
+	char *oid = xstrdup(id->valuestring);
+	orders_add_id(o, oid, ev);
+	free(oid);
+}
+
+bool orders_feed(orders *o, size_t room)
+{
+	fetch *f = o->f;
+	if (f->stopped)
+		return false;
+	while (room) {
+		if (o->ids_head) {
+			pending_id *p = o->ids_head;
+			o->ids_head = p->next;
+			if (!o->ids_head)
+				o->ids_tail = NULL;
+			submit_detail(o, p);
+			room--;
+			continue;
+		}
+		if (o->in && !o->in_ended) {
+			lineq_line l;
+			int got = lineq_pop(o->in, &l);
+			if (got == 1) {
+				orders_take_event(o, l.text, l.len, l.lineno);
+				free(l.text);
+				continue;
+			}
+			if (got == -1) {
+				o->in_ended = true;
+				if (lineq_failed(o->in))
+					fetch_note_exit(f, VP_EXIT_IOERR);
+			}
+		}
+		if (o->slices) {
+			slice *s = o->slices;
+			o->slices = s->next;
+			s->next = NULL;
+			job_start(f, &s->j, slice_cut);
+			o->slices_open++;
+			submit_page(s, 1);
+			room--;
+			continue;
+		}
+		break;
+	}
+	bool input_open = o->in && !o->in_ended;
+	/* Waiting for input: what is done so far should reach the reader now. */
+	if (input_open && !o->ids_head && http_client_pending(f->http) == 0)
+		ndjson_writer_flush(f->out);
+	return input_open || o->ids_head || o->slices || o->slices_open;
+}

@@ -1,0 +1,28 @@
+/* Orders: full detail per order, from ids, from hook events on standard
+ * input, or from every order created in a window (the OMS list, split until
+ * each slice fits under its 30-page cap and checked against its totals). */
+#ifndef VF_ORDERS_H
+#define VF_ORDERS_H
+
+#include "fetch.h"
+#include "window.h"
+
+typedef struct orders orders;
+
+orders *orders_new(fetch *f);
+void orders_free(orders *o);
+/* Queues one order's detail; event (may be NULL) is the hook event or
+ * failure record it came from, kept for the failure record; o takes it. */
+void orders_add_id(orders *o, const char *order_id, cJSON *event);
+/* Queues every order created in w. */
+void orders_add_window(orders *o, window w);
+/* Takes hook events (or failure records of kind "order") from fd as they
+ * come, on a reader thread. */
+void orders_follow(orders *o, int fd);
+/* One line of orders_follow's input: an event to fetch, a ping to skip, or a reject. */
+void orders_take_event(orders *o, const char *text, size_t len, size_t lineno);
+
+/* http_feed_fn-like: submits queued work; false when nothing more will come. */
+bool orders_feed(orders *o, size_t room);
+
+#endif

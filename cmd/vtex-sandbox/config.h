@@ -1,0 +1,49 @@
+/* Every setting of vtex-sandbox, from flags or VTEX_SANDBOX_* variables. */
+#ifndef SB_CONFIG_H
+#define SB_CONFIG_H
+
+#include "vtime.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum fault_kind { FAULT_NONE, FAULT_429, FAULT_5XX, FAULT_RESET, FAULT_TRUNCATE, FAULT_SLOW, FAULT__COUNT };
+
+typedef struct {
+	const char *listen;      /* host:port; port 0 picks a free one */
+	const char *ready_file;  /* gets the base URL once the server accepts */
+	const char *account;
+	uint64_t seed;
+	uint32_t products, clients, orders;
+	vtime_t now;             /* the sandbox clock at start */
+	int history_days;
+	double busy_day_share;
+	const char *truth_file;
+	unsigned threads, max_connections;
+
+	/* live mode */
+	double orders_per_second;
+	double live_step_seconds;
+	double new_client_share;
+	double client_updates_per_second;
+	const char *hook_url;
+	const char *hook_header_name;
+	double hook_dup_rate, hook_reorder_rate;
+	unsigned hook_max_attempts;
+	unsigned hook_timeout_ms;
+
+	/* faults and pace */
+	double fault_rate;
+	bool faults[FAULT__COUNT];
+	bool fault_seeded;
+	uint64_t fault_seed;
+	unsigned slow_ms;
+	unsigned retry_after;
+	double rate_limit;
+	unsigned latency_ms;
+
+	unsigned scroll_ttl;
+	unsigned list_lag;
+} sb_config;
+
+#endif

@@ -1,0 +1,284 @@
+/* vtex-sandbox: a local VTEX store for the demo, the tests and the
+ * benchmarks. See man/man1/vtex-sandbox.1. */
+#include "app.h"
+#include "cli.h"
+#include "exitcode.h"
+#include "faults.h"
+#include "log.h"
+#include "progress.h"
+#include "scroll.h"
+#include "secret.h"
+#include "server.h"
+#include "truth.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char help[] =
+	"Usage: vtex-sandbox [OPTION]...\n"
+	"A local VTEX store: VTEX's Catalog, Pricing, OMS, hook and Master Data CL endpoints with\n"
+	"their paths, auth, caps and shapes, over deterministic generated data.\n"
+	"Credentials: only the pair in VTEX_APP_KEY and VTEX_APP_TOKEN (or VTEX_APP_TOKEN_FILE).\n"
+	"\n"
+	"Store:\n"
+	"      --listen HOST:PORT     address to serve (VTEX_SANDBOX_LISTEN; 127.0.0.1:8099; port 0: any free)\n"
+	"      --ready-file PATH      write the base URL there once serving (VTEX_SANDBOX_READY_FILE)\n"
+	"      --account NAME         account name; pricing is under /NAME/pricing (VTEX_SANDBOX_ACCOUNT; sandbox)\n"
+	"      --seed N               data seed: same seed, same store (VTEX_SANDBOX_SEED; 1)\n"
+	"      --products N           products (VTEX_SANDBOX_PRODUCTS; 500)\n"
+	"      --clients N            CL documents (VTEX_SANDBOX_CLIENTS; 2000)\n"
+	"      --orders N             orders in the history (VTEX_SANDBOX_ORDERS; 5000)\n"
+	"      --now TIME             the sandbox clock at start, e.g. 2026-01-15T12:00:00Z\n"
+	"                             (VTEX_SANDBOX_NOW; the current time)\n"
+	"      --history-days N       days of order history before --now, at most 729 (VTEX_SANDBOX_HISTORY_DAYS; 700)\n"
+	"      --busy-day-share P     share of the orders on the busiest day (VTEX_SANDBOX_BUSY_DAY_SHARE; 0.04)\n"
+	"      --truth PATH           write the ground truth there (VTEX_SANDBOX_TRUTH)\n"
+	"      --threads N            server threads (VTEX_SANDBOX_THREADS; number of CPUs)\n"
+	"      --max-connections N    open connections at most (VTEX_SANDBOX_MAX_CONNECTIONS; 1000)\n"
+	"      --scroll-ttl SECONDS   idle life of a Master Data scroll token (VTEX_SANDBOX_SCROLL_TTL; 1200)\n"
+	"      --list-lag SECONDS     orders appear in the list this long after creation (VTEX_SANDBOX_LIST_LAG; 0)\n"
+	"Faults and pace:\n"
+	"      --fault-rate P         share of requests that get a fault (VTEX_SANDBOX_FAULT_RATE; 0)\n"
+	"      --faults LIST          among 429,5xx,reset,truncate,slow (VTEX_SANDBOX_FAULTS; all)\n"
+	"      --fault-seed N         make the fault sequence repeatable (VTEX_SANDBOX_FAULT_SEED)\n"
+	"      --slow-ms N            delay of the slow fault (VTEX_SANDBOX_SLOW_MS; 15000)\n"
+	"      --retry-after N        Retry-After seconds on 429 (VTEX_SANDBOX_RETRY_AFTER; 1)\n"
+	"      --rate-limit RPS       answer 429 above this many requests/s (VTEX_SANDBOX_RATE_LIMIT; 0: none)\n"
+	"      --latency-ms N         answer every request this much later (VTEX_SANDBOX_LATENCY_MS; 0)\n"
+	"Common:\n" CLI_COMMON_HELP;
+
+enum {
+	OPT_LISTEN = CLI_OPT_TOOL, OPT_READY_FILE, OPT_ACCOUNT, OPT_SEED, OPT_PRODUCTS, OPT_CLIENTS,
+	OPT_ORDERS, OPT_NOW, OPT_HISTORY_DAYS, OPT_BUSY_DAY_SHARE, OPT_TRUTH, OPT_THREADS,
+	OPT_MAX_CONNECTIONS, OPT_SCROLL_TTL, OPT_LIST_LAG, OPT_FAULT_RATE, OPT_FAULTS, OPT_FAULT_SEED,
+	OPT_SLOW_MS, OPT_RETRY_AFTER, OPT_RATE_LIMIT, OPT_LATENCY_MS,
+};
+
+static const struct option longopts[] = {
+	{ "listen", required_argument, 0, OPT_LISTEN },
+	{ "ready-file", required_argument, 0, OPT_READY_FILE },
+	{ "account", required_argument, 0, OPT_ACCOUNT },
+	{ "seed", required_argument, 0, OPT_SEED },
+	{ "products", required_argument, 0, OPT_PRODUCTS },
+	{ "clients", required_argument, 0, OPT_CLIENTS },
+	{ "orders", required_argument, 0, OPT_ORDERS },
+	{ "now", required_argument, 0, OPT_NOW },
+	{ "history-days", required_argument, 0, OPT_HISTORY_DAYS },
+	{ "busy-day-share", required_argument, 0, OPT_BUSY_DAY_SHARE },
+	{ "truth", required_argument, 0, OPT_TRUTH },
+	{ "threads", required_argument, 0, OPT_THREADS },
+	{ "max-connections", required_argument, 0, OPT_MAX_CONNECTIONS },
+	{ "scroll-ttl", required_argument, 0, OPT_SCROLL_TTL },
+	{ "list-lag", required_argument, 0, OPT_LIST_LAG },
+	{ "fault-rate", required_argument, 0, OPT_FAULT_RATE },
+	{ "faults", required_argument, 0, OPT_FAULTS },
+	{ "fault-seed", required_argument, 0, OPT_FAULT_SEED },
+	{ "slow-ms", required_argument, 0, OPT_SLOW_MS },
+	{ "retry-after", required_argument, 0, OPT_RETRY_AFTER },
+	{ "rate-limit", required_argument, 0, OPT_RATE_LIMIT },
+	{ "latency-ms", required_argument, 0, OPT_LATENCY_MS },
+	CLI_COMMON_LONGOPTS,
+	{ 0 },
+};
+
+/* Every option's environment variable, read first so that flags override them. */
+static const struct {
+	int opt;
+	const char *env;
+} env_names[] = {
+	{ OPT_LISTEN, "VTEX_SANDBOX_LISTEN" }, { OPT_READY_FILE, "VTEX_SANDBOX_READY_FILE" },
+	{ OPT_ACCOUNT, "VTEX_SANDBOX_ACCOUNT" }, { OPT_SEED, "VTEX_SANDBOX_SEED" },
+	{ OPT_PRODUCTS, "VTEX_SANDBOX_PRODUCTS" }, { OPT_CLIENTS, "VTEX_SANDBOX_CLIENTS" },
+	{ OPT_ORDERS, "VTEX_SANDBOX_ORDERS" }, { OPT_NOW, "VTEX_SANDBOX_NOW" },
+	{ OPT_HISTORY_DAYS, "VTEX_SANDBOX_HISTORY_DAYS" }, { OPT_BUSY_DAY_SHARE, "VTEX_SANDBOX_BUSY_DAY_SHARE" },
+	{ OPT_TRUTH, "VTEX_SANDBOX_TRUTH" }, { OPT_THREADS, "VTEX_SANDBOX_THREADS" },
+	{ OPT_MAX_CONNECTIONS, "VTEX_SANDBOX_MAX_CONNECTIONS" }, { OPT_SCROLL_TTL, "VTEX_SANDBOX_SCROLL_TTL" },
+	{ OPT_LIST_LAG, "VTEX_SANDBOX_LIST_LAG" }, { OPT_FAULT_RATE, "VTEX_SANDBOX_FAULT_RATE" },
+	{ OPT_FAULTS, "VTEX_SANDBOX_FAULTS" }, { OPT_FAULT_SEED, "VTEX_SANDBOX_FAULT_SEED" },
+	{ OPT_SLOW_MS, "VTEX_SANDBOX_SLOW_MS" }, { OPT_RETRY_AFTER, "VTEX_SANDBOX_RETRY_AFTER" },
+	{ OPT_RATE_LIMIT, "VTEX_SANDBOX_RATE_LIMIT" }, { OPT_LATENCY_MS, "VTEX_SANDBOX_LATENCY_MS" },
+};
+
+static const char *option_name(int opt)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == opt)
+			return o->name;
+	return "?";
+}
+
+static void set_option(cli_common *c, sb_config *cfg, int opt, const char *v)
+{
+	char flag[48];
+	snprintf(flag, sizeof flag, "--%s", option_name(opt));
+	switch (opt) {
+	case OPT_LISTEN: cfg->listen = v; break;
+	case OPT_READY_FILE: cfg->ready_file = v; break;
+	case OPT_ACCOUNT:
+		if (!*v || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(v))
+			cli_usage_error(c, "--account: '%s' is not a VTEX account name (lower-case letters and digits)", v);
+		cfg->account = v;
+		break;
+	case OPT_SEED: cfg->seed = (uint64_t)cli_parse_ll(c, flag, v, 0, INT64_MAX); break;
+	case OPT_PRODUCTS: cfg->products = (uint32_t)cli_parse_ll(c, flag, v, 1, 10000000); break;
+	case OPT_CLIENTS: cfg->clients = (uint32_t)cli_parse_ll(c, flag, v, 0, 50000000); break;
+	case OPT_ORDERS: cfg->orders = (uint32_t)cli_parse_ll(c, flag, v, 0, 100000000); break;
+	case OPT_NOW:
+		if (!vtime_parse(v, strlen(v), &cfg->now))
+			cli_usage_error(c, "--now: '%s' is not a timestamp such as 2026-01-15T12:00:00Z", v);
+		break;
+	case OPT_HISTORY_DAYS: cfg->history_days = (int)cli_parse_ll(c, flag, v, 1, 729); break;
+	case OPT_BUSY_DAY_SHARE: cfg->busy_day_share = cli_parse_double(c, flag, v, 0, 0.5); break;
+	case OPT_TRUTH: cfg->truth_file = v; break;
+	case OPT_THREADS: cfg->threads = (unsigned)cli_parse_ll(c, flag, v, 1, 256); break;
+	case OPT_MAX_CONNECTIONS: cfg->max_connections = (unsigned)cli_parse_ll(c, flag, v, 1, 100000); break;
+	case OPT_SCROLL_TTL: cfg->scroll_ttl = (unsigned)cli_parse_ll(c, flag, v, 1, 86400); break;
+	case OPT_LIST_LAG: cfg->list_lag = (unsigned)cli_parse_ll(c, flag, v, 0, 86400); break;
+	case OPT_FAULT_RATE: cfg->fault_rate = cli_parse_double(c, flag, v, 0, 1); break;
+	case OPT_FAULTS:
+		if (!faults_parse_list(v, cfg->faults))
+			cli_usage_error(c, "--faults: '%s' is not a list of 429, 5xx, reset, truncate, slow", v);
+		break;
+	case OPT_FAULT_SEED:
+		cfg->fault_seed = (uint64_t)cli_parse_ll(c, flag, v, 0, INT64_MAX);
+		cfg->fault_seeded = true;
+		break;
+	case OPT_SLOW_MS: cfg->slow_ms = (unsigned)cli_parse_ll(c, flag, v, 0, 600000); break;
+	case OPT_RETRY_AFTER: cfg->retry_after = (unsigned)cli_parse_ll(c, flag, v, 0, 3600); break;
+	case OPT_RATE_LIMIT: cfg->rate_limit = cli_parse_double(c, flag, v, 0, 1e7); break;
+	case OPT_LATENCY_MS: cfg->latency_ms = (unsigned)cli_parse_ll(c, flag, v, 0, 600000); break;
+	default: cli_usage_error(c, "unexpected option");
+	}
+}
+
+static void defaults(sb_config *cfg)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	memset(cfg, 0, sizeof *cfg);
+	cfg->listen = "127.0.0.1:8099";
+	cfg->account = "sandbox";
+	cfg->seed = 1;
+	cfg->products = 500;
+	cfg->clients = 2000;
+	cfg->orders = 5000;
+	cfg->now = vtime_now();
+	cfg->history_days = 700;
+	cfg->busy_day_share = 0.04;
+	cfg->threads = cpus > 0 ? (unsigned)cpus : 2;
+	cfg->max_connections = 1000;
+	cfg->scroll_ttl = 1200;
+	for (int k = 1; k < FAULT__COUNT; k++)
+		cfg->faults[k] = true;
+	cfg->slow_ms = 15000;
+	cfg->retry_after = 1;
+}
+
+static void parse_args(cli_common *c, sb_config *cfg, int argc, char **argv)
+{
+	int opt;
+	for (size_t i = 0; i < sizeof env_names / sizeof *env_names; i++) {
+		const char *v = cli_env(env_names[i].env, NULL);
+		if (v)
+			set_option(c, cfg, env_names[i].opt, v);
+	}
+	while ((opt = getopt_long(argc, argv, "hV", longopts, NULL)) != -1)
+		if (!cli_common_option(c, opt, optarg))
+			set_option(c, cfg, opt, optarg);
+	if (optind < argc)
+		cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+}
+
+static char *credential(const char *name)
+{
+	const char *err;
+	char *v = secret_read(name, &err);
+	if (!v || !*v) {
+		log_error(err ? err : "credential not set: the sandbox accepts only the pair in its environment",
+			  LS("variable", name));
+		exit(VP_EXIT_CONFIG);
+	}
+	return v;
+}
+
+static void write_ready_file(const char *path, const char *url)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%s\n", url) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+		log_error("cannot write the ready file", LS("path", path), LS("error", strerror(errno)));
+		exit(VP_EXIT_IOERR);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	cli_common cli;
+	sb_config cfg;
+	app a;
+	char url[128];
+	sigset_t sigs;
+	int sig, rc = VP_EXIT_OK;
+
+	cli_init(&cli, "vtex-sandbox", help);
+	defaults(&cfg);
+	parse_args(&cli, &cfg, argc, argv);
+	memset(&a, 0, sizeof a);
+	a.cfg = &cfg;
+	a.app_key = credential("VTEX_APP_KEY");
+	a.app_token = credential("VTEX_APP_TOKEN");
+
+	/* Signals go to this thread only (sigwait below); block them before any thread starts. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	double t0 = progress_now();
+	store_params sp = {
+		.seed = cfg.seed, .account = cfg.account, .app_key = a.app_key, .now = cfg.now,
+		.history_days = cfg.history_days, .busy_day_share = cfg.busy_day_share,
+		.products = cfg.products, .clients = cfg.clients, .orders = cfg.orders,
+	};
+	store_build(&a.st, &sp);
+	log_info("store generated", LI("products", a.st.n_products), LI("skus", a.st.n_skus),
+		 LI("orders", store_norders(&a.st)), LI("clients", store_nclients(&a.st)),
+		 LD("seconds", progress_now() - t0));
+	a.scrolls = scrolls_new(cfg.scroll_ttl, cfg.seed);
+	a.faults = faults_new(&cfg);
+	if (cfg.truth_file && !truth_write(&a.st, cfg.truth_file))
+		exit(VP_EXIT_IOERR);
+	if (!server_start(&a, url, sizeof url))
+		exit(VP_EXIT_UNAVAILABLE);
+	log_info("serving", LS("url", url), LS("account", cfg.account), LI("threads", cfg.threads));
+	if (cfg.ready_file)
+		write_ready_file(cfg.ready_file, url);
+
+	for (;;) {
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig == SIGUSR1) {
+			if (cfg.truth_file && truth_write(&a.st, cfg.truth_file))
+				log_info("truth written", LS("path", cfg.truth_file));
+			continue;
+		}
+		log_info("stopping", LS("signal", strsignal(sig)));
+		break;
+	}
+	server_stop(&a);
+	if (cfg.truth_file && !truth_write(&a.st, cfg.truth_file))
+		rc = VP_EXIT_IOERR;
+	cli_finish(&cli);
+	scrolls_free(a.scrolls);
+	faults_free(a.faults);
+	store_free(&a.st);
+	secret_free(a.app_key);
+	secret_free(a.app_token);
+	return rc;
+}

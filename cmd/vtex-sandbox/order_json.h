@@ -1,0 +1,16 @@
+/* OMS order JSON: the detail document (the shape of oms-order-detail.json)
+ * and the list row (oms-order-list-page.json, items always null). */
+#ifndef SB_ORDER_JSON_H
+#define SB_ORDER_JSON_H
+
+#include "buf.h"
+#include "jw.h"
+#include "plan.h"
+#include "store.h"
+
+void order_json_detail(buf *b, const store *s, const struct order_plan *p);
+void order_json_list_row(jw *w, const store *s, const struct order_plan *p);
+/* "Visa, Vale": the distinct payment names of the active transaction. */
+void order_payment_names(const struct order_plan *p, char *out, size_t n);
+
+#endif

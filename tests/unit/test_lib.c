@@ -1,0 +1,176 @@
+/* The small shared pieces: JSON text output, dotted lookup, logging formats,
+ * metrics rendering and atomic file, secrets from env and file. */
+#include "buf.h"
+#include "json_path.h"
+#include "log.h"
+#include "metrics.h"
+#include "secret.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+START_TEST(json_string_escapes)
+{
+	buf b = { 0 };
+	const char *in = "a\"b\\c\n\t\x01é";
+	buf_json_string(&b, in, strlen(in));
+	ck_assert_str_eq(buf_cstr(&b), "\"a\\\"b\\\\c\\n\\t\\u0001é\"");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(doubles_round_trip)
+{
+	buf b = { 0 };
+	buf_put_double(&b, 42);
+	buf_putc(&b, ' ');
+	buf_put_double(&b, 0.1);
+	buf_putc(&b, ' ');
+	buf_put_double(&b, 666.66);
+	buf_putc(&b, ' ');
+	buf_put_double(&b, -1.5e300);
+	ck_assert_str_eq(buf_cstr(&b), "42 0.1 666.66 -1.5e+300");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(dotted_lookup_and_compact_write)
+{
+	cJSON *o = cJSON_Parse("{\"a\":{\"b\":{\"c\":[1,\"x\",null,true]}},\"a.b\":2}");
+	buf b = { 0 };
+	ck_assert_ptr_nonnull(json_path_get(o, "a.b.c"));
+	ck_assert_ptr_null(json_path_get(o, "a.b.d"));
+	ck_assert_ptr_null(json_path_get(o, "a.b.c.d"));
+	json_write(&b, json_path_get(o, "a"));
+	ck_assert_str_eq(buf_cstr(&b), "{\"b\":{\"c\":[1,\"x\",null,true]}}");
+	buf_free(&b);
+	cJSON_Delete(o);
+}
+END_TEST
+
+/* Runs the log call with stderr redirected to a file; returns what it wrote. */
+static char *captured_log(const char *format)
+{
+	char path[] = "/tmp/vp-log-XXXXXX";
+	int fd = mkstemp(path);
+	int saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	log_set_format(format);
+	log_info("fetched page", LS("entity", "orders"), LI("records", 100), LD("rate", 2.5));
+	log_debug("not shown");
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	char *out = calloc(1, 4096);
+	ck_assert_int_gt(pread(fd, out, 4095, 0), 0);
+	close(fd);
+	unlink(path);
+	return out;
+}
+
+START_TEST(log_logfmt_and_json)
+{
+	setenv("VTEX_PIPES_RUN_ID", "run-7", 1);
+	log_init("test");
+	char *text = captured_log("logfmt");
+	ck_assert_ptr_nonnull(strstr(text, " level=info tool=test run_id=run-7 msg=\"fetched page\" entity=orders records=100 rate=2.5\n"));
+	ck_assert_ptr_null(strstr(text, "not shown"));
+	free(text);
+	text = captured_log("json");
+	ck_assert_ptr_nonnull(strstr(text, "\"level\":\"info\",\"tool\":\"test\",\"run_id\":\"run-7\",\"msg\":\"fetched page\",\"entity\":\"orders\",\"records\":100,\"rate\":2.5}\n"));
+	ck_assert_int_eq(text[0], '{');
+	free(text);
+	log_set_format("logfmt");
+	ck_assert(!log_set_level("loud"));
+}
+END_TEST
+
+START_TEST(metrics_render_and_write)
+{
+	const double bounds[] = { 0.1, 1 };
+	metric *in = metrics_counter("vp_records_total", "Records.", "outcome=\"in\"");
+	metric *out = metrics_counter("vp_records_total", "Records.", "outcome=\"out\"");
+	metric *h = metrics_histogram("vp_latency_seconds", "Latency.", "", bounds, 2);
+	ck_assert_ptr_eq(in, metrics_counter("vp_records_total", "Records.", "outcome=\"in\""));
+	metric_add(in, 3);
+	metric_add(out, 2);
+	metric_observe(h, 0.05);
+	metric_observe(h, 0.5);
+	metric_observe(h, 5);
+	size_t len;
+	char *text = metrics_render(&len);
+	ck_assert_str_eq(text,
+			 "# HELP vp_records_total Records.\n# TYPE vp_records_total counter\n"
+			 "vp_records_total{outcome=\"in\"} 3\nvp_records_total{outcome=\"out\"} 2\n"
+			 "# HELP vp_latency_seconds Latency.\n# TYPE vp_latency_seconds histogram\n"
+			 "vp_latency_seconds_bucket{le=\"0.1\"} 1\nvp_latency_seconds_bucket{le=\"1\"} 2\n"
+			 "vp_latency_seconds_bucket{le=\"+Inf\"} 3\nvp_latency_seconds_sum 5.55\n"
+			 "vp_latency_seconds_count 3\n");
+	char dir[] = "/tmp/vp-metrics-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/m.prom", dir);
+	ck_assert(metrics_write_file(path));
+	FILE *f = fopen(path, "r");
+	char *back = calloc(1, len + 1);
+	ck_assert_uint_eq(fread(back, 1, len + 1, f), len);
+	ck_assert_str_eq(back, text);
+	fclose(f);
+	unlink(path);
+	rmdir(dir);
+	free(back);
+	free(text);
+	metrics_reset();
+}
+END_TEST
+
+START_TEST(secrets_from_env_then_file)
+{
+	const char *err;
+	char path[] = "/tmp/vp-secret-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_eq(write(fd, "s3cret\n", 7), 7);
+	close(fd);
+	chmod(path, 0600);
+	unsetenv("VP_TEST_TOKEN");
+	unsetenv("VP_TEST_TOKEN_FILE");
+	ck_assert_ptr_null(secret_read("VP_TEST_TOKEN", &err));
+	ck_assert_ptr_null(err);
+	setenv("VP_TEST_TOKEN_FILE", path, 1);
+	char *s = secret_read("VP_TEST_TOKEN", &err);
+	ck_assert_str_eq(s, "s3cret");
+	secret_free(s);
+	setenv("VP_TEST_TOKEN", "from-env", 1);
+	s = secret_read("VP_TEST_TOKEN", &err);
+	ck_assert_str_eq(s, "from-env");
+	secret_free(s);
+	unlink(path);
+	unsetenv("VP_TEST_TOKEN");
+	ck_assert_ptr_null(secret_read("VP_TEST_TOKEN", &err));
+	ck_assert_ptr_nonnull(err);
+	unsetenv("VP_TEST_TOKEN_FILE");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("lib");
+	TCase *tc = tcase_create("lib");
+	tcase_add_test(tc, json_string_escapes);
+	tcase_add_test(tc, doubles_round_trip);
+	tcase_add_test(tc, dotted_lookup_and_compact_write);
+	tcase_add_test(tc, log_logfmt_and_json);
+	tcase_add_test(tc, metrics_render_and_write);
+	tcase_add_test(tc, secrets_from_env_then_file);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,212 @@
+/* NDJSON reader and writer: long lines, CRLF, blank lines, refusals with line
+ * numbers, buffered output, and a closed reader (EPIPE) reported, not fatal. */
+#include "ndjson_reader.h"
+#include "ndjson_writer.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A reader over the bytes in s, fed through a pipe by a thread. */
+typedef struct {
+	int fd, read_fd;
+	const char *data;
+	size_t len;
+} feeder;
+
+static void *feed(void *arg)
+{
+	feeder *f = arg;
+	size_t off = 0;
+	while (off < f->len) {
+		ssize_t n = write(f->fd, f->data + off, f->len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(f->fd);
+	return NULL;
+}
+
+static ndjson_reader *reader_over(const char *data, size_t len, pthread_t *th, feeder *f)
+{
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	f->fd = p[1];
+	f->read_fd = p[0];
+	f->data = data;
+	f->len = len;
+	pthread_create(th, NULL, feed, f);
+	return ndjson_reader_open(p[0], "test");
+}
+
+static void reader_done(ndjson_reader *r, pthread_t th, feeder *f)
+{
+	pthread_join(th, NULL);
+	ndjson_reader_close(r);
+	close(f->read_fd);
+}
+
+START_TEST(lines_crlf_blank_and_last_without_newline)
+{
+	const char *in = "{\"a\":1}\r\n\n   \n{\"b\":2}\n\r\n{\"c\":3}";
+	pthread_t th;
+	feeder f;
+	ndjson_reader *r = reader_over(in, strlen(in), &th, &f);
+	ndjson_line l;
+	cJSON *o;
+
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
+	ck_assert_uint_eq(l.lineno, 1);
+	ck_assert_str_eq(l.text, "{\"a\":1}");
+	cJSON_Delete(o);
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
+	ck_assert_uint_eq(l.lineno, 4);
+	cJSON_Delete(o);
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
+	ck_assert_uint_eq(l.lineno, 6);
+	ck_assert_int_eq(cJSON_GetObjectItem(o, "c")->valueint, 3);
+	cJSON_Delete(o);
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_EOF);
+	reader_done(r, th, &f);
+}
+END_TEST
+
+START_TEST(refusals_name_line_and_reason)
+{
+	const char *in = "[1,2]\n{\"ok\":true}\n{bad\n\"str\"\n{\"a\":1} x\n";
+	pthread_t th;
+	feeder f;
+	ndjson_reader *r = reader_over(in, strlen(in), &th, &f);
+	ndjson_line l;
+	cJSON *o;
+
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_BAD);
+	ck_assert_uint_eq(l.lineno, 1);
+	ck_assert_str_eq(l.reason, "not a JSON object");
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
+	cJSON_Delete(o);
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_BAD);
+	ck_assert_uint_eq(l.lineno, 3);
+	ck_assert_str_eq(l.reason, "invalid JSON");
+	ck_assert_str_eq(l.text, "{bad");
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_BAD);
+	ck_assert_str_eq(l.reason, "not a JSON object");
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_BAD);
+	ck_assert_str_eq(l.reason, "trailing characters after the JSON value");
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_EOF);
+	reader_done(r, th, &f);
+}
+END_TEST
+
+START_TEST(sixteen_mib_lines)
+{
+	const size_t big = 16u << 20;
+	char *in = malloc(2 * big + 64);
+	size_t n = 0;
+	for (int rec = 0; rec < 2; rec++) {
+		n += (size_t)sprintf(in + n, "{\"k\":\"");
+		memset(in + n, rec ? 'y' : 'x', big);
+		n += big;
+		n += (size_t)sprintf(in + n, "\"}\n");
+	}
+	pthread_t th;
+	feeder f;
+	ndjson_reader *r = reader_over(in, n, &th, &f);
+	ndjson_line l;
+	cJSON *o;
+
+	for (int rec = 0; rec < 2; rec++) {
+		ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
+		ck_assert_uint_eq(l.len, big + 8);
+		const char *v = cJSON_GetObjectItem(o, "k")->valuestring;
+		ck_assert_uint_eq(strlen(v), big);
+		ck_assert_int_eq(v[big - 1], rec ? 'y' : 'x');
+		cJSON_Delete(o);
+	}
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_EOF);
+	reader_done(r, th, &f);
+	free(in);
+}
+END_TEST
+
+static int failures_seen, failure_errno;
+static void note_failure(ndjson_writer *w, int err, void *ctx)
+{
+	(void)w;
+	(void)ctx;
+	failures_seen++;
+	failure_errno = err;
+}
+
+START_TEST(writer_buffers_and_flushes)
+{
+	int p[2];
+	char got[64] = { 0 };
+	ck_assert_int_eq(pipe(p), 0);
+	ndjson_writer *w = ndjson_writer_open(p[1], "pipe");
+	ndjson_write_line(w, "{\"a\":1}", 7);
+	buf *b = ndjson_line_buf(w);
+	buf_puts(b, "{\"b\":");
+	buf_json_string(b, "x\"\n", 3);
+	buf_putc(b, '}');
+	ndjson_end_line(w);
+	/* Nothing reaches the pipe before a flush. */
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	ck_assert_int_lt(read(p[0], got, sizeof got), 0);
+	ck_assert(ndjson_writer_flush(w));
+	ssize_t n = read(p[0], got, sizeof got - 1);
+	ck_assert_int_gt(n, 0);
+	ck_assert_str_eq(got, "{\"a\":1}\n{\"b\":\"x\\\"\\n\"}\n");
+	ck_assert_uint_eq(ndjson_writer_lines(w), 2);
+	ck_assert_uint_eq(ndjson_writer_bytes(w), (unsigned long long)n);
+	ck_assert(ndjson_writer_close(w));
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
+START_TEST(writer_reports_closed_reader)
+{
+	int p[2];
+	vp_ignore_sigpipe();
+	ck_assert_int_eq(pipe(p), 0);
+	close(p[0]);
+	ndjson_writer *w = ndjson_writer_open(p[1], "pipe");
+	ndjson_writer_on_failure(w, note_failure, NULL);
+	failures_seen = 0;
+	ndjson_write_line(w, "{}", 2);
+	ck_assert(!ndjson_writer_flush(w));
+	ck_assert_int_eq(failures_seen, 1);
+	ck_assert_int_eq(failure_errno, EPIPE);
+	/* Once failed, it stays failed without calling the handler again. */
+	ck_assert(!ndjson_writer_close(w));
+	ck_assert_int_eq(failures_seen, 1);
+	close(p[1]);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ndjson");
+	TCase *tc = tcase_create("io");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, lines_crlf_blank_and_last_without_newline);
+	tcase_add_test(tc, refusals_name_line_and_reason);
+	tcase_add_test(tc, sixteen_mib_lines);
+	tcase_add_test(tc, writer_buffers_and_flushes);
+	tcase_add_test(tc, writer_reports_closed_reader);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
