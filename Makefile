@@ -46,7 +46,9 @@ $(foreach t,$(TOOLS),$(eval $(call TOOL_template,$(t))))
 # Tool directories may add cflags for their own objects via CFLAGS_<tool>.
 $(foreach t,$(TOOLS),$(eval CFLAGS_$(t) += $(if $(PKGS_$(t)),$(shell pkg-config --cflags $(PKGS_$(t))))))
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_A)
+# A unit test also depends on the objects it links from cmd/ (UNIT_EXTRA_<test>).
+.SECONDEXPANSION:
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $$(filter %.o,$$(UNIT_EXTRA_$$*))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags check) -Icmd -o $@ $< $(UNIT_EXTRA_$*) $(LIB_A) \
 	  $(LDFLAGS_ALL) $(shell pkg-config --libs check $(LIB_PKGS)) -lm -lpthread

@@ -142,7 +142,8 @@ void buf_put_double(buf *b, double v)
 		buf_puts(b, "null");
 		return;
 	}
-	if (v == (double)(int64_t)v && fabs(v) < 9007199254740992.0) {
+	/* Range first: casting a double outside int64_t's range is undefined. */
+	if (fabs(v) < 9007199254740992.0 && v == (double)(int64_t)v) {
 		buf_put_i64(b, (int64_t)v);
 		return;
 	}

@@ -112,6 +112,13 @@ void ndjson_end_line(ndjson_writer *w)
 		ndjson_writer_flush(w);
 }
 
+void ndjson_end_lines(ndjson_writer *w, unsigned long long n)
+{
+	w->lines += n;
+	if (w->out.len >= FLUSH_AT)
+		ndjson_writer_flush(w);
+}
+
 void ndjson_write_line(ndjson_writer *w, const char *text, size_t len)
 {
 	buf_put(&w->out, text, len);

@@ -29,6 +29,9 @@ void ndjson_write_line(ndjson_writer *w, const char *text, size_t len);
 /* The writer's buffer, to build a line in place; end it with ndjson_end_line(). */
 buf *ndjson_line_buf(ndjson_writer *w);
 void ndjson_end_line(ndjson_writer *w);
+/* Counts n whole lines (each ended by '\n') appended to ndjson_line_buf() at
+ * once, e.g. all the rows made from one record, so none is flushed half done. */
+void ndjson_end_lines(ndjson_writer *w, unsigned long long n);
 
 /* Writes out everything buffered. Returns false if the handler returned after a failure. */
 bool ndjson_writer_flush(ndjson_writer *w);

@@ -1,0 +1,213 @@
+/* ndjson-normalize: nested JSON records to relational rows (see normalize.h). */
+#include "cli.h"
+#include "exitcode.h"
+#include "json_arena.h"
+#include "log.h"
+#include "metrics.h"
+#include "ndjson_reader.h"
+#include "ndjson_writer.h"
+#include "normalize.h"
+#include "presets.h"
+#include "progress.h"
+#include "rejects.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const char help[] =
+	"Usage: ndjson-normalize (--entity NAME | --root NAME) [OPTION]... [FILE]...\n"
+	"Turn nested JSON records (NDJSON, from the FILEs or stdin) into relational rows\n"
+	"(NDJSON on stdout): each record is a row of the root table, nested objects\n"
+	"become columns a__b, arrays become child tables <table>__<field>, names are\n"
+	"snake_case, and every row carries _table, _row_id, _parent_row_id, _root_id, _idx.\n"
+	"\n"
+	"  -e, --entity NAME       VTEX preset: order, product, client or hook (root table\n"
+	"                          and row ids; env NDJSON_NORMALIZE_ENTITY)\n"
+	"  -r, --root NAME         root table name, [a-z_][a-z0-9_]*; overrides the\n"
+	"                          preset's (env NDJSON_NORMALIZE_ROOT)\n"
+	"  -k, --pk FIELD[,FIELD]  root row id from these dotted fields instead of the\n"
+	"                          preset's key or the record's content (env NDJSON_NORMALIZE_PK)\n"
+	"  -d, --max-depth N       objects and arrays nested deeper than N levels stay one\n"
+	"                          JSON string column (env NDJSON_NORMALIZE_MAX_DEPTH; no limit)\n"
+	"      --raw               also write each record's text to the table <root>__raw\n"
+	"                          (env NDJSON_NORMALIZE_RAW=1)\n"
+	"      --rejects FILE      write records that cannot be normalized there, with the\n"
+	"                          reason (env NDJSON_NORMALIZE_REJECTS)\n"
+	CLI_COMMON_HELP
+	"\n"
+	"Exit status: 0 all records normalized, 1 some rejected, 64 usage error,\n"
+	"74 input not readable or output closed.\n"
+	"See ndjson-normalize(1) for the tables each preset produces.\n";
+
+enum { OPT_RAW = CLI_OPT_TOOL, OPT_REJECTS };
+
+static const struct option longopts[] = {
+	{ "entity", required_argument, 0, 'e' },
+	{ "root", required_argument, 0, 'r' },
+	{ "pk", required_argument, 0, 'k' },
+	{ "max-depth", required_argument, 0, 'd' },
+	{ "raw", no_argument, 0, OPT_RAW },
+	{ "rejects", required_argument, 0, OPT_REJECTS },
+	CLI_COMMON_LONGOPTS,
+	{ 0 },
+};
+
+typedef struct {
+	normalizer *norm;
+	ndjson_writer *out;
+	rejects *rej;
+	progress prog;
+	metric *m_in, *m_out, *m_rejected, *m_rows, *m_bytes;
+} run;
+
+static bool env_true(const char *name)
+{
+	const char *v = cli_env(name, NULL);
+	return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);
+}
+
+/* Normalizes every line of one input; false when it cannot be read. */
+static bool normalize_input(run *r, int fd, const char *name)
+{
+	ndjson_reader *in = ndjson_reader_open(fd, name);
+	ndjson_line line;
+	enum ndjson_status st;
+
+	while ((st = ndjson_next_line(in, &line)) == NDJSON_OK) {
+		const char *reason = NULL;
+		cJSON *rec = ndjson_parse_object(line.text, line.len, &reason);
+
+		metric_add(r->m_in, 1);
+		metric_add(r->m_bytes, (double)line.len + 1);
+		progress_add(&r->prog, 1);
+		if (!rec) {
+			rejects_add(r->rej, name, line.lineno, reason, line.text, line.len, false);
+			metric_add(r->m_rejected, 1);
+			json_arena_reset();
+			continue;
+		}
+		size_t rows = normalize_record(r->norm, rec, line.text, line.len, ndjson_line_buf(r->out), &reason);
+		if (rows) {
+			ndjson_end_lines(r->out, rows);
+			metric_add(r->m_out, 1);
+			metric_add(r->m_rows, (double)rows);
+		} else {
+			rejects_add(r->rej, name, line.lineno, reason, line.text, line.len, true);
+			metric_add(r->m_rejected, 1);
+		}
+		json_arena_reset();
+	}
+	if (st == NDJSON_IOERR)
+		log_error("cannot read input", LS("input", name), LS("error", strerror(errno)));
+	ndjson_reader_close(in);
+	return st != NDJSON_IOERR;
+}
+
+int main(int argc, char **argv)
+{
+	cli_common cli;
+	normalize_opts o = { .max_depth = -1 };
+	const char *entity, *root, *pk, *depth, *rejects_path;
+	int opt;
+
+	cli_init(&cli, "ndjson-normalize", help);
+	entity = cli_env("NDJSON_NORMALIZE_ENTITY", NULL);
+	root = cli_env("NDJSON_NORMALIZE_ROOT", NULL);
+	pk = cli_env("NDJSON_NORMALIZE_PK", NULL);
+	depth = cli_env("NDJSON_NORMALIZE_MAX_DEPTH", NULL);
+	rejects_path = cli_env("NDJSON_NORMALIZE_REJECTS", NULL);
+	o.raw = env_true("NDJSON_NORMALIZE_RAW");
+	while ((opt = getopt_long(argc, argv, "e:r:k:d:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'e': entity = optarg; break;
+		case 'r': root = optarg; break;
+		case 'k': pk = optarg; break;
+		case 'd': depth = optarg; break;
+		case OPT_RAW: o.raw = true; break;
+		case OPT_REJECTS: rejects_path = optarg; break;
+		default:
+			if (!cli_common_option(&cli, opt, optarg))
+				cli_usage_error(&cli, "unknown option");
+		}
+	}
+
+	if (entity) {
+		const preset *p = preset_find(entity);
+		if (!p)
+			cli_usage_error(&cli, "--entity: '%s' is not one of %s", entity, preset_names());
+		o.root = p->root;
+		o.key = p->key;
+	}
+	if (root)
+		o.root = root;
+	if (!o.root)
+		cli_usage_error(&cli, "give --entity or --root");
+	if (!normalize_valid_table_name(o.root))
+		cli_usage_error(&cli, "--root: '%s' is not a table name ([a-z_][a-z0-9_]*)", o.root);
+	char *pk_fields = pk ? xstrdup(pk) : NULL;
+	if (pk_fields && !key_spec_parse(&o.key, pk_fields))
+		cli_usage_error(&cli, "--pk: '%s' is not a comma-separated list of at most %d fields", pk,
+				KEY_MAX_PARTS);
+	if (depth)
+		o.max_depth = (int)cli_parse_ll(&cli, "--max-depth", depth, 0, 1000000);
+
+	run r = { 0 };
+	const char *labels_in = "stage=\"normalize\",outcome=\"in\"";
+	r.m_in = metrics_counter("vtex_pipes_records_total", "Records by outcome.", labels_in);
+	r.m_out = metrics_counter("vtex_pipes_records_total", "Records by outcome.",
+				  "stage=\"normalize\",outcome=\"out\"");
+	r.m_rejected = metrics_counter("vtex_pipes_records_total", "Records by outcome.",
+				       "stage=\"normalize\",outcome=\"rejected\"");
+	r.m_rows = metrics_counter("vtex_pipes_rows_total", "Rows written, all tables.", "stage=\"normalize\"");
+	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", "stage=\"normalize\"");
+	r.rej = rejects_open(rejects_path, cli.tool);
+	if (!r.rej) {
+		log_error("cannot open the rejects file", LS("path", rejects_path), LS("error", strerror(errno)));
+		return VP_EXIT_IOERR;
+	}
+	r.norm = normalizer_new(&o);
+	json_arena_install();
+	r.out = ndjson_writer_open(STDOUT_FILENO, "stdout");
+	progress_start(&r.prog, "records");
+
+	int status = VP_EXIT_OK;
+	if (optind == argc) {
+		if (!normalize_input(&r, STDIN_FILENO, "-"))
+			status = VP_EXIT_IOERR;
+	}
+	for (int i = optind; i < argc && status == VP_EXIT_OK; i++) {
+		int fd = strcmp(argv[i], "-") == 0 ? STDIN_FILENO : open(argv[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			log_error("cannot open input", LS("input", argv[i]), LS("error", strerror(errno)));
+			status = VP_EXIT_IOERR;
+			break;
+		}
+		if (!normalize_input(&r, fd, argv[i]))
+			status = VP_EXIT_IOERR;
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+
+	progress_end(&r.prog);
+	if (!ndjson_writer_close(r.out))
+		status = VP_EXIT_IOERR;
+	unsigned long long rejected = rejects_count(r.rej);
+	if (!rejects_close(r.rej)) {
+		log_error("cannot write the rejects file", LS("path", rejects_path));
+		status = VP_EXIT_IOERR;
+	}
+	if (status == VP_EXIT_OK && rejected)
+		status = VP_EXIT_REJECTS;
+	log_info("done", LI("records", metric_value(r.m_in)), LI("rows", metric_value(r.m_rows)),
+		 LI("rejected", rejected), LD("seconds", progress_now() - r.prog.started));
+	cli_finish(&cli);
+	normalizer_free(r.norm);
+	json_arena_uninstall();
+	free(pk_fields);
+	metrics_reset();
+	return status;
+}
