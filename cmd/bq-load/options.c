@@ -29,6 +29,8 @@ static const char help[] =
 	"                          1000 in stream mode, else 0: only at size or end of input)\n"
 	"      --stream-rows N     insertAll: rows per request (env BQ_LOAD_STREAM_ROWS; 500)\n"
 	"      --stream-bytes SIZE insertAll: bytes per request (env BQ_LOAD_STREAM_BYTES; 5M)\n"
+	"      --resumable-over SIZE  load jobs: batches larger than this go up through a\n"
+	"                          resumable upload, smaller ones multipart (env BQ_LOAD_RESUMABLE_OVER; 5M)\n"
 	"      --schema-dir DIR    TABLE.json files with BigQuery schemas; columns found\n"
 	"                          there take that type (env BQ_LOAD_SCHEMA_DIR)\n"
 	"      --endpoint URL      BigQuery API base URL, e.g. an emulator\n"
@@ -55,7 +57,7 @@ static const char help[] =
 enum {
 	OPT_BATCH_BYTES = CLI_OPT_TOOL, OPT_BATCH_ROWS, OPT_FLUSH_MS, OPT_STREAM_ROWS,
 	OPT_STREAM_BYTES, OPT_SCHEMA_DIR, OPT_ENDPOINT, OPT_LOCATION, OPT_KMS_KEY,
-	OPT_PARTITION, OPT_CLUSTER, OPT_LOCK_TIMEOUT, OPT_TMPDIR, OPT_REJECTS,
+	OPT_PARTITION, OPT_CLUSTER, OPT_LOCK_TIMEOUT, OPT_TMPDIR, OPT_REJECTS, OPT_RESUMABLE_OVER,
 };
 
 static const struct option longopts[] = {
@@ -68,6 +70,7 @@ static const struct option longopts[] = {
 	{ "flush-ms", required_argument, 0, OPT_FLUSH_MS },
 	{ "stream-rows", required_argument, 0, OPT_STREAM_ROWS },
 	{ "stream-bytes", required_argument, 0, OPT_STREAM_BYTES },
+	{ "resumable-over", required_argument, 0, OPT_RESUMABLE_OVER },
 	{ "schema-dir", required_argument, 0, OPT_SCHEMA_DIR },
 	{ "endpoint", required_argument, 0, OPT_ENDPOINT },
 	{ "location", required_argument, 0, OPT_LOCATION },
@@ -125,6 +128,7 @@ void options_parse(options *o, int argc, char **argv)
 	o->batch_rows = cli_parse_ll(&o->cli, "BQ_LOAD_BATCH_ROWS", cli_env("BQ_LOAD_BATCH_ROWS", "0"), 0, 1LL << 50);
 	o->stream_rows = cli_parse_ll(&o->cli, "BQ_LOAD_STREAM_ROWS", cli_env("BQ_LOAD_STREAM_ROWS", "500"), 1, 50000);
 	o->stream_bytes = cli_parse_bytes(&o->cli, "BQ_LOAD_STREAM_BYTES", cli_env("BQ_LOAD_STREAM_BYTES", "5M"));
+	o->resumable_over = cli_parse_bytes(&o->cli, "BQ_LOAD_RESUMABLE_OVER", cli_env("BQ_LOAD_RESUMABLE_OVER", "5M"));
 	o->lock_timeout = cli_parse_double(&o->cli, "BQ_LOAD_LOCK_TIMEOUT", cli_env("BQ_LOAD_LOCK_TIMEOUT", "120"), 0, 86400);
 
 	int opt;
@@ -141,6 +145,7 @@ void options_parse(options *o, int argc, char **argv)
 		case OPT_FLUSH_MS: flush = v; break;
 		case OPT_STREAM_ROWS: o->stream_rows = cli_parse_ll(&o->cli, "--stream-rows", v, 1, 50000); break;
 		case OPT_STREAM_BYTES: o->stream_bytes = cli_parse_bytes(&o->cli, "--stream-bytes", v); break;
+		case OPT_RESUMABLE_OVER: o->resumable_over = cli_parse_bytes(&o->cli, "--resumable-over", v); break;
 		case OPT_SCHEMA_DIR: o->schema_dir = v; break;
 		case OPT_ENDPOINT: o->endpoint = v; break;
 		case OPT_LOCATION: o->location = v; break;

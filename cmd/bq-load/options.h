@@ -24,6 +24,7 @@ typedef struct {
 	long long flush_ms;          /* 0: no time-based flush */
 	long long stream_rows;
 	size_t stream_bytes;
+	size_t resumable_over;       /* load jobs: bodies larger than this use a resumable upload */
 	const char *schema_dir;
 	const char *rejects;
 	const char *tmpdir;
