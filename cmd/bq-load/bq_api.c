@@ -80,7 +80,8 @@ int bq_call_url(bq_api *a, const char *label, const char *method, const char *ur
 		if (rep->outcome != HTTP_OUTCOME_OK) {
 			log_error("BigQuery did not answer", LS("call", label), LS("error", rep->error),
 				  LI("status", rep->status));
-			return rep->outcome == HTTP_OUTCOME_FATAL && !rep->status ? VP_EXIT_UNAVAILABLE : VP_EXIT_TEMPFAIL;
+			/* A bad URL or an untrusted certificate is configuration; the rest may pass. */
+			return rep->outcome == HTTP_OUTCOME_FATAL ? VP_EXIT_CONFIG : VP_EXIT_TEMPFAIL;
 		}
 		/* An access token can expire or be revoked mid-run: get a new one, once. */
 		if (rep->status == 401 && attempt == 0 && bq_auth_invalidate(a->auth)) {

@@ -50,7 +50,7 @@ static const char help[] =
 	"BigQuery credentials: BQ_TOKEN or BQ_TOKEN_FILE (a bearer token), else\n"
 	"GOOGLE_APPLICATION_CREDENTIALS (a service-account key), else the metadata server.\n"
 	"Exit status: 0 all rows loaded, 1 some rejected, 64 usage error, 65 unusable input,\n"
-	"69 BigQuery project, dataset or endpoint not found, 74 input not readable or output\n"
+	"69 BigQuery project or dataset not found, 74 input not readable or output\n"
 	"closed, 75 temporary failure (retry later), 78 bad credentials or configuration.\n"
 	"See bq-load(1).\n";
 
