@@ -116,16 +116,14 @@ static bool stage_open(batch *b, table_batch *t)
 }
 
 /* Lines are staged through a write buffer; a write error is kept for batch_close. */
-static int stage_errno;
-
 static void stage_line(batch *b, table_batch *t, const char *text, size_t len)
 {
-	if (t->fd < 0 && !stage_errno && !stage_open(b, t))
-		stage_errno = errno;
+	if (t->fd < 0 && !b->stage_errno && !stage_open(b, t))
+		b->stage_errno = errno;
 	buf_put(&t->wbuf, text, len);
 	buf_putc(&t->wbuf, '\n');
-	if (t->wbuf.len >= STAGE_WRITE_BLOCK && !stage_errno && !stage_flush(t))
-		stage_errno = errno;
+	if (t->wbuf.len >= STAGE_WRITE_BLOCK && !b->stage_errno && !stage_flush(t))
+		b->stage_errno = errno;
 	EVP_DigestUpdate(t->sha, text, len);
 	EVP_DigestUpdate(t->sha, "\n", 1);
 }
@@ -254,14 +252,14 @@ bool batch_close(batch *b)
 		unsigned mdlen = 0;
 		if (!t->rows)
 			continue;
-		if (!stage_errno && !stage_flush(t))
-			stage_errno = errno;
+		if (!b->stage_errno && !stage_flush(t))
+			b->stage_errno = errno;
 		EVP_DigestFinal_ex(t->sha, md, &mdlen);
 		for (int j = 0; j < 16; j++)
 			snprintf(t->id + 2 * j, 3, "%02x", md[j]);
 	}
-	if (stage_errno) {
-		errno = stage_errno;
+	if (b->stage_errno) {
+		errno = b->stage_errno;
 		return false;
 	}
 	return true;
@@ -288,8 +286,14 @@ void batch_reset(batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		table_batch *t = b->tables[i];
 		unmap(t);
-		if (t->fd >= 0 && ftruncate(t->fd, 0) == 0)
-			lseek(t->fd, 0, SEEK_SET);
+		/* The staging file is reused; one that cannot be emptied is replaced. */
+		if (t->fd >= 0 && (ftruncate(t->fd, 0) != 0 || lseek(t->fd, 0, SEEK_SET) != 0)) {
+			close(t->fd);
+			unlink(t->path);
+			free(t->path);
+			t->path = NULL;
+			t->fd = -1;
+		}
 		t->wbuf.len = 0;
 		t->rows = t->bytes = t->max_line = 0;
 		t->id[0] = '\0';
@@ -301,4 +305,5 @@ void batch_reset(batch *b)
 	}
 	b->rows = b->bytes = 0;
 	b->started = 0;
+	b->stage_errno = 0;
 }

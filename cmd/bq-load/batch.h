@@ -44,6 +44,7 @@ typedef struct {
 	const char *tmpdir;
 	const char *default_table; /* --table */
 	unsigned stamp;       /* row counter, for duplicate-key detection */
+	int stage_errno;      /* first staging write error of this batch */
 	/* this batch */
 	size_t rows, bytes;
 	double started;       /* progress_now() of the first row, 0 when empty */

@@ -7,8 +7,11 @@
  * rolls everything back. When DuckDB refuses a table's values (a conversion
  * into a column made by hand, say), that table's rows of the batch are
  * rejected with DuckDB's message and the batch is done again without them.
- * The file is opened per batch, so other writers (another bq-load, dbt) can
- * take turns; a lock held by another process is waited for. */
+ * The file stays open while batches follow one another and is closed as soon
+ * as the input has nothing ready (and at the end), so other writers (another
+ * bq-load, dbt) can take turns; a lock held by another process is waited
+ * for. (Closing after every batch would checkpoint every batch: the data
+ * would be written twice, in the WAL and then in place, per batch.) */
 #include "target.h"
 #include "exitcode.h"
 #include "log.h"
@@ -16,6 +19,7 @@
 #include "schema_dir.h"
 
 #include <duckdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -68,7 +72,14 @@ static bool exec(duck_target *d, const char *sql, duckdb_result *res)
 {
 	duckdb_result own;
 	duckdb_result *r = res ? res : &own;
-	if (duckdb_query(d->con, sql, r) == DuckDBSuccess) {
+	double t0 = progress_now();
+	duckdb_state st = duckdb_query(d->con, sql, r);
+	if (log_enabled(LOG_LVL_DEBUG)) {
+		char head[48];
+		snprintf(head, sizeof head, "%s", sql);
+		log_debug("sql", LD("seconds", progress_now() - t0), LS("statement", head));
+	}
+	if (st == DuckDBSuccess) {
 		if (!res)
 			duckdb_destroy_result(&own);
 		return true;
@@ -380,7 +391,7 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 	duck_target *d = (duck_target *)base;
 	tb_status *st = xcalloc(b->n, sizeof *st);
 	bool *skip = xcalloc(b->n, sizeof *skip);      /* rejected: left out of the next try */
-	int rc = db_open(d);
+	int rc = d->open ? VP_EXIT_OK : db_open(d);
 
 	while (rc == VP_EXIT_OK) {
 		int failed = -1;                          /* table whose values DuckDB refused */
@@ -420,7 +431,8 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 		}
 		free(why);
 	}
-	db_close(d);
+	if (rc != VP_EXIT_OK)
+		db_close(d);
 	for (size_t i = 0; rc == VP_EXIT_OK && i < b->n; i++)
 		if (b->tables[i]->rows)
 			load_report(c, b->tables[i], st[i], b->tables[i]->rows, NULL);
@@ -429,10 +441,15 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 	return rc;
 }
 
+static void duck_idle(target *base)
+{
+	db_close((duck_target *)base);
+}
+
 static int duck_finish(target *base, load_ctx *c)
 {
-	(void)base;
 	(void)c;
+	db_close((duck_target *)base);
 	return VP_EXIT_OK;
 }
 
@@ -451,6 +468,7 @@ target *duck_target_new(const options *o, int *exit_code)
 	duck_target *d = xcalloc(1, sizeof *d);
 	d->base.load = duck_load;
 	d->base.finish = duck_finish;
+	d->base.idle = duck_idle;
 	d->base.free = duck_free;
 	d->o = o;
 	if (o->schema_dir && !(d->sd = schema_dir_open(o->schema_dir))) {

@@ -18,6 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Input quiet this long lets the target release the warehouse (see target.h). */
+enum { IDLE_MS = 1000 };
+
 static void stamp_now(char out[32])
 {
 	struct timeval tv;
@@ -64,7 +67,8 @@ static bool batch_full(const run *r)
 	       (r->o->batch_rows && (long long)r->b.rows >= r->o->batch_rows);
 }
 
-/* Waits for input, ending the batch when it has been idle past --flush-ms. */
+/* Waits for input, ending the batch when it has been idle past --flush-ms;
+ * tells the target when the input has had nothing for a while. */
 static void wait_for_input(run *r, ndjson_reader *in, int fd)
 {
 	while (r->o->flush_ms && r->b.rows && !ndjson_reader_buffered(in) && !r->fatal) {
@@ -72,10 +76,15 @@ static void wait_for_input(run *r, ndjson_reader *in, int fd)
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (left_ms <= 0 || poll(&p, 1, (int)left_ms + 1) == 0) {
 			flush(r);
-			return;
+			break;
 		}
 		if (p.revents)
 			return;
+	}
+	if (r->tgt->idle && !r->fatal && !ndjson_reader_buffered(in)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, IDLE_MS) == 0)
+			r->tgt->idle(r->tgt);
 	}
 }
 

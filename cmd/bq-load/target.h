@@ -36,6 +36,9 @@ struct target {
 	int (*load)(target *t, batch *b, load_ctx *c);
 	/* At the end of input; returns an exit code as load does. */
 	int (*finish)(target *t, load_ctx *c);
+	/* The input has nothing ready: a good moment to let others at the
+	 * warehouse (DuckDB closes its file). May be NULL. */
+	void (*idle)(target *t);
 	void (*free)(target *t);
 };
 

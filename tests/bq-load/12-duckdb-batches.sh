@@ -84,4 +84,13 @@ t_eq "loaded after the wait" 1 "$(q "$DB" "select v from bronze.late")"
 	bq-load --target duckdb:"$DB" --flush-ms 200 >"$D/out6" 2>/dev/null
 t_eq "two batches from one idle gap" 2 "$(grep -c '"status":"loaded"' "$D/out6")"
 t_eq "both rows loaded" 2 "$(q "$DB" "select count(*) from bronze.trickle")"
+
+# While its input is quiet, bq-load lets go of the file: another process can use it.
+{ echo '{"_table":"quiet","v":1}'; sleep 3; echo '{"_table":"quiet","v":2}'; } |
+	bq-load --target duckdb:"$DB" --flush-ms 100 >/dev/null 2>&1 &
+loader=$!
+sleep 2
+t_eq "the file is free while the input is quiet" 1 "$(q "$DB" "select count(*) from bronze.quiet" 2>&1)"
+wait $loader
+t_eq "and the loader goes on afterwards" 2 "$(q "$DB" "select count(*) from bronze.quiet")"
 t_done
