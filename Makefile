@@ -47,8 +47,10 @@ $(foreach t,$(TOOLS),$(eval $(call TOOL_template,$(t))))
 $(foreach t,$(TOOLS),$(eval CFLAGS_$(t) += $(if $(PKGS_$(t)),$(shell pkg-config --cflags $(PKGS_$(t))))))
 
 # A unit test also depends on the objects it links from cmd/ (UNIT_EXTRA_<test>).
+# (The pattern sits in a variable: a literal % here would be replaced by the stem.)
+UNIT_OBJ := %.o
 .SECONDEXPANSION:
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $$(filter %.o,$$(UNIT_EXTRA_$$*))
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $$(filter $$(UNIT_OBJ),$$(UNIT_EXTRA_$$*))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags check) -Icmd -o $@ $< $(UNIT_EXTRA_$*) $(LIB_A) \
 	  $(LDFLAGS_ALL) $(shell pkg-config --libs check $(LIB_PKGS)) -lm -lpthread

@@ -34,62 +34,71 @@ MLR_IN=$(slice "$MLR_SLICE")
 JQ_IN=$(slice "$JQ_SLICE")
 
 bytes() { stat -c %s "$1"; }
-mbs() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
-# Best wall time of N runs of a command (writes to /dev/null); sets T and RSS.
+# MB/s, with decimals only for the slow ones (jq's are far below 1).
+mbs() { awk -v b="$1" -v s="$2" 'BEGIN { v = b / 1e6 / s; printf (v >= 100 ? "%.0f" : v >= 1 ? "%.1f" : "%.3f"), v }'; }
+# Best wall time (nanosecond clock; /usr/bin/time only counts 10 ms) of N runs
+# of a command writing to /dev/null; sets T (seconds), and CPU (user + system
+# seconds) and RSS (KiB) of that run.
 best_of() {
-	local n=$1 best="" rss=0
+	local n=$1 best="" cpu=0 rss=0 t0 t1 t
 	shift
 	for _ in $(seq "$n"); do
-		bench_time bash -c "$* >/dev/null"
-		if [ -z "$best" ] || awk -v a="$BENCH_SECS" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$BENCH_SECS
-			rss=$BENCH_RSS_KB
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%M %U %S' -o "$BENCH_DATA/time" bash -c "$* >/dev/null"
+		t1=$(date +%s%N)
+		t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$t
+			read -r rss cpu <<<"$(awk '{ printf "%d %.2f", $1, $2 + $3 }' "$BENCH_DATA/time")"
 		fi
 	done
 	T=$best
+	CPU=$cpu
 	RSS=$rss
 }
 
 rows=()
-# measure LABEL FILE RUNS COMMAND...: one table row; sets MBS.
+# measure LABEL FILE RUNS COMMAND...: one table row; sets T, CPU and MBS.
 measure() {
 	local label=$1 file=$2 runs=$3
 	shift 3
 	best_of "$runs" "$@"
 	MBS=$(mbs "$(bytes "$file")" "$T")
-	rows+=("$label|$T|$MBS|$((RSS / 1024))")
-	echo "  $label: ${T}s ${MBS} MB/s"
+	rows+=("$label|$T|$CPU|$MBS|$((RSS / 1024))")
+	echo "  $label: ${T}s (${CPU}s CPU) ${MBS} MB/s"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (a / b >= 10 ? "%.0f" : "%.2f"), a / b }'; }
+# How many times faster a run of $2 seconds is than one of $1 seconds, on the same input ("12x").
+ratio() { awk -v slow="$1" -v fast="$2" 'BEGIN { if (fast <= 0) { printf "n/a"; exit } r = slow / fast; printf (r >= 10 ? "%.0fx" : "%.2fx"), r }'; }
 
 cat "$FULL" >/dev/null # into the page cache
+LOAD=$(cut -d' ' -f1 /proc/loadavg)
 N="ndjson-normalize --entity order --log-level warn"
 R="$(jq -c 'select(._table == "orders")' <(head -1 "$FULL" | $N) | wc -l)"
 [ "$R" = 1 ] || { echo "bench normalize: ndjson-normalize gives no orders row"; exit 1; }
 
 echo "whole file ($(bytes "$FULL") bytes)"
 measure "cat, whole file" "$FULL" 3 cat "$FULL"
-CAT_FULL=$MBS
+CAT_FULL=$MBS CAT_FULL_T=$T
 measure "ndjson-normalize --entity order, whole file" "$FULL" 3 $N "$FULL"
-NORM_FULL=$MBS
-$N --metrics-file "$BENCH_DATA/normalize.prom" "$FULL" >/dev/null
+NORM_FULL=$MBS NORM_FULL_T=$T
+OUT_BYTES=$($N --metrics-file "$BENCH_DATA/normalize.prom" "$FULL" | wc -c)
 ROWS=$(awk '/^vtex_pipes_rows_total/ { print $2 }' "$BENCH_DATA/normalize.prom")
 RECS=$(awk '/^vtex_pipes_records_total.*outcome="out"/ { print $2 }' "$BENCH_DATA/normalize.prom")
 
 echo "Miller slice ($(bytes "$MLR_IN") bytes)"
 measure "cat, $MLR_SLICE slice" "$MLR_IN" 3 cat "$MLR_IN"
 measure "ndjson-normalize --entity order, $MLR_SLICE slice" "$MLR_IN" 3 $N "$MLR_IN"
-NORM_MLR=$MBS
+NORM_MLR_T=$T NORM_MLR_CPU=$CPU
 measure "mlr --ijsonl --ojsonl flatten, $MLR_SLICE slice" "$MLR_IN" 1 mlr --ijsonl --ojsonl flatten "$MLR_IN"
-MLR=$MBS
+MLR_T=$T MLR_CPU=$CPU MLR_RSS=$((RSS / 1024))
 
 echo "jq slice ($(bytes "$JQ_IN") bytes)"
 measure "ndjson-normalize --entity order, $JQ_SLICE slice" "$JQ_IN" 3 $N "$JQ_IN"
-NORM_JQ=$MBS
+NORM_JQ_T=$T NORM_JQ_CPU=$CPU
 measure "jq -c -f bench/jq/normalize-orders.jq, $JQ_SLICE slice" "$JQ_IN" 1 jq -c -f "$VP_ROOT/bench/jq/normalize-orders.jq" "$JQ_IN"
-JQ=$MBS
+JQ_T=$T JQ_CPU=$CPU
 measure "jq -c . (parse and print only), $JQ_SLICE slice" "$JQ_IN" 1 jq -c . "$JQ_IN"
-JQ_ID=$MBS
+JQ_ID=$MBS JQ_ID_T=$T
 
 {
 	echo "## ndjson-normalize"
@@ -100,24 +109,29 @@ JQ_ID=$MBS
 	echo "slices are its first lines). Input: $(bytes "$FULL") bytes, $RECS order details"
 	echo "(1 to 40 items each); ndjson-normalize --entity order writes $ROWS rows from them. Every"
 	echo "command reads a file in the page cache and writes to /dev/null; MB/s are input bytes (10^6)"
-	echo "per wall-clock second, the best of 3 runs (jq and Miller: 1 run)."
+	echo "per wall-clock second, the best of 3 runs (jq and Miller: 1 run); CPU is user + system"
+	echo "seconds of that run. The load average was $LOAD when the run began: other jobs share the"
+	echo "machine, so absolute figures move from run to run; the ratios less so."
 	echo
-	echo "| command | seconds | MB/s | peak RSS MiB |"
-	echo "|---|---:|---:|---:|"
+	echo "| command | seconds | CPU s | MB/s | peak RSS MiB |"
+	echo "|---|---:|---:|---:|---:|"
 	for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
 	echo
-	echo "Ratios, each between runs on the same bytes:"
+	echo "Ratios, each between runs on the same bytes (quotients of the seconds above):"
 	echo
-	echo "- ndjson-normalize vs jq doing the same flattening: **$(ratio "$NORM_JQ" "$JQ")x** faster (goal: 10x)."
-	echo "  jq's time goes mostly to snake_casing every key with gsub; even \`jq -c .\`, which only parses and"
-	echo "  prints, runs at $JQ_ID MB/s ($(ratio "$NORM_JQ" "$JQ_ID")x slower than ndjson-normalize)."
-	echo "- ndjson-normalize vs \`mlr flatten\`: $(ratio "$NORM_MLR" "$MLR")x faster (Miller only flattens into"
-	echo "  one wide row per order with a.b.1.c keys: no child tables, no ids, no snake_case)."
-	echo "- ndjson-normalize vs the \`cat\` floor, whole file: $(ratio "$NORM_FULL" "$CAT_FULL") of cat's speed"
-	echo "  ($NORM_FULL vs $CAT_FULL MB/s): parsing and writing about twice the input as rows is the cost."
+	echo "- ndjson-normalize vs jq doing the same flattening: **$(ratio "$JQ_T" "$NORM_JQ_T")** faster (goal: 10x;"
+	echo "  by CPU time $(ratio "$JQ_CPU" "$NORM_JQ_CPU"))."
+	echo "  jq spends most of its time (about 5/6 when measured apart) snake_casing keys with gsub; but even \`jq -c .\`, which only"
+	echo "  parses and prints, runs at $JQ_ID MB/s: $(ratio "$JQ_ID_T" "$NORM_JQ_T") slower than ndjson-normalize,"
+	echo "  a bound on any jq program doing this work."
+	echo "- ndjson-normalize vs \`mlr flatten\`: $(ratio "$MLR_T" "$NORM_MLR_T") faster (by CPU time $(ratio "$MLR_CPU" "$NORM_MLR_CPU")); Miller only flattens each order"
+	echo "  into one wide row with a.b.1.c keys (no child tables, ids or snake_case) and peaked at $MLR_RSS MiB."
+	echo "- ndjson-normalize vs the \`cat\` floor, whole file: $NORM_FULL vs $CAT_FULL MB/s, that is"
+	echo "  $(awk -v a="$CAT_FULL_T" -v b="$NORM_FULL_T" 'BEGIN { printf "%.1f", 100 * a / b }')% of the floor ($(ratio "$NORM_FULL_T" "$CAT_FULL_T") cat's time): it parses every value (cJSON) and"
+	echo "  writes $(awk -v o="$OUT_BYTES" -v i="$(bytes "$FULL")" 'BEGIN { printf "%.2f", o / i }')x the input as rows, where cat copies pages from the page cache."
 	echo
 	echo "Scaled down: jq ran on $JQ_SLICE and Miller on $MLR_SLICE instead of $SIZE, because at their speed"
-	echo "the whole file would take from several minutes (Miller) to most of an hour (jq) on this shared"
+	echo "the whole file would take from several minutes (Miller) to more than an hour (jq) on this shared"
 	echo "2-core machine."
 } >"$OUT"
 echo "wrote $OUT"

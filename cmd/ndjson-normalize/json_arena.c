@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-enum { BLOCK = 1 << 20, ALIGN = 16 };
+enum { BLOCK = 1 << 20, ALIGN = 16, KEEP_AT_MOST = 64 << 20 };
 
 typedef struct block {
 	struct block *prev;
@@ -61,8 +61,9 @@ void json_arena_reset(void)
 		return;
 	}
 	/* Several blocks: keep one as large as all of them, so that the next
-	 * record of this size fits in a single block. */
-	size_t want = total;
+	 * record of this size fits in a single block (but do not hold on to
+	 * the memory of one huge record). */
+	size_t want = total > KEEP_AT_MOST ? BLOCK : total;
 	release();
 	if (want) {
 		arena_malloc(want);

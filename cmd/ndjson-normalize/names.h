@@ -20,6 +20,8 @@ struct nm_name {
 	const char *key;          /* `,"text":` ready to copy into a row */
 	size_t key_len;
 	unsigned long long stamp; /* the last row that used it as a column (collisions) */
+	unsigned long long alt_stamp; /* the last row that needed name_k for it ... */
+	unsigned alt_next;        /* ... and the next k to try there */
 	uint64_t hash;
 	nm_name *next;            /* hash chain */
 };

@@ -3,7 +3,6 @@
 #include "names.h"
 #include "rowid.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,12 +96,19 @@ static void put_number(buf *b, double d)
 }
 
 /* Writes `,"name":` for field f, choosing name_2, name_3, ... when the row has
- * already used the name. */
+ * already used the name. The search goes on from the last suffix given in
+ * the row (those below are all taken), so a key repeated n times costs O(n). */
 static void column(normalizer *n, nm_node *f)
 {
-	nm_name *nm = f->col;
-	for (unsigned k = 2; nm->stamp == n->stamp; k++)
-		nm = nm_alt(n->names, f->col, k);
+	nm_name *base = f->col, *nm = base;
+	if (nm->stamp == n->stamp) {
+		unsigned k = base->alt_stamp == n->stamp ? base->alt_next : 2;
+		do
+			nm = nm_alt(n->names, base, k++);
+		while (nm->stamp == n->stamp);
+		base->alt_stamp = n->stamp;
+		base->alt_next = k;
+	}
 	nm->stamp = n->stamp;
 	buf_put(n->out, nm->key, nm->key_len);
 }

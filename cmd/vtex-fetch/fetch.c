@@ -264,9 +264,11 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 					  LS("hint", "check VTEX_APP_KEY and VTEX_APP_TOKEN"),
 					  LS("url", http_request_url(req)));
 			else
-				log_error("VTEX denied access (HTTP 403): the app key lacks a permission",
-					  LS("hint", "give the key's License Manager role the resource this "
-						     "endpoint needs (vtex-fetch(1), PERMISSIONS)"),
+				log_error("VTEX denied access (HTTP 403): the app key lacks a permission for "
+					  "this endpoint, or is not valid for this store",
+					  LS("hint", "check VTEX_APP_KEY, VTEX_APP_TOKEN and VTEX_ACCOUNT; give the "
+						     "key's License Manager role the resource this endpoint needs "
+						     "(vtex-fetch(1), PERMISSIONS)"),
 					  LS("url", http_request_url(req)));
 			http_client_stop(f->http);
 		}
@@ -280,8 +282,16 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 	}
 	if (res->status < 200 || res->status > 299) {
 		/* Read at once by the caller (the loop is single-threaded). */
-		static char status_why[32];
-		snprintf(status_why, sizeof status_why, "HTTP %ld", res->status);
+		static char status_why[200];
+		int n = snprintf(status_why, sizeof status_why, "HTTP %ld", res->status);
+		/* VTEX's error bodies are short messages: say what it said, on one line. */
+		if (res->body.len) {
+			n += snprintf(status_why + n, sizeof status_why - (size_t)n, ": %.*s",
+				      (int)(res->body.len < 150 ? res->body.len : 150), res->body.data);
+			for (char *p = status_why; *p; p++)
+				if (*p == '\n' || *p == '\r')
+					*p = ' ';
+		}
 		*why = status_why;
 		return FETCH_PERMANENT;
 	}

@@ -7,11 +7,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct lineq {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t not_full;
+	pthread_cond_t not_full, not_empty;
 	ndjson_reader *reader;
 	lineq_line *ring;
 	size_t max, head, count;
@@ -31,6 +32,7 @@ static void *reader_main(void *arg)
 		while (q->count == q->max)
 			pthread_cond_wait(&q->not_full, &q->lock);
 		q->ring[(q->head + q->count++) % q->max] = l;
+		pthread_cond_signal(&q->not_empty);
 		pthread_mutex_unlock(&q->lock);
 		q->wake(q->ctx);
 	}
@@ -40,6 +42,7 @@ static void *reader_main(void *arg)
 	pthread_mutex_lock(&q->lock);
 	q->ended = true;
 	q->failed = st == NDJSON_IOERR;
+	pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->lock);
 	q->wake(q->ctx);
 	return NULL;
@@ -55,6 +58,7 @@ lineq *lineq_start(int fd, const char *name, size_t max_lines, void (*wake)(void
 	q->ctx = ctx;
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->not_full, NULL);
+	pthread_cond_init(&q->not_empty, NULL);
 	if (pthread_create(&q->thread, NULL, reader_main, q) != 0) {
 		log_error("cannot start the input thread");
 		abort();
@@ -64,8 +68,26 @@ lineq *lineq_start(int fd, const char *name, size_t max_lines, void (*wake)(void
 
 int lineq_pop(lineq *q, lineq_line *out)
 {
+	return lineq_pop_wait(q, out, 0);
+}
+
+int lineq_pop_wait(lineq *q, lineq_line *out, int timeout_ms)
+{
 	int got;
 	pthread_mutex_lock(&q->lock);
+	if (!q->count && !q->ended && timeout_ms > 0) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += timeout_ms / 1000;
+		until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (!q->count && !q->ended &&
+		       pthread_cond_timedwait(&q->not_empty, &q->lock, &until) == 0)
+			;
+	}
 	if (q->count) {
 		*out = q->ring[q->head];
 		q->head = (q->head + 1) % q->max;
@@ -102,5 +124,6 @@ void lineq_free(lineq *q)
 	ndjson_reader_close(q->reader);
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->not_full);
+	pthread_cond_destroy(&q->not_empty);
 	free(q);
 }

@@ -20,6 +20,8 @@ typedef struct {
 lineq *lineq_start(int fd, const char *name, size_t max_lines, void (*wake)(void *), void *ctx);
 /* 1: a line; 0: none now; -1: input ended (or failed: see lineq_failed) and drained. */
 int lineq_pop(lineq *q, lineq_line *out);
+/* The same, waiting up to timeout_ms for a line when none is there yet. */
+int lineq_pop_wait(lineq *q, lineq_line *out, int timeout_ms);
 bool lineq_failed(const lineq *q);
 /* Joins the reader once input has ended; otherwise leaves it blocked in
  * read(2) for the process exit to end. */

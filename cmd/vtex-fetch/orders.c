@@ -88,8 +88,26 @@ static void slice_free(slice *s)
 	free(s);
 }
 
+/* The run was stopped: input already read, and what keeps coming without a
+ * pause, becomes failure records too (each event yields its order or one). */
+static void drain_input(orders *o)
+{
+	enum { QUIET_MS = 200 };
+	lineq_line l;
+	while (o->in && !o->in_ended) {
+		int got = lineq_pop_wait(o->in, &l, QUIET_MS);
+		if (got != 1) {
+			o->in_ended = got == -1;
+			break;
+		}
+		orders_take_event(o, l.text, l.len, l.lineno);
+		free(l.text);
+	}
+}
+
 void orders_free(orders *o)
 {
+	drain_input(o);
 	/* Left over only when the run was stopped: each still gets its failure record. */
 	while (o->ids_head) {
 		pending_id *p = o->ids_head;

@@ -4,6 +4,8 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "faults.h"
+#include "hooks.h"
+#include "live.h"
 #include "log.h"
 #include "progress.h"
 #include "scroll.h"
@@ -11,6 +13,7 @@
 #include "server.h"
 #include "truth.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +44,19 @@ static const char help[] =
 	"      --max-connections N    open connections at most (VTEX_SANDBOX_MAX_CONNECTIONS; 1000)\n"
 	"      --scroll-ttl SECONDS   idle life of a Master Data scroll token (VTEX_SANDBOX_SCROLL_TTL; 1200)\n"
 	"      --list-lag SECONDS     orders appear in the list this long after creation (VTEX_SANDBOX_LIST_LAG; 0)\n"
+	"Live mode:\n"
+	"      --orders-per-second R  new orders per second, and status changes over time (VTEX_SANDBOX_ORDERS_PER_SECOND; 0: off)\n"
+	"      --live-step-seconds S  mean time between two steps of an order (VTEX_SANDBOX_LIVE_STEP_SECONDS; 2)\n"
+	"      --new-client-share P   share of live orders from new customers (VTEX_SANDBOX_NEW_CLIENT_SHARE; 0.25)\n"
+	"      --client-updates-per-second R  CL profile edits per second (VTEX_SANDBOX_CLIENT_UPDATES_PER_SECOND;\n"
+	"                             a quarter of --orders-per-second)\n"
+	"      --hook-url URL         send order hooks there from the start (VTEX_SANDBOX_HOOK_URL)\n"
+	"      --hook-header NAME     header carrying VTEX_SANDBOX_HOOK_SECRET (or _FILE) with --hook-url\n"
+	"                             (VTEX_SANDBOX_HOOK_HEADER; key)\n"
+	"      --hook-dup-rate P      share of notifications sent twice (VTEX_SANDBOX_HOOK_DUP_RATE; 0.05)\n"
+	"      --hook-reorder-rate P  share held back so later ones overtake them (VTEX_SANDBOX_HOOK_REORDER_RATE; 0.05)\n"
+	"      --hook-max-attempts N  delivery attempts per notification (VTEX_SANDBOX_HOOK_MAX_ATTEMPTS; 100)\n"
+	"      --hook-timeout-ms N    a delivery fails without a 200 within this (VTEX_SANDBOX_HOOK_TIMEOUT_MS; 5000)\n"
 	"Faults and pace:\n"
 	"      --fault-rate P         share of requests that get a fault (VTEX_SANDBOX_FAULT_RATE; 0)\n"
 	"      --faults LIST          among 429,5xx,reset,truncate,slow (VTEX_SANDBOX_FAULTS; all)\n"
@@ -55,7 +71,9 @@ enum {
 	OPT_LISTEN = CLI_OPT_TOOL, OPT_READY_FILE, OPT_ACCOUNT, OPT_SEED, OPT_PRODUCTS, OPT_CLIENTS,
 	OPT_ORDERS, OPT_NOW, OPT_HISTORY_DAYS, OPT_BUSY_DAY_SHARE, OPT_TRUTH, OPT_THREADS,
 	OPT_MAX_CONNECTIONS, OPT_SCROLL_TTL, OPT_LIST_LAG, OPT_FAULT_RATE, OPT_FAULTS, OPT_FAULT_SEED,
-	OPT_SLOW_MS, OPT_RETRY_AFTER, OPT_RATE_LIMIT, OPT_LATENCY_MS,
+	OPT_SLOW_MS, OPT_RETRY_AFTER, OPT_RATE_LIMIT, OPT_LATENCY_MS, OPT_ORDERS_PER_SECOND,
+	OPT_LIVE_STEP_SECONDS, OPT_NEW_CLIENT_SHARE, OPT_CLIENT_UPDATES_PER_SECOND, OPT_HOOK_URL,
+	OPT_HOOK_HEADER, OPT_HOOK_DUP_RATE, OPT_HOOK_REORDER_RATE, OPT_HOOK_MAX_ATTEMPTS, OPT_HOOK_TIMEOUT_MS,
 };
 
 static const struct option longopts[] = {
@@ -81,6 +99,16 @@ static const struct option longopts[] = {
 	{ "retry-after", required_argument, 0, OPT_RETRY_AFTER },
 	{ "rate-limit", required_argument, 0, OPT_RATE_LIMIT },
 	{ "latency-ms", required_argument, 0, OPT_LATENCY_MS },
+	{ "orders-per-second", required_argument, 0, OPT_ORDERS_PER_SECOND },
+	{ "live-step-seconds", required_argument, 0, OPT_LIVE_STEP_SECONDS },
+	{ "new-client-share", required_argument, 0, OPT_NEW_CLIENT_SHARE },
+	{ "client-updates-per-second", required_argument, 0, OPT_CLIENT_UPDATES_PER_SECOND },
+	{ "hook-url", required_argument, 0, OPT_HOOK_URL },
+	{ "hook-header", required_argument, 0, OPT_HOOK_HEADER },
+	{ "hook-dup-rate", required_argument, 0, OPT_HOOK_DUP_RATE },
+	{ "hook-reorder-rate", required_argument, 0, OPT_HOOK_REORDER_RATE },
+	{ "hook-max-attempts", required_argument, 0, OPT_HOOK_MAX_ATTEMPTS },
+	{ "hook-timeout-ms", required_argument, 0, OPT_HOOK_TIMEOUT_MS },
 	CLI_COMMON_LONGOPTS,
 	{ 0 },
 };
@@ -101,6 +129,13 @@ static const struct {
 	{ OPT_FAULTS, "VTEX_SANDBOX_FAULTS" }, { OPT_FAULT_SEED, "VTEX_SANDBOX_FAULT_SEED" },
 	{ OPT_SLOW_MS, "VTEX_SANDBOX_SLOW_MS" }, { OPT_RETRY_AFTER, "VTEX_SANDBOX_RETRY_AFTER" },
 	{ OPT_RATE_LIMIT, "VTEX_SANDBOX_RATE_LIMIT" }, { OPT_LATENCY_MS, "VTEX_SANDBOX_LATENCY_MS" },
+	{ OPT_ORDERS_PER_SECOND, "VTEX_SANDBOX_ORDERS_PER_SECOND" },
+	{ OPT_LIVE_STEP_SECONDS, "VTEX_SANDBOX_LIVE_STEP_SECONDS" },
+	{ OPT_NEW_CLIENT_SHARE, "VTEX_SANDBOX_NEW_CLIENT_SHARE" },
+	{ OPT_CLIENT_UPDATES_PER_SECOND, "VTEX_SANDBOX_CLIENT_UPDATES_PER_SECOND" },
+	{ OPT_HOOK_URL, "VTEX_SANDBOX_HOOK_URL" }, { OPT_HOOK_HEADER, "VTEX_SANDBOX_HOOK_HEADER" },
+	{ OPT_HOOK_DUP_RATE, "VTEX_SANDBOX_HOOK_DUP_RATE" }, { OPT_HOOK_REORDER_RATE, "VTEX_SANDBOX_HOOK_REORDER_RATE" },
+	{ OPT_HOOK_MAX_ATTEMPTS, "VTEX_SANDBOX_HOOK_MAX_ATTEMPTS" }, { OPT_HOOK_TIMEOUT_MS, "VTEX_SANDBOX_HOOK_TIMEOUT_MS" },
 };
 
 static const char *option_name(int opt)
@@ -151,6 +186,24 @@ static void set_option(cli_common *c, sb_config *cfg, int opt, const char *v)
 	case OPT_RETRY_AFTER: cfg->retry_after = (unsigned)cli_parse_ll(c, flag, v, 0, 3600); break;
 	case OPT_RATE_LIMIT: cfg->rate_limit = cli_parse_double(c, flag, v, 0, 1e7); break;
 	case OPT_LATENCY_MS: cfg->latency_ms = (unsigned)cli_parse_ll(c, flag, v, 0, 600000); break;
+	case OPT_ORDERS_PER_SECOND: cfg->orders_per_second = cli_parse_double(c, flag, v, 0, 100000); break;
+	case OPT_LIVE_STEP_SECONDS: cfg->live_step_seconds = cli_parse_double(c, flag, v, 0.01, 86400); break;
+	case OPT_NEW_CLIENT_SHARE: cfg->new_client_share = cli_parse_double(c, flag, v, 0, 1); break;
+	case OPT_CLIENT_UPDATES_PER_SECOND: cfg->client_updates_per_second = cli_parse_double(c, flag, v, 0, 100000); break;
+	case OPT_HOOK_URL:
+		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+			cli_usage_error(c, "--hook-url: '%s' is not an http or https URL", v);
+		cfg->hook_url = v;
+		break;
+	case OPT_HOOK_HEADER:
+		if (!*v || strpbrk(v, ": \t\r\n"))
+			cli_usage_error(c, "--hook-header: '%s' is not a header name", v);
+		cfg->hook_header_name = v;
+		break;
+	case OPT_HOOK_DUP_RATE: cfg->hook_dup_rate = cli_parse_double(c, flag, v, 0, 1); break;
+	case OPT_HOOK_REORDER_RATE: cfg->hook_reorder_rate = cli_parse_double(c, flag, v, 0, 1); break;
+	case OPT_HOOK_MAX_ATTEMPTS: cfg->hook_max_attempts = (unsigned)cli_parse_ll(c, flag, v, 1, 10000); break;
+	case OPT_HOOK_TIMEOUT_MS: cfg->hook_timeout_ms = (unsigned)cli_parse_ll(c, flag, v, 1, 600000); break;
 	default: cli_usage_error(c, "unexpected option");
 	}
 }
@@ -175,6 +228,14 @@ static void defaults(sb_config *cfg)
 		cfg->faults[k] = true;
 	cfg->slow_ms = 15000;
 	cfg->retry_after = 1;
+	cfg->live_step_seconds = 2;
+	cfg->new_client_share = 0.25;
+	cfg->client_updates_per_second = -1; /* derived from --orders-per-second unless given */
+	cfg->hook_header_name = "key";
+	cfg->hook_dup_rate = 0.05;
+	cfg->hook_reorder_rate = 0.05;
+	cfg->hook_max_attempts = 100;
+	cfg->hook_timeout_ms = 5000;
 }
 
 static void parse_args(cli_common *c, sb_config *cfg, int argc, char **argv)
@@ -190,6 +251,17 @@ static void parse_args(cli_common *c, sb_config *cfg, int argc, char **argv)
 			set_option(c, cfg, opt, optarg);
 	if (optind < argc)
 		cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	if (cfg->client_updates_per_second < 0)
+		cfg->client_updates_per_second = cfg->orders_per_second / 4;
+}
+
+/* The truth at one instant: live changes wait while it is computed. */
+static bool write_truth(app *a)
+{
+	live_pause(a->live);
+	bool ok = truth_write(&a->st, a->cfg->truth_file);
+	live_resume(a->live);
+	return ok;
 }
 
 static char *credential(const char *name)
@@ -225,6 +297,7 @@ int main(int argc, char **argv)
 	int sig, rc = VP_EXIT_OK;
 
 	cli_init(&cli, "vtex-sandbox", help);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	defaults(&cfg);
 	parse_args(&cli, &cfg, argc, argv);
 	memset(&a, 0, sizeof a);
@@ -252,26 +325,43 @@ int main(int argc, char **argv)
 		 LD("seconds", progress_now() - t0));
 	a.scrolls = scrolls_new(cfg.scroll_ttl, cfg.seed);
 	a.faults = faults_new(&cfg);
-	if (cfg.truth_file && !truth_write(&a.st, cfg.truth_file))
+	a.hooks = hooks_new(&cfg, a.app_key, cfg.seed);
+	if (cfg.hook_url) {
+		const char *err;
+		char *secret = secret_read("VTEX_SANDBOX_HOOK_SECRET", &err);
+		if (err)
+			exit(VP_EXIT_CONFIG);
+		hooks_set_initial(a.hooks, cfg.hook_url, cfg.hook_header_name, secret);
+		secret_free(secret);
+	}
+	if (cfg.truth_file && !write_truth(&a))
 		exit(VP_EXIT_IOERR);
 	if (!server_start(&a, url, sizeof url))
 		exit(VP_EXIT_UNAVAILABLE);
 	log_info("serving", LS("url", url), LS("account", cfg.account), LI("threads", cfg.threads));
 	if (cfg.ready_file)
 		write_ready_file(cfg.ready_file, url);
+	if (cfg.orders_per_second > 0 || cfg.client_updates_per_second > 0) {
+		a.live = live_start(&a);
+		log_info("live mode", LD("orders_per_second", cfg.orders_per_second),
+			 LD("step_seconds", cfg.live_step_seconds), LS("hook_url", cfg.hook_url ? cfg.hook_url : ""));
+	}
 
 	for (;;) {
 		if (sigwait(&sigs, &sig) != 0)
 			continue;
 		if (sig == SIGUSR1) {
-			if (cfg.truth_file && truth_write(&a.st, cfg.truth_file))
+			if (cfg.truth_file && write_truth(&a))
 				log_info("truth written", LS("path", cfg.truth_file));
 			continue;
 		}
 		log_info("stopping", LS("signal", strsignal(sig)));
 		break;
 	}
+	live_stop(a.live);
+	a.live = NULL;
 	server_stop(&a);
+	hooks_free(a.hooks);
 	if (cfg.truth_file && !truth_write(&a.st, cfg.truth_file))
 		rc = VP_EXIT_IOERR;
 	cli_finish(&cli);
@@ -280,5 +370,6 @@ int main(int argc, char **argv)
 	store_free(&a.st);
 	secret_free(a.app_key);
 	secret_free(a.app_token);
+	curl_global_cleanup();
 	return rc;
 }

@@ -101,6 +101,13 @@ static vtime_t step_duration(rng *r, enum ostate from, enum ostate to, enum payc
 }
 
 /* The order's fate: payment choice, workflow path and the generated schedule. */
+static enum paychoice plan_fate(const store *s, uint32_t idx, vtime_t created, struct order_plan *p);
+
+void plan_schedule(const store *s, uint32_t idx, vtime_t created, struct order_plan *p)
+{
+	plan_fate(s, idx, created, p);
+}
+
 static enum paychoice plan_fate(const store *s, uint32_t idx, vtime_t created, struct order_plan *p)
 {
 	rng r = rng_for(s->seed, TAG_TIMELINE, idx);

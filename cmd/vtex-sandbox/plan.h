@@ -78,6 +78,8 @@ extern const char *const plan_affiliates[];
 
 /* Content from (seed, idx, created, client): everything but the state. */
 void plan_build(const store *s, uint32_t idx, vtime_t created, uint32_t client, struct order_plan *p);
+/* Only the path and its generated schedule (steps, nsteps, sched). */
+void plan_schedule(const store *s, uint32_t idx, vtime_t created, struct order_plan *p);
 /* Full plan of a stored order, with its state as served now. */
 void plan_load(const store *s, uint32_t idx, struct order_plan *p);
 

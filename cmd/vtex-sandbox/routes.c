@@ -16,6 +16,7 @@ static const struct route routes[] = {
 	{ R_PRICE_COMPUTED, "price_computed", "GET", "/{account}/pricing/prices/*/computed/*", h_price_computed, false },
 	{ R_ORDERS, "orders", "GET", "/api/oms/pvt/orders", h_orders, false },
 	{ R_ORDER, "order", "GET", "/api/oms/pvt/orders/*", h_order, false },
+	{ R_HOOK_CONFIG, "hook_config", "GET POST DELETE", "/api/orders/hook/config", h_hook_config, false },
 	{ R_MD_SCROLL, "md_scroll", "GET", "/api/dataentities/CL/scroll", h_md_scroll, false },
 	{ R_MD_SEARCH, "md_search", "GET", "/api/dataentities/CL/search", h_md_search, false },
 };

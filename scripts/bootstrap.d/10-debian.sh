@@ -1,12 +1,12 @@
 # Debian packages: build toolchain and C libraries (through pkg-config), test
 # tools (Check, valgrind, clang for the fuzzers, kcat, promtool) and the
-# benchmark peers (jq, Miller, wrk, hyperfine).
+# benchmark peers (jq, Miller, wrk, hyperfine) and python3 for bench/gen-orders.
 set -euo pipefail
 packages=(
-	build-essential pkg-config ca-certificates curl time
-	libcurl4-openssl-dev libcjson-dev librdkafka-dev libssl-dev libmicrohttpd-dev check
+	build-essential pkg-config ca-certificates curl time openssl
+	libcurl4-openssl-dev libcjson-dev librdkafka-dev libssl-dev libmicrohttpd-dev check libxxhash-dev
 	clang libclang-rt-14-dev valgrind
-	jq miller kcat wrk hyperfine
+	jq miller kcat wrk hyperfine python3
 )
 missing=()
 for p in "${packages[@]}"; do

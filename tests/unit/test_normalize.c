@@ -267,6 +267,27 @@ START_TEST(colliding_names_get_suffixes)
 }
 END_TEST
 
+START_TEST(many_repeated_keys_stay_linear)
+{
+	/* 20000 times the same key: suffixes up to _20000, without a quadratic search. */
+	enum { N = 20000 };
+	buf rec = { 0 };
+	buf_puts(&rec, "{");
+	for (int i = 0; i < N; i++)
+		buf_printf(&rec, "%s\"k\":%d", i ? "," : "", i);
+	buf_puts(&rec, "}");
+	result r;
+	run("t", buf_cstr(&rec), &r);
+	ck_assert_uint_eq(r.n, 1);
+	ck_assert_int_eq((int)num(r.rows[0], "k"), 0);
+	ck_assert_int_eq((int)num(r.rows[0], "k_2"), 1);
+	ck_assert_int_eq((int)num(r.rows[0], "k_20000"), N - 1);
+	ck_assert_uint_eq(ncols(r.rows[0]), 5 + N);
+	result_free(&r);
+	buf_free(&rec);
+}
+END_TEST
+
 START_TEST(repeated_array_keys_keep_distinct_ids)
 {
 	result r;
@@ -500,6 +521,7 @@ int main(void)
 	tcase_add_test(tc, arrays_become_child_tables);
 	tcase_add_test(tc, nested_arrays_go_to_value_tables);
 	tcase_add_test(tc, colliding_names_get_suffixes);
+	tcase_add_test(tc, many_repeated_keys_stay_linear);
 	tcase_add_test(tc, repeated_array_keys_keep_distinct_ids);
 	tcase_add_test(tc, max_depth_keeps_json_text);
 	tcase_add_test(tc, raw_row_keeps_the_text);

@@ -1,0 +1,1 @@
+"""What the vtex-pipes DAGs share: the operator that runs a flow script."""

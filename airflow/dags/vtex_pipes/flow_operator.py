@@ -1,0 +1,92 @@
+"""FlowOperator: a BashOperator that runs one of scripts/flows/ with the run's
+interval, retried only when the flow exits 75 (temporary failure; re-running
+an interval is safe). Secrets never appear in a DAG: the VTEX credentials come
+from the Airflow connection `vtex_default` when it exists (login = app key,
+password = app token, host = base URL, extra {"account": ...}), else from the
+worker's environment; the warehouse from the Variable `vtex_bq_target`, else
+the environment's BQ_TARGET."""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pendulum
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import Asset, BaseHook, Variable
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+ROOT = Path(os.environ.get("VTEX_PIPES_ROOT") or Path(__file__).resolve().parents[3])
+FLOWS = ROOT / "scripts" / "flows"
+EX_TEMPFAIL = 75
+# Past, so a test can run any recent interval; catchup=False starts no backlog.
+START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
+# Every load updates bronze; vtex_dbt runs when it does.
+BRONZE = Asset("vtex_pipes_bronze")
+VTEX_CONN_ID = "vtex_default"
+
+DEFAULT_ARGS = {
+    "owner": "vtex-pipes",
+    "retries": 3,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=20),
+}
+
+# The run's interval for the flow's START END arguments. Runs that an asset
+# triggered have no data interval: they cover the 15 minutes before they were due.
+INTERVAL_END = "{{ (data_interval_end or dag_run.run_after).isoformat() }}"
+INTERVAL_START = ("{{ (data_interval_start or dag_run.run_after - macros.timedelta(minutes=15))"
+                  ".isoformat() }}")
+
+
+def _vtex_env() -> dict[str, str]:
+    try:
+        conn = BaseHook.get_connection(VTEX_CONN_ID)
+    except Exception:  # no such connection: the environment provides them
+        return {}
+    env = {}
+    if conn.host:
+        env["VTEX_BASE_URL"] = conn.host if "://" in conn.host else f"https://{conn.host}"
+    if conn.login:
+        env["VTEX_APP_KEY"] = conn.login
+    if conn.password:
+        env["VTEX_APP_TOKEN"] = conn.password
+    account = (conn.extra_dejson or {}).get("account")
+    if account:
+        env["VTEX_ACCOUNT"] = account
+    return env
+
+
+class FlowOperator(BashOperator):
+    """Runs scripts/flows/FLOW ARGS (ARGS are templated)."""
+
+    def __init__(self, *, flow: str, args: str, **kwargs):
+        self.flow = flow
+        command = (f'"{FLOWS / flow}" {args}; status=$?; '
+                   'echo "$status" >"$VP_FLOW_STATUS_FILE"; exit "$status"')
+        kwargs.setdefault("append_env", True)
+        kwargs.setdefault("skip_on_exit_code", None)  # 99 is not "skipped" here
+        super().__init__(bash_command=command, **kwargs)
+
+    def execute(self, context):
+        env = dict(self.env or {})
+        env.update(_vtex_env())
+        target = Variable.get("vtex_bq_target", default=None)
+        if target:
+            env["BQ_TARGET"] = target
+        with tempfile.TemporaryDirectory(prefix="vtex-flow-") as tmp:
+            status_file = Path(tmp) / "status"
+            env["VP_FLOW_STATUS_FILE"] = str(status_file)
+            self.env = env
+            try:
+                return super().execute(context)
+            except AirflowException as err:
+                if isinstance(err, AirflowFailException):
+                    raise
+                status = status_file.read_text().strip() if status_file.exists() else "?"
+                if status == str(EX_TEMPFAIL):
+                    raise  # temporary: Airflow retries
+                raise AirflowFailException(
+                    f"flow {self.flow} exited {status}: not retried (only exit 75 is)") from err

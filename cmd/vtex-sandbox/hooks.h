@@ -1,0 +1,41 @@
+/* The order hook (API.md §4.2-4.3): the configuration VTEX keeps per appKey
+ * (POST pings the URL and refuses it unless the ping gets 200; GET; DELETE),
+ * and the delivery of notifications: a POST per event with the configured
+ * headers, retried while the receiver does not answer 200 within the
+ * timeout, some sent twice, some held back so later ones overtake them. */
+#ifndef SB_HOOKS_H
+#define SB_HOOKS_H
+
+#include "config.h"
+#include "http.h"
+#include "plan.h"
+#include "vtime.h"
+
+#include <stdbool.h>
+
+struct hooks;
+
+struct hooks *hooks_new(const sb_config *cfg, const char *app_key, uint64_t seed);
+/* Stops the senders; events not yet delivered are counted and logged. */
+void hooks_free(struct hooks *h);
+
+/* A configuration from the command line: every workflow status, one header
+ * (name, secret value) when secret is not NULL. Not pinged. */
+void hooks_set_initial(struct hooks *h, const char *url, const char *header, const char *secret);
+
+/* POST, GET and DELETE /api/orders/hook/config. */
+void hooks_post_config(struct hooks *h, const char *body, size_t len, response *rs);
+void hooks_get_config(struct hooks *h, response *rs);
+void hooks_delete_config(struct hooks *h, response *rs);
+
+struct hook_event {
+	const char *order_id;
+	bool fulfillment; /* Domain: Fulfillment (affiliate orders) or Marketplace */
+	enum ostate state;
+	int last_state;   /* enum ostate, or -1 for the first event of an order */
+	vtime_t last_change, current_change;
+};
+/* Queues the notification of an event if a hook is configured and its filter takes it. */
+void hooks_emit(struct hooks *h, const struct hook_event *ev);
+
+#endif

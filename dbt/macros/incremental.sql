@@ -1,0 +1,59 @@
+{#- Incremental helpers shared by the silver models. -#}
+
+{#- The bronze load time from which an incremental run re-reads: the newest
+    `column` already in this model, minus the lookback (batches may commit
+    out of order); the epoch when the model is empty. -#}
+{% macro incremental_watermark(column='_source_loaded_at') -%}
+  (select coalesce({{ hours_before('max(' ~ column ~ ')', var('incremental_lookback_hours')) }}, cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }})) from {{ this }})
+{%- endmacro %}
+
+{% macro hours_before(ts, hours) -%}
+  {{ return(adapter.dispatch('hours_before', 'vtex_pipes')(ts, hours)) }}
+{%- endmacro %}
+{% macro default__hours_before(ts, hours) -%}
+  ({{ ts }} - interval '{{ hours }} hours')
+{%- endmacro %}
+{% macro bigquery__hours_before(ts, hours) -%}
+  timestamp_sub({{ ts }}, interval {{ hours }} hour)
+{%- endmacro %}
+
+{#- Child tables of an order (items, payments) are rebuilt a whole day at a
+    time (the order's creation day, which never changes): an order's new
+    version may have fewer children, and merge cannot delete them. BigQuery
+    overwrites the day partitions; DuckDB deletes the days' rows and inserts.
+    The model selects every child row of each day it touches
+    (macros/order_children.sql). -#}
+{% macro order_child_config() -%}
+  {%- if target.type == 'bigquery' -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
+               'partition_by': {'field': 'order_created_date', 'data_type': 'date'},
+               'cluster_by': ['order_id'], 'on_schema_change': 'fail'}) }}
+  {%- else -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
+               'unique_key': 'order_created_date', 'on_schema_change': 'fail'}) }}
+  {%- endif -%}
+{%- endmacro %}
+
+{#- One row per key: merge on both engines (DuckDB >= 1.4 has MERGE). -#}
+{% macro keyed_config(key, partition_field=none) -%}
+  {%- set cfg = {'materialized': 'incremental', 'incremental_strategy': 'merge',
+                 'unique_key': key, 'on_schema_change': 'fail'} -%}
+  {%- if target.type == 'bigquery' and partition_field -%}
+    {%- do cfg.update({'partition_by': {'field': partition_field, 'data_type': 'timestamp', 'granularity': 'day'},
+                       'cluster_by': [key]}) -%}
+  {%- endif -%}
+  {{ return(cfg) }}
+{%- endmacro %}
+
+{#- Reference time for "days since" metrics: var as_of, else now (UTC). -#}
+{% macro as_of() -%}
+  {{ return(adapter.dispatch('as_of', 'vtex_pipes')()) }}
+{%- endmacro %}
+{% macro default__as_of() -%}
+  {%- if var('as_of') -%} cast('{{ var("as_of") }}' as timestamp)
+  {%- else -%} cast(current_timestamp at time zone 'UTC' as timestamp) {%- endif -%}
+{%- endmacro %}
+{% macro bigquery__as_of() -%}
+  {%- if var('as_of') -%} timestamp('{{ var("as_of") }}')
+  {%- else -%} current_timestamp() {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,30 @@
+{#- The latest version of each key: rows of `relation` ranked per key by
+    `order_by`; ties go to the first load, so re-loading a version changes
+    nothing. -#}
+{% macro latest_per_key(relation, key, version, where='true') -%}
+select * from (
+    select
+        v.*,
+        row_number() over (
+            partition by v.{{ key }}
+            order by v.{{ version }} desc nulls last, v._loaded_at, v._batch_id, v._row_id
+        ) as _version_rank
+    from {{ relation }} as v
+    where v.{{ key }} is not null and ({{ where }})
+) as ranked
+where _version_rank = 1
+{%- endmacro %}
+
+{#- The customer of an order: the CL document whose userId is the order's
+    userProfileId, else the one with the order's e-mail (valid e-mails only);
+    the smallest id when several match. Needs the ref to customer_keys. -#}
+{% macro order_customer_joins(orders_alias) -%}
+left join {{ ref('customer_keys') }} as by_user
+    on by_user.match_type = 'user_id' and by_user.match_value = {{ orders_alias }}.user_profile_id
+left join {{ ref('customer_keys') }} as by_email
+    on by_email.match_type = 'email' and by_email.match_value = {{ orders_alias }}.customer_email
+{%- endmacro %}
+{% macro order_customer_id() -%} coalesce(by_user.customer_id, by_email.customer_id) {%- endmacro %}
+{% macro order_customer_match() -%}
+case when by_user.customer_id is not null then 'user_id' when by_email.customer_id is not null then 'email' end
+{%- endmacro %}

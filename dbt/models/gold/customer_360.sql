@@ -1,0 +1,74 @@
+{{ config(materialized='table') }}
+-- One row per customer: every Master Data customer, and every buyer of an
+-- order no customer matched (keyed by userProfileId, else e-mail).
+-- Value counts orders not canceled: LTV (sum of order totals), order count,
+-- average ticket. Activity counts every order placed: first and last order,
+-- purchase frequency (orders per 30 days since the first order; mean days
+-- between orders) and days since the last order, "now" being var as_of
+-- (default: the run's time).
+with orders as (
+    select
+        o.*,
+        coalesce(o.customer_id,
+                 {{ dbt.concat(["'profile:'", 'o.user_profile_id']) }},
+                 {{ dbt.concat(["'email:'", 'o.customer_email']) }}) as customer_key
+    from {{ ref('orders') }} as o
+),
+per_key as (
+    select
+        customer_key,
+        sum(case when status <> 'canceled' then 1 else 0 end) as order_count,
+        sum(case when status = 'canceled' then 1 else 0 end) as canceled_order_count,
+        coalesce(sum(case when status <> 'canceled' then total_value end), 0) as ltv,
+        min(created_at) as first_order_at,
+        max(created_at) as last_order_at,
+        min(customer_email) as order_email,
+        min(customer_first_name) as order_first_name,
+        min(customer_last_name) as order_last_name
+    from orders
+    group by customer_key
+),
+people as (
+    select customer_id as customer_key, customer_id, email, email_is_valid, first_name, last_name
+    from {{ ref('customers') }}
+    union all
+    select customer_key, cast(null as {{ dbt.type_string() }}), order_email,
+           {{ is_valid_email('order_email') }}, order_first_name, order_last_name
+    from per_key
+    where customer_key not in (select customer_id from {{ ref('customers') }})
+),
+metrics as (
+    select
+        people.*,
+        coalesce(k.order_count, 0) as order_count,
+        coalesce(k.canceled_order_count, 0) as canceled_order_count,
+        coalesce(k.ltv, 0) as ltv,
+        k.first_order_at,
+        k.last_order_at,
+        {{ dbt.datediff('k.first_order_at', as_of(), 'day') }} as days_since_first_order,
+        {{ dbt.datediff('k.first_order_at', 'k.last_order_at', 'second') }} as first_to_last_seconds,
+        {{ dbt.datediff('k.last_order_at', as_of(), 'day') }} as days_since_last_order
+    from people
+    left join per_key as k on k.customer_key = people.customer_key
+)
+select
+    customer_key,
+    customer_id,
+    email,
+    email_is_valid,
+    first_name,
+    last_name,
+    order_count,
+    canceled_order_count,
+    ltv,
+    {{ money_div('ltv', 'order_count') }} as average_ticket,
+    first_order_at,
+    last_order_at,
+    case when first_order_at is not null
+         then round((order_count + canceled_order_count) * 30.0 / greatest(days_since_first_order, 1), 6)
+    end as orders_per_30_days,
+    case when order_count + canceled_order_count > 1
+         then round(first_to_last_seconds / 86400.0 / (order_count + canceled_order_count - 1), 6)
+    end as mean_days_between_orders,
+    days_since_last_order
+from metrics

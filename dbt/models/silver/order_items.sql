@@ -1,0 +1,45 @@
+{{ config(**order_child_config()) }}
+-- The items of each order's latest version, money in currency units, each
+-- joined to its SKU in the newest catalog fetch (null catalog_* when the SKU
+-- is not in the catalog). An incremental run also rebuilds orders whose
+-- SKUs' catalog fields changed.
+{% set catalog_changed %}
+    select i.order_id from {{ this }} as i
+    left join {{ ref('products_latest') }} as p on p.sku_id = i.sku_id
+    where p.product_name is distinct from i.catalog_product_name
+       or p.brand_name is distinct from i.catalog_brand_name
+       or p.category_ids is distinct from i.catalog_category_ids
+       or p.is_active is distinct from i.catalog_sku_is_active
+{% endset %}
+with scope as (
+    {{ order_child_scope(catalog_changed) }}
+)
+select
+    i.order_id,
+    i.item_index,
+    i.sku_id,
+    i.product_id,
+    i.unique_id,
+    i.item_name,
+    i.ref_id,
+    i.ean,
+    i.seller_id,
+    i.quantity,
+    i.price,
+    i.list_price,
+    i.selling_price,
+    i.selling_price * i.quantity as item_total,
+    i.is_gift,
+    i.brand_name,
+    i.category_ids,
+    p.product_name as catalog_product_name,
+    p.brand_name as catalog_brand_name,
+    p.category_ids as catalog_category_ids,
+    p.is_active as catalog_sku_is_active,
+    scope.created_at as order_created_at,
+    cast(scope.created_at as date) as order_created_date,
+    scope._source_loaded_at
+from scope
+join {{ ref('stg_order_items') }} as i
+    on i._batch_id = scope._source_batch_id and i._row_id = scope._source_row_id
+left join {{ ref('products_latest') }} as p on p.sku_id = i.sku_id

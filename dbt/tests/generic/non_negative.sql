@@ -1,0 +1,6 @@
+{#- Every non-null value is >= 0 (prices, quantities, totals). -#}
+{% test non_negative(model, column_name) %}
+select {{ column_name }}
+from {{ model }}
+where {{ column_name }} < 0
+{% endtest %}

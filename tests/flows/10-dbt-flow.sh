@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# scripts/flows/dbt on a DuckDB warehouse holding the dbt fixture's bronze:
+# gold equals the expected, stale sources are logged, running the interval
+# again leaves gold as it was, the gold mode works, a bad interval is a usage
+# error (64), and a warehouse file held by another writer gives 75 (safe to
+# retry).
+. "$(dirname "$0")/../lib.sh"
+VP_CACHE=${VP_CACHE:-$HOME/.cache/vtex-pipes}
+py=$VP_CACHE/venv-dbt/bin/python
+[ -x "$py" ] || { echo "no dbt virtualenv under $VP_CACHE: run scripts/bootstrap"; exit 77; }
+fix=$VP_ROOT/tests/fixtures/dbt
+wh=$T_TMP/warehouse.duckdb
+export VP_VAR=$T_TMP/var BQ_TARGET=duckdb:$wh
+flow=$VP_ROOT/scripts/flows/dbt
+"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-1.ndjson" batch-1 "2024-03-12 00:00:00"
+"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-2.ndjson" batch-2 "2024-03-20 00:00:00"
+# END (2024-04-01) is the "now" of expected-gold.txt.
+interval=(2024-03-31T00:00:00Z 2024-04-01T00:00:00+00:00)
+
+t_exit "dbt flow builds everything" 0 "$flow" "${interval[@]}" 2>"$T_TMP/err"
+"$py" "$VP_ROOT/tests/dbt/dump-gold.py" "$wh" >"$T_TMP/gold.txt"
+t_same_file "gold equals the expected" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
+t_run "logs one logfmt line per event" grep -q 'flow=dbt msg="done" run=dbt-20240331T000000Z-20240401T000000Z' "$T_TMP/err"
+t_eq "logs the stale bronze sources (the fixture is from 2024)" 3 "$(grep -c 'level=error flow=dbt msg="stale source"' "$T_TMP/err")"
+
+t_exit "dbt flow, gold only, same interval" 0 "$flow" gold "${interval[@]}" 2>/dev/null
+"$py" "$VP_ROOT/tests/dbt/dump-gold.py" "$wh" >"$T_TMP/gold.txt"
+t_same_file "re-running the interval leaves gold as it was" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
+
+t_exit "START after END is a usage error" 64 "$flow" 2024-04-02T00:00:00Z 2024-04-01T00:00:00Z 2>/dev/null
+t_exit "a bad time is a usage error" 64 "$flow" yesterday-ish 2024-04-01T00:00:00Z 2>/dev/null
+
+# Another process holds the DuckDB file (as bq-load does while loading).
+"$py" -c 'import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print("held", flush=True); time.sleep(120)' \
+	"$wh" >"$T_TMP/holder.out" 2>&1 &
+holder=$!
+t_on_exit "kill $holder"
+for _ in $(seq 100); do grep -q held "$T_TMP/holder.out" && break; sleep 0.1; done
+t_exit "a warehouse held by another writer is a temporary failure (75)" 75 "$flow" "${interval[@]}" 2>/dev/null
+t_done

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# catalog: one line per product with its SKU contexts, and with --prices each
+# SKU's price (null when the Pricing API has none), checked against the truth.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/sandbox.sh"
+cd "$T_TMP"
+sb_start --seed 11 --products 700 --clients 100 --orders 100
+
+t_run "catalog --prices" bash -c "vtex-fetch catalog --prices >cat.ndjson 2>err"
+sb_check_catalog "catalog --prices" cat.ndjson
+t_eq "each SKU context belongs to its product" 0 \
+	"$(jq '.Id as $p | .skus[] | select(.ProductId != $p)' cat.ndjson | wc -l)"
+t_eq "prices are the Pricing API's objects for that SKU" 0 \
+	"$(jq '.skus[] | select(.price != null) | select(.price.itemId != (.Id | tostring))' cat.ndjson | wc -l)"
+t_run "catalog without prices" bash -c "vtex-fetch catalog >plain.ndjson 2>err2"
+t_eq "without --prices: no price field" 0 "$(jq '.skus[] | select(has("price"))' plain.ndjson | wc -l)"
+t_eq "without --prices: the same products" "$(jq .Id cat.ndjson | sort | md5sum)" "$(jq .Id plain.ndjson | sort | md5sum)"
+t_done
