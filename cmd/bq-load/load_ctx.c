@@ -30,9 +30,17 @@ void load_report(load_ctx *c, const table_batch *t, tb_status st, size_t rows, c
 		   (double)rows);
 }
 
+void load_reject_line(load_ctx *c, const char *source, size_t lineno, const char *reason, const char *text,
+		      size_t len, bool json_ok)
+{
+	pthread_mutex_lock(&c->rej_lock);
+	rejects_add(c->rej, source, lineno, reason, text, len, json_ok);
+	pthread_mutex_unlock(&c->rej_lock);
+}
+
 void load_reject_row(load_ctx *c, table_batch *t, size_t i, const char *text, size_t len, const char *reason)
 {
-	rejects_add(c->rej, c->source, t->linenos[i], reason, text, len, true);
+	load_reject_line(c, c->source, t->linenos[i], reason, text, len, true);
 }
 
 void load_reject_all(load_ctx *c, table_batch *t, const char *reason)
@@ -42,7 +50,7 @@ void load_reject_all(load_ctx *c, table_batch *t, const char *reason)
 	if (!p) {
 		/* The staged copy is unreadable: the rows are still named, by line. */
 		for (i = 0; i < t->rows; i++)
-			rejects_add(c->rej, c->source, t->linenos[i], reason, "", 0, false);
+			load_reject_line(c, c->source, t->linenos[i], reason, "", 0, false);
 		return;
 	}
 	while (p < end && i < t->rows) {

@@ -2,6 +2,7 @@
  * into batches (by size, by idle time, at the end of each input), and hands
  * each batch to the target. */
 #include "batch.h"
+#include "loader.h"
 #include "exitcode.h"
 #include "log.h"
 #include "ndjson_reader.h"
@@ -34,48 +35,50 @@ static void stamp_now(char out[32])
 typedef struct {
 	options *o;
 	target *tgt;
-	batch b;
+	batch bufs[2];        /* one being filled while the other is loaded */
+	batch *cur;
+	loader ld;
 	load_ctx ctx;
 	progress prog;
 	metric *m_in, *m_bytes;
 	int fatal;            /* exit code of a failure that ended the run */
 } run;
 
-static void flush(run *r)
+/* Hands the batch being filled to the loader thread and goes on with the other. */
+static void flush(run *r, const char *source)
 {
-	if (!r->b.rows || r->fatal)
+	if (!r->cur->rows || r->fatal)
 		return;
-	if (!batch_close(&r->b)) {
+	if ((r->fatal = loader_wait(&r->ld)))
+		return;
+	if (!batch_close(r->cur)) {
 		log_error("cannot write a staging file", LS("dir", r->o->tmpdir), LS("error", strerror(errno)));
 		r->fatal = VP_EXIT_IOERR;
 		return;
 	}
+	/* The loader is idle: what it reads of ctx can change now. */
 	stamp_now(r->ctx.loaded_at);
-	double t0 = progress_now();
-	int rc = r->tgt->load(r->tgt, &r->b, &r->ctx);
-	metric_add(r->ctx.m_batches, 1);
-	log_debug("batch done", LI("rows", r->b.rows), LI("bytes", r->b.bytes),
-		  LD("seconds", progress_now() - t0));
-	if (rc != VP_EXIT_OK)
-		r->fatal = rc;
-	batch_reset(&r->b);
+	r->ctx.source = source;
+	loader_submit(&r->ld, r->cur);
+	r->cur = r->cur == &r->bufs[0] ? &r->bufs[1] : &r->bufs[0];
 }
 
 static bool batch_full(const run *r)
 {
-	return r->b.bytes >= r->o->batch_bytes ||
-	       (r->o->batch_rows && (long long)r->b.rows >= r->o->batch_rows);
+	return r->cur->bytes >= r->o->batch_bytes ||
+	       (r->o->batch_rows && (long long)r->cur->rows >= r->o->batch_rows);
 }
 
 /* Waits for input, ending the batch when it has been idle past --flush-ms;
  * tells the target when the input has had nothing for a while. */
 static void wait_for_input(run *r, ndjson_reader *in, int fd)
 {
-	while (r->o->flush_ms && r->b.rows && !ndjson_reader_buffered(in) && !r->fatal) {
-		double left_ms = r->b.started * 1000 + (double)r->o->flush_ms - progress_now() * 1000;
+	const char *source = ndjson_reader_name(in);
+	while (r->o->flush_ms && r->cur->rows && !ndjson_reader_buffered(in) && !r->fatal) {
+		double left_ms = r->cur->started * 1000 + (double)r->o->flush_ms - progress_now() * 1000;
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (left_ms <= 0 || poll(&p, 1, (int)left_ms + 1) == 0) {
-			flush(r);
+			flush(r, source);
 			break;
 		}
 		if (p.revents)
@@ -83,7 +86,7 @@ static void wait_for_input(run *r, ndjson_reader *in, int fd)
 	}
 	if (r->tgt->idle && !r->fatal && !ndjson_reader_buffered(in)) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, IDLE_MS) == 0)
+		if (poll(&p, 1, IDLE_MS) == 0 && !(r->fatal = loader_wait(&r->ld)))
 			r->tgt->idle(r->tgt);
 	}
 }
@@ -94,7 +97,6 @@ static void read_input(run *r, int fd, const char *name)
 	ndjson_line line;
 	enum ndjson_status st;
 
-	r->ctx.source = name;
 	for (;;) {
 		wait_for_input(r, in, fd);
 		if (r->fatal)
@@ -111,14 +113,14 @@ static void read_input(run *r, int fd, const char *name)
 		metric_add(r->m_bytes, (double)line.len + 1);
 		progress_add(&r->prog, 1);
 		bool is_json;
-		const char *why = batch_add(&r->b, line.text, line.len, line.lineno, &is_json);
+		const char *why = batch_add(r->cur, line.text, line.len, line.lineno, &is_json);
 		if (why)
-			rejects_add(r->ctx.rej, name, line.lineno, why, line.text, line.len, is_json);
+			load_reject_line(&r->ctx, name, line.lineno, why, line.text, line.len, is_json);
 		if (batch_full(r))
-			flush(r);
+			flush(r, name);
 	}
 	/* A batch never spans two inputs, so its rows' line numbers name one source. */
-	flush(r);
+	flush(r, name);
 	ndjson_reader_close(in);
 }
 
@@ -163,7 +165,11 @@ int main(int argc, char **argv)
 		snprintf(bqdest, sizeof bqdest, "%s.%s", o.project, o.dataset);
 		dest = bqdest;
 	}
-	batch_init(&r.b, dest, o.tmpdir, o.table);
+	batch_init(&r.bufs[0], dest, o.tmpdir, o.table);
+	batch_init(&r.bufs[1], dest, o.tmpdir, o.table);
+	r.cur = &r.bufs[0];
+	pthread_mutex_init(&r.ctx.rej_lock, NULL);
+	loader_start(&r.ld, r.tgt, &r.ctx);
 	progress_start(&r.prog, "rows");
 
 	if (o.nfiles == 0)
@@ -178,6 +184,10 @@ int main(int argc, char **argv)
 		read_input(&r, fd, o.files[i]);
 		close(fd);
 	}
+	int last = loader_wait(&r.ld);
+	if (!r.fatal)
+		r.fatal = last;
+	loader_stop(&r.ld);
 	if (!r.fatal)
 		r.fatal = r.tgt->finish(r.tgt, &r.ctx);
 	progress_end(&r.prog);
@@ -192,7 +202,9 @@ int main(int argc, char **argv)
 	}
 	ndjson_writer_close(r.ctx.out);
 	r.tgt->free(r.tgt);
-	batch_free(&r.b);
+	batch_free(&r.bufs[0]);
+	batch_free(&r.bufs[1]);
+	pthread_mutex_destroy(&r.ctx.rej_lock);
 	cli_finish(&o.cli);
 	options_free(&o);
 	if (r.fatal)

@@ -10,9 +10,12 @@
 #include "options.h"
 #include "rejects.h"
 
+#include <pthread.h>
+
 typedef struct {
 	const options *o;
 	rejects *rej;
+	pthread_mutex_t rej_lock;  /* rejects come from the reading and the loading thread */
 	const char *source;   /* input name of this batch's rows, for rejects */
 	ndjson_writer *out;   /* one summary line per table and batch */
 	char loaded_at[32];   /* this batch's _loaded_at, RFC 3339 UTC with microseconds */
@@ -26,6 +29,9 @@ typedef enum { TB_LOADED, TB_ALREADY_LOADED, TB_REJECTED } tb_status;
 void load_report(load_ctx *c, const table_batch *t, tb_status st, size_t rows, const char *job_id);
 /* Sends every staged row of t to the rejects stream with the reason. */
 void load_reject_all(load_ctx *c, table_batch *t, const char *reason);
+/* A refused input line (from the reading thread). */
+void load_reject_line(load_ctx *c, const char *source, size_t lineno, const char *reason, const char *text,
+		      size_t len, bool json_ok);
 /* Sends the staged row at index i (0-based, in staging order) to the rejects stream. */
 void load_reject_row(load_ctx *c, table_batch *t, size_t i, const char *text, size_t len, const char *reason);
 
