@@ -80,7 +80,7 @@ if [ -x "$EMU" ]; then
 		grpc=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 		"$EMU" --project=bench --dataset=bronze --host=127.0.0.1 --port="$port" --grpc-port="$grpc" >"$WORK/emu.log" 2>&1 &
 		emu=$!
-		trap 'kill $emu 2>/dev/null' EXIT
+		trap 'kill $emu 2>/dev/null || true' EXIT
 		for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/bigquery/v2/projects/bench/datasets" >/dev/null && break; sleep 0.2; done
 		m=$WORK/metrics-$mode.prom
 		bench_time bash -c 'BQ_TOKEN=bench bq-load --target bigquery:bench.bronze --endpoint "$0" --mode "$1" \
