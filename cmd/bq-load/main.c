@@ -66,7 +66,9 @@ static void flush(run *r, const char *source)
 static bool batch_full(const run *r)
 {
 	return r->cur->bytes >= r->o->batch_bytes ||
-	       (r->o->batch_rows && (long long)r->cur->rows >= r->o->batch_rows);
+	       (r->o->batch_rows && (long long)r->cur->rows >= r->o->batch_rows) ||
+	       (r->o->flush_ms && r->cur->rows &&
+		(progress_now() - r->cur->started) * 1000 >= (double)r->o->flush_ms);
 }
 
 /* Waits for input, ending the batch when it has been idle past --flush-ms;

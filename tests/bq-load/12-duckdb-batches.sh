@@ -85,6 +85,12 @@ t_eq "loaded after the wait" 1 "$(q "$DB" "select v from bronze.late")"
 t_eq "two batches from one idle gap" 2 "$(grep -c '"status":"loaded"' "$D/out6")"
 t_eq "both rows loaded" 2 "$(q "$DB" "select count(*) from bronze.trickle")"
 
+# --flush-ms also bounds a batch's age when the input never pauses that long.
+for i in $(seq 15); do echo "{\"_table\":\"steady\",\"v\":$i}"; sleep 0.1; done |
+	bq-load --target duckdb:"$DB" --flush-ms 400 >"$D/out7" 2>/dev/null
+t_run "rows arriving every 100 ms are loaded in batches of at most ~400 ms" test "$(grep -c '"status":"loaded"' "$D/out7")" -ge 3
+t_eq "all of them" 15 "$(q "$DB" "select count(*) from bronze.steady")"
+
 # While its input is quiet, bq-load lets go of the file: another process can use it.
 { echo '{"_table":"quiet","v":1}'; sleep 3; echo '{"_table":"quiet","v":2}'; } |
 	bq-load --target duckdb:"$DB" --flush-ms 100 >/dev/null 2>&1 &
