@@ -3,6 +3,7 @@
 # A tool needing more libraries declares them in cmd/<tool>/tool.mk:
 #   PKGS_<tool> := librdkafka        (pkg-config names)
 #   LDLIBS_<tool> := -L... -lduckdb  (anything else)
+.DEFAULT_GOAL := all
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2

@@ -2,6 +2,8 @@
 #include "buf.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +17,8 @@ struct ndjson_reader {
 	size_t start, end, cap;
 	size_t lineno;
 	int eof;
+	void (*on_idle)(void *ctx);
+	void *idle_ctx;
 };
 
 ndjson_reader *ndjson_reader_open(int fd, const char *name)
@@ -56,9 +60,27 @@ static void make_room(ndjson_reader *r)
 	}
 }
 
+void ndjson_reader_on_idle(ndjson_reader *r, void (*cb)(void *ctx), void *ctx)
+{
+	r->on_idle = cb;
+	r->idle_ctx = ctx;
+}
+
+/* True when read(2) would block (a pipe or socket with nothing in it). */
+static bool would_block(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n;
+	while ((n = poll(&p, 1, 0)) < 0 && errno == EINTR)
+		;
+	return n == 0;
+}
+
 static int fill(ndjson_reader *r)
 {
 	make_room(r);
+	if (r->on_idle && would_block(r->fd))
+		r->on_idle(r->idle_ctx);
 	for (;;) {
 		ssize_t n = read(r->fd, r->data + r->end, r->cap - r->end);
 		if (n > 0) {

@@ -35,6 +35,11 @@ void ndjson_reader_close(ndjson_reader *r);
  * when input goes idle polls its fd only when this is false. */
 bool ndjson_reader_buffered(const ndjson_reader *r);
 
+/* Calls cb(ctx) whenever the reader is about to wait for input (no complete
+ * line buffered and nothing ready to read on the fd), so that a long-lived
+ * tool in a pipe can flush what it holds while its input is idle. */
+void ndjson_reader_on_idle(ndjson_reader *r, void (*cb)(void *ctx), void *ctx);
+
 /* Next non-blank line, not parsed. */
 enum ndjson_status ndjson_next_line(ndjson_reader *r, ndjson_line *line);
 

@@ -1,0 +1,339 @@
+/* dedup: streaming de-duplication of NDJSON records by key, keep-first or
+ * newest-version-wins, or (--latest-only) the latest record of each key at the
+ * end of input; bounded memory, optional persistent state. */
+#include "cli.h"
+#include "exitcode.h"
+#include "keyspec.h"
+#include "latest.h"
+#include "log.h"
+#include "metrics.h"
+#include "ndjson_reader.h"
+#include "output.h"
+#include "progress.h"
+#include "rejects.h"
+#include "seen.h"
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+static const char HELP[] =
+	"Usage: dedup --key FIELD[,FIELD...] [OPTION]... [FILE]...\n"
+	"Copy NDJSON records from the FILEs (or standard input) to standard output,\n"
+	"dropping duplicates by key. Each line goes out byte for byte as it came in.\n"
+	"\n"
+	"  -k, --key FIELDS        key fields, comma-separated; dots reach into nested\n"
+	"                          objects (orderId, clientProfileData.email) (env DEDUP_KEY)\n"
+	"      --version FIELD     emit a record only when FIELD is newer than every\n"
+	"                          version emitted for its key: numbers as numbers, VTEX\n"
+	"                          timestamps as instants, other strings bytewise\n"
+	"                          (env DEDUP_VERSION_FIELD); without it the first record\n"
+	"                          of each key wins. Alone, --version prints dedup's version\n"
+	"      --latest-only       batch mode: at end of input emit only the latest record\n"
+	"                          of each key, in first-seen order; spills to disk past\n"
+	"                          --max-memory (env DEDUP_LATEST_ONLY=1)\n"
+	"      --state FILE        keep emitted keys and versions in FILE (and FILE.journal)\n"
+	"                          across runs; crash-safe (env DEDUP_STATE)\n"
+	"      --state-compact SIZE\n"
+	"                          compact the journal into FILE once it passes SIZE and\n"
+	"                          FILE's size (env DEDUP_STATE_COMPACT; 16M)\n"
+	"      --max-memory SIZE   memory for keys and held records, e.g. 512M\n"
+	"                          (env DEDUP_MAX_MEMORY; 1G); streaming mode exits 70 past it\n"
+	"      --tmpdir DIR        where --latest-only spills (env DEDUP_TMPDIR, TMPDIR; /tmp)\n"
+	"      --rejects FILE      write records without a usable key or version there\n"
+	"                          (env DEDUP_REJECTS)\n"
+	CLI_COMMON_HELP
+	"\n"
+	"Exit status: 0 done; 1 done, some records rejected; 64 usage; 65 state file\n"
+	"damaged; 70 keys outgrew --max-memory; 74 output closed or I/O error; 75 state\n"
+	"in use by another dedup; 78 state written for other fields. See dedup(1).\n";
+
+enum {
+	OPT_VERSION_FIELD = CLI_OPT_TOOL,
+	OPT_LATEST_ONLY,
+	OPT_STATE,
+	OPT_STATE_COMPACT,
+	OPT_MAX_MEMORY,
+	OPT_TMPDIR,
+	OPT_REJECTS,
+};
+
+typedef struct {
+	cli_common cli;
+	const char *key, *version_field, *state_path, *tmpdir, *rejects_path;
+	bool latest_only;
+	size_t max_memory, state_compact;
+	char **inputs;
+	int ninputs;
+} options;
+
+typedef struct {
+	options *opt;
+	keyspec ks;
+	seen seen;
+	state *st;
+	latest *lat;
+	output out;
+	rejects *rej;
+	progress prog;
+	uint64_t ord;
+	metric *m_in, *m_out, *m_dup, *m_rej;
+} dedup;
+
+/* --version is the version field when given one, dedup's own version when
+ * given alone (last, or followed by another option), as every tool's is. */
+static void version_alone(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--version") == 0 && (i + 1 == argc || argv[i + 1][0] == '-')) {
+			printf("dedup %s\n", VP_VERSION);
+			exit(VP_EXIT_OK);
+		}
+}
+
+static void parse_options(options *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, 0, 'k' },
+		{ "version", required_argument, 0, OPT_VERSION_FIELD },
+		{ "latest-only", no_argument, 0, OPT_LATEST_ONLY },
+		{ "state", required_argument, 0, OPT_STATE },
+		{ "state-compact", required_argument, 0, OPT_STATE_COMPACT },
+		{ "max-memory", required_argument, 0, OPT_MAX_MEMORY },
+		{ "tmpdir", required_argument, 0, OPT_TMPDIR },
+		{ "rejects", required_argument, 0, OPT_REJECTS },
+		CLI_COMMON_LONGOPTS,
+		{ 0 },
+	};
+	const char *max_memory = cli_env("DEDUP_MAX_MEMORY", "1G");
+	const char *state_compact = cli_env("DEDUP_STATE_COMPACT", "16M");
+	const char *latest = cli_env("DEDUP_LATEST_ONLY", "0");
+	int c;
+
+	cli_init(&o->cli, "dedup", HELP);
+	version_alone(argc, argv);
+	o->key = cli_env("DEDUP_KEY", NULL);
+	o->version_field = cli_env("DEDUP_VERSION_FIELD", NULL);
+	o->state_path = cli_env("DEDUP_STATE", NULL);
+	o->tmpdir = cli_env("DEDUP_TMPDIR", cli_env("TMPDIR", "/tmp"));
+	o->rejects_path = cli_env("DEDUP_REJECTS", NULL);
+	if (strcmp(latest, "0") != 0 && strcmp(latest, "1") != 0)
+		cli_usage_error(&o->cli, "DEDUP_LATEST_ONLY: '%s' is not 0 or 1", latest);
+	o->latest_only = strcmp(latest, "1") == 0;
+	while ((c = getopt_long(argc, argv, "k:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->key = optarg; break;
+		case OPT_VERSION_FIELD: o->version_field = optarg; break;
+		case OPT_LATEST_ONLY: o->latest_only = true; break;
+		case OPT_STATE: o->state_path = optarg; break;
+		case OPT_STATE_COMPACT: state_compact = optarg; break;
+		case OPT_MAX_MEMORY: max_memory = optarg; break;
+		case OPT_TMPDIR: o->tmpdir = optarg; break;
+		case OPT_REJECTS: o->rejects_path = optarg; break;
+		default:
+			if (!cli_common_option(&o->cli, c, optarg))
+				cli_usage_error(&o->cli, "unexpected option");
+		}
+	}
+	o->max_memory = cli_parse_bytes(&o->cli, "--max-memory", max_memory);
+	o->state_compact = cli_parse_bytes(&o->cli, "--state-compact", state_compact);
+	if (o->max_memory < (1 << 20))
+		cli_usage_error(&o->cli, "--max-memory: at least 1M");
+	if (!o->key)
+		cli_usage_error(&o->cli, "--key is required");
+	if (o->version_field && !*o->version_field)
+		cli_usage_error(&o->cli, "--version: empty field name");
+	if (o->latest_only && o->state_path && !o->version_field)
+		cli_usage_error(&o->cli, "--latest-only with --state needs --version");
+	o->inputs = argv + optind;
+	o->ninputs = argc - optind;
+}
+
+static void reject(dedup *d, const char *source, const ndjson_line *l, const char *why, bool json_ok)
+{
+	rejects_add(d->rej, source, l->lineno, why, l->text, l->len, json_ok);
+	metric_add(d->m_rej, 1);
+}
+
+/* Ends a streaming run whose keys no longer fit: what went out is flushed and
+ * journalled first, so the state stays true. */
+static _Noreturn void out_of_memory(dedup *d)
+{
+	output_flush(&d->out);
+	log_error("the keys outgrew --max-memory; raise it, or use --latest-only for batch input",
+		  LI("keys", seen_keys(&d->seen)), LI("bytes", seen_bytes(&d->seen)),
+		  LI("max_memory", d->opt->max_memory));
+	exit(VP_EXIT_SOFTWARE);
+}
+
+static void take(dedup *d, const char *source, const ndjson_line *l)
+{
+	const char *why;
+	fp128 fp;
+	version v;
+	cJSON *obj = ndjson_parse_object(l->text, l->len, &why);
+
+	metric_add(d->m_in, 1);
+	progress_add(&d->prog, 1);
+	if (!obj) {
+		reject(d, source, l, why, false);
+		return;
+	}
+	if ((why = keyspec_read(&d->ks, obj, &fp, &v)) != NULL) {
+		reject(d, source, l, why, true);
+	} else if (d->lat) {
+		if (d->st && !seen_is_new(&d->seen, fp, &v))
+			metric_add(d->m_dup, 1);
+		else
+			latest_add(d->lat, d->ord++, fp, &v, l->text, l->len);
+	} else {
+		switch (seen_offer(&d->seen, fp, &v, d->opt->max_memory)) {
+		case SEEN_NEW:
+			output_line(&d->out, l->text, l->len, fp, &v);
+			metric_add(d->m_out, 1);
+			break;
+		case SEEN_OLD:
+			metric_add(d->m_dup, 1);
+			break;
+		case SEEN_FULL:
+			cJSON_Delete(obj);
+			out_of_memory(d);
+		}
+	}
+	cJSON_Delete(obj);
+}
+
+static void flush_when_idle(void *ctx)
+{
+	output_flush(&((dedup *)ctx)->out);
+}
+
+static bool read_input(dedup *d, int fd, const char *name)
+{
+	ndjson_reader *r = ndjson_reader_open(fd, name);
+	ndjson_line l;
+	enum ndjson_status st;
+
+	ndjson_reader_on_idle(r, flush_when_idle, d);
+	while ((st = ndjson_next_line(r, &l)) == NDJSON_OK)
+		take(d, name, &l);
+	if (st == NDJSON_IOERR)
+		log_error("cannot read input", LS("input", name), LS("error", strerror(errno)));
+	ndjson_reader_close(r);
+	return st != NDJSON_IOERR;
+}
+
+static void emit_latest(void *ctx, const char *text, size_t len, fp128 fp, const version *v)
+{
+	dedup *d = ctx;
+	if (d->st)
+		seen_offer(&d->seen, fp, v, SIZE_MAX);
+	output_line(&d->out, text, len, fp, v);
+	metric_add(d->m_out, 1);
+}
+
+static uint64_t random_seed(void)
+{
+	uint64_t seed = 0;
+	if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+		seed = (uint64_t)getpid() * 0x9E3779B97F4A7C15u ^ (uint64_t)progress_now();
+	return seed;
+}
+
+static void init_metrics(dedup *d)
+{
+	static const char *help = "Records by outcome.";
+	d->m_in = metrics_counter("vtex_pipes_records_total", help, "stage=\"dedup\",outcome=\"in\"");
+	d->m_out = metrics_counter("vtex_pipes_records_total", help, "stage=\"dedup\",outcome=\"out\"");
+	d->m_dup = metrics_counter("vtex_pipes_records_total", help, "stage=\"dedup\",outcome=\"duplicate\"");
+	d->m_rej = metrics_counter("vtex_pipes_records_total", help, "stage=\"dedup\",outcome=\"rejected\"");
+}
+
+int main(int argc, char **argv)
+{
+	options o = { 0 };
+	dedup d = { .opt = &o };
+	int rc = VP_EXIT_OK;
+
+	parse_options(&o, argc, argv);
+	if (!keyspec_init(&d.ks, o.key, o.version_field))
+		cli_usage_error(&o.cli, "--key: '%s' is not a comma-separated list of field paths", o.key);
+	init_metrics(&d);
+	seen_init(&d.seen, o.version_field != NULL);
+	d.ks.seed = random_seed();
+	if (o.state_path) {
+		buf spec = { 0 };
+		keyspec_describe(&d.ks, &spec);
+		d.st = state_open(o.state_path, buf_cstr(&spec), &d.ks.seed, &d.seen, &rc);
+		buf_free(&spec);
+		if (!d.st)
+			return rc;
+		state_compact_at(d.st, o.state_compact);
+	}
+	d.rej = rejects_open(o.rejects_path, "dedup");
+	if (!d.rej) {
+		log_error("cannot open the rejects file", LS("path", o.rejects_path), LS("error", strerror(errno)));
+		return VP_EXIT_IOERR;
+	}
+	if (o.latest_only) {
+		size_t held = seen_bytes(&d.seen);
+		size_t limit = o.max_memory > held + (1 << 20) ? o.max_memory - held : 1 << 20;
+		d.lat = latest_new(o.version_field != NULL, limit, o.tmpdir);
+	}
+	output_init(&d.out, d.st, &d.seen);
+	progress_start(&d.prog, "records");
+
+	bool read_ok = true;
+	if (o.ninputs == 0)
+		read_ok = read_input(&d, STDIN_FILENO, "-");
+	for (int i = 0; i < o.ninputs && read_ok; i++) {
+		if (strcmp(o.inputs[i], "-") == 0) {
+			read_ok = read_input(&d, STDIN_FILENO, "-");
+			continue;
+		}
+		int fd = open(o.inputs[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			log_error("cannot open input", LS("input", o.inputs[i]), LS("error", strerror(errno)));
+			read_ok = false;
+			break;
+		}
+		read_ok = read_input(&d, fd, o.inputs[i]);
+		close(fd);
+	}
+	if (read_ok && d.lat)
+		latest_finish(d.lat, emit_latest, &d);
+	progress_end(&d.prog);
+	if (!output_close(&d.out))
+		rc = VP_EXIT_IOERR;
+	if (d.st && read_ok && rc == VP_EXIT_OK && !state_compact(d.st, &d.seen))
+		rc = VP_EXIT_IOERR;
+	unsigned long long rejected = rejects_count(d.rej);
+	if (!rejects_close(d.rej)) {
+		log_error("cannot write the rejects file", LS("path", o.rejects_path));
+		rc = VP_EXIT_IOERR;
+	}
+	if (!read_ok)
+		rc = VP_EXIT_IOERR;
+	size_t keys = d.lat ? latest_keys(d.lat) : seen_keys(&d.seen);
+	size_t bytes = d.lat ? latest_peak_bytes(d.lat) : seen_bytes(&d.seen);
+	metric_set(metrics_gauge("vtex_pipes_dedup_keys", "Keys held at the end.", "stage=\"dedup\""), (double)keys);
+	metric_set(metrics_gauge("vtex_pipes_dedup_memory_bytes", "Peak bytes held for keys and records.",
+				 "stage=\"dedup\""), (double)bytes);
+	log_info("done", LI("in", metric_value(d.m_in)), LI("out", metric_value(d.m_out)),
+		 LI("duplicates", metric_value(d.m_dup)), LI("rejected", metric_value(d.m_rej)),
+		 LI("keys", keys), LI("memory_bytes", bytes));
+	if (rc == VP_EXIT_OK && rejected > 0)
+		rc = VP_EXIT_REJECTS;
+	cli_finish(&o.cli);
+	state_close(d.st);
+	latest_free(d.lat);
+	seen_free(&d.seen);
+	keyspec_free(&d.ks);
+	metrics_reset();
+	return rc;
+}
