@@ -10,6 +10,7 @@ stamp=$dir/bin/bigquery-emulator.version
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$BIGQUERY_EMULATOR_VERSION" ]; then
 	exit 0
 fi
+command -v go >/dev/null || PATH=$PATH:/usr/local/go/bin
 command -v go >/dev/null || { echo "bootstrap: Go is needed to build bigquery-emulator" >&2; exit 1; }
 echo "bootstrap: building bigquery-emulator $BIGQUERY_EMULATOR_VERSION (a few minutes the first time)"
 mkdir -p "$dir"
