@@ -96,6 +96,11 @@ static int fill(ndjson_reader *r)
 	}
 }
 
+bool ndjson_reader_buffered(const ndjson_reader *r)
+{
+	return r->eof || memchr(r->data + r->start, '\n', r->end - r->start) != NULL;
+}
+
 enum ndjson_status ndjson_next_line(ndjson_reader *r, ndjson_line *line)
 {
 	size_t scanned = 0; /* bytes of the current line already searched for '\n' */

@@ -6,6 +6,7 @@
 #define VP_NDJSON_READER_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct ndjson_reader ndjson_reader;
@@ -28,6 +29,11 @@ typedef struct {
 ndjson_reader *ndjson_reader_open(int fd, const char *name);
 const char *ndjson_reader_name(const ndjson_reader *r);
 void ndjson_reader_close(ndjson_reader *r);
+
+/* True when the next ndjson_next_line() call will not wait for input: a
+ * whole line, or the end of input, is already buffered. A tool that must act
+ * when input goes idle polls its fd only when this is false. */
+bool ndjson_reader_buffered(const ndjson_reader *r);
 
 /* Calls cb(ctx) whenever the reader is about to wait for input (no complete
  * line buffered and nothing ready to read on the fd), so that a long-lived

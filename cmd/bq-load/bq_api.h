@@ -1,0 +1,41 @@
+/* BigQuery REST calls: the API base URL (--endpoint), the bearer token on
+ * every request (renewed once after a 401), and what a failed status means
+ * for the run: 401/403 end it as a configuration error (78), 404 as a
+ * missing project, dataset or endpoint (69); 429, 5xx and network errors
+ * are retried by the HTTP client and end it as a temporary failure (75)
+ * when they last. */
+#ifndef BQLOAD_BQ_API_H
+#define BQLOAD_BQ_API_H
+
+#include "bq_auth.h"
+#include "bq_http.h"
+#include "metrics.h"
+#include "options.h"
+
+typedef struct {
+	const options *o;
+	http_client *http;
+	bq_auth *auth;
+	char *base;           /* endpoint without a trailing '/' */
+	metric *m_calls;      /* API calls and request bytes sent (the benchmarks count them) */
+	metric *m_sent;
+} bq_api;
+
+int bq_api_init(bq_api *a, const options *o);
+void bq_api_free(bq_api *a);
+
+/* One call; path is appended to the base URL. ctype may be NULL (no body).
+ * Returns VP_EXIT_OK when a response came (any status), else the exit code. */
+int bq_call(bq_api *a, const char *label, const char *method, const char *path, const char *ctype,
+	    const void *body, size_t len, const char *extra_header, bq_reply *rep);
+/* Same with a full URL (a resumable upload session). */
+int bq_call_url(bq_api *a, const char *label, const char *method, const char *url, const char *ctype,
+		const void *body, size_t len, const char *extra_header, bq_reply *rep);
+/* For 401, 403 and 404: logs what it means and returns 78 or 69; else 0. */
+int bq_status_exit(const bq_reply *rep, const char *what);
+/* The API's error text ({"error":{"message":...}}) or the status; free() it. */
+char *bq_error_message(const bq_reply *rep);
+/* Appends s percent-encoded for a URL path segment or query value. */
+void bq_url_escape(buf *b, const char *s);
+
+#endif

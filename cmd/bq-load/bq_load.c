@@ -1,0 +1,246 @@
+#include "bq_load.h"
+#include "bq_table.h"
+#include "exitcode.h"
+#include "json_path.h"
+#include "log.h"
+#include "progress.h"
+
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { JOB_ATTEMPTS = 3 };
+
+static void job_json(buf *b, const options *o, const char *table, const char *job_id, const cJSON *fields)
+{
+	buf_puts(b, "{\"jobReference\":{\"projectId\":");
+	buf_json_string(b, o->project, strlen(o->project));
+	buf_puts(b, ",\"jobId\":");
+	buf_json_string(b, job_id, strlen(job_id));
+	if (o->location) {
+		buf_puts(b, ",\"location\":");
+		buf_json_string(b, o->location, strlen(o->location));
+	}
+	buf_puts(b, "},\"configuration\":{\"load\":{\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\","
+		    "\"destinationTable\":{\"projectId\":");
+	buf_json_string(b, o->project, strlen(o->project));
+	buf_puts(b, ",\"datasetId\":");
+	buf_json_string(b, o->dataset, strlen(o->dataset));
+	buf_puts(b, ",\"tableId\":");
+	buf_json_string(b, table, strlen(table));
+	buf_puts(b, "},\"schema\":{\"fields\":");
+	json_write(b, fields);
+	buf_puts(b, "},\"autodetect\":false,\"writeDisposition\":\"WRITE_APPEND\","
+		    "\"createDisposition\":\"CREATE_IF_NEEDED\",\"schemaUpdateOptions\":[\"ALLOW_FIELD_ADDITION\"],"
+		    "\"maxBadRecords\":0,\"ignoreUnknownValues\":false");
+	bq_table_options_load(b, o);
+	buf_puts(b, "}}}");
+}
+
+static void jobs_path(buf *b, const options *o, bool upload)
+{
+	buf_puts(b, upload ? "/upload/bigquery/v2/projects/" : "/bigquery/v2/projects/");
+	bq_url_escape(b, o->project);
+	buf_puts(b, "/jobs");
+}
+
+/* Inserts the job with its data. The reply is the Job resource (200), or 409. */
+static int insert(bq_api *a, const char *job, const buf *body, bq_reply *rep)
+{
+	const options *o = a->o;
+	buf path = { 0 };
+	int rc;
+	jobs_path(&path, o, true);
+	if (body->len <= o->resumable_over) {
+		unsigned char rnd[12];
+		char boundary[64];
+		buf mp = { 0 }, ctype = { 0 };
+		RAND_bytes(rnd, sizeof rnd);
+		strcpy(boundary, "vtexpipes");
+		for (size_t i = 0; i < sizeof rnd; i++)
+			snprintf(boundary + 9 + 2 * i, 3, "%02x", rnd[i]);
+		buf_printf(&mp, "--%s\r\ncontent-type: application/json; charset=UTF-8\r\n\r\n%s\r\n"
+				"--%s\r\ncontent-type: application/octet-stream\r\n\r\n", boundary, job, boundary);
+		buf_put(&mp, body->data, body->len);
+		buf_printf(&mp, "\r\n--%s--\r\n", boundary);
+		buf_printf(&ctype, "multipart/related; boundary=%s", boundary);
+		buf_puts(&path, "?uploadType=multipart");
+		rc = bq_call(a, "jobs.insert(multipart)", "POST", buf_cstr(&path), buf_cstr(&ctype), mp.data, mp.len,
+			     NULL, rep);
+		buf_free(&mp);
+		buf_free(&ctype);
+		buf_free(&path);
+		return rc;
+	}
+	buf len_hdr = { 0 };
+	buf_printf(&len_hdr, "X-Upload-Content-Length: %zu", body->len);
+	buf_puts(&path, "?uploadType=resumable");
+	rc = bq_call(a, "jobs.insert(resumable)", "POST", buf_cstr(&path), "application/json; charset=UTF-8", job,
+		     strlen(job), buf_cstr(&len_hdr), rep);
+	buf_free(&len_hdr);
+	buf_free(&path);
+	if (rc != VP_EXIT_OK || rep->status != 200)
+		return rc;
+	if (!rep->location[0]) {
+		log_error("BigQuery opened an upload session without a Location");
+		rep->status = 502;
+		return VP_EXIT_OK;
+	}
+	char session[sizeof rep->location];
+	strcpy(session, rep->location);
+	bq_reply_free(rep);
+	/* The whole batch in one PUT; a retried PUT sends it all again. */
+	return bq_call_url(a, "upload", "PUT", session, "application/octet-stream", body->data, body->len, NULL, rep);
+}
+
+static int get_job(bq_api *a, const char *job_id, bq_reply *rep)
+{
+	buf path = { 0 };
+	jobs_path(&path, a->o, false);
+	buf_putc(&path, '/');
+	bq_url_escape(&path, job_id);
+	if (a->o->location) {
+		buf_puts(&path, "?location=");
+		bq_url_escape(&path, a->o->location);
+	}
+	int rc = bq_call(a, "jobs.get", "GET", buf_cstr(&path), NULL, NULL, 0, NULL, rep);
+	buf_free(&path);
+	return rc;
+}
+
+static const char *job_state(const cJSON *job)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(job, "status"), "state");
+	return cJSON_IsString(s) ? s->valuestring : "";
+}
+
+/* Polls until the job is DONE; *job is replaced by the latest resource. */
+static int wait_done(bq_api *a, const char *job_id, cJSON **job)
+{
+	double wait = 0.25;
+	while (strcmp(job_state(*job), "DONE")) {
+		struct timespec ts = { (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9) };
+		nanosleep(&ts, NULL);
+		wait = wait * 2 > 5 ? 5 : wait * 2;
+		bq_reply rep;
+		int rc = get_job(a, job_id, &rep);
+		if (rc != VP_EXIT_OK)
+			return rc;
+		if (rep.status != 200) {
+			rc = bq_status_exit(&rep, "jobs.get");
+			if (!rc) {
+				char *msg = bq_error_message(&rep);
+				log_error("cannot read a load job's state", LS("job_id", job_id), LS("error", msg));
+				free(msg);
+				rc = VP_EXIT_TEMPFAIL;
+			}
+			bq_reply_free(&rep);
+			return rc;
+		}
+		cJSON_Delete(*job);
+		*job = cJSON_Parse(rep.body.data);
+		bq_reply_free(&rep);
+		if (!*job) {
+			log_error("BigQuery sent a job that is not JSON", LS("job_id", job_id));
+			return VP_EXIT_TEMPFAIL;
+		}
+	}
+	return VP_EXIT_OK;
+}
+
+static bool passing_reason(const char *r)
+{
+	return !strcmp(r, "backendError") || !strcmp(r, "internalError") || !strcmp(r, "rateLimitExceeded") ||
+	       !strcmp(r, "jobBackendError");
+}
+
+/* The job's errorResult as text ("reason: message; first errors..."), or NULL. */
+static char *job_error(const cJSON *job, bool *passing)
+{
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(job, "status");
+	const cJSON *er = cJSON_GetObjectItemCaseSensitive(st, "errorResult");
+	if (!cJSON_IsObject(er))
+		return NULL;
+	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(er, "reason");
+	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(er, "message");
+	buf b = { 0 };
+	const char *r = cJSON_IsString(reason) ? reason->valuestring : "error";
+	*passing = passing_reason(r);
+	buf_printf(&b, "load job failed: %s: %s", r, cJSON_IsString(msg) ? msg->valuestring : "");
+	const cJSON *e;
+	int shown = 0;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(st, "errors")) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
+		if (cJSON_IsString(m) && shown++ < 3 && (!cJSON_IsString(msg) || strcmp(m->valuestring, msg->valuestring)))
+			buf_printf(&b, "; %s", m->valuestring);
+	}
+	return (char *)buf_cstr(&b);
+}
+
+int bq_load_job(bq_api *a, const char *table, const char *batch_id, const buf *body, const cJSON *fields,
+		tb_status *status, char **job_id, char **why)
+{
+	*why = NULL;
+	*job_id = NULL;
+	for (int attempt = 0; attempt < JOB_ATTEMPTS; attempt++) {
+		buf id = { 0 }, job = { 0 };
+		bq_reply rep;
+		bool existed = false;
+		buf_printf(&id, "vtexpipes_%.200s_%s_%d", table, batch_id, attempt);
+		free(*job_id);
+		*job_id = xstrdup(buf_cstr(&id));
+		buf_free(&id);
+		job_json(&job, a->o, table, *job_id, fields);
+		int rc = insert(a, buf_cstr(&job), body, &rep);
+		buf_free(&job);
+		if (rc != VP_EXIT_OK)
+			return rc;
+		if (rep.status == 409) {
+			/* This job already exists: a re-run, or a request that went through before. */
+			existed = true;
+			bq_reply_free(&rep);
+			if ((rc = get_job(a, *job_id, &rep)) != VP_EXIT_OK)
+				return rc;
+		}
+		if (rep.status != 200 && rep.status != 201) {
+			rc = bq_status_exit(&rep, "jobs.insert");
+			if (!rc && (rep.status >= 500 || rep.status == 429))
+				rc = VP_EXIT_TEMPFAIL;
+			if (!rc) {
+				*why = bq_error_message(&rep);
+				*status = TB_REJECTED;
+			}
+			bq_reply_free(&rep);
+			return rc;
+		}
+		cJSON *j = cJSON_Parse(rep.body.data);
+		bq_reply_free(&rep);
+		if (!j) {
+			log_error("BigQuery sent a job that is not JSON", LS("job_id", *job_id));
+			return VP_EXIT_TEMPFAIL;
+		}
+		rc = wait_done(a, *job_id, &j);
+		if (rc != VP_EXIT_OK) {
+			cJSON_Delete(j);
+			return rc;
+		}
+		bool passing = false;
+		char *err = job_error(j, &passing);
+		cJSON_Delete(j);
+		if (!err) {
+			*status = existed ? TB_ALREADY_LOADED : TB_LOADED;
+			return VP_EXIT_OK;
+		}
+		if (passing && attempt + 1 < JOB_ATTEMPTS) {
+			log_warn("a load job failed for a passing reason; trying again under a new job id",
+				 LS("job_id", *job_id), LS("error", err));
+			free(err);
+			continue;
+		}
+		*why = err;
+		*status = TB_REJECTED;
+		return VP_EXIT_OK;
+	}
+	return VP_EXIT_TEMPFAIL; /* not reached: the last attempt returns */
+}

@@ -1,0 +1,487 @@
+/* The DuckDB target. Each batch is one transaction: the schema and the
+ * bookkeeping table are made if missing, each table is created or gets its
+ * new columns (or a wider type, see schema.h), and its staged lines are read
+ * by DuckDB itself (read_json with the columns spelled out) into it, then
+ * (table, batch id) is recorded in <dataset>._vtex_pipes_batches. A batch id
+ * already recorded is skipped, so a re-run loads nothing twice; a failure
+ * rolls everything back. When DuckDB refuses a table's values (a conversion
+ * into a column made by hand, say), that table's rows of the batch are
+ * rejected with DuckDB's message and the batch is done again without them.
+ * The file stays open while batches follow one another and is closed as soon
+ * as the input has nothing ready (and at the end), so other writers (another
+ * bq-load, dbt) can take turns; a lock held by another process is waited
+ * for. (Closing after every batch would checkpoint every batch: the data
+ * would be written twice, in the WAL and then in place, per batch.) */
+#include "target.h"
+#include "exitcode.h"
+#include "log.h"
+#include "progress.h"
+#include "schema_dir.h"
+
+#include <duckdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BATCHES_TABLE "_vtex_pipes_batches"
+
+typedef struct {
+	target base;
+	const options *o;
+	schema_dir *sd;
+	duckdb_database db;
+	duckdb_connection con;
+	bool open;
+	char *err;                  /* the last failure's message */
+	duckdb_error_type err_type;
+	buf sql;
+} duck_target;
+
+static void sql_ident(buf *b, const char *name)
+{
+	buf_putc(b, '"');
+	for (; *name; name++) {
+		if (*name == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *name);
+	}
+	buf_putc(b, '"');
+}
+
+static void sql_str(buf *b, const char *s)
+{
+	buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_putc(b, '\'');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '\'');
+}
+
+static void table_ref(duck_target *d, buf *b, const char *table)
+{
+	sql_ident(b, d->o->dataset);
+	buf_putc(b, '.');
+	sql_ident(b, table);
+}
+
+/* Runs sql; on failure keeps DuckDB's message in d->err. res may be NULL. */
+static bool exec(duck_target *d, const char *sql, duckdb_result *res)
+{
+	duckdb_result own;
+	duckdb_result *r = res ? res : &own;
+	double t0 = progress_now();
+	duckdb_state st = duckdb_query(d->con, sql, r);
+	if (log_enabled(LOG_LVL_DEBUG)) {
+		char head[48];
+		snprintf(head, sizeof head, "%s", sql);
+		log_debug("sql", LD("seconds", progress_now() - t0), LS("statement", head));
+	}
+	if (st == DuckDBSuccess) {
+		if (!res)
+			duckdb_destroy_result(&own);
+		return true;
+	}
+	free(d->err);
+	const char *m = duckdb_result_error(r);
+	d->err = xstrdup(m ? m : "unknown DuckDB error");
+	d->err_type = duckdb_result_error_type(r);
+	duckdb_destroy_result(r);
+	log_debug("DuckDB refused a statement", LS("error", d->err));
+	return false;
+}
+
+static bool exec_buf(duck_target *d, duckdb_result *res)
+{
+	return exec(d, buf_cstr(&d->sql), res);
+}
+
+static void db_close(duck_target *d)
+{
+	if (!d->open)
+		return;
+	duckdb_disconnect(&d->con);
+	duckdb_close(&d->db);
+	d->open = false;
+}
+
+/* Opens the file, waiting while another process holds its lock. */
+static int db_open(duck_target *d)
+{
+	double deadline = progress_now() + d->o->lock_timeout, wait = 0.05;
+	for (;;) {
+		char *msg = NULL;
+		if (duckdb_open_ext(d->o->duck_path, &d->db, NULL, &msg) == DuckDBSuccess) {
+			if (duckdb_connect(d->db, &d->con) == DuckDBSuccess) {
+				d->open = true;
+				return VP_EXIT_OK;
+			}
+			duckdb_close(&d->db);
+			log_error("cannot connect to the DuckDB database", LS("path", d->o->duck_path));
+			return VP_EXIT_SOFTWARE;
+		}
+		bool locked = msg && strstr(msg, "lock");
+		if (!locked || progress_now() + wait > deadline) {
+			log_error(locked ? "the DuckDB file stays locked by another process"
+					 : "cannot open the DuckDB database",
+				  LS("path", d->o->duck_path), LS("error", msg ? msg : "unknown"));
+			duckdb_free(msg);
+			return locked ? VP_EXIT_TEMPFAIL : VP_EXIT_CONFIG;
+		}
+		duckdb_free(msg);
+		struct timespec ts = { (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9) };
+		nanosleep(&ts, NULL);
+		wait = wait * 2 > 2 ? 2 : wait * 2;
+	}
+}
+
+/* Failures that come from the values of one table's rows, not from the
+ * database or the machine: rejecting those rows lets the rest go in. */
+static bool data_error(duckdb_error_type t)
+{
+	return t == DUCKDB_ERROR_CONVERSION || t == DUCKDB_ERROR_OUT_OF_RANGE ||
+	       t == DUCKDB_ERROR_INVALID_INPUT || t == DUCKDB_ERROR_CONSTRAINT ||
+	       t == DUCKDB_ERROR_MISMATCH_TYPE || t == DUCKDB_ERROR_INVALID_TYPE;
+}
+
+/* The table's columns as they are in the database now. */
+static bool db_columns(duck_target *d, const char *table, schema *out)
+{
+	duckdb_result res;
+	d->sql.len = 0;
+	buf_puts(&d->sql, "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ");
+	sql_str(&d->sql, d->o->dataset);
+	buf_puts(&d->sql, " AND table_name = ");
+	sql_str(&d->sql, table);
+	buf_puts(&d->sql, " ORDER BY ordinal_position");
+	if (!exec_buf(d, &res))
+		return false;
+	for (idx_t i = 0; i < duckdb_row_count(&res); i++) {
+		char *name = duckdb_value_varchar(&res, 0, i), *type = duckdb_value_varchar(&res, 1, i);
+		coltype ct = coltype_from_duckdb(type);
+		schema_add(out, name, ct, ct == CT_FOREIGN ? type : NULL);
+		duckdb_free(name);
+		duckdb_free(type);
+	}
+	duckdb_destroy_result(&res);
+	return true;
+}
+
+/* The type a new column gets: its --schema-dir type, else the batch's. */
+static const char *new_column_type(duck_target *d, const char *table, const column *c)
+{
+	const char *declared = d->sd ? schema_dir_duckdb_type(d->sd, table, c->name) : NULL;
+	return declared ? declared : coltype_duckdb(c->type);
+}
+
+/* Creates the table, or adds and widens its columns for this batch. `have`
+ * is filled with the table's columns as they end up. */
+static bool ensure_table(duck_target *d, table_batch *t, schema *have)
+{
+	if (!db_columns(d, t->name, have))
+		return false;
+	if (have->n == 0) {
+		d->sql.len = 0;
+		buf_puts(&d->sql, "CREATE TABLE ");
+		table_ref(d, &d->sql, t->name);
+		buf_puts(&d->sql, " (");
+		for (size_t i = 0; i < t->cols.n; i++) {
+			if (!t->seen[i])
+				continue;
+			sql_ident(&d->sql, t->cols.cols[i].name);
+			buf_printf(&d->sql, " %s, ", new_column_type(d, t->name, &t->cols.cols[i]));
+		}
+		buf_puts(&d->sql, "\"" COL_BATCH_ID "\" VARCHAR, \"" COL_LOADED_AT "\" TIMESTAMP)");
+		if (!exec_buf(d, NULL))
+			return false;
+		schema_free(have);
+		schema_init(have);
+		return db_columns(d, t->name, have);
+	}
+	/* VARCHAR columns that held only NULLs so far may take the batch's narrower type. */
+	int *maybe_empty = xmalloc((t->cols.n + 1) * sizeof *maybe_empty);
+	size_t nempty = 0;
+	bool ok = true;
+	for (size_t i = 0; i < t->cols.n && ok; i++) {
+		const column *c = &t->cols.cols[i];
+		if (!t->seen[i])
+			continue;
+		int h = schema_find(have, c->name, NULL);
+		d->sql.len = 0;
+		buf_puts(&d->sql, "ALTER TABLE ");
+		table_ref(d, &d->sql, t->name);
+		if (h < 0) {
+			buf_puts(&d->sql, " ADD COLUMN ");
+			sql_ident(&d->sql, c->name);
+			buf_printf(&d->sql, " %s", new_column_type(d, t->name, c));
+			ok = exec_buf(d, NULL) && (schema_add(have, c->name, CT_NULL, NULL), true);
+			continue;
+		}
+		coltype now = have->cols[h].type;
+		if (now == CT_FOREIGN || c->type == CT_NULL)
+			continue;
+		if (now == CT_STRING && c->type != CT_STRING) {
+			maybe_empty[nempty++] = (int)i;
+			continue;
+		}
+		coltype wide = coltype_join(now, c->type);
+		if (wide == now)
+			continue;
+		buf_puts(&d->sql, " ALTER COLUMN ");
+		sql_ident(&d->sql, c->name);
+		buf_printf(&d->sql, " TYPE %s", coltype_duckdb(wide));
+		log_info("widening a column", LS("table", t->name), LS("column", c->name),
+			 LS("from", coltype_duckdb(now)), LS("to", coltype_duckdb(wide)));
+		ok = exec_buf(d, NULL);
+	}
+	if (ok && nempty) {
+		duckdb_result res;
+		d->sql.len = 0;
+		buf_puts(&d->sql, "SELECT ");
+		for (size_t j = 0; j < nempty; j++) {
+			buf_puts(&d->sql, j ? ", count(" : "count(");
+			sql_ident(&d->sql, t->cols.cols[maybe_empty[j]].name);
+			buf_putc(&d->sql, ')');
+		}
+		buf_puts(&d->sql, " FROM ");
+		table_ref(d, &d->sql, t->name);
+		ok = exec_buf(d, &res);
+		for (size_t j = 0; ok && j < nempty; j++) {
+			if (duckdb_value_int64(&res, j, 0) != 0)
+				continue;
+			const column *c = &t->cols.cols[maybe_empty[j]];
+			d->sql.len = 0;
+			buf_puts(&d->sql, "ALTER TABLE ");
+			table_ref(d, &d->sql, t->name);
+			buf_puts(&d->sql, " ALTER COLUMN ");
+			sql_ident(&d->sql, c->name);
+			buf_printf(&d->sql, " TYPE %s", coltype_duckdb(c->type));
+			ok = exec_buf(d, NULL);
+		}
+		if (ok)
+			duckdb_destroy_result(&res);
+	}
+	free(maybe_empty);
+	if (!ok)
+		return false;
+	schema_free(have);
+	schema_init(have);
+	return db_columns(d, t->name, have);
+}
+
+/* 1: already recorded, 0: not, -1: failure. */
+static int already_loaded(duck_target *d, const table_batch *t)
+{
+	duckdb_result res;
+	d->sql.len = 0;
+	buf_puts(&d->sql, "SELECT count(*) FROM ");
+	table_ref(d, &d->sql, BATCHES_TABLE);
+	buf_puts(&d->sql, " WHERE table_name = ");
+	sql_str(&d->sql, t->name);
+	buf_puts(&d->sql, " AND batch_id = ");
+	sql_str(&d->sql, t->id);
+	if (!exec_buf(d, &res))
+		return -1;
+	int64_t n = duckdb_value_int64(&res, 0, 0);
+	duckdb_destroy_result(&res);
+	return n > 0;
+}
+
+/* _loaded_at as a TIMESTAMP literal (UTC, the 'Z' left off). */
+static void loaded_at(buf *b, const load_ctx *c)
+{
+	buf_puts(b, "TIMESTAMP '");
+	buf_put(b, c->loaded_at, strlen(c->loaded_at) - 1);
+	buf_putc(b, '\'');
+}
+
+static bool insert_rows(duck_target *d, table_batch *t, const schema *have, const load_ctx *c)
+{
+	buf cols = { 0 }, read = { 0 };
+	bool ok;
+	for (size_t i = 0; i < t->cols.n; i++) {
+		const column *col = &t->cols.cols[i];
+		/* Columns that held only nulls in this batch need not be read. */
+		if (!t->seen[i] || col->type == CT_NULL)
+			continue;
+		int hi = schema_find(have, col->name, NULL);
+		if (hi < 0)
+			continue;
+		const column *h = &have->cols[hi];
+		sql_ident(&cols, col->name);
+		buf_puts(&cols, ", ");
+		if (read.len)
+			buf_puts(&read, ", ");
+		sql_str(&read, col->name);
+		buf_putc(&read, ':');
+		sql_str(&read, h->type == CT_FOREIGN ? h->foreign : coltype_duckdb(h->type));
+	}
+	if (!read.len)
+		buf_puts(&read, "'_table': 'VARCHAR'");
+	d->sql.len = 0;
+	buf_puts(&d->sql, "INSERT INTO ");
+	table_ref(d, &d->sql, t->name);
+	buf_printf(&d->sql, " (%s\"" COL_BATCH_ID "\", \"" COL_LOADED_AT "\") SELECT %s", buf_cstr(&cols), buf_cstr(&cols));
+	sql_str(&d->sql, t->id);
+	buf_puts(&d->sql, ", ");
+	loaded_at(&d->sql, c);
+	buf_puts(&d->sql, " FROM read_json(");
+	sql_str(&d->sql, t->path);
+	buf_printf(&d->sql, ", format = 'newline_delimited', records = true, maximum_object_size = %zu, columns = {%s})",
+		   t->max_line + 1024, buf_cstr(&read));
+	buf_free(&cols);
+	buf_free(&read);
+
+	duckdb_result res;
+	if (!exec_buf(d, &res))
+		return false;
+	int64_t n = duckdb_value_int64(&res, 0, 0);
+	duckdb_destroy_result(&res);
+	if (n != (int64_t)t->rows) {
+		free(d->err);
+		d->err = xstrdup("DuckDB read back a different number of rows than were staged");
+		d->err_type = DUCKDB_ERROR_INTERNAL;
+		return false;
+	}
+	d->sql.len = 0;
+	buf_puts(&d->sql, "INSERT INTO ");
+	table_ref(d, &d->sql, BATCHES_TABLE);
+	buf_puts(&d->sql, " VALUES (");
+	sql_str(&d->sql, t->name);
+	buf_puts(&d->sql, ", ");
+	sql_str(&d->sql, t->id);
+	buf_printf(&d->sql, ", %zu, %zu, ", t->rows, t->bytes);
+	loaded_at(&d->sql, c);
+	buf_putc(&d->sql, ')');
+	ok = exec_buf(d, NULL);
+	return ok;
+}
+
+static bool prepare(duck_target *d)
+{
+	d->sql.len = 0;
+	buf_puts(&d->sql, "CREATE SCHEMA IF NOT EXISTS ");
+	sql_ident(&d->sql, d->o->dataset);
+	buf_puts(&d->sql, "; CREATE TABLE IF NOT EXISTS ");
+	table_ref(d, &d->sql, BATCHES_TABLE);
+	buf_puts(&d->sql, " (table_name VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, row_count BIGINT,"
+			  " byte_count BIGINT, loaded_at TIMESTAMP, PRIMARY KEY (table_name, batch_id))");
+	return exec_buf(d, NULL);
+}
+
+static int failure_code(duck_target *d)
+{
+	switch (d->err_type) {
+	case DUCKDB_ERROR_IO:
+		return VP_EXIT_IOERR;
+	case DUCKDB_ERROR_OUT_OF_MEMORY:
+	case DUCKDB_ERROR_TRANSACTION:
+		return VP_EXIT_TEMPFAIL;
+	case DUCKDB_ERROR_PERMISSION:
+		return VP_EXIT_CONFIG;
+	default:
+		return VP_EXIT_SOFTWARE;
+	}
+}
+
+static int duck_load(target *base, batch *b, load_ctx *c)
+{
+	duck_target *d = (duck_target *)base;
+	tb_status *st = xcalloc(b->n, sizeof *st);
+	bool *skip = xcalloc(b->n, sizeof *skip);      /* rejected: left out of the next try */
+	int rc = d->open ? VP_EXIT_OK : db_open(d);
+
+	while (rc == VP_EXIT_OK) {
+		int failed = -1;                          /* table whose values DuckDB refused */
+		bool ok = exec(d, "BEGIN TRANSACTION", NULL) && prepare(d);
+		for (size_t i = 0; ok && i < b->n; i++) {
+			table_batch *t = b->tables[i];
+			if (!t->rows || skip[i])
+				continue;
+			int already = already_loaded(d, t);
+			if (already != 0) {
+				ok = already > 0;
+				st[i] = TB_ALREADY_LOADED;
+				continue;
+			}
+			schema have;
+			schema_init(&have);
+			ok = ensure_table(d, t, &have) && insert_rows(d, t, &have, c);
+			schema_free(&have);
+			st[i] = TB_LOADED;
+			if (!ok && data_error(d->err_type))
+				failed = (int)i;
+		}
+		if (ok && exec(d, "COMMIT", NULL))
+			break;
+		char *why = xstrdup(d->err ? d->err : "unknown DuckDB error");
+		exec(d, "ROLLBACK", NULL);
+		if (failed < 0) {
+			log_error("the batch was not loaded (rolled back)", LS("error", why));
+			rc = failure_code(d);
+		} else {
+			table_batch *t = b->tables[failed];
+			log_warn("DuckDB refused a table's rows; they are rejected and the batch is loaded without them",
+				 LS("table", t->name), LS("batch_id", t->id), LS("error", why));
+			load_reject_all(c, t, why);
+			skip[failed] = true;
+			st[failed] = TB_REJECTED;
+		}
+		free(why);
+	}
+	if (rc != VP_EXIT_OK)
+		db_close(d);
+	for (size_t i = 0; rc == VP_EXIT_OK && i < b->n; i++)
+		if (b->tables[i]->rows)
+			load_report(c, b->tables[i], st[i], b->tables[i]->rows, NULL);
+	free(st);
+	free(skip);
+	return rc;
+}
+
+static void duck_idle(target *base)
+{
+	db_close((duck_target *)base);
+}
+
+static int duck_finish(target *base, load_ctx *c)
+{
+	(void)c;
+	db_close((duck_target *)base);
+	return VP_EXIT_OK;
+}
+
+static void duck_free(target *base)
+{
+	duck_target *d = (duck_target *)base;
+	db_close(d);
+	schema_dir_free(d->sd);
+	free(d->err);
+	buf_free(&d->sql);
+	free(d);
+}
+
+target *duck_target_new(const options *o, int *exit_code)
+{
+	duck_target *d = xcalloc(1, sizeof *d);
+	d->base.load = duck_load;
+	d->base.finish = duck_finish;
+	d->base.idle = duck_idle;
+	d->base.free = duck_free;
+	d->o = o;
+	if (o->schema_dir && !(d->sd = schema_dir_open(o->schema_dir))) {
+		*exit_code = VP_EXIT_CONFIG;
+		duck_free(&d->base);
+		return NULL;
+	}
+	/* Open once now, so a wrong path fails before any input is read. */
+	*exit_code = db_open(d);
+	db_close(d);
+	if (*exit_code != VP_EXIT_OK) {
+		duck_free(&d->base);
+		return NULL;
+	}
+	return &d->base;
+}

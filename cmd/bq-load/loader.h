@@ -1,0 +1,33 @@
+/* The target's work on a second thread: while one batch is being loaded,
+ * the next one is read, checked and staged (two cores: parsing and the
+ * warehouse's work overlap). One batch at a time is loaded, in input order. */
+#ifndef BQLOAD_LOADER_H
+#define BQLOAD_LOADER_H
+
+#include "batch.h"
+#include "target.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+
+typedef struct {
+	target *tgt;
+	load_ctx *ctx;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	batch *job;           /* being loaded, NULL when idle */
+	bool quit;
+	int failed;           /* exit code of the first failed load, 0 if none */
+} loader;
+
+void loader_start(loader *l, target *tgt, load_ctx *ctx);
+/* Waits until the batch handed over last is loaded (and emptied for reuse).
+ * Returns the exit code of a failed load, else VP_EXIT_OK. */
+int loader_wait(loader *l);
+/* Hands b over (after loader_wait); ctx->loaded_at and ctx->source must be set. */
+void loader_submit(loader *l, batch *b);
+/* Waits, then ends the thread. */
+void loader_stop(loader *l);
+
+#endif

@@ -1,0 +1,12 @@
+/* UTF-8 validation: the warehouses refuse a whole load for one bad byte, so
+ * rows are checked one by one first and a bad row is rejected alone. */
+#ifndef BQLOAD_UTF8_H
+#define BQLOAD_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool utf8_valid(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# DuckDB for real: a re-run batch is loaded once; a batch DuckDB refuses leaves
+# no partial rows; a crash (kill -9) mid-run leaves only whole batches and a
+# re-run completes the load exactly; another writer's lock is waited for;
+# --flush-ms ends a batch when the input goes idle.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/common.sh"
+bq_build_query_helper
+D=$T_TMP DB=$T_TMP/w.duckdb
+
+python3 - "$D/orders.ndjson" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3000):
+        f.write(json.dumps({"_table": "orders", "_row_id": "o%d" % i, "value": i, "status": "invoiced"}) + "\n")
+        for j in range(2):
+            f.write(json.dumps({"_table": "orders__items", "_row_id": "o%d-%d" % (i, j), "_parent_row_id": "o%d" % i,
+                                "_idx": j, "qty": j + 1, "price": 9.9}) + "\n")
+PY
+bq-load --target duckdb:"$DB" --batch-rows 1000 <"$D/orders.ndjson" >"$D/out1" 2>/dev/null
+t_eq "first run loads every row" "3000 6000" "$(q "$DB" "select count(*) from bronze.orders" "select count(*) from bronze.orders__items" | paste -sd' ')"
+bq-load --target duckdb:"$DB" --batch-rows 1000 <"$D/orders.ndjson" >"$D/out2" 2>"$D/err2"
+t_eq "a re-run exits 0" 0 $?
+t_eq "a re-run loads nothing twice" "3000 6000" "$(q "$DB" "select count(*) from bronze.orders" "select count(*) from bronze.orders__items" | paste -sd' ')"
+t_eq "the re-run reports every batch as already loaded" "$(grep -c . "$D/out1")" "$(grep -c '"already_loaded"' "$D/out2")"
+t_eq "same batch ids both times" "$(grep -o '"batch_id":"[0-9a-f]*"' "$D/out1")" "$(grep -o '"batch_id":"[0-9a-f]*"' "$D/out2")"
+t_eq "each (table, batch) once in the bookkeeping table" "$(grep -c . "$D/out1")" \
+	"$(q "$DB" "select count(distinct (table_name, batch_id)) from bronze._vtex_pipes_batches")"
+
+# A batch DuckDB refuses: a table made by hand with a narrow column, and the
+# last row of the batch overflows it. Nothing of that table's batch stays;
+# its rows go to the rejects with DuckDB's message; the other table loads.
+q "$DB" "create table bronze.narrow (_row_id varchar, n integer, _batch_id varchar, _loaded_at timestamp)"
+printf '%s\n' '{"_table":"narrow","_row_id":"a","n":1}' '{"_table":"wide","w":1}' \
+	'{"_table":"narrow","_row_id":"b","n":2}' '{"_table":"narrow","_row_id":"c","n":99999999999}' >"$D/fail.ndjson"
+bq-load --target duckdb:"$DB" --rejects "$D/rej" <"$D/fail.ndjson" >"$D/out3" 2>"$D/err3"
+t_eq "a refused batch exits 1" 1 $?
+t_eq "no partial rows of the refused batch" 0 "$(q "$DB" "select count(*) from bronze.narrow")"
+t_eq "all its rows rejected, the good ones too" "a b c" \
+	"$(python3 -c 'import json,sys; print(*[json.loads(l)["record"]["_row_id"] for l in open(sys.argv[1])])' "$D/rej")"
+t_run "with DuckDB's reason" grep -q 'Failed to cast value' "$D/rej"
+t_eq "the rest of the batch is loaded" 1 "$(q "$DB" "select w from bronze.wide")"
+t_eq "summary says rejected" 1 "$(grep -c '"table":"narrow".*"status":"rejected"' "$D/out3")"
+
+# A crash mid-run: batches are all-or-nothing, and a re-run completes the load
+# without a duplicate (committed batches are recognised by their ids).
+python3 - "$D/big.ndjson" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(200000):
+        f.write(json.dumps({"_table": "events", "_row_id": "e%d" % i, "n": i, "pad": "x" * 40}) + "\n")
+PY
+CRASH=$D/crash.duckdb
+bq-load --target duckdb:"$CRASH" --batch-rows 20000 <"$D/big.ndjson" >"$D/out4" 2>/dev/null &
+pid=$!
+sleep 1.5
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+n=$(q "$CRASH" "select count(*) from bronze.events" 2>/dev/null || echo 0)
+t_eq "after kill -9 only whole batches are there ($n rows)" 0 $((n % 20000))
+t_eq "every committed batch is recorded with its rows" "$n" \
+	"$(q "$CRASH" "select coalesce(sum(row_count), 0) from bronze._vtex_pipes_batches" 2>/dev/null || echo 0)"
+bq-load --target duckdb:"$CRASH" --batch-rows 20000 <"$D/big.ndjson" >"$D/out5" 2>/dev/null
+t_eq "the re-run after the crash exits 0" 0 $?
+t_eq "exactly every row once after the re-run" "200000 200000" \
+	"$(q "$CRASH" "select count(*), count(distinct _row_id) from bronze.events" | tr '\t' ' ')"
+
+# Another process holds the file: bq-load waits, and gives up with 75.
+"$T_TMP/duckdb_query" --hold 3 "$DB" >"$D/hold.out" &
+holder=$!
+t_on_exit "kill $holder 2>/dev/null"
+for _ in $(seq 50); do grep -q holding "$D/hold.out" 2>/dev/null && break; sleep 0.1; done
+printf '%s\n' '{"_table":"late","v":1}' >"$D/late.ndjson"
+bq-load --target duckdb:"$DB" --lock-timeout 0.5 <"$D/late.ndjson" >/dev/null 2>"$D/err-lock"
+t_eq "a lock held past --lock-timeout is a temporary failure" 75 $?
+t_run "and says why" grep -q 'stays locked by another process' "$D/err-lock"
+bq-load --target duckdb:"$DB" --lock-timeout 20 <"$D/late.ndjson" >/dev/null 2>&1
+t_eq "with a longer --lock-timeout it waits and loads" 0 $?
+wait $holder
+t_eq "loaded after the wait" 1 "$(q "$DB" "select v from bronze.late")"
+
+# --flush-ms: idle input ends the batch, so rows are in before the input ends.
+{ echo '{"_table":"trickle","v":1}'; sleep 1.2; echo '{"_table":"trickle","v":2}'; } |
+	bq-load --target duckdb:"$DB" --flush-ms 200 >"$D/out6" 2>/dev/null
+t_eq "two batches from one idle gap" 2 "$(grep -c '"status":"loaded"' "$D/out6")"
+t_eq "both rows loaded" 2 "$(q "$DB" "select count(*) from bronze.trickle")"
+
+# --flush-ms also bounds a batch's age when the input never pauses that long.
+for i in $(seq 15); do echo "{\"_table\":\"steady\",\"v\":$i}"; sleep 0.1; done |
+	bq-load --target duckdb:"$DB" --flush-ms 400 >"$D/out7" 2>/dev/null
+t_run "rows arriving every 100 ms are loaded in batches of at most ~400 ms" test "$(grep -c '"status":"loaded"' "$D/out7")" -ge 3
+t_eq "all of them" 15 "$(q "$DB" "select count(*) from bronze.steady")"
+
+# While its input is quiet, bq-load lets go of the file: another process can use it.
+{ echo '{"_table":"quiet","v":1}'; sleep 3; echo '{"_table":"quiet","v":2}'; } |
+	bq-load --target duckdb:"$DB" --flush-ms 100 >/dev/null 2>&1 &
+loader=$!
+sleep 2
+t_eq "the file is free while the input is quiet" 1 "$(q "$DB" "select count(*) from bronze.quiet" 2>&1)"
+wait $loader
+t_eq "and the loader goes on afterwards" 2 "$(q "$DB" "select count(*) from bronze.quiet")"
+t_done
