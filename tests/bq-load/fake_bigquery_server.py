@@ -75,6 +75,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def reply(self, status, body=None, headers=None):
         data = json.dumps(body).encode() if body is not None else b""
+        # Logged before the reply is sent: the client may exit on the reply and the
+        # test read the log at once.
+        self.entry["status"] = status
+        with open(log_file, "a") as f:
+            f.write(json.dumps(self.entry) + "\n")
         self.send_response(status)
         for k, v in (headers or {}).items():
             self.send_header(k, v)
@@ -82,9 +87,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-        self.entry["status"] = status
-        with open(log_file, "a") as f:
-            f.write(json.dumps(self.entry) + "\n")
 
     def error(self, status, reason, message):
         self.reply(status, {"error": {"code": status, "message": message,
