@@ -51,3 +51,24 @@ wh_event() {
 wh_metric() {
 	curl -s "$1/metrics" | awk -v k="$2" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }'
 }
+
+# wh_fill_pipe FIFO: fills the pipe behind FIFO with newlines until it takes
+# no more (its reader must be stopped), so the next write to it blocks.
+wh_fill_pipe() {
+	python3 - "$1" <<'PY'
+import errno, os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_NONBLOCK)
+n = 0
+try:
+    while True:
+        n += os.write(fd, b"\n" * 4096)
+except BlockingIOError:
+    pass
+try:
+    while True:
+        n += os.write(fd, b"\n")
+except BlockingIOError:
+    pass
+os.close(fd)
+PY
+}
