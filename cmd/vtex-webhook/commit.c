@@ -38,6 +38,7 @@ struct commitq {
 	size_t nbatch, capbatch;
 	size_t pending;       /* not yet answered */
 	bool stopping, committer_done, watcher_stop, fwd_stop;
+	bool nonblocking;     /* out_fd is O_NONBLOCK */
 	_Atomic bool closed;
 	double fwd_until;
 	pthread_t committer, watcher, forwarder;
@@ -103,62 +104,68 @@ static void mark_closed(commitq *q, int err)
 		log_error("output closed: answering 503 from now on", LS("error", strerror(err)));
 }
 
-/* Writes the batch buffer; lines whose deadline passed before any of their
- * bytes went out are cut from it unwritten. */
+/* Drops from the batch buffer the lines answered 503 (past their deadline)
+ * none of whose bytes went out; under the lock. */
+static void drop_expired(commitq *q, size_t next, size_t written)
+{
+	size_t first = next;
+	if (first < q->nbatch && q->batch[first]->start < written)
+		first++; /* cut mid-line: it must be finished */
+	size_t to = first, pos = first < q->nbatch ? q->batch[first]->start : q->out.len;
+	for (size_t i = first; i < q->nbatch; i++) {
+		entry *e = q->batch[i];
+		if (e->answered) {
+			free(e);
+			continue;
+		}
+		memmove(q->out.data + pos, q->out.data + e->start, e->len);
+		e->start = pos;
+		pos += e->len;
+		q->batch[to++] = e;
+	}
+	q->nbatch = to;
+	q->out.len = pos;
+}
+
+/* Writes the batch buffer. On a non-blocking output (pipe, socket) each
+ * write happens under the lock, after dropping the lines answered 503, so a
+ * line answered 503 before any byte of it went out is never written. */
 static void write_batch(commitq *q, answer **ans, size_t *capans)
 {
 	size_t written = 0, next = 0; /* next: first entry not fully written */
-	while (written < q->out.len) {
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		drop_expired(q, next, written);
+		if (written >= q->out.len) {
+			pthread_mutex_unlock(&q->mu);
+			return;
+		}
+		if (!q->nonblocking)
+			pthread_mutex_unlock(&q->mu); /* a file: the write may take a while */
 		ssize_t n = write(q->o.out_fd, q->out.data + written, q->out.len - written);
+		int err = errno;
+		if (!q->nonblocking)
+			pthread_mutex_lock(&q->mu);
 		if (n > 0) {
 			written += (size_t)n;
-			pthread_mutex_lock(&q->mu);
 			while (next < q->nbatch && q->batch[next]->start + q->batch[next]->len <= written) {
 				collect(q, q->batch[next], 200);
 				metric_add(q->m_written, 1);
 				next++;
 			}
-			size_t na = take_answers(q, ans, capans);
-			pthread_mutex_unlock(&q->mu);
-			give(q, *ans, na);
-			continue;
+		} else if (!(n < 0 && (err == EINTR || err == EAGAIN))) {
+			mark_closed(q, n < 0 ? err : EIO);
+			fail_all(q);
 		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN) {
-			/* Stalled: drop the lines already answered 503 that have not started. */
-			pthread_mutex_lock(&q->mu);
-			size_t first = next;
-			if (first < q->nbatch && q->batch[first]->start < written)
-				first++; /* cut mid-line: it must be finished */
-			size_t to = first, pos = first < q->nbatch ? q->batch[first]->start : q->out.len;
-			for (size_t i = first; i < q->nbatch; i++) {
-				entry *e = q->batch[i];
-				if (e->answered) {
-					free(e);
-					continue;
-				}
-				memmove(q->out.data + pos, q->out.data + e->start, e->len);
-				e->start = pos;
-				pos += e->len;
-				q->batch[to++] = e;
-			}
-			q->nbatch = to;
-			q->out.len = pos;
-			pthread_mutex_unlock(&q->mu);
-			if (written < q->out.len) {
-				struct pollfd pf = { .fd = q->o.out_fd, .events = POLLOUT };
-				poll(&pf, 1, 50);
-			}
-			continue;
-		}
-		mark_closed(q, n < 0 ? errno : EIO);
-		pthread_mutex_lock(&q->mu);
-		fail_all(q);
 		size_t na = take_answers(q, ans, capans);
 		pthread_mutex_unlock(&q->mu);
 		give(q, *ans, na);
-		return;
+		if (atomic_load(&q->closed))
+			return;
+		if (n < 0 && err == EAGAIN) {
+			struct pollfd pf = { .fd = q->o.out_fd, .events = POLLOUT };
+			poll(&pf, 1, 50);
+		}
 	}
 }
 
@@ -350,6 +357,8 @@ commitq *commitq_start(const commit_options *o)
 	pthread_cond_init(&q->tick, NULL);
 	pthread_cond_init(&q->fwd, NULL);
 	atomic_init(&q->closed, false);
+	int fl = fcntl(o->out_fd, F_GETFL);
+	q->nonblocking = fl >= 0 && (fl & O_NONBLOCK);
 	const char *help = "Hook events by outcome: written (or journalled), or answered 503 unwritten past the deadline.";
 	q->m_written = metrics_counter("vtex_webhook_events_total", help, "outcome=\"written\"");
 	q->m_expired = metrics_counter("vtex_webhook_events_total", help, "outcome=\"503\"");
