@@ -79,7 +79,8 @@ static size_t take_answers(commitq *q, answer **out, size_t *cap)
 		*cap = n;
 		*out = xrealloc(*out, n * sizeof **out);
 	}
-	memcpy(*out, q->ans, n * sizeof **out);
+	if (n)
+		memcpy(*out, q->ans, n * sizeof **out);
 	q->nans = 0;
 	return n;
 }

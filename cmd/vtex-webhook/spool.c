@@ -134,7 +134,8 @@ spool *spool_open(const char *dir, size_t rotate_bytes, const char **err)
 		}
 	}
 	closedir(d);
-	qsort(epochs, ne, sizeof *epochs, epoch_cmp);
+	if (ne)
+		qsort(epochs, ne, sizeof *epochs, epoch_cmp);
 	for (size_t i = 0; i < ne; i++) {
 		char *path = journal_path(s, epochs[i]);
 		if (epochs[i] > maxe)
