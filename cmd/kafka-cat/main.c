@@ -112,7 +112,7 @@ static void on_rdkafka_log(const rd_kafka_t *rk, int level, const char *fac, con
 	enum log_level l = level <= 3 ? LOG_LVL_ERROR : level <= 4 ? LOG_LVL_WARN : level <= 6 ? LOG_LVL_INFO : LOG_LVL_DEBUG;
 	/* Connection failures and retries are librdkafka's daily bread: it
 	 * reconnects and retries by itself; what matters is reported by us. */
-	if (l < LOG_LVL_INFO && strstr(text, "retrying"))
+	if (l > LOG_LVL_INFO && strstr(text, "retrying"))
 		l = LOG_LVL_INFO;
 	else if (l == LOG_LVL_ERROR)
 		l = LOG_LVL_WARN;
