@@ -14,16 +14,8 @@ sb_start s --products 30 --clients 50 --orders 100 --orders-per-second 20 --live
 	{ t_fail "sandbox starts"; t_done; }
 sleep 5
 kill -USR2 "$(sb_pid s)"
-# Wait until every queued notification has been delivered (or dropped).
-sbm() { curl -s "$SB_URL/metrics" | awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }'; }
-for _ in $(seq 100); do
-	events=$(sbm vtex_sandbox_hook_events_total)
-	ok=$(sbm 'vtex_sandbox_hook_deliveries_total{outcome="ok"}')
-	dup=$(sbm vtex_sandbox_hook_duplicates_total)
-	dropped=$(sbm 'vtex_sandbox_hook_deliveries_total{outcome="dropped"}')
-	[ "$((ok + dropped))" -ge "$((events + dup))" ] && break
-	sleep 0.1
-done
+sb_hooks_drained
+events=$SB_HOOK_EVENTS ok=$SB_HOOK_OK dup=$SB_HOOK_DUP dropped=$SB_HOOK_DROPPED
 echo "# sandbox: $events events, $ok deliveries answered 200 ($dup sent twice), $dropped dropped"
 t_eq "the sandbox fired hooks" true "$([ "$events" -gt 50 ] && echo true || echo false)"
 t_eq "none dropped" 0 "$dropped"
