@@ -19,9 +19,33 @@ static const char *string_field(const cJSON *o, const char *name, const cJSON **
 	return NULL;
 }
 
+/* JSON allows no raw control character in a string and none but whitespace
+ * outside one; cJSON lets some through (a NUL even cuts a key short). */
+static bool control_chars_ok(const char *body, size_t len)
+{
+	bool in_string = false, escaped = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)body[i];
+		if (c < 0x20 && (in_string || (c != ' ' && c != '\t' && c != '\n' && c != '\r')))
+			return false;
+		if (escaped)
+			escaped = false;
+		else if (in_string && c == '\\')
+			escaped = true;
+		else if (c == '"')
+			in_string = !in_string;
+	}
+	return true;
+}
+
 event_kind event_check(const char *body, size_t len, const char **why)
 {
-	cJSON *o = cJSON_ParseWithLength(body, len);
+	if (!control_chars_ok(body, len)) {
+		*why = "body is not JSON (raw control character)";
+		return EVENT_BAD;
+	}
+	const char *end = NULL;
+	cJSON *o = cJSON_ParseWithLengthOpts(body, len, &end, false);
 	event_kind k = EVENT_BAD;
 	const cJSON *v;
 
@@ -30,6 +54,12 @@ event_kind event_check(const char *body, size_t len, const char **why)
 		*why = "body is not JSON";
 		return EVENT_BAD;
 	}
+	/* cJSON stops after the first value: anything but whitespace after it is refused. */
+	for (; end && end < body + len; end++)
+		if (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r') {
+			*why = "body is not JSON (text after the object)";
+			goto out;
+		}
 	if (!cJSON_IsObject(o)) {
 		*why = "body is not a JSON object";
 		goto out;
@@ -41,6 +71,19 @@ event_kind event_check(const char *body, size_t len, const char **why)
 		else
 			*why = "hookConfig is not \"ping\"";
 		goto out;
+	}
+	/* One meaning per body: a repeated field (which one would a reader take?) is refused. */
+	int nfields = 0;
+	for (const cJSON *a = o->child; a; a = a->next, nfields++) {
+		if (nfields >= EVENT_MAX_FIELDS) {
+			*why = "too many fields";
+			goto out;
+		}
+		for (const cJSON *b = o->child; b != a; b = b->next)
+			if (strcmp(a->string, b->string) == 0) {
+				*why = "a field appears twice";
+				goto out;
+			}
 	}
 	const char *e;
 	if ((e = string_field(o, "OrderId", &v)) != NULL) {

@@ -17,6 +17,8 @@ typedef enum {
 
 /* Longest OrderId and State accepted (VTEX's are far shorter). */
 enum { EVENT_MAX_FIELD = 256 };
+/* Top-level fields accepted (VTEX sends 8). */
+enum { EVENT_MAX_FIELDS = 256 };
 
 event_kind event_check(const char *body, size_t len, const char **why);
 
