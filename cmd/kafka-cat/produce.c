@@ -235,7 +235,7 @@ int kc_produce(kc_opts *o)
 
 	ndjson_reader *r = ndjson_reader_open(STDIN_FILENO, "-");
 	ndjson_line l;
-	enum ndjson_status st;
+	enum ndjson_status st = NDJSON_EOF;
 	ndjson_reader_on_idle(r, while_idle, &p);
 	progress_start(&p.prog, "messages");
 	while (!kc_stop && (st = ndjson_next_line(r, &l)) == NDJSON_OK)
