@@ -26,6 +26,11 @@ B=$(KAFKA_HEAP=1g scripts/kafka/start --dir "$out/broker" --port 0 --set num.par
 trap 'scripts/kafka/stop --dir "$out/broker" || true' EXIT
 X=(-X acks=all -X enable.idempotence=true -X linger.ms=5 -X compression.type=lz4 -X partitioner=murmur2_random)
 
+# Warm-up: the broker's first idempotent producer waits for its transaction
+# coordinator to load; neither tool should pay for that in a timed run.
+echo warm | bin/kafka-cat -P -b "$B" -t warmup "${X[@]}" -q
+echo warm | kcat -P -b "$B" -t warmup "${X[@]}"
+
 declare -A secs
 run() { # KEY CMD... (stdin: the data or nothing); appends wall seconds to secs[KEY]
 	local key=$1 count

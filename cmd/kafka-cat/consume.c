@@ -33,7 +33,7 @@ typedef struct {
 	kc_msg msg;
 	kc_header *hdrs;
 	size_t caphdrs;
-	metric *m_out, *m_bytes, *m_commits, *m_commit_fail, *m_rebalances;
+	metric *m_out, *m_consumed, *m_bytes, *m_commits, *m_commit_fail, *m_rebalances;
 } consumer;
 
 static void commit_now(consumer *c, bool sync)
@@ -244,7 +244,7 @@ static void init_metrics(consumer *c)
 {
 	static const char *mhelp = "Kafka messages by outcome.";
 	c->m_out = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"kafka-cat\",outcome=\"out\"");
-	(void)metrics_counter("kafka_cat_messages_total", mhelp, "mode=\"consume\",outcome=\"consumed\"");
+	c->m_consumed = metrics_counter("kafka_cat_messages_total", mhelp, "mode=\"consume\",outcome=\"consumed\"");
 	c->m_bytes = metrics_counter("kafka_cat_bytes_total", "Message value bytes delivered or consumed.", "mode=\"consume\"");
 	c->m_commits = metrics_counter("kafka_cat_commits_total", "Offset commits by outcome.", "outcome=\"ok\"");
 	c->m_commit_fail = metrics_counter("kafka_cat_commits_total", "Offset commits by outcome.", "outcome=\"failed\"");
@@ -362,6 +362,7 @@ int kc_consume(kc_opts *o)
 		rd_kafka_message_destroy(m);
 		c.consumed++;
 		metric_add(c.m_out, 1);
+		metric_add(c.m_consumed, 1);
 		progress_add(&c.prog, 1);
 		if (o->count && c.consumed >= (unsigned long long)o->count)
 			break;

@@ -27,7 +27,10 @@ void kc_envelope_encode(buf *out, const kc_msg *m)
 	buf_puts(out, "{\"topic\":");
 	buf_json_string(out, m->topic ? m->topic : "", m->topic ? m->topic_len : 0);
 	buf_puts(out, ",\"partition\":");
-	buf_put_i64(out, m->partition);
+	if (m->partition >= 0)
+		buf_put_i64(out, m->partition);
+	else
+		buf_puts(out, "null"); /* none chosen: the partitioner's choice */
 	buf_puts(out, ",\"offset\":");
 	buf_put_i64(out, m->offset);
 	buf_puts(out, ",\"timestamp\":");

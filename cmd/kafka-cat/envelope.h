@@ -6,7 +6,8 @@
  * a header without value). timestamp is milliseconds since the epoch, null
  * when the message has none. -P -J reads back what -C -J wrote: the same key,
  * value, headers (in order) and timestamp, to the envelope's partition unless
- * -p says otherwise; offset is ignored. */
+ * -p says otherwise; offset is ignored. A partition of null (or none) leaves
+ * the choice to the partitioner. */
 #ifndef KAFKACAT_ENVELOPE_H
 #define KAFKACAT_ENVELOPE_H
 

@@ -235,11 +235,18 @@ int kc_produce(kc_opts *o)
 
 	ndjson_reader *r = ndjson_reader_open(STDIN_FILENO, "-");
 	ndjson_line l;
-	enum ndjson_status st;
+	enum ndjson_status st = NDJSON_EOF;
 	ndjson_reader_on_idle(r, while_idle, &p);
 	progress_start(&p.prog, "messages");
-	while (!kc_stop && (st = ndjson_next_line(r, &l)) == NDJSON_OK)
+	while (!kc_stop && (st = ndjson_next_line(r, &l)) == NDJSON_OK) {
+		/* A signal ends input mid-line: that piece is not a whole record. */
+		if (kc_stop && l.unterminated) {
+			metric_add(p.m_in, 1);
+			reject(&p, l.lineno, "line cut short by the stop signal", l.text, l.len, false);
+			break;
+		}
 		take_line(&p, &l);
+	}
 	if (!kc_stop && st == NDJSON_IOERR) {
 		log_error("cannot read input", LS("error", strerror(errno)));
 		rc = VP_EXIT_IOERR;

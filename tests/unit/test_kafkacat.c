@@ -1,6 +1,7 @@
 /* kafka-cat's pure parts: option parsing (modes, conflicts, env fallbacks,
  * -X/-F properties), offset specs, the -J envelope (encode, decode, round
- * trip of binary and null fields, refusals), and lib/base64. */
+ * trip of binary and null fields, refusals), and lib/base64. (fuzz/
+ * kafkacat_envelope fuzzes the decoder.) */
 #include "base64.h"
 #include "kafka-cat/envelope.h"
 #include "kafka-cat/opts.h"
