@@ -6,7 +6,6 @@
  * staged; a taken row converts, against the column types its batch derived,
  * to a JSON object that carries _batch_id and _loaded_at and no _table. */
 #include "bq-load/schema.c"
-#include "bq-load/utf8.c"
 #include "bq-load/batch.c"
 #include "bq-load/bq_rows.c"
 

@@ -138,6 +138,7 @@ enum ndjson_status ndjson_next_line(ndjson_reader *r, ndjson_line *line)
 		line->len = len;
 		line->lineno = r->lineno;
 		line->reason = NULL;
+		line->unterminated = nl == NULL;
 		return NDJSON_OK;
 	}
 }

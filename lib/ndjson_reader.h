@@ -23,6 +23,7 @@ typedef struct {
 	size_t len;
 	size_t lineno;     /* 1-based line number in the input */
 	const char *reason;/* for NDJSON_BAD: why the line was refused */
+	bool unterminated; /* the last line of the input, without its '\n' */
 } ndjson_line;
 
 /* Reads from fd (not closed at the end); name is used in messages ("-" for stdin). */

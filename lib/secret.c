@@ -71,6 +71,19 @@ char *secret_read(const char *env_name, const char **err)
 	return s;
 }
 
+bool secret_equal(const char *given, const char *secret)
+{
+	if (!given || !secret)
+		return false;
+	size_t lg = strlen(given), ls = strlen(secret);
+	unsigned char diff = (unsigned char)(lg != ls);
+	/* Every byte of the presented value is looked at, against the secret's
+	 * bytes cycled, so no early exit tells how much matched. */
+	for (size_t i = 0; i < lg; i++)
+		diff |= (unsigned char)(given[i] ^ secret[ls ? i % ls : 0]);
+	return diff == 0 && ls > 0;
+}
+
 void secret_free(char *s)
 {
 	if (!s)

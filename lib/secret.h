@@ -5,11 +5,16 @@
 #ifndef VP_SECRET_H
 #define VP_SECRET_H
 
+#include <stdbool.h>
+
 /* Returns a malloc'd secret, or NULL when neither source is set; on a file
  * that cannot be read, NULL with *err set to a message (static storage). */
 char *secret_read(const char *env_name, const char **err);
 /* Reads a secret from a named file (e.g. a --secret-file flag). */
 char *secret_read_file(const char *path, const char **err);
+/* Compares a presented value with the secret in time that depends only on
+ * their lengths, not on where they first differ. NULL given: false. */
+bool secret_equal(const char *given, const char *secret);
 /* Overwrites and frees a secret. */
 void secret_free(char *s);
 

@@ -70,10 +70,19 @@ static bool env_true(const char *name)
 	return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);
 }
 
+/* In a long-lived pipe (the real-time orders flow) rows go on as soon as the
+ * input pauses, not when the output buffer fills. */
+static void flush_when_idle(void *ctx)
+{
+	run *r = ctx;
+	ndjson_writer_flush(r->out);
+}
+
 /* Normalizes every line of one input; false when it cannot be read. */
 static bool normalize_input(run *r, int fd, const char *name)
 {
 	ndjson_reader *in = ndjson_reader_open(fd, name);
+	ndjson_reader_on_idle(in, flush_when_idle, r);
 	ndjson_line line;
 	enum ndjson_status st;
 

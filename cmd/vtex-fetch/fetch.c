@@ -4,7 +4,7 @@
 #include "json_path.h"
 #include "log.h"
 #include "metrics.h"
-#include "secret.h"
+#include "vtex_api.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,72 +18,23 @@ static void config_error(const char *msg, const char *hint)
 	exit(VP_EXIT_CONFIG);
 }
 
-/* Drops trailing slashes so paths can be appended with their own '/'. */
-static char *without_trailing_slash(const char *s)
-{
-	char *r = xstrdup(s);
-	size_t n = strlen(r);
-	while (n && r[n - 1] == '/')
-		r[--n] = '\0';
-	return r;
-}
-
-static void add_credentials(fetch *f)
-{
-	const char *err = NULL;
-	const char *key = cli_env("VTEX_APP_KEY", NULL);
-	char *token = secret_read("VTEX_APP_TOKEN", &err);
-	if (err)
-		config_error("cannot read VTEX_APP_TOKEN_FILE", "check the file named by VTEX_APP_TOKEN_FILE");
-	if (!key || !token)
-		config_error("VTEX credentials missing",
-			     "set VTEX_APP_KEY and VTEX_APP_TOKEN (or VTEX_APP_TOKEN_FILE)");
-	if (strpbrk(key, "\r\n") || strpbrk(token, "\r\n"))
-		config_error("VTEX credentials hold a line break", "check VTEX_APP_KEY and the token");
-	buf h = { 0 };
-	buf_printf(&h, "X-VTEX-API-AppKey: %s", key);
-	http_client_default_header(f->http, buf_cstr(&h));
-	h.len = 0;
-	buf_printf(&h, "X-VTEX-API-AppToken: %s", token);
-	http_client_default_header(f->http, buf_cstr(&h));
-	/* Wipe our copy of the header line too. */
-	for (volatile char *p = h.data; p < h.data + h.len; p++)
-		*p = 0;
-	buf_free(&h);
-	secret_free(token);
-	/* Only the key's last 4 characters, to tell keys apart in logs. */
-	size_t n = strlen(key);
-	log_debug("credentials loaded", LS("app_key_suffix", n > 4 ? key + n - 4 : ""));
-}
-
 void fetch_init(fetch *f, const fetch_config *cfg)
 {
 	*f = (fetch){ .exit_code = VP_EXIT_OK };
-	const char *account = cli_env("VTEX_ACCOUNT", NULL);
-	const char *env = cli_env("VTEX_ENVIRONMENT", "vtexcommercestable");
-	const char *base = cli_env("VTEX_BASE_URL", NULL);
-	buf b = { 0 };
-	if (base) {
-		f->base_url = without_trailing_slash(base);
-	} else {
-		if (!account)
-			config_error("VTEX_ACCOUNT is not set", "set VTEX_ACCOUNT (or VTEX_BASE_URL)");
-		buf_printf(&b, "https://%s.%s.com.br", account, env);
-		f->base_url = xstrdup(buf_cstr(&b));
-	}
-	/* Pricing lives on its own host in production; the sandbox serves it under
-	 * the base URL, with the account as the first path segment either way. */
-	b.len = 0;
-	buf_printf(&b, "%s/%s", base ? f->base_url : "https://api.vtex.com", account ? account : "");
-	f->pricing_url = xstrdup(buf_cstr(&b));
-	buf_free(&b);
+	vtex_endpoint ep;
+	const char *why, *hint;
+	if (!vtex_endpoint_from_env(&ep, &why, &hint))
+		config_error(why, hint);
+	f->base_url = ep.base_url;
+	f->pricing_url = ep.pricing_url;
 
 	http_options o = cfg->http;
 	f->attempts = o.retry.max_attempts;
 	o.tool = "vtex-fetch";
 	f->http = http_client_new(&o);
 	http_client_default_header(f->http, "Content-Type: application/json");
-	add_credentials(f);
+	if (!vtex_add_credentials(f->http, &why, &hint))
+		config_error(why, hint);
 
 	f->out = ndjson_writer_open(STDOUT_FILENO, "-");
 	if (cfg->failures_path) {

@@ -6,6 +6,7 @@
 #include "metrics.h"
 #include "progress.h"
 #include "routes.h"
+#include "secret.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -53,16 +54,6 @@ static void count_fault(enum fault_kind k)
 	char labels[48];
 	snprintf(labels, sizeof labels, "fault=\"%s\"", fault_name(k));
 	metric_add(metrics_counter("vtex_sandbox_faults_total", "Faults injected, by kind.", labels), 1);
-}
-
-/* Constant-time comparison, so a wrong token takes as long whatever it shares with the right one. */
-static bool same_secret(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned char diff = (unsigned char)(la != lb);
-	for (size_t i = 0; i < la; i++)
-		diff |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
-	return diff == 0;
 }
 
 struct truncation {
@@ -167,7 +158,7 @@ static void answer(app *a, request *rq, response *rs)
 			resp_text(rs, 401, "{\"error\":{\"code\":\"401\",\"message\":\"Unauthorized: missing X-VTEX-API-AppKey or X-VTEX-API-AppToken\",\"exception\":null}}");
 			return;
 		}
-		if (!same_secret(key, a->app_key) || !same_secret(token, a->app_token)) {
+		if (!secret_equal(key, a->app_key) || !secret_equal(token, a->app_token)) {
 			resp_text(rs, 403, "{\"error\":{\"code\":\"403\",\"message\":\"Forbidden: the credentials are not valid for this store\",\"exception\":null}}");
 			return;
 		}

@@ -1,8 +1,9 @@
 /* bq-load's pure parts: types from JSON values and their widening, the
  * column index, identifier rules, UTF-8 checks, BigQuery row coercion,
- * base64url and the RS256 JWT. (Sources included: they need no DuckDB.) */
+ * base64url and the RS256 JWT. (Sources included: they need no DuckDB;
+ * utf8_valid comes from lib/.) */
 #include "bq-load/schema.c"
-#include "bq-load/utf8.c"
+#include "utf8.h"
 #include "bq-load/bq_rows.c"
 #include "bq-load/bq_http.c"
 #include "bq-load/bq_auth.c"

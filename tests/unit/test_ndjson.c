@@ -65,12 +65,15 @@ START_TEST(lines_crlf_blank_and_last_without_newline)
 	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
 	ck_assert_uint_eq(l.lineno, 1);
 	ck_assert_str_eq(l.text, "{\"a\":1}");
+	ck_assert(!l.unterminated);
 	cJSON_Delete(o);
 	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
 	ck_assert_uint_eq(l.lineno, 4);
+	ck_assert(!l.unterminated);
 	cJSON_Delete(o);
 	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
 	ck_assert_uint_eq(l.lineno, 6);
+	ck_assert(l.unterminated); /* the last line had no '\n' */
 	ck_assert_int_eq(cJSON_GetObjectItem(o, "c")->valueint, 3);
 	cJSON_Delete(o);
 	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_EOF);

@@ -71,3 +71,20 @@ hr_start() {
 	for i in $(seq 100); do [ -s "$T_TMP/$name.port" ] && break; sleep 0.1; done
 	HR_URL=http://127.0.0.1:$(cat "$T_TMP/$name.port")/vtex/hook
 }
+
+# sb_hooks_drained [TRIES]: after SIGUSR2, waits (0.1 s per try, 150) until
+# every queued hook notification was delivered or dropped; sets SB_HOOK_EVENTS,
+# SB_HOOK_OK (deliveries answered 200), SB_HOOK_DUP (sent twice), SB_HOOK_DROPPED.
+sb_hooks_drained() {
+	local i m
+	for i in $(seq "${1:-150}"); do
+		m=$(curl -s "$SB_URL/metrics")
+		SB_HOOK_EVENTS=$(awk '$1 == "vtex_sandbox_hook_events_total" { v = $2 } END { print v + 0 }' <<<"$m")
+		SB_HOOK_OK=$(awk '$1 == "vtex_sandbox_hook_deliveries_total{outcome=\"ok\"}" { v = $2 } END { print v + 0 }' <<<"$m")
+		SB_HOOK_DUP=$(awk '$1 == "vtex_sandbox_hook_duplicates_total" { v = $2 } END { print v + 0 }' <<<"$m")
+		SB_HOOK_DROPPED=$(awk '$1 == "vtex_sandbox_hook_deliveries_total{outcome=\"dropped\"}" { v = $2 } END { print v + 0 }' <<<"$m")
+		[ "$((SB_HOOK_OK + SB_HOOK_DROPPED))" -ge "$((SB_HOOK_EVENTS + SB_HOOK_DUP))" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -1,0 +1,392 @@
+/* -C: messages to stdout lines. At-least-once: an offset is committed only
+ * after the line of its message has been written and flushed (offsets are
+ * tracked here, never auto-stored; commits are explicit). Flushes happen
+ * whenever the consumer has nothing more at hand, and before every commit;
+ * commits at most every --commit-interval-ms, before partitions are revoked
+ * in a rebalance, and at exit. A consumer killed outright re-reads, after a
+ * restart, what it wrote since its last commit: duplicates, never a gap. */
+#include "kc.h"
+
+#include "envelope.h"
+#include "exitcode.h"
+#include "log.h"
+#include "ndjson_writer.h"
+#include "progress.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+	kc_opts *o;
+	rd_kafka_t *rk;
+	ndjson_writer *w;
+	progress prog;
+	bool committing;                         /* a group, or -X group.id */
+	rd_kafka_topic_partition_list_t *written; /* next offset per partition, written (maybe not flushed) */
+	bool dirty;                               /* written has offsets not yet committed */
+	rd_kafka_topic_partition_list_t *assigned;/* for -e: offset field = 1 once at end */
+	bool ever_assigned;
+	unsigned long long consumed;
+	double last_commit;
+	kc_msg msg;
+	kc_header *hdrs;
+	size_t caphdrs;
+	metric *m_out, *m_consumed, *m_bytes, *m_commits, *m_commit_fail, *m_rebalances;
+} consumer;
+
+static void commit_now(consumer *c, bool sync)
+{
+	if (!c->committing || !c->dirty || c->written->cnt == 0) {
+		c->last_commit = progress_now();
+		return;
+	}
+	ndjson_writer_flush(c->w);
+	rd_kafka_resp_err_t err = rd_kafka_commit(c->rk, c->written, sync ? 0 : 1);
+	c->dirty = false;
+	c->last_commit = progress_now();
+	if (sync) {
+		if (err) {
+			c->dirty = true;
+			metric_add(c->m_commit_fail, 1);
+			log_warn("offset commit failed", LS("error", rd_kafka_err2str(err)));
+		} else {
+			metric_add(c->m_commits, 1);
+		}
+	} else if (err) {
+		c->dirty = true;
+		log_warn("offset commit not sent", LS("error", rd_kafka_err2str(err)));
+	}
+}
+
+/* Results of asynchronous commits (served by consumer_poll). */
+static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *offsets, void *opaque)
+{
+	consumer *c = opaque;
+	(void)rk;
+	(void)offsets;
+	if (err == RD_KAFKA_RESP_ERR__NO_OFFSET)
+		return;
+	if (err) {
+		c->dirty = true; /* retried with the next commit */
+		metric_add(c->m_commit_fail, 1);
+		log_warn("offset commit failed", LS("error", rd_kafka_err2str(err)));
+	} else {
+		metric_add(c->m_commits, 1);
+	}
+}
+
+static void forget(rd_kafka_topic_partition_list_t *l, const rd_kafka_topic_partition_list_t *parts)
+{
+	for (int i = 0; i < parts->cnt; i++)
+		rd_kafka_topic_partition_list_del(l, parts->elems[i].topic, parts->elems[i].partition);
+}
+
+static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+	consumer *c = opaque;
+	bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+	metric_add(c->m_rebalances, 1);
+	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		log_info("partitions assigned", LI("count", parts->cnt), LI("first", parts->cnt ? parts->elems[0].partition : -1));
+		for (int i = 0; i < parts->cnt; i++)
+			if (!rd_kafka_topic_partition_list_find(c->assigned, parts->elems[i].topic, parts->elems[i].partition))
+				rd_kafka_topic_partition_list_add(c->assigned, parts->elems[i].topic, parts->elems[i].partition)->offset = 0;
+		c->ever_assigned = true;
+		if (cooperative)
+			rd_kafka_incremental_assign(rk, parts);
+		else
+			rd_kafka_assign(rk, parts);
+		return;
+	}
+	/* Revoked (or lost): what was written for them is flushed and committed
+	 * while this member still owns them, so the next owner starts after it. */
+	log_info("partitions revoked", LI("count", parts->cnt));
+	if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !rd_kafka_assignment_lost(rk))
+		commit_now(c, true);
+	forget(c->written, parts);
+	forget(c->assigned, parts);
+	if (cooperative)
+		rd_kafka_incremental_unassign(rk, parts);
+	else
+		rd_kafka_assign(rk, NULL);
+}
+
+static bool all_at_end(const consumer *c)
+{
+	if (!c->ever_assigned || c->assigned->cnt == 0)
+		return false;
+	for (int i = 0; i < c->assigned->cnt; i++)
+		if (c->assigned->elems[i].offset != 1)
+			return false;
+	return true;
+}
+
+static void set_at_end(consumer *c, const char *topic, int32_t partition, bool at_end)
+{
+	rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_find(c->assigned, topic, partition);
+	if (tp)
+		tp->offset = at_end ? 1 : 0;
+}
+
+static void write_message(consumer *c, const rd_kafka_message_t *m)
+{
+	buf *out = ndjson_line_buf(c->w);
+	if (!c->o->json) {
+		buf_put(out, m->payload, m->len);
+	} else {
+		const char *topic = rd_kafka_topic_name(m->rkt);
+		rd_kafka_headers_t *h = NULL;
+		rd_kafka_timestamp_type_t tstype;
+		kc_msg *e = &c->msg;
+		e->topic = topic;
+		e->topic_len = strlen(topic);
+		e->partition = m->partition;
+		e->offset = m->offset;
+		e->timestamp = rd_kafka_message_timestamp(m, &tstype);
+		e->key = (kc_bytes){ m->key, m->key_len };
+		e->value = (kc_bytes){ m->payload, m->len };
+		e->nheaders = 0;
+		if (rd_kafka_message_headers(m, &h) == RD_KAFKA_RESP_ERR_NO_ERROR && h) {
+			size_t n = rd_kafka_header_cnt(h);
+			if (n > c->caphdrs) {
+				c->caphdrs = n;
+				c->hdrs = xrealloc(c->hdrs, n * sizeof *c->hdrs);
+			}
+			for (size_t i = 0; i < n; i++) {
+				const char *name;
+				const void *val;
+				size_t size;
+				rd_kafka_header_get_all(h, i, &name, &val, &size);
+				c->hdrs[i] = (kc_header){ { name, strlen(name) }, { val, size } };
+			}
+			e->nheaders = n;
+		}
+		e->headers = c->hdrs;
+		kc_envelope_encode(out, e);
+	}
+	ndjson_end_line(c->w);
+	metric_add(c->m_bytes, (double)m->len);
+}
+
+static void track(consumer *c, const rd_kafka_message_t *m)
+{
+	const char *topic = rd_kafka_topic_name(m->rkt);
+	rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_find(c->written, topic, m->partition);
+	if (!tp)
+		tp = rd_kafka_topic_partition_list_add(c->written, topic, m->partition);
+	tp->offset = m->offset + 1;
+	c->dirty = true;
+}
+
+/* Without -G: the partitions of -t (or -p's) at -o's offset. */
+static int assign_partitions(consumer *c)
+{
+	kc_opts *o = c->o;
+	const char *topic = o->topics[0];
+	const rd_kafka_metadata_t *md = kc_metadata(c->rk, o, topic);
+	if (!md)
+		return VP_EXIT_UNAVAILABLE;
+	const rd_kafka_metadata_topic_t *t = md->topic_cnt == 1 ? &md->topics[0] : NULL;
+	if (!t || t->err) {
+		log_error("no such topic", LS("topic", topic),
+			  LS("error", rd_kafka_err2str(t ? t->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)));
+		rd_kafka_metadata_destroy(md);
+		return VP_EXIT_UNAVAILABLE;
+	}
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(t->partition_cnt);
+	for (int i = 0; i < t->partition_cnt; i++)
+		if (o->partition < 0 || t->partitions[i].id == o->partition)
+			rd_kafka_topic_partition_list_add(l, topic, t->partitions[i].id);
+	rd_kafka_metadata_destroy(md);
+	if (l->cnt == 0) {
+		log_error("no such partition", LS("topic", topic), LI("partition", o->partition));
+		rd_kafka_topic_partition_list_destroy(l);
+		return VP_EXIT_UNAVAILABLE;
+	}
+	for (int i = 0; i < l->cnt; i++) {
+		int64_t off;
+		switch (o->offset.kind) {
+		case KC_OFF_BEGINNING: off = RD_KAFKA_OFFSET_BEGINNING; break;
+		case KC_OFF_END: off = RD_KAFKA_OFFSET_END; break;
+		case KC_OFF_STORED: off = RD_KAFKA_OFFSET_STORED; break;
+		case KC_OFF_ABS: off = o->offset.value; break;
+		case KC_OFF_TAIL: off = RD_KAFKA_OFFSET_TAIL(o->offset.value); break;
+		default: off = o->offset.value; break; /* KC_OFF_TIME: looked up below */
+		}
+		l->elems[i].offset = off;
+	}
+	if (o->offset.kind == KC_OFF_TIME) {
+		rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(c->rk, l, o->metadata_timeout_ms);
+		if (err) {
+			log_error("cannot look up offsets by time", LS("error", rd_kafka_err2str(err)));
+			rd_kafka_topic_partition_list_destroy(l);
+			return VP_EXIT_UNAVAILABLE;
+		}
+		for (int i = 0; i < l->cnt; i++)
+			if (l->elems[i].offset < 0) /* no message that late: start at the end */
+				l->elems[i].offset = RD_KAFKA_OFFSET_END;
+	}
+	for (int i = 0; i < l->cnt; i++)
+		rd_kafka_topic_partition_list_add(c->assigned, topic, l->elems[i].partition)->offset = 0;
+	c->ever_assigned = true;
+	rd_kafka_resp_err_t err = rd_kafka_assign(c->rk, l);
+	rd_kafka_topic_partition_list_destroy(l);
+	if (err) {
+		log_error("cannot assign partitions", LS("error", rd_kafka_err2str(err)));
+		return VP_EXIT_UNAVAILABLE;
+	}
+	return VP_EXIT_OK;
+}
+
+static void init_metrics(consumer *c)
+{
+	static const char *mhelp = "Kafka messages by outcome.";
+	c->m_out = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"kafka-cat\",outcome=\"out\"");
+	c->m_consumed = metrics_counter("kafka_cat_messages_total", mhelp, "mode=\"consume\",outcome=\"consumed\"");
+	c->m_bytes = metrics_counter("kafka_cat_bytes_total", "Message value bytes delivered or consumed.", "mode=\"consume\"");
+	c->m_commits = metrics_counter("kafka_cat_commits_total", "Offset commits by outcome.", "outcome=\"ok\"");
+	c->m_commit_fail = metrics_counter("kafka_cat_commits_total", "Offset commits by outcome.", "outcome=\"failed\"");
+	c->m_rebalances = metrics_counter("kafka_cat_rebalances_total", "Partition assignments and revocations.", "");
+}
+
+int kc_consume(kc_opts *o)
+{
+	consumer c = { .o = o };
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	int rc = VP_EXIT_OK;
+
+	if (o->group && o->offset_given && o->offset.kind != KC_OFF_BEGINNING && o->offset.kind != KC_OFF_END &&
+	    o->offset.kind != KC_OFF_STORED)
+		cli_usage_error(&o->cli, "-o with -G: beginning or end (where a group without a committed offset starts)");
+	init_metrics(&c);
+	c.committing = o->group || kc_props_has(o, "group.id");
+	kc_conf_set(conf, "bootstrap.servers", o->brokers);
+	kc_conf_set(conf, "client.id", "kafka-cat");
+	if (o->group) {
+		kc_conf_set(conf, "group.id", o->group);
+	} else {
+		/* librdkafka 2.0 wants a group.id even to assign partitions by hand;
+		 * this one never joins, never commits (-X group.id=... replaces it). */
+		char id[64];
+		snprintf(id, sizeof id, "kafka-cat-%ld", (long)getpid());
+		kc_conf_set(conf, "group.id", id);
+	}
+	kc_conf_set(conf, "enable.auto.commit", "false");
+	kc_conf_set(conf, "enable.auto.offset.store", "false");
+	kc_conf_set(conf, "auto.offset.reset", o->offset_given && o->offset.kind == KC_OFF_END ? "latest" : "earliest");
+	kc_conf_set(conf, "enable.partition.eof", o->exit_eof ? "true" : "false");
+	kc_conf_apply(conf, o);
+	rd_kafka_conf_set_opaque(conf, &c);
+	rd_kafka_conf_set_offset_commit_cb(conf, on_commit);
+	if (o->group)
+		rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+	c.rk = kc_new_client(RD_KAFKA_CONSUMER, conf);
+	rd_kafka_poll_set_consumer(c.rk);
+	c.written = rd_kafka_topic_partition_list_new(8);
+	c.assigned = rd_kafka_topic_partition_list_new(8);
+	c.w = ndjson_writer_open(STDOUT_FILENO, "-");
+	kc_install_signals(false);
+
+	const rd_kafka_metadata_t *md = kc_metadata(c.rk, o, NULL);
+	if (!md) {
+		rc = VP_EXIT_UNAVAILABLE;
+		goto out;
+	}
+	rd_kafka_metadata_destroy(md);
+	if (o->group) {
+		rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new((int)o->ntopics);
+		for (size_t i = 0; i < o->ntopics; i++)
+			rd_kafka_topic_partition_list_add(sub, o->topics[i], RD_KAFKA_PARTITION_UA);
+		rd_kafka_resp_err_t err = rd_kafka_subscribe(c.rk, sub);
+		rd_kafka_topic_partition_list_destroy(sub);
+		if (err) {
+			log_error("cannot subscribe", LS("error", rd_kafka_err2str(err)));
+			rc = VP_EXIT_UNAVAILABLE;
+			goto out;
+		}
+	} else if ((rc = assign_partitions(&c)) != VP_EXIT_OK) {
+		goto out;
+	}
+
+	progress_start(&c.prog, "messages");
+	c.last_commit = progress_now();
+	bool pending = false; /* lines written since the last flush */
+	while (!kc_stop) {
+		int wait = 0;
+		if (!pending) {
+			/* Idle: wake for the next commit when one is due. */
+			double due = c.last_commit + (double)o->commit_ms / 1000 - progress_now();
+			wait = c.dirty && c.committing ? (due <= 0 ? 0 : due < 0.1 ? (int)(due * 1000) + 1 : 100) : 100;
+		}
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(c.rk, wait);
+		if (!m) {
+			if (pending) {
+				ndjson_writer_flush(c.w);
+				pending = false;
+			}
+			if (c.dirty && progress_now() - c.last_commit >= (double)o->commit_ms / 1000)
+				commit_now(&c, false);
+			if (o->exit_eof && all_at_end(&c))
+				break;
+			continue;
+		}
+		if (m->err) {
+			if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+				set_at_end(&c, rd_kafka_topic_name(m->rkt), m->partition, true);
+			} else if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+				   m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+				log_warn("topic not available (yet)", LS("topic", m->rkt ? rd_kafka_topic_name(m->rkt) : ""),
+					 LS("error", rd_kafka_message_errstr(m)));
+			} else {
+				log_warn("consumer error", LS("error", rd_kafka_err2name(m->err)),
+					 LS("reason", rd_kafka_message_errstr(m)));
+			}
+			rd_kafka_message_destroy(m);
+			if (o->exit_eof && all_at_end(&c)) {
+				ndjson_writer_flush(c.w);
+				pending = false;
+				break;
+			}
+			continue;
+		}
+		write_message(&c, m);
+		pending = true;
+		if (c.committing)
+			track(&c, m);
+		else
+			set_at_end(&c, rd_kafka_topic_name(m->rkt), m->partition, false);
+		if (o->exit_eof && c.committing)
+			set_at_end(&c, rd_kafka_topic_name(m->rkt), m->partition, false);
+		rd_kafka_message_destroy(m);
+		c.consumed++;
+		metric_add(c.m_out, 1);
+		metric_add(c.m_consumed, 1);
+		progress_add(&c.prog, 1);
+		if (o->count && c.consumed >= (unsigned long long)o->count)
+			break;
+		if (c.committing && progress_now() - c.last_commit >= (double)o->commit_ms / 1000) {
+			commit_now(&c, false); /* flushes first */
+			pending = false;
+		}
+	}
+	progress_end(&c.prog);
+	ndjson_writer_flush(c.w);
+	commit_now(&c, true);
+	if (kc_fatal)
+		rc = VP_EXIT_TEMPFAIL;
+	else if (kc_stop)
+		log_info("stopping on signal", LI("signal", kc_stop));
+	log_info("done", LI("consumed", c.consumed));
+out:
+	/* Leaving the group revokes the partitions: on_rebalance commits again if needed. */
+	rd_kafka_consumer_close(c.rk);
+	rd_kafka_destroy(c.rk);
+	if (!ndjson_writer_close(c.w) && rc == VP_EXIT_OK)
+		rc = VP_EXIT_IOERR;
+	rd_kafka_topic_partition_list_destroy(c.written);
+	rd_kafka_topic_partition_list_destroy(c.assigned);
+	free(c.hdrs);
+	return rc;
+}

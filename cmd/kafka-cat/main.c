@@ -1,0 +1,187 @@
+/* kafka-cat: a librdkafka producer and consumer for NDJSON pipelines, with
+ * kcat's flags where kcat has one: -P (each stdin line one message, keyed by a
+ * JSON field or a delimiter; idempotent, acks=all, every delivery report
+ * awaited), -C (a consumer group or chosen partitions and offsets; an offset
+ * is committed only once its line is written and flushed), -L (metadata). */
+#include "kc.h"
+
+#include "exitcode.h"
+#include "log.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char HELP[] =
+	"Usage: kafka-cat -P -t TOPIC [OPTION]...        produce stdin lines\n"
+	"       kafka-cat -C -t TOPIC [-p N] [-o OFFSET] [OPTION]...\n"
+	"       kafka-cat -C -G GROUP [-t] TOPIC... [OPTION]...   consume\n"
+	"       kafka-cat -L [-t TOPIC] [-J]                metadata\n"
+	"Move lines between standard input/output and Kafka (librdkafka; kcat's flags).\n"
+	"\n"
+	"Common:\n"
+	"  -b BROKERS              bootstrap brokers host:port[,...] (env KAFKA_BROKERS;\n"
+	"                          127.0.0.1:9092)\n"
+	"  -t TOPIC                the topic\n"
+	"  -p PARTITION            produce to / consume from this partition only\n"
+	"  -J                      JSON envelope per message: {topic, partition, offset,\n"
+	"                          timestamp, key, headers, value}; -P -J reads it back\n"
+	"  -X PROP=VALUE           any librdkafka property (security.protocol, sasl.*,\n"
+	"                          ssl.*, linger.ms, ...); after kafka-cat's defaults\n"
+	"  -F FILE                 librdkafka properties from FILE (PROP=VALUE lines,\n"
+	"                          # comments) (env KAFKA_CAT_CONFIG, read first)\n"
+	"  -m SECONDS              wait this long for a broker to answer at start (10)\n"
+	"  -q                      no informational log lines (warnings and errors only)\n"
+	"\n"
+	"Producer (-P): one message per stdin line (blank lines skipped, CRLF as LF);\n"
+	"idempotent, acks=all, partitioner murmur2_random (the Java client's); on EOF or\n"
+	"SIGTERM it flushes and waits for every delivery report.\n"
+	"  -K DELIM                key = the text before the first DELIM, value = after\n"
+	"      --key-field FIELD   key = the line's JSON field (dots for nesting)\n"
+	"                          (env KAFKA_CAT_KEY_FIELD)\n"
+	"  -k KEY                  the same key for every message\n"
+	"  -H NAME=VALUE           add a header to every message (repeatable)\n"
+	"      --rejects FILE      lines that cannot be produced (no key field, bad\n"
+	"                          envelope), with the reason (env KAFKA_CAT_REJECTS)\n"
+	"\n"
+	"Consumer (-C): prints each value and a newline (or the -J envelope).\n"
+	"  -G GROUP                join consumer group GROUP (env KAFKA_CAT_GROUP);\n"
+	"                          processes in one group share the partitions\n"
+	"  -o OFFSET               beginning, end, stored, N, -N (N before the end),\n"
+	"                          s@MS (first message at or after MS ms since the epoch);\n"
+	"                          with -G only beginning or end: where a group without a\n"
+	"                          committed offset starts (default beginning)\n"
+	"  -e                      exit when every assigned partition is at its end\n"
+	"  -c COUNT                exit after COUNT messages\n"
+	"      --commit-interval-ms MS\n"
+	"                          commit flushed offsets at most this often (1000);\n"
+	"                          always on exit and before partitions are revoked\n"
+	CLI_COMMON_HELP
+	"\n"
+	"Exit status: 0 done; 1 some input lines rejected; 64 usage; 69 no broker\n"
+	"answered, or the topic/partition does not exist; 74 output closed or input\n"
+	"unreadable; 75 some messages were not delivered (count in the log; safe to\n"
+	"produce again: consumers see duplicates at worst); 78 a librdkafka property\n"
+	"was refused. A fatal client error exits 75. See kafka-cat(1).\n";
+
+volatile sig_atomic_t kc_stop, kc_stop_twice, kc_fatal;
+static int devnull_fd = -1;
+
+static void on_signal(int sig)
+{
+	if (kc_stop)
+		kc_stop_twice = 1;
+	kc_stop = sig;
+	/* A producer blocked reading stdin: its read(2) fails with EINTR (no
+	 * SA_RESTART) and the retry reads /dev/null, i.e. end of input. */
+	if (devnull_fd >= 0)
+		dup2(devnull_fd, STDIN_FILENO);
+}
+
+void kc_install_signals(bool close_stdin)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	if (close_stdin)
+		devnull_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+void kc_conf_set(rd_kafka_conf_t *conf, const char *name, const char *value)
+{
+	char err[512];
+	if (rd_kafka_conf_set(conf, name, value, err, sizeof err) != RD_KAFKA_CONF_OK) {
+		log_error("librdkafka refused a property", LS("property", name), LS("error", err));
+		exit(VP_EXIT_CONFIG);
+	}
+}
+
+void kc_conf_apply(rd_kafka_conf_t *conf, const kc_opts *o)
+{
+	for (size_t i = 0; i < o->props.n; i++)
+		kc_conf_set(conf, o->props.v[i].name, o->props.v[i].value);
+}
+
+/* librdkafka's own log lines, in ours. */
+static void on_rdkafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *text)
+{
+	(void)rk;
+	enum log_level l = level <= 3 ? LOG_LVL_ERROR : level <= 4 ? LOG_LVL_WARN : level <= 6 ? LOG_LVL_INFO : LOG_LVL_DEBUG;
+	/* Connection failures and retries are librdkafka's daily bread: it
+	 * reconnects and retries by itself; what matters is reported by us. */
+	if (l > LOG_LVL_INFO && strstr(text, "retrying"))
+		l = LOG_LVL_INFO;
+	else if (l == LOG_LVL_ERROR)
+		l = LOG_LVL_WARN;
+	if (log_enabled(l))
+		log_emit(l, "librdkafka", LS("facility", fac), LS("detail", text), LOG_KV_LAST);
+}
+
+static void on_rdkafka_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	(void)opaque;
+	if (err == RD_KAFKA_RESP_ERR__FATAL) {
+		char why[512];
+		rd_kafka_resp_err_t ferr = rd_kafka_fatal_error(rk, why, sizeof why);
+		log_error("fatal client error", LS("error", rd_kafka_err2name(ferr)), LS("reason", why));
+		kc_fatal = 1;
+		kc_stop = SIGTERM;
+		return;
+	}
+	/* Broker connections come and go (a restart, a network blip); librdkafka
+	 * reconnects on its own, so these are warnings. */
+	log_warn("kafka", LS("error", rd_kafka_err2name(err)), LS("reason", reason));
+}
+
+rd_kafka_t *kc_new_client(rd_kafka_type_t type, rd_kafka_conf_t *conf)
+{
+	char err[512];
+	rd_kafka_conf_set_log_cb(conf, on_rdkafka_log);
+	rd_kafka_conf_set_error_cb(conf, on_rdkafka_error);
+	rd_kafka_t *rk = rd_kafka_new(type, conf, err, sizeof err);
+	if (!rk) {
+		log_error("cannot create the Kafka client", LS("error", err));
+		exit(VP_EXIT_CONFIG);
+	}
+	return rk;
+}
+
+const rd_kafka_metadata_t *kc_metadata(rd_kafka_t *rk, const kc_opts *o, const char *topic)
+{
+	const rd_kafka_metadata_t *md = NULL;
+	rd_kafka_topic_t *rkt = topic ? rd_kafka_topic_new(rk, topic, NULL) : NULL;
+	rd_kafka_resp_err_t err = rd_kafka_metadata(rk, topic ? 0 : 1, rkt, &md, o->metadata_timeout_ms);
+	if (rkt)
+		rd_kafka_topic_destroy(rkt);
+	if (err) {
+		log_error("no Kafka broker answered", LS("brokers", o->brokers),
+			  LI("timeout_s", o->metadata_timeout_ms / 1000), LS("error", rd_kafka_err2str(err)));
+		return NULL;
+	}
+	return md;
+}
+
+int main(int argc, char **argv)
+{
+	kc_opts o = { 0 };
+	const char *err;
+	int rc;
+
+	cli_init(&o.cli, "kafka-cat", HELP);
+	if ((err = kc_parse_args(&o, argc, argv)))
+		cli_usage_error(&o.cli, "%s", err);
+	if (o.quiet && !log_enabled(LOG_LVL_DEBUG))
+		log_set_level("warn");
+	switch (o.mode) {
+	case KC_MODE_PRODUCE: rc = kc_produce(&o); break;
+	case KC_MODE_CONSUME: rc = kc_consume(&o); break;
+	default: rc = kc_list(&o); break;
+	}
+	cli_finish(&o.cli);
+	kc_opts_free(&o);
+	metrics_reset();
+	return rc;
+}

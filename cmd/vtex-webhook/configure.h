@@ -1,0 +1,10 @@
+/* `vtex-webhook configure`: sets up, shows or removes the store's order hook
+ * through VTEX's hook configuration API (POST/GET/DELETE
+ * /api/orders/hook/config), pointing it at this receiver with the shared
+ * secret header. */
+#ifndef VW_CONFIGURE_H
+#define VW_CONFIGURE_H
+
+int configure_main(int argc, char **argv);
+
+#endif

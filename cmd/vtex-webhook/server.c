@@ -1,0 +1,358 @@
+#include "server.h"
+#include "buf.h"
+#include "event.h"
+#include "log.h"
+#include "metrics.h"
+#include "progress.h"
+#include "secret.h"
+#include "vtime.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum route { R_HOOK, R_HEALTH, R_METRICS, R_OTHER };
+enum { CODE_OTHER = 0 };
+
+typedef struct {
+	struct MHD_Connection *conn;
+	double started;
+	enum route route;
+	bool too_big, waiting;
+	int status; /* set by the queue before it resumes the connection */
+	buf body;
+} request;
+
+struct server {
+	server_config cfg;
+	commitq *q;
+	struct MHD_Daemon *d;
+	_Atomic unsigned active;
+	_Atomic bool quiesced;
+	metric *m_codes[8];
+	metric *m_seconds, *m_last_ok, *m_pings, *m_rejected;
+};
+
+static const int codes[] = { 200, 400, 401, 404, 405, 413, 503 };
+#define NCODES (sizeof codes / sizeof *codes)
+
+/* Error bodies say what kind of failure, nothing about the server or the secret. */
+static const char *status_text(int status)
+{
+	switch (status) {
+	case 200: return "{\"ok\":true}";
+	case 400: return "{\"error\":\"bad request\"}";
+	case 401: return "{\"error\":\"unauthorized\"}";
+	case 404: return "{\"error\":\"not found\"}";
+	case 405: return "{\"error\":\"method not allowed\"}";
+	case 413: return "{\"error\":\"too large\"}";
+	default: return "{\"error\":\"unavailable\"}";
+	}
+}
+
+static metric *code_metric(server *s, int status)
+{
+	for (size_t i = 0; i < NCODES; i++)
+		if (codes[i] == status)
+			return s->m_codes[i];
+	return s->m_codes[NCODES];
+}
+
+static enum MHD_Result reply_body(server *s, request *r, int status, const char *body, size_t len,
+				  enum MHD_ResponseMemoryMode mode, const char *ctype)
+{
+	struct MHD_Response *rs = MHD_create_response_from_buffer(len, (void *)body, mode);
+	if (!rs)
+		return MHD_NO;
+	MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (atomic_load(&s->quiesced))
+		MHD_add_response_header(rs, MHD_HTTP_HEADER_CONNECTION, "close");
+	enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)status, rs);
+	MHD_destroy_response(rs);
+	if (r->route == R_HOOK) {
+		metric_add(code_metric(s, status), 1);
+		metric_observe(s->m_seconds, progress_now() - r->started);
+		if (status == 200)
+			metric_set(s->m_last_ok, (double)time(NULL));
+	}
+	return ok;
+}
+
+static enum MHD_Result reply(server *s, request *r, int status)
+{
+	const char *t = status_text(status);
+	return reply_body(s, r, status, t, strlen(t), MHD_RESPMEM_PERSISTENT, "application/json");
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static enum MHD_Result refuse(server *s, request *r, int status, const char *why)
+{
+	char ip[64];
+	client_ip(r->conn, ip, sizeof ip);
+	metric_add(s->m_rejected, 1);
+	log_warn("hook request refused", LI("status", status), LS("reason", why), LS("client", ip));
+	return reply(s, r, status);
+}
+
+void server_answer(void *owner, int status, void *ctx)
+{
+	request *r = owner;
+	(void)ctx;
+	r->status = status;
+	MHD_resume_connection(r->conn);
+}
+
+/* The first call, on headers: route, method, secret, declared size. */
+static enum MHD_Result on_headers(server *s, request *r, const char *url, const char *method)
+{
+	if (strcmp(url, s->cfg.path) == 0) {
+		r->route = R_HOOK;
+		if (strcmp(method, "POST") != 0)
+			return refuse(s, r, 405, "method is not POST");
+		const char *given = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, s->cfg.secret_header);
+		if (!given)
+			return refuse(s, r, 401, "secret header missing");
+		if (!secret_equal(given, s->cfg.secret))
+			return refuse(s, r, 401, "secret header wrong");
+		const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body)
+			return refuse(s, r, 413, "body larger than --max-body");
+		if (atomic_load(&s->quiesced) || commitq_closed(s->q))
+			return reply(s, r, 503);
+		return MHD_YES;
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		r->route = R_OTHER;
+		return reply(s, r, strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0 ? 405 : 404);
+	}
+	if (strcmp(url, "/healthz") == 0) {
+		r->route = R_HEALTH;
+		bool ok = !commitq_closed(s->q) && !atomic_load(&s->quiesced);
+		const char *t = ok ? "ok\n" : "unavailable\n";
+		return reply_body(s, r, ok ? 200 : 503, t, strlen(t), MHD_RESPMEM_PERSISTENT, "text/plain");
+	}
+	if (strcmp(url, "/metrics") == 0) {
+		r->route = R_METRICS;
+		size_t len;
+		char *text = metrics_render(&len);
+		return reply_body(s, r, 200, text, len, MHD_RESPMEM_MUST_FREE, "text/plain; version=0.0.4");
+	}
+	r->route = R_OTHER;
+	return reply(s, r, 404);
+}
+
+/* The last call, with the whole body: validate, then hand the event on. */
+static enum MHD_Result on_body(server *s, request *r)
+{
+	if (r->too_big)
+		return refuse(s, r, 413, "body larger than --max-body");
+	const char *why;
+	switch (event_check(r->body.data ? r->body.data : "", r->body.len, &why)) {
+	case EVENT_BAD:
+		return refuse(s, r, 400, why);
+	case EVENT_PING:
+		metric_add(s->m_pings, 1);
+		log_info("ping answered");
+		return reply(s, r, 200);
+	case EVENT_ORDER:
+		break;
+	}
+	char at[40];
+	buf line = { 0 };
+	event_line(&line, r->body.data, r->body.len, vtime_format(vtime_now(), at));
+	/* Suspended before the hand-off: the answer may come from another thread at once. */
+	r->waiting = true;
+	MHD_suspend_connection(r->conn);
+	bool queued = commitq_submit(s->q, line.data, line.len, r);
+	buf_free(&line);
+	if (!queued) {
+		r->status = 503;
+		MHD_resume_connection(r->conn);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	server *s = cls;
+	request *r = *con_cls;
+	(void)version;
+
+	if (!r) {
+		r = xcalloc(1, sizeof *r);
+		r->conn = conn;
+		r->started = progress_now();
+		*con_cls = r;
+		atomic_fetch_add(&s->active, 1);
+		return on_headers(s, r, url, method);
+	}
+	if (*upload_size) {
+		if (r->body.len + *upload_size > s->cfg.max_body)
+			r->too_big = true;
+		else if (!r->too_big)
+			buf_put(&r->body, upload_data, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->waiting) {
+		r->waiting = false;
+		return reply(s, r, r->status);
+	}
+	return on_body(s, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode why)
+{
+	server *s = cls;
+	request *r = *con_cls;
+	(void)conn;
+	if (!r)
+		return;
+	if (why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED && r->route == R_HOOK)
+		log_warn("hook request timed out (slow client)");
+	buf_free(&r->body);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->active, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_debug("libmicrohttpd", LS("detail", msg));
+}
+
+/* ADDR:PORT or [ADDR6]:PORT. */
+static bool parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[128];
+	const char *colon = strrchr(spec, ':');
+	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof host)
+		return false;
+	size_t hl = (size_t)(colon - spec);
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || port < 0 || port > 65535)
+		return false;
+	memset(ss, 0, sizeof *ss);
+	if (host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		host[hl - 1] = '\0';
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *s6;
+		return inet_pton(AF_INET6, host + 1, &s6->sin6_addr) == 1;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	*len = sizeof *s4;
+	return inet_pton(AF_INET, host, &s4->sin_addr) == 1;
+}
+
+server *server_start(const server_config *cfg, commitq *q, char *url, size_t urlsz)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (!parse_listen(cfg->listen, &ss, &sl)) {
+		log_error("--listen wants ADDR:PORT or [ADDR6]:PORT", LS("listen", cfg->listen));
+		return NULL;
+	}
+	server *s = xcalloc(1, sizeof *s);
+	s->cfg = *cfg;
+	s->q = q;
+	const char *help = "Requests to the hook path, by status.";
+	for (size_t i = 0; i <= NCODES; i++) {
+		char labels[32];
+		snprintf(labels, sizeof labels, "code=\"%d\"", i < NCODES ? codes[i] : CODE_OTHER);
+		s->m_codes[i] = metrics_counter("vtex_webhook_requests_total", help, labels);
+	}
+	s->m_seconds = metrics_histogram("vtex_webhook_request_seconds",
+					 "Hook requests: time from headers to answer.", "", metrics_latency_buckets,
+					 metrics_latency_nbuckets);
+	s->m_last_ok = metrics_gauge("vtex_webhook_last_success_timestamp_seconds",
+				     "Unix time of the last hook request answered 200.", "");
+	s->m_pings = metrics_counter("vtex_webhook_pings_total", "VTEX pings answered.", "");
+	s->m_rejected = metrics_counter("vtex_webhook_refused_total",
+					"Hook requests refused (400, 401, 405, 413): nothing written.", "");
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
+			 MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (cfg->tls_cert)
+		flags |= MHD_USE_TLS;
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, cfg->tls_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, cfg->tls_key },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-TLS1.0:-VERS-TLS1.1" },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	struct MHD_OptionItem none[] = { { MHD_OPTION_END, 0, NULL } };
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+				MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+				MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_ARRAY, cfg->tls_cert ? tls : none,
+				MHD_OPTION_END);
+	if (!s->d) {
+		log_error("cannot listen (address in use, or a bad TLS certificate or key)", LS("listen", cfg->listen));
+		free(s);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	char host[128];
+	snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
+	snprintf(url, urlsz, "%s://%s:%u", cfg->tls_cert ? "https" : "http", host, info ? (unsigned)info->port : 0);
+	return s;
+}
+
+void server_quiesce(server *s)
+{
+	atomic_store(&s->quiesced, true);
+	MHD_socket fd = MHD_quiesce_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+}
+
+unsigned server_active(server *s)
+{
+	return atomic_load(&s->active);
+}
+
+void server_stop(server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d);
+	free(s);
+}

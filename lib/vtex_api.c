@@ -1,0 +1,89 @@
+#include "vtex_api.h"
+#include "buf.h"
+#include "cli.h"
+#include "log.h"
+#include "secret.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Drops trailing slashes so paths can be appended with their own '/'. */
+static char *without_trailing_slash(const char *s)
+{
+	char *r = xstrdup(s);
+	size_t n = strlen(r);
+	while (n && r[n - 1] == '/')
+		r[--n] = '\0';
+	return r;
+}
+
+bool vtex_endpoint_from_env(vtex_endpoint *e, const char **why, const char **hint)
+{
+	const char *account = cli_env("VTEX_ACCOUNT", NULL);
+	const char *env = cli_env("VTEX_ENVIRONMENT", "vtexcommercestable");
+	const char *base = cli_env("VTEX_BASE_URL", NULL);
+	buf b = { 0 };
+
+	*e = (vtex_endpoint){ 0 };
+	if (base) {
+		e->base_url = without_trailing_slash(base);
+	} else {
+		if (!account) {
+			*why = "VTEX_ACCOUNT is not set";
+			*hint = "set VTEX_ACCOUNT (or VTEX_BASE_URL)";
+			return false;
+		}
+		buf_printf(&b, "https://%s.%s.com.br", account, env);
+		e->base_url = xstrdup(buf_cstr(&b));
+	}
+	/* Pricing lives on its own host in production; the sandbox serves it under
+	 * the base URL, with the account as the first path segment either way. */
+	b.len = 0;
+	buf_printf(&b, "%s/%s", base ? e->base_url : "https://api.vtex.com", account ? account : "");
+	e->pricing_url = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return true;
+}
+
+void vtex_endpoint_free(vtex_endpoint *e)
+{
+	free(e->base_url);
+	free(e->pricing_url);
+	*e = (vtex_endpoint){ 0 };
+}
+
+bool vtex_add_credentials(http_client *c, const char **why, const char **hint)
+{
+	const char *err = NULL;
+	const char *key = cli_env("VTEX_APP_KEY", NULL);
+	char *token = secret_read("VTEX_APP_TOKEN", &err);
+	bool ok = false;
+
+	if (err) {
+		*why = "cannot read VTEX_APP_TOKEN_FILE";
+		*hint = "check the file named by VTEX_APP_TOKEN_FILE";
+	} else if (!key || !token) {
+		*why = "VTEX credentials missing";
+		*hint = "set VTEX_APP_KEY and VTEX_APP_TOKEN (or VTEX_APP_TOKEN_FILE)";
+	} else if (strpbrk(key, "\r\n") || strpbrk(token, "\r\n")) {
+		*why = "VTEX credentials hold a line break";
+		*hint = "check VTEX_APP_KEY and the token";
+	} else {
+		buf h = { 0 };
+		buf_printf(&h, "X-VTEX-API-AppKey: %s", key);
+		http_client_default_header(c, buf_cstr(&h));
+		h.len = 0;
+		buf_printf(&h, "X-VTEX-API-AppToken: %s", token);
+		http_client_default_header(c, buf_cstr(&h));
+		/* Wipe our copy of the header line too. */
+		for (volatile char *p = h.data; p < h.data + h.len; p++)
+			*p = 0;
+		buf_free(&h);
+		/* Only the key's last 4 characters, to tell keys apart in logs. */
+		size_t n = strlen(key);
+		log_debug("credentials loaded", LS("app_key_suffix", n > 4 ? key + n - 4 : ""));
+		ok = true;
+	}
+	secret_free(token);
+	return ok;
+}
