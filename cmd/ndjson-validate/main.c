@@ -88,8 +88,9 @@ static bool read_file(const char *path, buf *b)
 	return n == 0;
 }
 
-/* The rules directory beside the binary: <bindir>/../rules (a build tree),
- * then <bindir>/../share/vtex-pipes/rules (make install). */
+/* The rules directory: dir, else beside the binary <bindir>/../rules (a
+ * build tree), then <bindir>/../share/vtex-pipes/rules (make install).
+ * Sets path to DIR/ENTITY.json; false when no rules directory exists. */
 static bool entity_file(const char *dir, const char *entity, buf *path)
 {
 	struct stat st;
@@ -99,17 +100,19 @@ static bool entity_file(const char *dir, const char *entity, buf *path)
 	}
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		static const char *const rel[] = { "../rules", "../share/vtex-pipes/rules" };
-		for (size_t i = 0; i < 2; i++) {
-			path->len = 0;
-			buf_printf(path, "%s/%s/%s.json", exe, rel[i], entity);
-			if (stat(buf_cstr(path), &st) == 0)
-				return true;
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	static const char *const rel[] = { "../rules", "../share/vtex-pipes/rules" };
+	for (size_t i = 0; i < 2; i++) {
+		path->len = 0;
+		buf_printf(path, "%s/%s", exe, rel[i]);
+		if (stat(buf_cstr(path), &st) == 0 && S_ISDIR(st.st_mode)) {
+			buf_printf(path, "/%s.json", entity);
+			return true;
 		}
 	}
 	path->len = 0;
