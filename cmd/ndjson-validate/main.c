@@ -245,12 +245,20 @@ static void count_rules(run *r)
 	}
 }
 
+/* In a long-lived pipe (the real-time flow) what passed goes on as soon as
+ * the input pauses, not when a buffer fills. */
+static void flush_when_idle(void *ctx)
+{
+	ndjson_writer_flush(((run *)ctx)->out);
+}
+
 static bool validate_input(run *r, int fd, const char *name)
 {
 	ndjson_reader *in = ndjson_reader_open(fd, name);
 	ndjson_line line;
 	enum ndjson_status st;
 
+	ndjson_reader_on_idle(in, flush_when_idle, r);
 	while ((st = ndjson_next_line(in, &line)) == NDJSON_OK) {
 		const char *why = NULL;
 		cJSON *rec = ndjson_parse_object(line.text, line.len, &why);

@@ -77,6 +77,18 @@ make -s -C "$VP_ROOT" install DESTDIR="$T_TMP/inst" PREFIX=/usr >/dev/null 2>&1
 echo '{"hookConfig":"ping"}' >ping.ndjson
 t_exit_to "installed: finds share/vtex-pipes/rules" 0 /dev/null "$T_TMP/inst/usr/bin/ndjson-validate" -e hook ping.ndjson
 
+# Streaming: records come out while the input is still open.
+mkfifo in.fifo
+ndjson-validate -e hook --log-level error <in.fifo >stream.ndjson &
+v=$!
+exec 3>in.fifo
+head -3 want.ndjson >&3
+for _ in $(seq 200); do [ "$(wc -l <stream.ndjson)" -ge 3 ] && break; sleep 0.05; done
+t_eq "records come out before the input ends" 3 "$(wc -l <stream.ndjson)"
+exec 3>&-
+wait "$v"
+t_eq "... and the input's end ends it" 0 $?
+
 # The reader is gone before the first line comes out.
 t_exit "output closed: exit 74" 74 bash -c '{ sleep 0.5; cat "$0"; } | ndjson-validate -e order 2>/dev/null | true; exit ${PIPESTATUS[1]}' "$fix/order.ndjson"
 t_done
