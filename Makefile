@@ -74,6 +74,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(TOOLS:%=$(BINDIR)/%) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 $(wildcard man/man1/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/vtex-pipes/rules
+	install -m 0644 $(wildcard rules/*.json) $(DESTDIR)$(PREFIX)/share/vtex-pipes/rules/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 0644 $(wildcard man/man7/*.7) $(DESTDIR)$(PREFIX)/share/man/man7/
 

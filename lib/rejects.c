@@ -31,6 +31,12 @@ rejects *rejects_open(const char *path, const char *tool)
 void rejects_add(rejects *r, const char *source, size_t lineno, const char *reason,
 		 const char *text, size_t len, bool json_ok)
 {
+	rejects_add_with(r, source, lineno, reason, NULL, text, len, json_ok);
+}
+
+void rejects_add_with(rejects *r, const char *source, size_t lineno, const char *reason, const char *fields,
+		      const char *text, size_t len, bool json_ok)
+{
 	r->count++;
 	/* The first refusals are logged one by one; a flood is summed up at close. */
 	if (r->count <= LOGGED_ONE_BY_ONE)
@@ -46,6 +52,10 @@ void rejects_add(rejects *r, const char *source, size_t lineno, const char *reas
 	buf_put_i64(b, (long long)lineno);
 	buf_puts(b, ",\"reason\":");
 	buf_json_string(b, reason, strlen(reason));
+	if (fields && *fields) {
+		buf_putc(b, ',');
+		buf_puts(b, fields);
+	}
 	if (json_ok) {
 		buf_puts(b, ",\"record\":");
 		buf_put(b, text, len);

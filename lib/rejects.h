@@ -16,6 +16,10 @@ rejects *rejects_open(const char *path, const char *tool);
 /* text/len: the record as it came in; json_ok: whether text is a JSON value. */
 void rejects_add(rejects *r, const char *source, size_t lineno, const char *reason,
 		 const char *text, size_t len, bool json_ok);
+/* The same, with more members in the reject line after "reason": fields is
+ * JSON object members without the braces (e.g. "\"rules\":[\"a\"]"), or NULL. */
+void rejects_add_with(rejects *r, const char *source, size_t lineno, const char *reason, const char *fields,
+		      const char *text, size_t len, bool json_ok);
 unsigned long long rejects_count(const rejects *r);
 /* Flushes and closes; returns false on a write error. */
 bool rejects_close(rejects *r);

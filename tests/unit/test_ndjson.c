@@ -2,6 +2,7 @@
  * numbers, buffered output, and a closed reader (EPIPE) reported, not fatal. */
 #include "ndjson_reader.h"
 #include "ndjson_writer.h"
+#include "rejects.h"
 
 #include <check.h>
 #include <errno.h>
@@ -196,6 +197,32 @@ START_TEST(writer_reports_closed_reader)
 }
 END_TEST
 
+/* A rejects file: one line per refusal, the record kept as JSON (or as a
+ * string when it was not JSON), extra members after the reason. */
+START_TEST(rejects_lines_with_extra_members)
+{
+	char path[] = "/tmp/vp-rejects-XXXXXX", got[512] = { 0 };
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	rejects *r = rejects_open(path, "t");
+	ck_assert_ptr_nonnull(r);
+	rejects_add(r, "-", 3, "bad", "{\"a\":1}", 7, true);
+	rejects_add_with(r, "in", 4, "two rules", "\"rules\":[\"x\",\"y\"]", "{\"b\":2}", 7, true);
+	rejects_add_with(r, "in", 5, "not json", NULL, "oops\"", 5, false);
+	ck_assert_uint_eq(rejects_count(r), 3);
+	ck_assert(rejects_close(r));
+	ssize_t n = read(fd, got, sizeof got - 1);
+	ck_assert_int_gt(n, 0);
+	ck_assert_str_eq(got,
+			 "{\"tool\":\"t\",\"source\":\"-\",\"line\":3,\"reason\":\"bad\",\"record\":{\"a\":1}}\n"
+			 "{\"tool\":\"t\",\"source\":\"in\",\"line\":4,\"reason\":\"two rules\",\"rules\":[\"x\",\"y\"],"
+			 "\"record\":{\"b\":2}}\n"
+			 "{\"tool\":\"t\",\"source\":\"in\",\"line\":5,\"reason\":\"not json\",\"raw\":\"oops\\\"\"}\n");
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ndjson");
@@ -206,6 +233,7 @@ int main(void)
 	tcase_add_test(tc, sixteen_mib_lines);
 	tcase_add_test(tc, writer_buffers_and_flushes);
 	tcase_add_test(tc, writer_reports_closed_reader);
+	tcase_add_test(tc, rejects_lines_with_extra_members);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -4,8 +4,8 @@
  * a record costs no malloc/free per value (these were a third of the run
  * time). Only for a process that drops each record's cJSON tree before the
  * next one: the hooks are global (cJSON_InitHooks). */
-#ifndef NN_JSON_ARENA_H
-#define NN_JSON_ARENA_H
+#ifndef VP_JSON_ARENA_H
+#define VP_JSON_ARENA_H
 
 /* Installs the arena as cJSON's allocator. */
 void json_arena_install(void);

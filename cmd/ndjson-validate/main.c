@@ -1,0 +1,463 @@
+/* ndjson-validate: the quality gate. Records that keep every rule pass
+ * through byte for byte; the others go to the rejects file with every rule
+ * they broke (see rules.h). */
+#include "cli.h"
+#include "exitcode.h"
+#include "json_arena.h"
+#include "log.h"
+#include "metrics.h"
+#include "ndjson_reader.h"
+#include "ndjson_writer.h"
+#include "progress.h"
+#include "rejects.h"
+#include "rules.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char help[] =
+	"Usage: ndjson-validate (--entity NAME | --rules FILE) [OPTION]... [FILE]...\n"
+	"Check each record (NDJSON, from the FILEs or stdin) against a rule file: records\n"
+	"that keep every rule are written to stdout byte for byte, the others go to the\n"
+	"rejects file with every rule they broke.\n"
+	"\n"
+	"  -e, --entity NAME       the rules of a VTEX entity: order, product, client or hook\n"
+	"                          (NAME.json in the rules directory; env NDJSON_VALIDATE_ENTITY)\n"
+	"  -r, --rules FILE        a rule file of your own (env NDJSON_VALIDATE_RULES)\n"
+	"      --rules-dir DIR     where --entity looks (env NDJSON_VALIDATE_RULES_DIR; default\n"
+	"                          ../rules, then ../share/vtex-pipes/rules, beside the binary)\n"
+	"      --skip RULE[,RULE]  do not check these rules (a rule's full name, or the name\n"
+	"                          before ':' for all of its checks; env NDJSON_VALIDATE_SKIP)\n"
+	"      --rejects FILE      write refused records there, with the broken rules\n"
+	"                          (env NDJSON_VALIDATE_REJECTS)\n"
+	"      --max-places N      places reported per broken rule and record (env\n"
+	"                          NDJSON_VALIDATE_MAX_PLACES; 5)\n"
+	"      --list-rules        print the rules (name, severity, path) and exit\n"
+	CLI_COMMON_HELP
+	"\n"
+	"Exit status: 0 every record passed, 1 some were rejected, 64 usage error,\n"
+	"74 input not readable or output closed, 78 rule file missing or invalid.\n"
+	"See ndjson-validate(1) for the rule file format.\n";
+
+enum { OPT_RULES_DIR = CLI_OPT_TOOL, OPT_SKIP, OPT_REJECTS, OPT_MAX_PLACES, OPT_LIST };
+
+static const struct option longopts[] = {
+	{ "entity", required_argument, 0, 'e' },
+	{ "rules", required_argument, 0, 'r' },
+	{ "rules-dir", required_argument, 0, OPT_RULES_DIR },
+	{ "skip", required_argument, 0, OPT_SKIP },
+	{ "rejects", required_argument, 0, OPT_REJECTS },
+	{ "max-places", required_argument, 0, OPT_MAX_PLACES },
+	{ "list-rules", no_argument, 0, OPT_LIST },
+	CLI_COMMON_LONGOPTS,
+	{ 0 },
+};
+
+typedef struct {
+	ruleset rs;
+	bool *skip;             /* by rule index */
+	metric **m_rule;        /* records that broke each rule */
+	ndjson_writer *out;
+	rejects *rej;
+	progress prog;
+	violations vs;
+	size_t max_places;
+	unsigned long long warned;
+	buf reason, fields;
+	metric *m_in, *m_out, *m_rejected, *m_bytes, *m_warned;
+} run;
+
+static bool read_file(const char *path, buf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	char tmp[65536];
+	ssize_t n;
+	while ((n = read(fd, tmp, sizeof tmp)) > 0)
+		buf_put(b, tmp, (size_t)n);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return n == 0;
+}
+
+/* The rules directory: dir, else beside the binary <bindir>/../rules (a
+ * build tree), then <bindir>/../share/vtex-pipes/rules (make install).
+ * Sets path to DIR/ENTITY.json; false when no rules directory exists. */
+static bool entity_file(const char *dir, const char *entity, buf *path)
+{
+	struct stat st;
+	if (dir) {
+		buf_printf(path, "%s/%s.json", dir, entity);
+		return true;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	static const char *const rel[] = { "../rules", "../share/vtex-pipes/rules" };
+	for (size_t i = 0; i < 2; i++) {
+		path->len = 0;
+		buf_printf(path, "%s/%s", exe, rel[i]);
+		if (stat(buf_cstr(path), &st) == 0 && S_ISDIR(st.st_mode)) {
+			buf_printf(path, "/%s.json", entity);
+			return true;
+		}
+	}
+	path->len = 0;
+	return false;
+}
+
+static bool valid_entity_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* Marks the rules --skip names; false (with the name) when one names nothing. */
+static bool apply_skip(run *r, const char *list, const char **unknown)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	bool ok = true;
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		bool any = false;
+		size_t n = strlen(name);
+		for (size_t i = 0; i < r->rs.n; i++) {
+			const char *rn = r->rs.rules[i].name;
+			if (strcmp(rn, name) == 0 || (strncmp(rn, name, n) == 0 && rn[n] == ':')) {
+				r->skip[i] = true;
+				any = true;
+			}
+		}
+		if (!any) {
+			static char bad[128];
+			snprintf(bad, sizeof bad, "%s", name);
+			*unknown = bad;
+			ok = false;
+			break;
+		}
+	}
+	free(copy);
+	return ok;
+}
+
+/* Drops violations of skipped rules and recounts the errors. */
+static void drop_skipped(run *r)
+{
+	violations *vs = &r->vs;
+	size_t j = 0;
+	vs->errors = 0;
+	for (size_t i = 0; i < vs->n; i++) {
+		violation v = vs->v[i];
+		if (r->skip[v.rule]) {
+			free(v.where);
+			free(v.message);
+			continue;
+		}
+		vs->v[j++] = v;
+	}
+	vs->n = j;
+	for (size_t i = 0; i < vs->n; i++) {
+		bool first = true;
+		for (size_t k = 0; k < i; k++)
+			if (vs->v[k].rule == vs->v[i].rule)
+				first = false;
+		if (first && !r->rs.rules[vs->v[i].rule].warn)
+			vs->errors++;
+	}
+}
+
+/* The reject line's reason (every violation, cut at about 2000 bytes) and
+ * members "rules" (each broken rule once) and "violations". */
+static void describe(run *r, bool errors_only)
+{
+	violations *vs = &r->vs;
+	r->reason.len = 0;
+	r->fields.len = 0;
+	buf_puts(&r->fields, "\"rules\":[");
+	bool first_rule = true;
+	for (size_t i = 0; i < vs->n; i++) {
+		const rule *ru = &r->rs.rules[vs->v[i].rule];
+		if (errors_only && ru->warn)
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < i; k++)
+			if (vs->v[k].rule == vs->v[i].rule)
+				seen = true;
+		if (seen)
+			continue;
+		if (!first_rule)
+			buf_putc(&r->fields, ',');
+		first_rule = false;
+		buf_json_string(&r->fields, ru->name, strlen(ru->name));
+	}
+	buf_puts(&r->fields, "],\"violations\":[");
+	bool first = true;
+	for (size_t i = 0; i < vs->n; i++) {
+		const violation *v = &vs->v[i];
+		const rule *ru = &r->rs.rules[v->rule];
+		if (!first)
+			buf_putc(&r->fields, ',');
+		first = false;
+		buf_puts(&r->fields, "{\"rule\":");
+		buf_json_string(&r->fields, ru->name, strlen(ru->name));
+		buf_puts(&r->fields, ",\"path\":");
+		buf_json_string(&r->fields, v->where, strlen(v->where));
+		buf_puts(&r->fields, ",\"message\":");
+		buf_json_string(&r->fields, v->message, strlen(v->message));
+		if (ru->warn)
+			buf_puts(&r->fields, ",\"warn\":true");
+		buf_putc(&r->fields, '}');
+		if ((errors_only && ru->warn) || r->reason.len > 2000)
+			continue;
+		if (r->reason.len)
+			buf_puts(&r->reason, "; ");
+		buf_printf(&r->reason, "%s: %s %s", ru->name, v->where, v->message);
+	}
+	buf_putc(&r->fields, ']');
+}
+
+static void count_rules(run *r)
+{
+	violations *vs = &r->vs;
+	for (size_t i = 0; i < vs->n; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < i; k++)
+			if (vs->v[k].rule == vs->v[i].rule)
+				seen = true;
+		if (!seen)
+			metric_add(r->m_rule[vs->v[i].rule], 1);
+	}
+}
+
+/* In a long-lived pipe (the real-time flow) what passed goes on as soon as
+ * the input pauses, not when a buffer fills. */
+static void flush_when_idle(void *ctx)
+{
+	ndjson_writer_flush(((run *)ctx)->out);
+}
+
+static bool validate_input(run *r, int fd, const char *name)
+{
+	ndjson_reader *in = ndjson_reader_open(fd, name);
+	ndjson_line line;
+	enum ndjson_status st;
+
+	ndjson_reader_on_idle(in, flush_when_idle, r);
+	while ((st = ndjson_next_line(in, &line)) == NDJSON_OK) {
+		const char *why = NULL;
+		cJSON *rec = ndjson_parse_object(line.text, line.len, &why);
+
+		metric_add(r->m_in, 1);
+		metric_add(r->m_bytes, (double)line.len + 1);
+		progress_add(&r->prog, 1);
+		if (!rec) {
+			rejects_add_with(r->rej, name, line.lineno, why, "\"rules\":[\"json\"]", line.text, line.len,
+					 false);
+			metric_add(r->m_rejected, 1);
+			json_arena_reset();
+			continue;
+		}
+		ruleset_check(&r->rs, rec, &r->vs, r->max_places);
+		if (r->vs.n)
+			drop_skipped(r);
+		if (r->vs.n)
+			count_rules(r);
+		if (r->vs.errors) {
+			describe(r, false);
+			rejects_add_with(r->rej, name, line.lineno, buf_cstr(&r->reason), buf_cstr(&r->fields),
+					 line.text, line.len, true);
+			metric_add(r->m_rejected, 1);
+		} else {
+			if (r->vs.n) {
+				metric_add(r->m_warned, 1);
+				if (++r->warned <= 20) {
+					describe(r, false);
+					log_warn("record kept with warnings", LS("source", name), LI("line", line.lineno),
+						 LS("reason", buf_cstr(&r->reason)));
+				}
+			}
+			ndjson_write_line(r->out, line.text, line.len);
+			metric_add(r->m_out, 1);
+		}
+		json_arena_reset();
+	}
+	if (st == NDJSON_IOERR)
+		log_error("cannot read input", LS("input", name), LS("error", strerror(errno)));
+	ndjson_reader_close(in);
+	return st != NDJSON_IOERR;
+}
+
+static void list_rules(const run *r)
+{
+	for (size_t i = 0; i < r->rs.n; i++) {
+		const rule *ru = &r->rs.rules[i];
+		printf("%s\t%s\t%s%s\n", ru->name, ru->warn ? "warn" : "error", ru->path.text,
+		       r->skip[i] ? "\t(skipped)" : "");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	cli_common cli;
+	const char *entity, *rules_path, *rules_dir, *skip, *rejects_path, *places;
+	bool list = false;
+	int opt;
+
+	cli_init(&cli, "ndjson-validate", help);
+	entity = cli_env("NDJSON_VALIDATE_ENTITY", NULL);
+	rules_path = cli_env("NDJSON_VALIDATE_RULES", NULL);
+	rules_dir = cli_env("NDJSON_VALIDATE_RULES_DIR", NULL);
+	skip = cli_env("NDJSON_VALIDATE_SKIP", NULL);
+	rejects_path = cli_env("NDJSON_VALIDATE_REJECTS", NULL);
+	places = cli_env("NDJSON_VALIDATE_MAX_PLACES", NULL);
+	while ((opt = getopt_long(argc, argv, "e:r:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'e': entity = optarg; break;
+		case 'r': rules_path = optarg; break;
+		case OPT_RULES_DIR: rules_dir = optarg; break;
+		case OPT_SKIP: skip = optarg; break;
+		case OPT_REJECTS: rejects_path = optarg; break;
+		case OPT_MAX_PLACES: places = optarg; break;
+		case OPT_LIST: list = true; break;
+		default:
+			if (!cli_common_option(&cli, opt, optarg))
+				cli_usage_error(&cli, "unknown option");
+		}
+	}
+
+	run r = { .max_places = 5 };
+	if (places)
+		r.max_places = (size_t)cli_parse_ll(&cli, "--max-places", places, 1, 1000000);
+	buf path = { 0 }, text = { 0 }, err = { 0 };
+	if (rules_path) {
+		buf_puts(&path, rules_path);
+	} else if (entity) {
+		if (!valid_entity_name(entity))
+			cli_usage_error(&cli, "--entity: '%s' is not a name (order, product, client, hook)", entity);
+		if (!entity_file(rules_dir, entity, &path)) {
+			log_error("no rules directory beside the binary: give --rules-dir or --rules",
+				  LS("entity", entity));
+			return VP_EXIT_CONFIG;
+		}
+	} else {
+		cli_usage_error(&cli, "give --entity or --rules");
+	}
+	if (!read_file(buf_cstr(&path), &text)) {
+		log_error("cannot read the rule file", LS("path", buf_cstr(&path)), LS("error", strerror(errno)),
+			  LS("hint", entity && !rules_path ? "the entities are order, product, client and hook" : ""));
+		return VP_EXIT_CONFIG;
+	}
+	if (!ruleset_parse(&r.rs, text.data ? text.data : "", text.len, &err)) {
+		log_error("invalid rule file", LS("path", buf_cstr(&path)), LS("error", buf_cstr(&err)));
+		return VP_EXIT_CONFIG;
+	}
+	buf_free(&text);
+	buf_free(&err);
+	const char *label_entity = r.rs.entity ? r.rs.entity : entity ? entity : "custom";
+
+	r.skip = xcalloc(r.rs.n ? r.rs.n : 1, sizeof *r.skip);
+	const char *unknown = NULL;
+	if (skip && !apply_skip(&r, skip, &unknown))
+		cli_usage_error(&cli, "--skip: no rule is named '%s' (see --list-rules)", unknown);
+	if (list) {
+		list_rules(&r);
+		ruleset_free(&r.rs);
+		free(r.skip);
+		buf_free(&path);
+		return VP_EXIT_OK;
+	}
+
+	static const char help_records[] = "Records by outcome.";
+	r.m_in = metrics_counter("vtex_pipes_records_total", help_records, "stage=\"validate\",outcome=\"in\"");
+	r.m_out = metrics_counter("vtex_pipes_records_total", help_records, "stage=\"validate\",outcome=\"out\"");
+	r.m_rejected = metrics_counter("vtex_pipes_records_total", help_records,
+				       "stage=\"validate\",outcome=\"rejected\"");
+	r.m_warned = metrics_counter("vtex_pipes_records_total", help_records, "stage=\"validate\",outcome=\"warned\"");
+	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", "stage=\"validate\"");
+	r.m_rule = xcalloc(r.rs.n ? r.rs.n : 1, sizeof *r.m_rule);
+	for (size_t i = 0; i < r.rs.n; i++) {
+		if (r.skip[i])
+			continue;
+		buf lab = { 0 };
+		buf_puts(&lab, "entity=");
+		buf_json_string(&lab, label_entity, strlen(label_entity));
+		buf_puts(&lab, ",rule=");
+		buf_json_string(&lab, r.rs.rules[i].name, strlen(r.rs.rules[i].name));
+		buf_printf(&lab, ",severity=\"%s\"", r.rs.rules[i].warn ? "warn" : "error");
+		r.m_rule[i] = metrics_counter("vtex_pipes_validate_violations_total",
+					      "Records that broke each rule (once per record).", buf_cstr(&lab));
+		buf_free(&lab);
+	}
+
+	r.rej = rejects_open(rejects_path, cli.tool);
+	if (!r.rej) {
+		log_error("cannot open the rejects file", LS("path", rejects_path), LS("error", strerror(errno)));
+		return VP_EXIT_IOERR;
+	}
+	json_arena_install();
+	r.out = ndjson_writer_open(STDOUT_FILENO, "stdout");
+	progress_start(&r.prog, "records");
+
+	int status = VP_EXIT_OK;
+	if (optind == argc && !validate_input(&r, STDIN_FILENO, "-"))
+		status = VP_EXIT_IOERR;
+	for (int i = optind; i < argc && status == VP_EXIT_OK; i++) {
+		int fd = strcmp(argv[i], "-") == 0 ? STDIN_FILENO : open(argv[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			log_error("cannot open input", LS("input", argv[i]), LS("error", strerror(errno)));
+			status = VP_EXIT_IOERR;
+			break;
+		}
+		if (!validate_input(&r, fd, argv[i]))
+			status = VP_EXIT_IOERR;
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+
+	progress_end(&r.prog);
+	if (!ndjson_writer_close(r.out))
+		status = VP_EXIT_IOERR;
+	unsigned long long rejected = rejects_count(r.rej);
+	if (!rejects_close(r.rej)) {
+		log_error("cannot write the rejects file", LS("path", rejects_path));
+		status = VP_EXIT_IOERR;
+	}
+	if (status == VP_EXIT_OK && rejected)
+		status = VP_EXIT_REJECTS;
+	/* The rules broken most, for the log line. */
+	log_info("done", LS("entity", label_entity), LI("records", metric_value(r.m_in)),
+		 LI("passed", metric_value(r.m_out)), LI("rejected", rejected), LI("warned", metric_value(r.m_warned)),
+		 LD("seconds", progress_now() - r.prog.started));
+	for (size_t i = 0; i < r.rs.n; i++)
+		if (r.m_rule[i] && metric_value(r.m_rule[i]) > 0)
+			log_info("rule broken", LS("rule", r.rs.rules[i].name),
+				 LS("severity", r.rs.rules[i].warn ? "warn" : "error"),
+				 LI("records", metric_value(r.m_rule[i])));
+	cli_finish(&cli);
+	json_arena_uninstall();
+	violations_free(&r.vs);
+	ruleset_free(&r.rs);
+	buf_free(&r.reason);
+	buf_free(&r.fields);
+	buf_free(&path);
+	free(r.skip);
+	free(r.m_rule);
+	metrics_reset();
+	return status;
+}
