@@ -3,7 +3,6 @@
 #include "log.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,17 +39,6 @@ void bq_api_free(bq_api *a)
 		http_client_free(a->http);
 	bq_auth_free(a->auth);
 	free(a->base);
-}
-
-void bq_url_escape(buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			buf_putc(b, (char)c);
-		else
-			buf_printf(b, "%%%02X", c);
-	}
 }
 
 int bq_call_url(bq_api *a, const char *label, const char *method, const char *url, const char *ctype,

@@ -34,7 +34,5 @@ int bq_call_url(bq_api *a, const char *label, const char *method, const char *ur
 int bq_status_exit(const bq_reply *rep, const char *what);
 /* The API's error text ({"error":{"message":...}}) or the status; free() it. */
 char *bq_error_message(const bq_reply *rep);
-/* Appends s percent-encoded for a URL path segment or query value. */
-void bq_url_escape(buf *b, const char *s);
 
 #endif

@@ -1,6 +1,7 @@
 #include "buf.h"
 #include "exitcode.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -186,4 +187,15 @@ void buf_base64(buf *b, const void *data, size_t len, bool url)
 	unsigned v = (unsigned)p[i] << 16 | (len - i == 2 ? (unsigned)p[i + 1] << 8 : 0);
 	char q[4] = { al[v >> 18], al[(v >> 12) & 63], len - i == 2 ? al[(v >> 6) & 63] : '=', '=' };
 	buf_put(b, q, url ? len - i + 1 : 4);
+}
+
+void buf_url_escape(buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
 }

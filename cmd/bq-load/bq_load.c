@@ -41,7 +41,7 @@ static void job_json(buf *b, const options *o, const char *table, const char *jo
 static void jobs_path(buf *b, const options *o, bool upload)
 {
 	buf_puts(b, upload ? "/upload/bigquery/v2/projects/" : "/bigquery/v2/projects/");
-	bq_url_escape(b, o->project);
+	buf_url_escape(b, o->project);
 	buf_puts(b, "/jobs");
 }
 
@@ -98,10 +98,10 @@ static int get_job(bq_api *a, const options *o, const char *job_id, bq_reply *re
 	buf path = { 0 };
 	jobs_path(&path, o, false);
 	buf_putc(&path, '/');
-	bq_url_escape(&path, job_id);
+	buf_url_escape(&path, job_id);
 	if (o->location) {
 		buf_puts(&path, "?location=");
-		bq_url_escape(&path, o->location);
+		buf_url_escape(&path, o->location);
 	}
 	int rc = bq_call(a, "jobs.get", "GET", buf_cstr(&path), NULL, NULL, 0, NULL, rep);
 	buf_free(&path);

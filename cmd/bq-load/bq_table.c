@@ -9,13 +9,13 @@
 void bq_table_path(buf *b, const options *o, const char *table)
 {
 	buf_puts(b, "/bigquery/v2/projects/");
-	bq_url_escape(b, o->project);
+	buf_url_escape(b, o->project);
 	buf_puts(b, "/datasets/");
-	bq_url_escape(b, o->dataset);
+	buf_url_escape(b, o->dataset);
 	buf_puts(b, "/tables");
 	if (table) {
 		buf_putc(b, '/');
-		bq_url_escape(b, table);
+		buf_url_escape(b, table);
 	}
 }
 
