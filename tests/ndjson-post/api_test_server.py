@@ -11,7 +11,7 @@ Faults: --fail-first N answers the first N attempts of each key with
 --fail-status (503 by default; 429 with Retry-After 0 or --retry-after);
 --fail-after-store N stores first and then answers 500 (a lost answer)
 for the first N attempts; --reject SUBSTR answers 422 to bodies containing
-SUBSTR. --latency MS delays every answer. Auth: --bearer TOKEN, --basic
+SUBSTR. --latency MS delays every answer. --tls CERT KEY serves HTTPS. Auth: --bearer TOKEN, --basic
 USER:PASS, --hmac-key KEY (header --hmac-header, 'sha256=HEX' of the body):
 a mismatch is 401.
 Usage: python3 api_test_server.py --port-file F --log F [--store F] [options]"""
@@ -38,6 +38,7 @@ ap.add_argument("--bearer")
 ap.add_argument("--basic")
 ap.add_argument("--hmac-key")
 ap.add_argument("--hmac-header", default="X-Signature")
+ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve HTTPS")
 ap.add_argument("--quiet-log", action="store_true", help="log no bodies (benchmarks)")
 args = ap.parse_args()
 
@@ -60,8 +61,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped (after a 401, say)
 
     def auth_ok(self, body):
         h = self.headers
@@ -125,6 +129,11 @@ class Handler(BaseHTTPRequestHandler):
 
 srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 srv.daemon_threads = True
+if args.tls:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(*args.tls)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 with open(args.port_file + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
 import os  # noqa: E402
