@@ -65,6 +65,13 @@ static const struct option longopts[] = {
 
 static char *since_copy;
 
+/* What options_parse allocated. */
+static void options_free(options *o)
+{
+	free(since_copy);
+	wh_target_free(&o->wh);
+}
+
 static void options_parse(options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof *o);
@@ -178,8 +185,10 @@ int main(int argc, char **argv)
 	char *literal = NULL;
 	bool bigquery = o.wh.kind == WH_BIGQUERY;
 	if (o.state) {
-		if (!(state = json_file_load(o.state)))
+		if (!(state = json_file_load(o.state))) {
+			options_free(&o);
 			return VP_EXIT_CONFIG;
+		}
 		const cJSON *col = cJSON_GetObjectItemCaseSensitive(state, "column");
 		const cJSON *wm = cJSON_GetObjectItemCaseSensitive(state, "watermark");
 		const cJSON *num = cJSON_GetObjectItemCaseSensitive(state, "numeric");
@@ -187,12 +196,14 @@ int main(int argc, char **argv)
 			log_error("the state file holds another column's watermark", LS("path", o.state),
 				  LS("state_column", col->valuestring), LS("since", o.since_col));
 			cJSON_Delete(state);
+			options_free(&o);
 			return VP_EXIT_CONFIG;
 		}
 		if (wm && (!cJSON_IsString(wm) || (cJSON_IsTrue(num) && !is_number(wm->valuestring)))) {
 			log_error("the state file's watermark is not a string (or a number when numeric)",
 				  LS("path", o.state));
 			cJSON_Delete(state);
+			options_free(&o);
 			return VP_EXIT_CONFIG;
 		}
 		if (wm)
@@ -239,8 +250,7 @@ int main(int argc, char **argv)
 	cJSON_Delete(state);
 	free(literal);
 	buf_free(&s.wm.json);
-	free(since_copy);
-	wh_target_free(&o.wh);
+	options_free(&o);
 	cli_finish(&o.cli);
 	return rc;
 }

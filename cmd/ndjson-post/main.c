@@ -206,10 +206,12 @@ typedef struct {
 } sent;
 
 struct run;
-/* A request's context: the run, and what was sent. */
-typedef struct {
+/* A request's context: the run, and what was sent; linked in the run's list
+ * until done (a stopped client never calls back the requests it dropped). */
+typedef struct pending {
 	struct run *r;
 	sent s;
+	struct pending *prev, *next;
 } pending;
 
 typedef struct run {
@@ -231,6 +233,7 @@ typedef struct run {
 	size_t n, cap;
 	progress prog;
 	metric *m_in, *m_sent, *m_rejected, *m_failed;
+	pending *inflight;
 	unsigned long long failed;
 	int fatal;
 } run;
@@ -239,6 +242,19 @@ static void reject(run *r, const char *source, size_t lineno, const char *reason
 {
 	rejects_add(r->rej, source, lineno, reason, text, len, true);
 	metric_add(r->m_rejected, 1);
+}
+
+static void pending_free(pending *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		p->r->inflight = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	buf_free(&p->s.body);
+	free(p->s.recs);
+	free(p);
 }
 
 static void done(http_client *c, http_request *req, http_response *res, void *ctx)
@@ -285,9 +301,7 @@ static void done(http_client *c, http_request *req, http_response *res, void *ct
 			http_client_stop(c);
 		}
 	}
-	buf_free(&s->body);
-	free(s->recs);
-	free(ctx);
+	pending_free(p);
 }
 
 /* Sends the batch being filled; false when it is empty. */
@@ -326,6 +340,10 @@ static bool submit(run *r)
 	ctx->s.body = r->body;
 	ctx->s.recs = r->recs;
 	ctx->s.n = r->n;
+	ctx->next = r->inflight;
+	if (r->inflight)
+		r->inflight->prev = ctx;
+	r->inflight = ctx;
 	http_request_on_done(req, done, ctx);
 	http_submit(r->http, req);
 	r->body = (buf){ 0 };
@@ -553,6 +571,8 @@ int main(int argc, char **argv)
 			close(r.fd);
 	}
 	http_client_free(r.http);
+	while (r.inflight)
+		pending_free(r.inflight);
 	buf_free(&r.body);
 	buf_free(&r.keymat);
 	buf_free(&r.cur_url);

@@ -132,6 +132,7 @@ class Handler(BaseHTTPRequestHandler):
 
 srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 srv.daemon_threads = True
+srv.handle_error = lambda request, address: None  # a client gone (a refused TLS handshake, say)
 if args.tls:
     import ssl
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
