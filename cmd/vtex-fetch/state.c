@@ -9,6 +9,10 @@ bool state_load(state *s, const char *path)
 {
 	s->path = xstrdup(path);
 	s->root = json_file_load(path);
+	if (!s->root) {
+		free(s->path);
+		s->path = NULL;
+	}
 	return s->root != NULL;
 }
 
