@@ -75,6 +75,18 @@ n=$(wc -l <"$D/erp.log")
 t_exit "erp-sync again: nothing to send, exit 0" 0 "$VP_ROOT/scripts/flows/erp-sync" 2024-03-20T00:15:00Z 2024-03-20T00:30:00Z 2>/dev/null
 t_eq "no request" "$n" "$(wc -l <"$D/erp.log")"
 
+# cron: after a dbt run (a stand-in dbt here), run-flow runs the sync flows
+# whose API URL is set, as vtex_sync follows the gold asset.
+api_start crm2 --bearer crm-t0ken
+q "$W" "update gold.customer_360 set changed_at = timestamp '2024-03-23 00:00:00' where customer_key = 'c009'" >/dev/null
+n=$(wc -l <"$D/erp.log")
+CRM_API_URL="$URL/customers/{customer_key}" DBT_BIN=/bin/true VP_NOW=2024-03-23T00:16:00Z \
+	"$VP_ROOT/scripts/cron/run-flow" dbt 900 gold 2>/dev/null
+t_eq "cron: dbt, then the sync flows: exit 0" 0 $?
+t_eq "the changed customer sent after the dbt run" "/customers/c009" "$(python3 -c "import json,sys; print(' '.join(json.loads(l)['path'] for l in open(sys.argv[1])))" "$D/crm2.log")"
+t_eq "erp-sync ran too, with nothing new" "$n" "$(wc -l <"$D/erp.log")"
+t_run "each in its own cron log" test -s "$VP_VAR/log/crm-sync.log" -a -s "$VP_VAR/log/erp-sync.log"
+
 t_exit "no API URL: 78" 78 env -u ERP_API_URL "$VP_ROOT/scripts/flows/erp-sync" "${interval[@]}" 2>/dev/null
 t_exit "no interval: 64" 64 "$VP_ROOT/scripts/flows/crm-sync" 2>/dev/null
 t_done
