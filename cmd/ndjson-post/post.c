@@ -30,6 +30,7 @@ bool url_template_parse(url_template *t, const char *text, const char **err)
 		t->lit[t->n] = xstrdup(buf_cstr(&lit));
 		t->field[t->n] = xstrndup(open + 1, (size_t)(close - open - 1));
 		t->n++;
+		t->lit[t->n] = NULL;   /* the last piece, set at the end; freeable meanwhile */
 		lit.len = 0;
 		p = close + 1;
 	}

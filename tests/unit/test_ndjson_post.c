@@ -42,6 +42,7 @@ START_TEST(url_templates)
 	const char *err;
 	ck_assert(!url_template_parse(&t, "https://crm/{id", &err));
 	ck_assert(!url_template_parse(&t, "https://crm/{}", &err));
+	ck_assert(!url_template_parse(&t, "https://c/{a}/{b}?x={", &err));  /* fields parsed before the error freed */
 }
 END_TEST
 
