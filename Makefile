@@ -24,6 +24,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BINDIR   ?= bin
 
+# lib/lib.mk: settings of lib/ objects that need more than LIB_PKGS (DuckDB).
+-include lib/lib.mk
 -include $(wildcard cmd/*/tool.mk)
 
 .PHONY: all test unit-tests demo bench fuzz install clean

@@ -1,9 +1,10 @@
 """dbt: gold (and the silver it needs) every 15 minutes, and every layer after
-each load (a run triggered by the bronze asset the load DAGs update)."""
+each load (a run triggered by the bronze asset the load DAGs update); each
+build updates the gold asset, which starts vtex_sync."""
 from datetime import timedelta
 
 from airflow.sdk import DAG, AssetOrTimeSchedule, CronDataIntervalTimetable
-from vtex_pipes.flow_operator import (BRONZE, DEFAULT_ARGS, INTERVAL_END, INTERVAL_START,
+from vtex_pipes.flow_operator import (BRONZE, DEFAULT_ARGS, GOLD, INTERVAL_END, INTERVAL_START,
                                       START_DATE, FlowOperator)
 
 # A scheduled run builds gold; an asset-triggered one (no data interval) all.
@@ -22,4 +23,4 @@ with DAG(
     tags=["vtex-pipes", "dbt"],
 ) as dag:
     FlowOperator(task_id="dbt_build", flow="dbt", args=f"{MODE} {INTERVAL_START} {INTERVAL_END}",
-                 execution_timeout=timedelta(minutes=25))
+                 outlets=[GOLD], execution_timeout=timedelta(minutes=25))

@@ -41,14 +41,13 @@ static void job_json(buf *b, const options *o, const char *table, const char *jo
 static void jobs_path(buf *b, const options *o, bool upload)
 {
 	buf_puts(b, upload ? "/upload/bigquery/v2/projects/" : "/bigquery/v2/projects/");
-	bq_url_escape(b, o->project);
+	buf_url_escape(b, o->project);
 	buf_puts(b, "/jobs");
 }
 
 /* Inserts the job with its data. The reply is the Job resource (200), or 409. */
-static int insert(bq_api *a, const char *job, const buf *body, bq_reply *rep)
+static int insert(bq_api *a, const options *o, const char *job, const buf *body, bq_reply *rep)
 {
-	const options *o = a->o;
 	buf path = { 0 };
 	int rc;
 	jobs_path(&path, o, true);
@@ -94,15 +93,15 @@ static int insert(bq_api *a, const char *job, const buf *body, bq_reply *rep)
 	return bq_call_url(a, "upload", "PUT", session, "application/octet-stream", body->data, body->len, NULL, rep);
 }
 
-static int get_job(bq_api *a, const char *job_id, bq_reply *rep)
+static int get_job(bq_api *a, const options *o, const char *job_id, bq_reply *rep)
 {
 	buf path = { 0 };
-	jobs_path(&path, a->o, false);
+	jobs_path(&path, o, false);
 	buf_putc(&path, '/');
-	bq_url_escape(&path, job_id);
-	if (a->o->location) {
+	buf_url_escape(&path, job_id);
+	if (o->location) {
 		buf_puts(&path, "?location=");
-		bq_url_escape(&path, a->o->location);
+		buf_url_escape(&path, o->location);
 	}
 	int rc = bq_call(a, "jobs.get", "GET", buf_cstr(&path), NULL, NULL, 0, NULL, rep);
 	buf_free(&path);
@@ -116,7 +115,7 @@ static const char *job_state(const cJSON *job)
 }
 
 /* Polls until the job is DONE; *job is replaced by the latest resource. */
-static int wait_done(bq_api *a, const char *job_id, cJSON **job)
+static int wait_done(bq_api *a, const options *o, const char *job_id, cJSON **job)
 {
 	double wait = 0.25;
 	while (strcmp(job_state(*job), "DONE")) {
@@ -124,7 +123,7 @@ static int wait_done(bq_api *a, const char *job_id, cJSON **job)
 		nanosleep(&ts, NULL);
 		wait = wait * 2 > 5 ? 5 : wait * 2;
 		bq_reply rep;
-		int rc = get_job(a, job_id, &rep);
+		int rc = get_job(a, o, job_id, &rep);
 		if (rc != VP_EXIT_OK)
 			return rc;
 		if (rep.status != 200) {
@@ -178,7 +177,7 @@ static char *job_error(const cJSON *job, bool *passing)
 	return (char *)buf_cstr(&b);
 }
 
-int bq_load_job(bq_api *a, const char *table, const char *batch_id, const buf *body, const cJSON *fields,
+int bq_load_job(bq_api *a, const options *o, const char *table, const char *batch_id, const buf *body, const cJSON *fields,
 		tb_status *status, char **job_id, char **why)
 {
 	*why = NULL;
@@ -191,8 +190,8 @@ int bq_load_job(bq_api *a, const char *table, const char *batch_id, const buf *b
 		free(*job_id);
 		*job_id = xstrdup(buf_cstr(&id));
 		buf_free(&id);
-		job_json(&job, a->o, table, *job_id, fields);
-		int rc = insert(a, buf_cstr(&job), body, &rep);
+		job_json(&job, o, table, *job_id, fields);
+		int rc = insert(a, o, buf_cstr(&job), body, &rep);
 		buf_free(&job);
 		if (rc != VP_EXIT_OK)
 			return rc;
@@ -200,7 +199,7 @@ int bq_load_job(bq_api *a, const char *table, const char *batch_id, const buf *b
 			/* This job already exists: a re-run, or a request that went through before. */
 			existed = true;
 			bq_reply_free(&rep);
-			if ((rc = get_job(a, *job_id, &rep)) != VP_EXIT_OK)
+			if ((rc = get_job(a, o, *job_id, &rep)) != VP_EXIT_OK)
 				return rc;
 		}
 		if (rep.status != 200 && rep.status != 201) {
@@ -220,7 +219,7 @@ int bq_load_job(bq_api *a, const char *table, const char *batch_id, const buf *b
 			log_error("BigQuery sent a job that is not JSON", LS("job_id", *job_id));
 			return VP_EXIT_TEMPFAIL;
 		}
-		rc = wait_done(a, *job_id, &j);
+		rc = wait_done(a, o, *job_id, &j);
 		if (rc != VP_EXIT_OK) {
 			cJSON_Delete(j);
 			return rc;

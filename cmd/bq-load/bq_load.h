@@ -10,6 +10,7 @@
 #define BQLOAD_BQ_LOAD_H
 
 #include "bq_api.h"
+#include "options.h"
 #include "target.h"
 
 #include <cjson/cJSON.h>
@@ -17,7 +18,7 @@
 /* body: the NDJSON rows; fields: the schema to send. *status says what
  * became of the rows, *job_id the job that decided it (free it). Returns an
  * exit code; *why is set (free it) when the rows were refused. */
-int bq_load_job(bq_api *a, const char *table, const char *batch_id, const buf *body, const cJSON *fields,
+int bq_load_job(bq_api *a, const options *o, const char *table, const char *batch_id, const buf *body, const cJSON *fields,
 		tb_status *status, char **job_id, char **why);
 
 #endif

@@ -31,11 +31,11 @@ static char *row_errors(const cJSON *errors, bool *stopped)
 
 /* One request with rows[idx[0..n)]. Rows refused for their own sake get
  * .refused; the indexes of "stopped" rows are put back in idx, *n updated. */
-static int send(bq_api *a, const char *table, bq_stream_row *rows, size_t *idx, size_t *n)
+static int send(bq_api *a, const options *o, const char *table, bq_stream_row *rows, size_t *idx, size_t *n)
 {
 	buf path = { 0 }, body = { 0 };
 	bq_reply rep;
-	bq_table_path(&path, a->o, table);
+	bq_table_path(&path, o, table);
 	buf_puts(&path, "/insertAll");
 	buf_puts(&body, "{\"skipInvalidRows\":false,\"ignoreUnknownValues\":false,\"rows\":[");
 	for (size_t i = 0; i < *n; i++) {
@@ -96,9 +96,8 @@ static int send(bq_api *a, const char *table, bq_stream_row *rows, size_t *idx, 
 	return VP_EXIT_OK;
 }
 
-int bq_stream_rows(bq_api *a, const char *table, bq_stream_row *rows, size_t n)
+int bq_stream_rows(bq_api *a, const options *o, const char *table, bq_stream_row *rows, size_t n)
 {
-	const options *o = a->o;
 	size_t *idx = xmalloc((n ? n : 1) * sizeof *idx);
 	size_t i = 0;
 	int rc = VP_EXIT_OK;
@@ -113,7 +112,7 @@ int bq_stream_rows(bq_api *a, const char *table, bq_stream_row *rows, size_t n)
 		/* Rows held back only because of a refused one go again, until none is left. */
 		while (k && rc == VP_EXIT_OK) {
 			size_t before = k;
-			rc = send(a, table, rows, idx, &k);
+			rc = send(a, o, table, rows, idx, &k);
 			if (k == before && rc == VP_EXIT_OK) {
 				for (size_t j = 0; j < k; j++)
 					rows[idx[j]].refused = xstrdup("insertAll stopped the row and would not take it alone");

@@ -8,6 +8,7 @@
 #define BQLOAD_BQ_STREAM_H
 
 #include "bq_api.h"
+#include "options.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
@@ -20,6 +21,6 @@ typedef struct {
 } bq_stream_row;
 
 /* Sends rows[0..n); on return each refused row has .refused set. Returns an exit code. */
-int bq_stream_rows(bq_api *a, const char *table, bq_stream_row *rows, size_t n);
+int bq_stream_rows(bq_api *a, const options *o, const char *table, bq_stream_row *rows, size_t n);
 
 #endif

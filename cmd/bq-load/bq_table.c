@@ -9,13 +9,13 @@
 void bq_table_path(buf *b, const options *o, const char *table)
 {
 	buf_puts(b, "/bigquery/v2/projects/");
-	bq_url_escape(b, o->project);
+	buf_url_escape(b, o->project);
 	buf_puts(b, "/datasets/");
-	bq_url_escape(b, o->dataset);
+	buf_url_escape(b, o->dataset);
 	buf_puts(b, "/tables");
 	if (table) {
 		buf_putc(b, '/');
-		bq_url_escape(b, table);
+		buf_url_escape(b, table);
 	}
 }
 
@@ -56,7 +56,7 @@ int bq_table_lookup(bq_tables *ts, const char *name, bq_table **out)
 		}
 	buf path = { 0 };
 	bq_reply rep;
-	bq_table_path(&path, ts->api->o, name);
+	bq_table_path(&path, ts->o, name);
 	int rc = bq_call(ts->api, "tables.get", "GET", buf_cstr(&path), NULL, NULL, 0, NULL, &rep);
 	buf_free(&path);
 	if (rc != VP_EXIT_OK)
@@ -174,7 +174,7 @@ void bq_table_update(bq_table *tb, const cJSON *fields)
 
 int bq_table_ensure(bq_tables *ts, bq_table *tb, const cJSON *fields, char **why)
 {
-	const options *o = ts->api->o;
+	const options *o = ts->o;
 	buf path = { 0 }, body = { 0 };
 	bq_reply rep;
 	*why = NULL;

@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "bq_api.h"
+#include "options.h"
 #include "schema_dir.h"
 
 #include <cjson/cJSON.h>
@@ -21,6 +22,7 @@ typedef struct {
 
 typedef struct {
 	bq_api *api;
+	const options *o;
 	schema_dir *sd;
 	bq_table *t;
 	size_t n;

@@ -105,7 +105,7 @@ static int load_table(bq_target *bt, table_batch *t, load_ctx *c)
 	if (!taken)
 		st = TB_REJECTED;
 	else if (!stream) {
-		rc = bq_load_job(&bt->api, t->name, t->id, &body, fields, &st, &job_id, &why);
+		rc = bq_load_job(&bt->api, bt->o, t->name, t->id, &body, fields, &st, &job_id, &why);
 		if (rc == VP_EXIT_OK && st != TB_REJECTED)
 			bq_table_update(tb, fields);
 	} else {
@@ -114,7 +114,7 @@ static int load_table(bq_target *bt, table_batch *t, load_ctx *c)
 		if (rc == VP_EXIT_OK && why)
 			st = TB_REJECTED;
 		if (rc == VP_EXIT_OK && !why) {
-			rc = bq_stream_rows(&bt->api, t->name, srows, taken);
+			rc = bq_stream_rows(&bt->api, bt->o, t->name, srows, taken);
 			for (size_t k = 0; rc == VP_EXIT_OK && k < taken; k++)
 				if (srows[k].refused) {
 					staged_row *r = &rows[srows[k].index];
@@ -181,7 +181,7 @@ target *bq_target_new(const options *o, int *exit_code)
 	bt->base.finish = bq_target_finish;
 	bt->base.free = bq_target_free;
 	bt->o = o;
-	*exit_code = bq_api_init(&bt->api, o);
+	*exit_code = bq_api_init(&bt->api, "bq-load", o->endpoint, 600);
 	if (*exit_code == VP_EXIT_OK && o->schema_dir && !(bt->sd = schema_dir_open(o->schema_dir)))
 		*exit_code = VP_EXIT_CONFIG;
 	if (*exit_code != VP_EXIT_OK) {
@@ -189,6 +189,7 @@ target *bq_target_new(const options *o, int *exit_code)
 		return NULL;
 	}
 	bt->tables.api = &bt->api;
+	bt->tables.o = o;
 	bt->tables.sd = bt->sd;
 	return &bt->base;
 }

@@ -13,6 +13,7 @@
  * for. (Closing after every batch would checkpoint every batch: the data
  * would be written twice, in the WAL and then in place, per batch.) */
 #include "target.h"
+#include "duck.h"
 #include "exitcode.h"
 #include "log.h"
 #include "progress.h"
@@ -38,33 +39,11 @@ typedef struct {
 	buf sql;
 } duck_target;
 
-static void sql_ident(buf *b, const char *name)
-{
-	buf_putc(b, '"');
-	for (; *name; name++) {
-		if (*name == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *name);
-	}
-	buf_putc(b, '"');
-}
-
-static void sql_str(buf *b, const char *s)
-{
-	buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_putc(b, '\'');
-		buf_putc(b, *s);
-	}
-	buf_putc(b, '\'');
-}
-
 static void table_ref(duck_target *d, buf *b, const char *table)
 {
-	sql_ident(b, d->o->dataset);
+	duck_sql_ident(b, d->o->dataset);
 	buf_putc(b, '.');
-	sql_ident(b, table);
+	duck_sql_ident(b, table);
 }
 
 /* Runs sql; on failure keeps DuckDB's message in d->err. res may be NULL. */
@@ -110,31 +89,9 @@ static void db_close(duck_target *d)
 /* Opens the file, waiting while another process holds its lock. */
 static int db_open(duck_target *d)
 {
-	double deadline = progress_now() + d->o->lock_timeout, wait = 0.05;
-	for (;;) {
-		char *msg = NULL;
-		if (duckdb_open_ext(d->o->duck_path, &d->db, NULL, &msg) == DuckDBSuccess) {
-			if (duckdb_connect(d->db, &d->con) == DuckDBSuccess) {
-				d->open = true;
-				return VP_EXIT_OK;
-			}
-			duckdb_close(&d->db);
-			log_error("cannot connect to the DuckDB database", LS("path", d->o->duck_path));
-			return VP_EXIT_SOFTWARE;
-		}
-		bool locked = msg && strstr(msg, "lock");
-		if (!locked || progress_now() + wait > deadline) {
-			log_error(locked ? "the DuckDB file stays locked by another process"
-					 : "cannot open the DuckDB database",
-				  LS("path", d->o->duck_path), LS("error", msg ? msg : "unknown"));
-			duckdb_free(msg);
-			return locked ? VP_EXIT_TEMPFAIL : VP_EXIT_CONFIG;
-		}
-		duckdb_free(msg);
-		struct timespec ts = { (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9) };
-		nanosleep(&ts, NULL);
-		wait = wait * 2 > 2 ? 2 : wait * 2;
-	}
+	int rc = duck_open(d->o->duck_path, false, d->o->lock_timeout, &d->db, &d->con);
+	d->open = rc == VP_EXIT_OK;
+	return rc;
 }
 
 /* Failures that come from the values of one table's rows, not from the
@@ -152,9 +109,9 @@ static bool db_columns(duck_target *d, const char *table, schema *out)
 	duckdb_result res;
 	d->sql.len = 0;
 	buf_puts(&d->sql, "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ");
-	sql_str(&d->sql, d->o->dataset);
+	duck_sql_str(&d->sql, d->o->dataset);
 	buf_puts(&d->sql, " AND table_name = ");
-	sql_str(&d->sql, table);
+	duck_sql_str(&d->sql, table);
 	buf_puts(&d->sql, " ORDER BY ordinal_position");
 	if (!exec_buf(d, &res))
 		return false;
@@ -190,7 +147,7 @@ static bool ensure_table(duck_target *d, table_batch *t, schema *have)
 		for (size_t i = 0; i < t->cols.n; i++) {
 			if (!t->seen[i])
 				continue;
-			sql_ident(&d->sql, t->cols.cols[i].name);
+			duck_sql_ident(&d->sql, t->cols.cols[i].name);
 			buf_printf(&d->sql, " %s, ", new_column_type(d, t->name, &t->cols.cols[i]));
 		}
 		buf_puts(&d->sql, "\"" COL_BATCH_ID "\" VARCHAR, \"" COL_LOADED_AT "\" TIMESTAMP)");
@@ -214,7 +171,7 @@ static bool ensure_table(duck_target *d, table_batch *t, schema *have)
 		table_ref(d, &d->sql, t->name);
 		if (h < 0) {
 			buf_puts(&d->sql, " ADD COLUMN ");
-			sql_ident(&d->sql, c->name);
+			duck_sql_ident(&d->sql, c->name);
 			buf_printf(&d->sql, " %s", new_column_type(d, t->name, c));
 			ok = exec_buf(d, NULL) && (schema_add(have, c->name, CT_NULL, NULL), true);
 			continue;
@@ -230,7 +187,7 @@ static bool ensure_table(duck_target *d, table_batch *t, schema *have)
 		if (wide == now)
 			continue;
 		buf_puts(&d->sql, " ALTER COLUMN ");
-		sql_ident(&d->sql, c->name);
+		duck_sql_ident(&d->sql, c->name);
 		buf_printf(&d->sql, " TYPE %s", coltype_duckdb(wide));
 		log_info("widening a column", LS("table", t->name), LS("column", c->name),
 			 LS("from", coltype_duckdb(now)), LS("to", coltype_duckdb(wide)));
@@ -242,7 +199,7 @@ static bool ensure_table(duck_target *d, table_batch *t, schema *have)
 		buf_puts(&d->sql, "SELECT ");
 		for (size_t j = 0; j < nempty; j++) {
 			buf_puts(&d->sql, j ? ", count(" : "count(");
-			sql_ident(&d->sql, t->cols.cols[maybe_empty[j]].name);
+			duck_sql_ident(&d->sql, t->cols.cols[maybe_empty[j]].name);
 			buf_putc(&d->sql, ')');
 		}
 		buf_puts(&d->sql, " FROM ");
@@ -256,7 +213,7 @@ static bool ensure_table(duck_target *d, table_batch *t, schema *have)
 			buf_puts(&d->sql, "ALTER TABLE ");
 			table_ref(d, &d->sql, t->name);
 			buf_puts(&d->sql, " ALTER COLUMN ");
-			sql_ident(&d->sql, c->name);
+			duck_sql_ident(&d->sql, c->name);
 			buf_printf(&d->sql, " TYPE %s", coltype_duckdb(c->type));
 			ok = exec_buf(d, NULL);
 		}
@@ -279,9 +236,9 @@ static int already_loaded(duck_target *d, const table_batch *t)
 	buf_puts(&d->sql, "SELECT count(*) FROM ");
 	table_ref(d, &d->sql, BATCHES_TABLE);
 	buf_puts(&d->sql, " WHERE table_name = ");
-	sql_str(&d->sql, t->name);
+	duck_sql_str(&d->sql, t->name);
 	buf_puts(&d->sql, " AND batch_id = ");
-	sql_str(&d->sql, t->id);
+	duck_sql_str(&d->sql, t->id);
 	if (!exec_buf(d, &res))
 		return -1;
 	int64_t n = duckdb_value_int64(&res, 0, 0);
@@ -310,13 +267,13 @@ static bool insert_rows(duck_target *d, table_batch *t, const schema *have, cons
 		if (hi < 0)
 			continue;
 		const column *h = &have->cols[hi];
-		sql_ident(&cols, col->name);
+		duck_sql_ident(&cols, col->name);
 		buf_puts(&cols, ", ");
 		if (read.len)
 			buf_puts(&read, ", ");
-		sql_str(&read, col->name);
+		duck_sql_str(&read, col->name);
 		buf_putc(&read, ':');
-		sql_str(&read, h->type == CT_FOREIGN ? h->foreign : coltype_duckdb(h->type));
+		duck_sql_str(&read, h->type == CT_FOREIGN ? h->foreign : coltype_duckdb(h->type));
 	}
 	if (!read.len)
 		buf_puts(&read, "'_table': 'VARCHAR'");
@@ -324,11 +281,11 @@ static bool insert_rows(duck_target *d, table_batch *t, const schema *have, cons
 	buf_puts(&d->sql, "INSERT INTO ");
 	table_ref(d, &d->sql, t->name);
 	buf_printf(&d->sql, " (%s\"" COL_BATCH_ID "\", \"" COL_LOADED_AT "\") SELECT %s", buf_cstr(&cols), buf_cstr(&cols));
-	sql_str(&d->sql, t->id);
+	duck_sql_str(&d->sql, t->id);
 	buf_puts(&d->sql, ", ");
 	loaded_at(&d->sql, c);
 	buf_puts(&d->sql, " FROM read_json(");
-	sql_str(&d->sql, t->path);
+	duck_sql_str(&d->sql, t->path);
 	buf_printf(&d->sql, ", format = 'newline_delimited', records = true, maximum_object_size = %zu, columns = {%s})",
 		   t->max_line + 1024, buf_cstr(&read));
 	buf_free(&cols);
@@ -349,9 +306,9 @@ static bool insert_rows(duck_target *d, table_batch *t, const schema *have, cons
 	buf_puts(&d->sql, "INSERT INTO ");
 	table_ref(d, &d->sql, BATCHES_TABLE);
 	buf_puts(&d->sql, " VALUES (");
-	sql_str(&d->sql, t->name);
+	duck_sql_str(&d->sql, t->name);
 	buf_puts(&d->sql, ", ");
-	sql_str(&d->sql, t->id);
+	duck_sql_str(&d->sql, t->id);
 	buf_printf(&d->sql, ", %zu, %zu, ", t->rows, t->bytes);
 	loaded_at(&d->sql, c);
 	buf_putc(&d->sql, ')');
@@ -363,7 +320,7 @@ static bool prepare(duck_target *d)
 {
 	d->sql.len = 0;
 	buf_puts(&d->sql, "CREATE SCHEMA IF NOT EXISTS ");
-	sql_ident(&d->sql, d->o->dataset);
+	duck_sql_ident(&d->sql, d->o->dataset);
 	buf_puts(&d->sql, "; CREATE TABLE IF NOT EXISTS ");
 	table_ref(d, &d->sql, BATCHES_TABLE);
 	buf_puts(&d->sql, " (table_name VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, row_count BIGINT,"

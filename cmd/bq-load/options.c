@@ -1,6 +1,7 @@
 #include "options.h"
 #include "schema.h"
 #include "buf.h"
+#include "warehouse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,22 +89,15 @@ static const struct option longopts[] = {
 
 static void parse_target(options *o)
 {
-	const char *t = o->target;
-	if (!strncmp(t, "duckdb:", 7) && t[7]) {
-		o->kind = TARGET_DUCKDB;
-		o->duck_path = xstrdup(t + 7);
-	} else if (!strncmp(t, "bigquery:", 9) && t[9]) {
-		o->kind = TARGET_BIGQUERY;
-		const char *dot = strchr(t + 9, '.');
-		if (dot) {
-			o->project = xstrndup(t + 9, (size_t)(dot - (t + 9)));
-			o->dataset = dot + 1;
-		} else
-			o->project = xstrdup(t + 9);
-		if (!*o->project)
-			cli_usage_error(&o->cli, "--target: no project in '%s'", t);
-	} else
-		cli_usage_error(&o->cli, "--target: '%s' is not duckdb:PATH or bigquery:PROJECT[.DATASET]", t);
+	const char *err;
+	wh_target w;
+	if (!wh_target_parse(o->target, &w, &err))
+		cli_usage_error(&o->cli, "--target: '%s': %s", o->target, err);
+	o->kind = w.kind == WH_DUCKDB ? TARGET_DUCKDB : TARGET_BIGQUERY;
+	o->duck_path = w.duck_path;
+	o->project = w.project;
+	if (w.dataset)
+		o->dataset = o->dataset_own = w.dataset;
 }
 
 void options_parse(options *o, int argc, char **argv)
@@ -205,5 +199,6 @@ void options_free(options *o)
 {
 	free(o->duck_path);
 	free(o->project);
+	free(o->dataset_own);
 	free((char *)o->partition_field);
 }

@@ -17,6 +17,7 @@ typedef struct {
 	char *duck_path;             /* duckdb:PATH */
 	char *project;               /* bigquery:PROJECT.DATASET */
 	const char *dataset;         /* schema (DuckDB) or dataset (BigQuery) */
+	char *dataset_own;           /* the dataset named in TARGET */
 	const char *table;           /* --table: rows without _table */
 	load_mode mode;
 	size_t batch_bytes;

@@ -1,5 +1,6 @@
 #include "schema.h"
 #include "buf.h"
+#include "warehouse.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -82,19 +83,8 @@ coltype coltype_from_bigquery(const char *n)
 	return CT_FOREIGN;
 }
 
-static bool ident_ok(const char *s, size_t max)
-{
-	size_t n = 0;
-	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
-		return false;
-	for (; s[n]; n++)
-		if (!(isalnum((unsigned char)s[n]) || s[n] == '_') || n >= max)
-			return false;
-	return true;
-}
-
-bool column_name_ok(const char *name) { return ident_ok(name, 300); }
-bool table_name_ok(const char *name) { return ident_ok(name, 1024); }
+bool column_name_ok(const char *name) { return wh_ident_ok(name, 300); }
+bool table_name_ok(const char *name) { return wh_ident_ok(name, 1024); }
 
 void schema_init(schema *s)
 {

@@ -5,7 +5,8 @@
 #
 # Environment: BQ_TARGET (duckdb:PATH, the default $VP_VAR/warehouse.duckdb, or
 # bigquery:PROJECT.DATASET), VP_VAR (run files: rejects, failures, metrics;
-# default <repo>/var), VP_BIN (the tools; default <repo>/bin), and what the
+# default <repo>/var), VP_STATE (watermarks the flows keep between runs;
+# default $VP_VAR/state), VP_BIN (the tools; default <repo>/bin), and what the
 # tools read themselves (VTEX_BASE_URL, VTEX_ACCOUNT, VTEX_APP_KEY,
 # VTEX_APP_TOKEN or VTEX_APP_TOKEN_FILE, GOOGLE_APPLICATION_CREDENTIALS, ...).
 set -euo pipefail
@@ -14,6 +15,7 @@ VP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VP_BIN=${VP_BIN:-$VP_ROOT/bin}
 VP_CACHE=${VP_CACHE:-$HOME/.cache/vtex-pipes}
 VP_VAR=${VP_VAR:-$VP_ROOT/var}
+VP_STATE=${VP_STATE:-$VP_VAR/state}
 export PATH="$VP_BIN:$PATH"
 export BQ_TARGET=${BQ_TARGET:-duckdb:$VP_VAR/warehouse.duckdb}
 

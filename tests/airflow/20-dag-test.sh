@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Airflow dag.test() (SQLite metadata DB, no scheduler): vtex_dbt runs the dbt
 # flow on a DuckDB warehouse holding the dbt fixture's bronze and its gold
-# equals tests/fixtures/dbt/expected-gold.txt; a flow failing with 64 is not
-# retried, one failing with 75 (warehouse held by another writer) is.
+# equals tests/fixtures/dbt/expected-gold.txt; vtex_sync then sends gold to the
+# test API servers standing for the CRM (credentials from an Airflow
+# connection) and the ERP (from the environment), and a second run sends
+# nothing; a flow failing with 64 is not retried, one failing with 75
+# (warehouse held by another writer) is.
 . "$(dirname "$0")/../lib.sh"
 VP_CACHE=${VP_CACHE:-$HOME/.cache/vtex-pipes}
 af=$VP_CACHE/venv-airflow/bin
@@ -15,6 +18,13 @@ wh=$T_TMP/warehouse.duckdb
 "$VP_DBT_PYTHON" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-1.ndjson" batch-1 "2024-03-12 00:00:00"
 "$VP_DBT_PYTHON" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-2.ndjson" batch-2 "2024-03-20 00:00:00"
 
+# The CRM and the ERP: tests/ndjson-post/api_test_server.py.
+. "$VP_ROOT/tests/ndjson-post/common.sh"
+api_start crm --bearer crm-t0ken
+export AIRFLOW_CONN_CRM_API="{\"conn_type\":\"http\",\"password\":\"crm-t0ken\",\"extra\":{\"auth\":\"bearer\",\"url\":\"$URL/customers/{customer_key}\"}}"
+api_start erp
+export ERP_API_URL=$URL/orders ERP_API_METHOD=POST ERP_API_AUTH=none ERP_API_BATCH=100
+export VP_TEST_CRM_LOG=$T_TMP/crm.log VP_TEST_ERP_LOG=$T_TMP/erp.log
 bundle() { printf '{"name":"%s","classpath":"airflow.dag_processing.bundles.local.LocalDagBundle","kwargs":{"path":"%s"}}' "$1" "$2"; }
 export VP_ROOT VP_VAR=$T_TMP/var BQ_TARGET=duckdb:$wh PYTHONDONTWRITEBYTECODE=1 \
 	AIRFLOW_HOME=$T_TMP/airflow AIRFLOW__CORE__LOAD_EXAMPLES=False \

@@ -14,6 +14,8 @@ EXPECTED = {  # dag_id: (cron, flow)
     "vtex_orders_reconcile": ("0 * * * *", "orders-reconcile"),
     "vtex_dbt": ("*/15 * * * *", "dbt"),
 }
+# Asset-scheduled DAGs: dag_id: {task_id: flow}.
+SYNC = {"vtex_sync": {"crm_sync": "crm-sync", "erp_sync": "erp-sync"}}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def test_no_import_errors(bag):
 
 
 def test_exactly_the_expected_dags(bag):
-    assert sorted(bag.dag_ids) == sorted(EXPECTED)
+    assert sorted(bag.dag_ids) == sorted([*EXPECTED, *SYNC])
 
 
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED))
@@ -69,3 +71,26 @@ def test_loads_update_the_bronze_asset(bag):
     for dag_id in ("vtex_catalog", "vtex_clients", "vtex_orders_reconcile"):
         (task,) = bag.dags[dag_id].tasks
         assert [a.name for a in task.outlets] == ["vtex_pipes_bronze"]
+
+
+def test_dbt_updates_the_gold_asset(bag):
+    (task,) = bag.dags["vtex_dbt"].tasks
+    assert [a.name for a in task.outlets] == ["vtex_pipes_gold"]
+
+
+def test_sync_runs_after_gold_is_built(bag):
+    dag = bag.dags["vtex_sync"]
+    assert [a.name for a in dag.timetable.asset_condition.objects] == ["vtex_pipes_gold"]
+    assert dag.catchup is False
+    assert dag.max_active_runs == 1
+
+
+@pytest.mark.parametrize("dag_id", sorted(SYNC))
+def test_sync_calls_its_flows(bag, dag_id):
+    tasks = {t.task_id: t for t in bag.dags[dag_id].tasks}
+    assert sorted(tasks) == sorted(SYNC[dag_id])
+    for task_id, flow in SYNC[dag_id].items():
+        task = tasks[task_id]
+        assert task.task_type == "FlowOperator"
+        assert f"scripts/flows/{flow}\"" in task.bash_command
+        assert task.upstream_task_ids == set()  # side by side

@@ -5,22 +5,8 @@
 # with the input.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/common.sh"
-EMU=${VP_CACHE:-$HOME/.cache/vtex-pipes}/go/bin/bigquery-emulator
-if [ ! -x "$EMU" ]; then
-	echo "bigquery-emulator is not installed: run scripts/bootstrap 40-bigquery-emulator"
-	exit 77
-fi
 D=$T_TMP
-port=$(free_port) grpc=$(free_port)
-"$EMU" --project=test --dataset=bronze --host=127.0.0.1 --port="$port" --grpc-port="$grpc" >"$D/emu.log" 2>&1 &
-emu=$!
-t_on_exit "kill $emu 2>/dev/null; wait $emu 2>/dev/null"
-EP=http://127.0.0.1:$port
-for _ in $(seq 100); do
-	curl -sf "$EP/bigquery/v2/projects/test/datasets" >/dev/null 2>&1 && break
-	sleep 0.2
-done
-curl -sf "$EP/bigquery/v2/projects/test/datasets" >/dev/null || { t_fail "emulator starts" "$(tail -5 "$D/emu.log")"; t_done; }
+bq_start_emulator bronze
 export BQ_TOKEN=test-token
 
 # Orders and their items, with every type; each mode gets its own tables.

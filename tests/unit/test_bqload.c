@@ -1,14 +1,15 @@
 /* bq-load's pure parts: types from JSON values and their widening, the
  * column index, identifier rules, UTF-8 checks, BigQuery row coercion,
- * base64url and the RS256 JWT. (Sources included: they need no DuckDB;
- * utf8_valid comes from lib/.) */
+ * and lib's base64url and RS256 JWT (bq_auth.h). (Sources included: they need
+ * no DuckDB; utf8_valid comes from lib/.) */
 #include "bq-load/schema.c"
 #include "utf8.h"
 #include "bq-load/bq_rows.c"
-#include "bq-load/bq_http.c"
-#include "bq-load/bq_auth.c"
+#include "bq_auth.h"
 
 #include <check.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <stdlib.h>
 

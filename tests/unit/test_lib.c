@@ -24,6 +24,23 @@ START_TEST(json_string_escapes)
 }
 END_TEST
 
+START_TEST(base64_both_alphabets)
+{
+	const char *in[] = { "", "f", "fo", "foo", "foob", "fooba", "\xfb\xff" };
+	const char *std[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "+/8=" };
+	const char *url[] = { "", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE", "-_8" };
+	for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+		buf a = { 0 }, b = { 0 };
+		buf_base64(&a, in[i], strlen(in[i]), false);
+		buf_base64(&b, in[i], strlen(in[i]), true);
+		ck_assert_str_eq(buf_cstr(&a), std[i]);
+		ck_assert_str_eq(buf_cstr(&b), url[i]);
+		buf_free(&a);
+		buf_free(&b);
+	}
+}
+END_TEST
+
 START_TEST(doubles_round_trip)
 {
 	buf b = { 0 };
@@ -162,6 +179,7 @@ int main(void)
 	Suite *s = suite_create("lib");
 	TCase *tc = tcase_create("lib");
 	tcase_add_test(tc, json_string_escapes);
+	tcase_add_test(tc, base64_both_alphabets);
 	tcase_add_test(tc, doubles_round_trip);
 	tcase_add_test(tc, dotted_lookup_and_compact_write);
 	tcase_add_test(tc, log_logfmt_and_json);

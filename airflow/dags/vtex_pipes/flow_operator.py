@@ -4,7 +4,10 @@ an interval is safe). Secrets never appear in a DAG: the VTEX credentials come
 from the Airflow connection `vtex_default` when it exists (login = app key,
 password = app token, host = base URL, extra {"account": ...}), else from the
 worker's environment; the warehouse from the Variable `vtex_bq_target`, else
-the environment's BQ_TARGET."""
+the environment's BQ_TARGET. The internal APIs' credentials (crm-sync,
+erp-sync) come from the connections `crm_api` and `erp_api` when they exist
+(login and password, extra {"auth": "bearer"|"basic"|"hmac", "url": ...}),
+else from the worker's environment (CRM_API_*, ERP_API_*)."""
 from __future__ import annotations
 
 import os
@@ -24,6 +27,8 @@ EX_TEMPFAIL = 75
 START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
 # Every load updates bronze; vtex_dbt runs when it does.
 BRONZE = Asset("vtex_pipes_bronze")
+# Every dbt build updates gold; vtex_sync (CRM, ERP) runs when it does.
+GOLD = Asset("vtex_pipes_gold")
 VTEX_CONN_ID = "vtex_default"
 
 DEFAULT_ARGS = {
@@ -59,11 +64,34 @@ def _vtex_env() -> dict[str, str]:
     return env
 
 
-class FlowOperator(BashOperator):
-    """Runs scripts/flows/FLOW ARGS (ARGS are templated)."""
+# Where an API connection's password goes, by its kind of auth.
+_SECRET_ENV = {"bearer": "TOKEN", "basic": "PASSWORD", "hmac": "HMAC_KEY"}
 
-    def __init__(self, *, flow: str, args: str, **kwargs):
+
+def _api_env(conn_id: str, prefix: str) -> dict[str, str]:
+    try:
+        conn = BaseHook.get_connection(conn_id)
+    except Exception:  # no such connection: the environment provides them
+        return {}
+    extra = conn.extra_dejson or {}
+    auth = extra.get("auth") or ("basic" if conn.login else "bearer")
+    env = {f"{prefix}_AUTH": auth}
+    if extra.get("url"):
+        env[f"{prefix}_URL"] = extra["url"]
+    if conn.login:
+        env[f"{prefix}_USER"] = conn.login
+    if conn.password and auth in _SECRET_ENV:
+        env[f"{prefix}_{_SECRET_ENV[auth]}"] = conn.password
+    return env
+
+
+class FlowOperator(BashOperator):
+    """Runs scripts/flows/FLOW ARGS (ARGS are templated). api_connection:
+    (connection id, environment prefix) of an internal API the flow feeds."""
+
+    def __init__(self, *, flow: str, args: str, api_connection: tuple[str, str] | None = None, **kwargs):
         self.flow = flow
+        self.api_connection = api_connection
         command = (f'"{FLOWS / flow}" {args}; status=$?; '
                    'echo "$status" >"$VP_FLOW_STATUS_FILE"; exit "$status"')
         kwargs.setdefault("append_env", True)
@@ -73,6 +101,8 @@ class FlowOperator(BashOperator):
     def execute(self, context):
         env = dict(self.env or {})
         env.update(_vtex_env())
+        if self.api_connection:
+            env.update(_api_env(*self.api_connection))
         target = Variable.get("vtex_bq_target", default=None)
         if target:
             env["BQ_TARGET"] = target

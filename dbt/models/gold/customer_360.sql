@@ -5,7 +5,10 @@
 -- average ticket. Activity counts every order placed: first and last order,
 -- purchase frequency (orders per 30 days since the first order; mean days
 -- between orders) and days since the last order, "now" being var as_of
--- (default: the run's time).
+-- (default: the run's time). changed_at: when the row's inputs (the customer's
+-- document, any of its orders) last landed in the warehouse; crm-sync exports
+-- the rows changed since its last run by it (time-only metrics such as
+-- days_since_last_order move without it).
 with orders as (
     select
         o.*,
@@ -24,16 +27,19 @@ per_key as (
         max(created_at) as last_order_at,
         min(customer_email) as order_email,
         min(customer_first_name) as order_first_name,
-        min(customer_last_name) as order_last_name
+        min(customer_last_name) as order_last_name,
+        max(_source_loaded_at) as orders_loaded_at
     from orders
     group by customer_key
 ),
 people as (
-    select customer_id as customer_key, customer_id, email, email_is_valid, first_name, last_name
+    select customer_id as customer_key, customer_id, email, email_is_valid, first_name, last_name,
+           _source_loaded_at as customer_loaded_at
     from {{ ref('customers') }}
     union all
     select customer_key, cast(null as {{ dbt.type_string() }}), order_email,
-           {{ is_valid_email('order_email') }}, order_first_name, order_last_name
+           {{ is_valid_email('order_email') }}, order_first_name, order_last_name,
+           cast(null as {{ dbt.type_timestamp() }})
     from per_key
     where customer_key not in (select customer_id from {{ ref('customers') }})
 ),
@@ -45,6 +51,7 @@ metrics as (
         coalesce(k.ltv, 0) as ltv,
         k.first_order_at,
         k.last_order_at,
+        k.orders_loaded_at,
         {{ dbt.datediff('k.first_order_at', as_of(), 'day') }} as days_since_first_order,
         {{ dbt.datediff('k.first_order_at', 'k.last_order_at', 'second') }} as first_to_last_seconds,
         {{ dbt.datediff('k.last_order_at', as_of(), 'day') }} as days_since_last_order
@@ -70,5 +77,7 @@ select
     case when order_count + canceled_order_count > 1
          then round(first_to_last_seconds / 86400.0 / (order_count + canceled_order_count - 1), 6)
     end as mean_days_between_orders,
-    days_since_last_order
+    days_since_last_order,
+    greatest(coalesce(customer_loaded_at, orders_loaded_at),
+             coalesce(orders_loaded_at, customer_loaded_at)) as changed_at
 from metrics

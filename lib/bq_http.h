@@ -1,8 +1,8 @@
 /* One HTTP request through the shared client (lib/http.h: retries with
  * backoff on 429, 5xx and network errors, Retry-After), waited for: BigQuery
  * calls are few and each depends on the one before. */
-#ifndef BQLOAD_BQ_HTTP_H
-#define BQLOAD_BQ_HTTP_H
+#ifndef VP_BQ_HTTP_H
+#define VP_BQ_HTTP_H
 
 #include "buf.h"
 #include "http.h"

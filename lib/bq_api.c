@@ -3,32 +3,33 @@
 #include "log.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-int bq_api_init(bq_api *a, const options *o)
+int bq_api_init(bq_api *a, const char *tool, const char *endpoint, double timeout_s)
 {
 	int rc = VP_EXIT_OK;
 	http_options ho;
 	memset(a, 0, sizeof *a);
-	a->o = o;
-	a->base = xstrdup(o->endpoint);
+	a->base = xstrdup(endpoint);
 	size_t n = strlen(a->base);
 	while (n && a->base[n - 1] == '/')
 		a->base[--n] = '\0';
-	a->auth = bq_auth_new(&rc);
+	a->auth = bq_auth_new(tool, &rc);
 	if (!a->auth)
 		return rc;
 	http_options_default(&ho);
-	ho.tool = "bq-load";
+	ho.tool = tool;
 	ho.concurrency = 1;
-	ho.timeout_s = 600;   /* a 64 MB upload on a slow link */
+	ho.timeout_s = timeout_s;
 	a->http = http_client_new(&ho);
+	buf lab = { 0 };
+	buf_printf(&lab, "stage=\"%s\"", tool);
 	a->m_calls = metrics_counter("vtex_pipes_bq_calls_total", "BigQuery API calls made (retries not counted).",
-				     "stage=\"bq-load\"");
+				     buf_cstr(&lab));
 	a->m_sent = metrics_counter("vtex_pipes_bq_request_bytes_total", "Request body bytes sent to BigQuery.",
-				    "stage=\"bq-load\"");
+				    buf_cstr(&lab));
+	buf_free(&lab);
 	return VP_EXIT_OK;
 }
 
@@ -38,17 +39,6 @@ void bq_api_free(bq_api *a)
 		http_client_free(a->http);
 	bq_auth_free(a->auth);
 	free(a->base);
-}
-
-void bq_url_escape(buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			buf_putc(b, (char)c);
-		else
-			buf_printf(b, "%%%02X", c);
-	}
 }
 
 int bq_call_url(bq_api *a, const char *label, const char *method, const char *url, const char *ctype,

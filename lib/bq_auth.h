@@ -1,4 +1,4 @@
-/* Credentials for BigQuery, tried in this order:
+/* Credentials for BigQuery (bq-load, bq-export), tried in this order:
  *  1. BQ_TOKEN or BQ_TOKEN_FILE: a bearer token used as it is (tests, or a
  *     token minted elsewhere);
  *  2. GOOGLE_APPLICATION_CREDENTIALS: a service-account key file; a JWT
@@ -8,8 +8,8 @@
  *     BQ_METADATA_URL, default http://metadata.google.internal.
  * Fetched tokens are cached until shortly before they expire (5 minutes, or
  * half the lifetime of a short-lived token), and dropped after a 401. */
-#ifndef BQLOAD_BQ_AUTH_H
-#define BQLOAD_BQ_AUTH_H
+#ifndef VP_BQ_AUTH_H
+#define VP_BQ_AUTH_H
 
 #include "http.h"
 
@@ -18,7 +18,7 @@
 typedef struct bq_auth bq_auth;
 
 /* NULL and *exit_code set (78) when the configured credentials are unusable. */
-bq_auth *bq_auth_new(int *exit_code);
+bq_auth *bq_auth_new(const char *tool, int *exit_code);
 /* The bearer token to send now, fetching a new one if needed; NULL and
  * *exit_code set when none can be had. */
 const char *bq_auth_token(bq_auth *a, int *exit_code);

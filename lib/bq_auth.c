@@ -29,23 +29,7 @@ struct bq_auth {
 
 void bq_base64url(buf *out, const void *data, size_t len)
 {
-	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	const unsigned char *p = data;
-	size_t i = 0;
-	for (; i + 2 < len; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-		char q[4] = { al[v >> 18], al[(v >> 12) & 63], al[(v >> 6) & 63], al[v & 63] };
-		buf_put(out, q, 4);
-	}
-	if (len - i == 1) {
-		unsigned v = (unsigned)p[i] << 16;
-		char q[2] = { al[v >> 18], al[(v >> 12) & 63] };
-		buf_put(out, q, 2);
-	} else if (len - i == 2) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
-		char q[3] = { al[v >> 18], al[(v >> 12) & 63], al[(v >> 6) & 63] };
-		buf_put(out, q, 3);
-	}
+	buf_base64(out, data, len, true);
 }
 
 char *bq_jwt_assertion(const char *client_email, const char *private_key_pem, const char *aud,
@@ -130,13 +114,13 @@ static bool load_key(bq_auth *a, const char *path)
 	return true;
 }
 
-bq_auth *bq_auth_new(int *exit_code)
+bq_auth *bq_auth_new(const char *tool, int *exit_code)
 {
 	bq_auth *a = xcalloc(1, sizeof *a);
 	const char *err = NULL;
 	http_options ho;
 	http_options_default(&ho);
-	ho.tool = "bq-load";
+	ho.tool = tool;
 	ho.concurrency = 1;
 	ho.connect_timeout_s = 5;
 	ho.timeout_s = 30;

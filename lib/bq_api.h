@@ -1,19 +1,17 @@
-/* BigQuery REST calls: the API base URL (--endpoint), the bearer token on
+/* BigQuery REST calls (bq-load, bq-export): the API base URL (--endpoint), the bearer token on
  * every request (renewed once after a 401), and what a failed status means
  * for the run: 401/403 end it as a configuration error (78), 404 as a
  * missing project, dataset or endpoint (69); 429, 5xx and network errors
  * are retried by the HTTP client and end it as a temporary failure (75)
  * when they last. */
-#ifndef BQLOAD_BQ_API_H
-#define BQLOAD_BQ_API_H
+#ifndef VP_BQ_API_H
+#define VP_BQ_API_H
 
 #include "bq_auth.h"
 #include "bq_http.h"
 #include "metrics.h"
-#include "options.h"
 
 typedef struct {
-	const options *o;
 	http_client *http;
 	bq_auth *auth;
 	char *base;           /* endpoint without a trailing '/' */
@@ -21,7 +19,8 @@ typedef struct {
 	metric *m_sent;
 } bq_api;
 
-int bq_api_init(bq_api *a, const options *o);
+/* tool: the metrics label; timeout_s: per attempt (a large upload needs long). */
+int bq_api_init(bq_api *a, const char *tool, const char *endpoint, double timeout_s);
 void bq_api_free(bq_api *a);
 
 /* One call; path is appended to the base URL. ctype may be NULL (no body).
@@ -35,7 +34,5 @@ int bq_call_url(bq_api *a, const char *label, const char *method, const char *ur
 int bq_status_exit(const bq_reply *rep, const char *what);
 /* The API's error text ({"error":{"message":...}}) or the status; free() it. */
 char *bq_error_message(const bq_reply *rep);
-/* Appends s percent-encoded for a URL path segment or query value. */
-void bq_url_escape(buf *b, const char *s);
 
 #endif

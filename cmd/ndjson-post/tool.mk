@@ -1,0 +1,1 @@
+UNIT_EXTRA_test_ndjson_post := $(BUILD)/cmd/ndjson-post/post.o
