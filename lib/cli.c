@@ -23,6 +23,11 @@ void cli_init(cli_common *c, const char *tool, const char *help)
 	c->help = help;
 	c->metrics_file = cli_env("VTEX_PIPES_METRICS_FILE", NULL);
 	log_init(tool);
+	metrics_const_label("tool", tool);
+	metrics_const_label("stage", cli_env("VTEX_PIPES_STAGE", tool));
+	const char *flow = cli_env("VTEX_PIPES_FLOW", NULL);
+	if (flow)
+		metrics_const_label("flow", flow);
 	vp_ignore_sigpipe();
 }
 

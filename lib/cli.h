@@ -37,7 +37,10 @@ typedef struct {
 	const char *metrics_file;  /* from --metrics-file or VTEX_PIPES_METRICS_FILE */
 } cli_common;
 
-/* Logging set-up from the environment, SIGPIPE ignored (see ndjson_writer.h). */
+/* Logging set-up from the environment, SIGPIPE ignored (see ndjson_writer.h).
+ * Every metric series gets the labels tool (the tool's name), stage
+ * ($VTEX_PIPES_STAGE, default the tool's name: a flow names each stage, e.g.
+ * two dedups in one pipeline) and, when $VTEX_PIPES_FLOW is set, flow. */
 void cli_init(cli_common *c, const char *tool, const char *help);
 /* Handles -h, -V and the common long options; returns false for any other code.
  * '?' (getopt's error) ends the process with VP_EXIT_USAGE. */

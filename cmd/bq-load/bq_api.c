@@ -26,9 +26,9 @@ int bq_api_init(bq_api *a, const options *o)
 	ho.timeout_s = 600;   /* a 64 MB upload on a slow link */
 	a->http = http_client_new(&ho);
 	a->m_calls = metrics_counter("vtex_pipes_bq_calls_total", "BigQuery API calls made (retries not counted).",
-				     "stage=\"bq-load\"");
+				     "");
 	a->m_sent = metrics_counter("vtex_pipes_bq_request_bytes_total", "Request body bytes sent to BigQuery.",
-				    "stage=\"bq-load\"");
+				    "");
 	return VP_EXIT_OK;
 }
 
