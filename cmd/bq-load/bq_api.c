@@ -17,13 +17,14 @@ int bq_api_init(bq_api *a, const options *o)
 	size_t n = strlen(a->base);
 	while (n && a->base[n - 1] == '/')
 		a->base[--n] = '\0';
-	a->auth = bq_auth_new(&rc);
+	a->auth = bq_auth_new(o->cacert, &rc);
 	if (!a->auth)
 		return rc;
 	http_options_default(&ho);
 	ho.tool = "bq-load";
 	ho.concurrency = 1;
 	ho.timeout_s = 600;   /* a 64 MB upload on a slow link */
+	ho.cacert = o->cacert;
 	a->http = http_client_new(&ho);
 	a->m_calls = metrics_counter("vtex_pipes_bq_calls_total", "BigQuery API calls made (retries not counted).",
 				     "");
