@@ -52,6 +52,12 @@ if command -v promtool >/dev/null; then
 			t_fail "promtool check metrics: $(basename "$f")" "$(cat "$T_TMP/lint")"
 		fi
 	done
+	curl -s "$VTEX_BASE_URL/metrics" >"$T_TMP/sandbox.prom"
+	if promtool check metrics <"$T_TMP/sandbox.prom" >"$T_TMP/lint" 2>&1; then
+		t_ok "promtool check metrics: vtex-sandbox's /metrics"
+	else
+		t_fail "promtool check metrics: vtex-sandbox's /metrics" "$(cat "$T_TMP/lint")"
+	fi
 else
 	t_skip "promtool check metrics" "no promtool (Debian package prometheus)"
 fi
