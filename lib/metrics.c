@@ -233,6 +233,8 @@ char *metrics_render(size_t *len)
 
 bool metrics_write_file(const char *path)
 {
+	static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER; /* one temp file at a time */
+	pthread_mutex_lock(&write_lock);
 	size_t len;
 	char *text = metrics_render(&len);
 	buf tmp = { 0 };
@@ -252,6 +254,7 @@ bool metrics_write_file(const char *path)
 	}
 	buf_free(&tmp);
 	free(text);
+	pthread_mutex_unlock(&write_lock);
 	return ok;
 }
 
