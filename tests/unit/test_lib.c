@@ -53,23 +53,35 @@ START_TEST(dotted_lookup_and_compact_write)
 }
 END_TEST
 
-/* Runs the log call with stderr redirected to a file; returns what it wrote. */
-static char *captured_log(const char *format)
+/* Runs fn(arg) with stderr redirected to a file; returns what it wrote. */
+static char *stderr_of(void (*fn)(void *), void *arg)
 {
 	char path[] = "/tmp/vp-log-XXXXXX";
 	int fd = mkstemp(path);
 	int saved = dup(STDERR_FILENO);
 	dup2(fd, STDERR_FILENO);
-	log_set_format(format);
-	log_info("fetched page", LS("entity", "orders"), LI("records", 100), LD("rate", 2.5));
-	log_debug("not shown");
+	fn(arg);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
 	char *out = calloc(1, 4096);
-	ck_assert_int_gt(pread(fd, out, 4095, 0), 0);
+	ck_assert_int_ge(pread(fd, out, 4095, 0), 0);
 	close(fd);
 	unlink(path);
+	return out;
+}
+
+static void log_two_lines(void *format)
+{
+	log_set_format(format);
+	log_info("fetched page", LS("entity", "orders"), LI("records", 100), LD("rate", 2.5));
+	log_debug("not shown");
+}
+
+static char *captured_log(const char *format)
+{
+	char *out = stderr_of(log_two_lines, (void *)format);
+	ck_assert_int_gt(strlen(out), 0);
 	return out;
 }
 
@@ -160,22 +172,21 @@ START_TEST(metrics_constant_labels)
 }
 END_TEST
 
-/* Runs secret_read with stderr in a file; returns what was logged. */
+struct secret_call { const char *env_name; char *secret; };
+
+static void read_secret(void *arg)
+{
+	struct secret_call *c = arg;
+	const char *err;
+	c->secret = secret_read(c->env_name, &err);
+}
+
+/* Runs secret_read; returns what it logged. */
 static char *secret_log(const char *env_name, char **secret)
 {
-	const char *err;
-	char path[] = "/tmp/vp-log-XXXXXX";
-	int fd = mkstemp(path);
-	int saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	*secret = secret_read(env_name, &err);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	char *out = calloc(1, 4096);
-	ck_assert_int_ge(pread(fd, out, 4095, 0), 0);
-	close(fd);
-	unlink(path);
+	struct secret_call c = { env_name, NULL };
+	char *out = stderr_of(read_secret, &c);
+	*secret = c.secret;
 	return out;
 }
 
