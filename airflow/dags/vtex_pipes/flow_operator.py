@@ -4,7 +4,9 @@ an interval is safe). Secrets never appear in a DAG: the VTEX credentials come
 from the Airflow connection `vtex_default` when it exists (login = app key,
 password = app token, host = base URL, extra {"account": ...}), else from the
 worker's environment; the warehouse from the Variable `vtex_bq_target`, else
-the environment's BQ_TARGET."""
+the environment's BQ_TARGET. The flow's run id (VTEX_PIPES_RUN_ID, on every
+log line of the flow and its tools) names the DAG run, task and try, so a
+line leads back to the Airflow task log."""
 from __future__ import annotations
 
 import os
@@ -73,6 +75,8 @@ class FlowOperator(BashOperator):
     def execute(self, context):
         env = dict(self.env or {})
         env.update(_vtex_env())
+        ti = context["ti"]
+        env["VTEX_PIPES_RUN_ID"] = f"{ti.dag_id}.{ti.task_id}.{context['run_id']}.try{ti.try_number}"
         target = Variable.get("vtex_bq_target", default=None)
         if target:
             env["BQ_TARGET"] = target
