@@ -103,6 +103,9 @@ flow_publish_metrics() {
 	set +e # at exit: nothing here may change the flow's status
 	now=$(date +%s)
 	mkdir -p "$VP_METRICS_DIR" 2>/dev/null || { flow_log warn "cannot publish metrics" dir="$VP_METRICS_DIR"; return 0; }
+	# Two runs of one flow ending together (dbt all and dbt gold) add up in turn.
+	local lock
+	exec {lock}>>"$VP_METRICS_DIR/.$flow_name.lock" && flock -w 30 "$lock"
 	if [ -n "${FLOW_RUN_DIR:-}" ]; then
 		for f in "$FLOW_RUN_DIR"/*.prom; do
 			[ -e "$f" ] || continue
