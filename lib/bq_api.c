@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int bq_api_init(bq_api *a, const char *tool, const char *endpoint, double timeout_s)
+int bq_api_init(bq_api *a, const char *tool, const char *endpoint, double timeout_s,
+		const char *cacert)
 {
 	int rc = VP_EXIT_OK;
 	http_options ho;
@@ -15,21 +16,19 @@ int bq_api_init(bq_api *a, const char *tool, const char *endpoint, double timeou
 	size_t n = strlen(a->base);
 	while (n && a->base[n - 1] == '/')
 		a->base[--n] = '\0';
-	a->auth = bq_auth_new(tool, &rc);
+	a->auth = bq_auth_new(tool, cacert, &rc);
 	if (!a->auth)
 		return rc;
 	http_options_default(&ho);
 	ho.tool = tool;
 	ho.concurrency = 1;
 	ho.timeout_s = timeout_s;
+	ho.cacert = cacert;
 	a->http = http_client_new(&ho);
-	buf lab = { 0 };
-	buf_printf(&lab, "stage=\"%s\"", tool);
 	a->m_calls = metrics_counter("vtex_pipes_bq_calls_total", "BigQuery API calls made (retries not counted).",
-				     buf_cstr(&lab));
+				     "");
 	a->m_sent = metrics_counter("vtex_pipes_bq_request_bytes_total", "Request body bytes sent to BigQuery.",
-				    buf_cstr(&lab));
-	buf_free(&lab);
+				    "");
 	return VP_EXIT_OK;
 }
 

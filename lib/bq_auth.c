@@ -114,7 +114,7 @@ static bool load_key(bq_auth *a, const char *path)
 	return true;
 }
 
-bq_auth *bq_auth_new(const char *tool, int *exit_code)
+bq_auth *bq_auth_new(const char *tool, const char *cacert, int *exit_code)
 {
 	bq_auth *a = xcalloc(1, sizeof *a);
 	const char *err = NULL;
@@ -125,6 +125,7 @@ bq_auth *bq_auth_new(const char *tool, int *exit_code)
 	ho.connect_timeout_s = 5;
 	ho.timeout_s = 30;
 	ho.retry.max_attempts = 4;
+	ho.cacert = cacert;
 	a->http = http_client_new(&ho);
 
 	a->token = secret_read("BQ_TOKEN", &err);
@@ -201,7 +202,8 @@ static int fetch_token(bq_auth *a)
 					      : "no BigQuery credentials: BQ_TOKEN and GOOGLE_APPLICATION_CREDENTIALS "
 						"are unset and the metadata server does not answer",
 			  LS("error", rep.error));
-		rc = a->kind == AUTH_KEY ? VP_EXIT_TEMPFAIL : VP_EXIT_CONFIG;
+		/* An untrusted certificate or a bad URL is configuration; the rest may pass. */
+		rc = a->kind == AUTH_KEY && rep.outcome != HTTP_OUTCOME_FATAL ? VP_EXIT_TEMPFAIL : VP_EXIT_CONFIG;
 	} else if (rep.status != 200 || !take_token(a, rep.body.data)) {
 		log_error("the token endpoint refused to issue an access token", LI("status", rep.status),
 			  LS("key", a->kind == AUTH_KEY ? "service account" : "metadata server"));

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +19,76 @@ const char *cli_env(const char *name, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
+/* VTEX_PIPES_METRICS_INTERVAL: a thread rewrites the metrics file every so
+ * many seconds while the tool runs (stages of a long-running pipeline, read
+ * by a textfile collector), until cli_finish writes the last one. */
+static pthread_mutex_t flush_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t flush_cond = PTHREAD_COND_INITIALIZER;
+static pthread_t flush_thread;
+static bool flush_running, flush_stop;
+static double flush_interval;
+
+static void *flush_loop(void *arg)
+{
+	cli_common *c = arg;
+	struct timespec t;
+	pthread_mutex_lock(&flush_lock);
+	clock_gettime(CLOCK_REALTIME, &t);
+	while (!flush_stop) {
+		double next = (double)t.tv_sec + (double)t.tv_nsec / 1e9 + flush_interval;
+		t.tv_sec = (time_t)next;
+		t.tv_nsec = (long)((next - (double)t.tv_sec) * 1e9);
+		if (pthread_cond_timedwait(&flush_cond, &flush_lock, &t) != ETIMEDOUT)
+			continue; /* woken to stop (or spuriously: the loop checks) */
+		if (c->metrics_file && !metrics_write_file(c->metrics_file))
+			log_warn("cannot write the metrics file", LS("path", c->metrics_file),
+				 LS("error", strerror(errno)));
+	}
+	pthread_mutex_unlock(&flush_lock);
+	return NULL;
+}
+
+static void flush_start(cli_common *c)
+{
+	const char *v = cli_env("VTEX_PIPES_METRICS_INTERVAL", NULL);
+	if (!v)
+		return;
+	char *end;
+	double s = strtod(v, &end);
+	if (end == v || *end || !isfinite(s) || s < 0.1 || s > 86400) {
+		log_warn("VTEX_PIPES_METRICS_INTERVAL is not a number of seconds (0.1 to 86400); ignored",
+			 LS("value", v));
+		return;
+	}
+	flush_interval = s;
+	flush_stop = false;
+	flush_running = pthread_create(&flush_thread, NULL, flush_loop, c) == 0;
+}
+
+static void flush_end(void)
+{
+	if (!flush_running)
+		return;
+	pthread_mutex_lock(&flush_lock);
+	flush_stop = true;
+	pthread_cond_signal(&flush_cond);
+	pthread_mutex_unlock(&flush_lock);
+	pthread_join(flush_thread, NULL);
+	flush_running = false;
+}
+
 void cli_init(cli_common *c, const char *tool, const char *help)
 {
 	c->tool = tool;
 	c->help = help;
 	c->metrics_file = cli_env("VTEX_PIPES_METRICS_FILE", NULL);
 	log_init(tool);
+	metrics_const_label("tool", tool);
+	metrics_const_label("stage", cli_env("VTEX_PIPES_STAGE", tool));
+	const char *flow = cli_env("VTEX_PIPES_FLOW", NULL);
+	if (flow)
+		metrics_const_label("flow", flow);
+	flush_start(c);
 	vp_ignore_sigpipe();
 }
 
@@ -55,7 +121,9 @@ bool cli_common_option(cli_common *c, int opt, const char *arg)
 			cli_usage_error(c, "--log-format: '%s' is not logfmt or json", arg);
 		return true;
 	case CLI_OPT_METRICS_FILE:
+		pthread_mutex_lock(&flush_lock);
 		c->metrics_file = arg;
+		pthread_mutex_unlock(&flush_lock);
 		return true;
 	case '?':
 		/* getopt has printed what was wrong. */
@@ -68,6 +136,7 @@ bool cli_common_option(cli_common *c, int opt, const char *arg)
 
 void cli_finish(const cli_common *c)
 {
+	flush_end();
 	if (c->metrics_file && !metrics_write_file(c->metrics_file))
 		log_error("cannot write the metrics file", LS("path", c->metrics_file),
 			  LS("error", strerror(errno)));

@@ -37,7 +37,10 @@ typedef struct {
 	const char *metrics_file;  /* from --metrics-file or VTEX_PIPES_METRICS_FILE */
 } cli_common;
 
-/* Logging set-up from the environment, SIGPIPE ignored (see ndjson_writer.h). */
+/* Logging set-up from the environment, SIGPIPE ignored (see ndjson_writer.h).
+ * Every metric series gets the labels tool (the tool's name), stage
+ * ($VTEX_PIPES_STAGE, default the tool's name: a flow names each stage, e.g.
+ * two dedups in one pipeline) and, when $VTEX_PIPES_FLOW is set, flow. */
 void cli_init(cli_common *c, const char *tool, const char *help);
 /* Handles -h, -V and the common long options; returns false for any other code.
  * '?' (getopt's error) ends the process with VP_EXIT_USAGE. */
@@ -45,7 +48,9 @@ bool cli_common_option(cli_common *c, int opt, const char *arg);
 /* Prints "tool: message" and a hint to stderr and exits VP_EXIT_USAGE (64). */
 noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Writes the metrics file when one was asked for; logs when it cannot. */
+/* Writes the metrics file when one was asked for; logs when it cannot. With
+ * VTEX_PIPES_METRICS_INTERVAL=SECONDS set, cli_init starts a thread that
+ * also rewrites it that often while the tool runs; cli_finish stops it. */
 void cli_finish(const cli_common *c);
 
 /* getenv() that treats an empty value as unset, with a default. */

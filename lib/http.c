@@ -76,7 +76,8 @@ void http_options_default(http_options *o)
 static metric *series(http_client *c, const char *name, const char *help, const char *extra)
 {
 	buf labels = { 0 };
-	buf_printf(&labels, "tool=\"%s\"%s%s", c->tool, extra ? "," : "", extra ? extra : "");
+	(void)c; /* the tool label comes from cli_init (metrics_const_label) */
+	buf_printf(&labels, "%s", extra ? extra : "");
 	metric *m = metrics_counter(name, help, buf_cstr(&labels));
 	buf_free(&labels);
 	return m;
@@ -113,12 +114,9 @@ http_client *http_client_new(const http_options *o)
 	c->fatal = series(c, "vtex_pipes_http_failures_total", "HTTP requests that failed for good.",
 			  "reason=\"not_retryable\"");
 	c->bytes = series(c, "vtex_pipes_http_response_bytes_total", "Response body bytes received.", NULL);
-	buf labels = { 0 };
-	buf_printf(&labels, "tool=\"%s\"", c->tool);
 	c->latency = metrics_histogram("vtex_pipes_http_request_duration_seconds",
-				       "Duration of HTTP attempts.", buf_cstr(&labels),
+				       "Duration of HTTP attempts.", "",
 				       metrics_latency_buckets, metrics_latency_nbuckets);
-	buf_free(&labels);
 	return c;
 }
 

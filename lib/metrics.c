@@ -28,6 +28,48 @@ const size_t metrics_latency_nbuckets = sizeof metrics_latency_buckets / sizeof 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static metric *registry_head, *registry_tail;
 
+/* Constant labels, as key="escaped value" pairs. */
+enum { CONST_LABELS_MAX = 8 };
+static char *const_keys[CONST_LABELS_MAX], *const_pairs[CONST_LABELS_MAX];
+static size_t nconst;
+
+void metrics_const_label(const char *key, const char *value)
+{
+	buf pair = { 0 };
+	buf_printf(&pair, "%s=\"", key);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\' || *p == '"')
+			buf_putc(&pair, '\\');
+		if (*p == '\n')
+			buf_puts(&pair, "\\n");
+		else
+			buf_putc(&pair, *p);
+	}
+	buf_putc(&pair, '"');
+	pthread_mutex_lock(&registry_lock);
+	size_t i;
+	for (i = 0; i < nconst && strcmp(const_keys[i], key) != 0; i++)
+		;
+	if (i == nconst && nconst < CONST_LABELS_MAX)
+		const_keys[nconst++] = xstrdup(key);
+	if (i < nconst) {
+		free(const_pairs[i]);
+		const_pairs[i] = xstrdup(buf_cstr(&pair));
+	}
+	pthread_mutex_unlock(&registry_lock);
+	buf_free(&pair);
+}
+
+/* Whether a label string (k1="v1",k2="v2") has a label named key. */
+static bool has_label(const char *labels, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = labels; (p = strstr(p, key)); p += n)
+		if ((p == labels || p[-1] == ',') && p[n] == '=')
+			return true;
+	return false;
+}
+
 static metric *find_or_add(enum metric_kind kind, const char *name, const char *help,
 			   const char *labels, const double *bounds, size_t nbounds)
 {
@@ -112,18 +154,28 @@ double metric_value(const metric *m)
 static void series(buf *b, const char *name, const char *suffix, const char *labels,
 		   const char *extra_label, double v)
 {
+	bool any = false;
 	buf_puts(b, name);
 	buf_puts(b, suffix);
-	if (*labels || extra_label) {
-		buf_putc(b, '{');
-		buf_puts(b, labels);
-		if (extra_label) {
-			if (*labels)
-				buf_putc(b, ',');
-			buf_puts(b, extra_label);
-		}
-		buf_putc(b, '}');
+	for (size_t i = 0; i < nconst; i++) {
+		if (has_label(labels, const_keys[i]))
+			continue;
+		buf_putc(b, any ? ',' : '{');
+		buf_puts(b, const_pairs[i]);
+		any = true;
 	}
+	if (*labels) {
+		buf_putc(b, any ? ',' : '{');
+		buf_puts(b, labels);
+		any = true;
+	}
+	if (extra_label) {
+		buf_putc(b, any ? ',' : '{');
+		buf_puts(b, extra_label);
+		any = true;
+	}
+	if (any)
+		buf_putc(b, '}');
 	buf_putc(b, ' ');
 	buf_put_double(b, v);
 	buf_putc(b, '\n');
@@ -181,6 +233,8 @@ char *metrics_render(size_t *len)
 
 bool metrics_write_file(const char *path)
 {
+	static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER; /* one temp file at a time */
+	pthread_mutex_lock(&write_lock);
 	size_t len;
 	char *text = metrics_render(&len);
 	buf tmp = { 0 };
@@ -200,6 +254,7 @@ bool metrics_write_file(const char *path)
 	}
 	buf_free(&tmp);
 	free(text);
+	pthread_mutex_unlock(&write_lock);
 	return ok;
 }
 
@@ -216,5 +271,11 @@ void metrics_reset(void)
 		free(m);
 	}
 	registry_head = registry_tail = NULL;
+	for (size_t i = 0; i < nconst; i++) {
+		free(const_keys[i]);
+		free(const_pairs[i]);
+		const_keys[i] = const_pairs[i] = NULL;
+	}
+	nconst = 0;
 	pthread_mutex_unlock(&registry_lock);
 }

@@ -4,7 +4,9 @@
  *
  * A series is a name plus a fixed label string, e.g.
  *   metric *ok = metrics_counter("vtex_pipes_records_total", "Records by outcome.",
- *                                "stage=\"dedup\",outcome=\"out\"");
+ *                                "outcome=\"out\"");
+ * Names follow Prometheus conventions (vtex_pipes_ prefix, base units in the
+ * name, counters end in _total); man 7 vtex-pipes lists every name.
  * Asking again for the same name and labels returns the same series. */
 #ifndef VP_METRICS_H
 #define VP_METRICS_H
@@ -31,9 +33,13 @@ extern const size_t metrics_latency_nbuckets;
 
 /* The whole registry in exposition format; free() the result. */
 char *metrics_render(size_t *len);
+/* A label every series carries (e.g. tool="dedup"), in front of its own
+ * labels, unless the series has a label of that key already. The value is
+ * escaped. cli_init() sets tool, stage and flow (see cli.h). */
+void metrics_const_label(const char *key, const char *value);
 /* Writes the registry to path via a temp file and rename(2). */
 bool metrics_write_file(const char *path);
-/* Frees every series (for leak-free exits in tests). */
+/* Frees every series and constant label (for leak-free exits in tests). */
 void metrics_reset(void);
 
 #endif

@@ -25,6 +25,7 @@ typedef struct {
 	const char *state;         /* --state FILE */
 	const char *endpoint;
 	const char *location;
+	const char *cacert;        /* extra CA (PEM) for BigQuery and the token endpoint */
 	long long page_rows;
 	double lock_timeout;
 } options;

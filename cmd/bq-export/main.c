@@ -35,6 +35,8 @@ static const char help[] =
 	"      --endpoint URL      BigQuery API base URL, e.g. an emulator\n"
 	"                          (env BQ_EXPORT_ENDPOINT; https://bigquery.googleapis.com)\n"
 	"      --location LOC      BigQuery job location (env BQ_EXPORT_LOCATION)\n"
+	"      --cacert FILE       trust this CA (PEM) too for BigQuery and its token\n"
+	"                          endpoint; TLS is always verified (env BQ_EXPORT_CACERT)\n"
 	"      --lock-timeout SEC  wait this long for another writer's lock on the DuckDB\n"
 	"                          file (env BQ_EXPORT_LOCK_TIMEOUT; 120)\n"
 	CLI_COMMON_HELP
@@ -46,7 +48,7 @@ static const char help[] =
 	"unavailable: retry later), 78 bad query, credentials or state file.\n"
 	"See bq-export(1).\n";
 
-enum { OPT_SINCE = CLI_OPT_TOOL, OPT_STATE, OPT_PAGE_ROWS, OPT_ENDPOINT, OPT_LOCATION, OPT_LOCK_TIMEOUT };
+enum { OPT_SINCE = CLI_OPT_TOOL, OPT_STATE, OPT_PAGE_ROWS, OPT_ENDPOINT, OPT_LOCATION, OPT_LOCK_TIMEOUT, OPT_CACERT };
 
 static const struct option longopts[] = {
 	{ "target", required_argument, 0, 't' },
@@ -59,6 +61,7 @@ static const struct option longopts[] = {
 	{ "endpoint", required_argument, 0, OPT_ENDPOINT },
 	{ "location", required_argument, 0, OPT_LOCATION },
 	{ "lock-timeout", required_argument, 0, OPT_LOCK_TIMEOUT },
+	{ "cacert", required_argument, 0, OPT_CACERT },
 	CLI_COMMON_LONGOPTS,
 	{ 0 },
 };
@@ -84,6 +87,7 @@ static void options_parse(options *o, int argc, char **argv)
 	o->state = cli_env("BQ_EXPORT_STATE", NULL);
 	o->endpoint = cli_env("BQ_EXPORT_ENDPOINT", "https://bigquery.googleapis.com");
 	o->location = cli_env("BQ_EXPORT_LOCATION", NULL);
+	o->cacert = cli_env("BQ_EXPORT_CACERT", NULL);
 	o->page_rows = cli_parse_ll(&o->cli, "BQ_EXPORT_PAGE_ROWS", cli_env("BQ_EXPORT_PAGE_ROWS", "10000"), 1, 1000000);
 	o->lock_timeout = cli_parse_double(&o->cli, "BQ_EXPORT_LOCK_TIMEOUT", cli_env("BQ_EXPORT_LOCK_TIMEOUT", "120"), 0, 86400);
 	int opt;
@@ -99,6 +103,7 @@ static void options_parse(options *o, int argc, char **argv)
 		case OPT_PAGE_ROWS: o->page_rows = cli_parse_ll(&o->cli, "--page-rows", v, 1, 1000000); break;
 		case OPT_ENDPOINT: o->endpoint = v; break;
 		case OPT_LOCATION: o->location = v; break;
+		case OPT_CACERT: o->cacert = v; break;
 		case OPT_LOCK_TIMEOUT: o->lock_timeout = cli_parse_double(&o->cli, "--lock-timeout", v, 0, 86400); break;
 		default:
 			if (!cli_common_option(&o->cli, opt, v))
@@ -107,6 +112,8 @@ static void options_parse(options *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
+	if (o->cacert && access(o->cacert, R_OK) != 0)
+		cli_usage_error(&o->cli, "--cacert: cannot read '%s'", o->cacert);
 	const char *err;
 	if (!wh_target_parse(o->target, &o->wh, &err))
 		cli_usage_error(&o->cli, "--target: '%s': %s", o->target, err);

@@ -139,13 +139,12 @@ int main(int argc, char **argv)
 		log_error("cannot open the rejects file", LS("path", o.rejects), LS("error", strerror(errno)));
 		return VP_EXIT_CONFIG;
 	}
-	const char *stage = "stage=\"bq-load\"";
-	r.m_in = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"bq-load\",outcome=\"in\"");
-	r.ctx.m_loaded = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"bq-load\",outcome=\"loaded\"");
-	r.ctx.m_already = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"bq-load\",outcome=\"already_loaded\"");
-	r.ctx.m_rejected = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"bq-load\",outcome=\"rejected\"");
-	r.ctx.m_batches = metrics_counter("vtex_pipes_batches_total", "Batches handed to the warehouse.", stage);
-	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", stage);
+	r.m_in = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"in\"");
+	r.ctx.m_loaded = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"loaded\"");
+	r.ctx.m_already = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"already_loaded\"");
+	r.ctx.m_rejected = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"rejected\"");
+	r.ctx.m_batches = metrics_counter("vtex_pipes_batches_total", "Batches handed to the warehouse.", "");
+	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", "");
 	r.ctx.out = ndjson_writer_open(STDOUT_FILENO, "-");
 
 	int code = VP_EXIT_OK;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static const char help[] =
 	"Usage: bq-load [OPTION]... [FILE]...\n"
@@ -38,6 +39,8 @@ static const char help[] =
 	"      --endpoint URL      BigQuery API base URL, e.g. an emulator\n"
 	"                          (env BQ_LOAD_ENDPOINT; https://bigquery.googleapis.com)\n"
 	"      --location LOC      BigQuery job location (env BQ_LOAD_LOCATION)\n"
+	"      --cacert FILE       trust this CA (PEM) too for BigQuery and its token\n"
+	"                          endpoint; TLS is always verified (env BQ_LOAD_CACERT)\n"
 	"      --kms-key NAME      customer-managed key for tables a load creates (env BQ_LOAD_KMS_KEY)\n"
 	"      --partition FIELD[:TYPE]  time partitioning of tables a load creates, TYPE\n"
 	"                          DAY, HOUR, MONTH or YEAR (env BQ_LOAD_PARTITION; DAY)\n"
@@ -60,6 +63,7 @@ enum {
 	OPT_BATCH_BYTES = CLI_OPT_TOOL, OPT_BATCH_ROWS, OPT_FLUSH_MS, OPT_STREAM_ROWS,
 	OPT_STREAM_BYTES, OPT_SCHEMA_DIR, OPT_ENDPOINT, OPT_LOCATION, OPT_KMS_KEY,
 	OPT_PARTITION, OPT_CLUSTER, OPT_LOCK_TIMEOUT, OPT_TMPDIR, OPT_REJECTS, OPT_RESUMABLE_OVER,
+	OPT_CACERT,
 };
 
 static const struct option longopts[] = {
@@ -76,6 +80,7 @@ static const struct option longopts[] = {
 	{ "schema-dir", required_argument, 0, OPT_SCHEMA_DIR },
 	{ "endpoint", required_argument, 0, OPT_ENDPOINT },
 	{ "location", required_argument, 0, OPT_LOCATION },
+	{ "cacert", required_argument, 0, OPT_CACERT },
 	{ "kms-key", required_argument, 0, OPT_KMS_KEY },
 	{ "partition", required_argument, 0, OPT_PARTITION },
 	{ "cluster", required_argument, 0, OPT_CLUSTER },
@@ -117,6 +122,7 @@ void options_parse(options *o, int argc, char **argv)
 	o->tmpdir = cli_env("BQ_LOAD_TMPDIR", cli_env("TMPDIR", "/tmp"));
 	o->endpoint = cli_env("BQ_LOAD_ENDPOINT", "https://bigquery.googleapis.com");
 	o->location = cli_env("BQ_LOAD_LOCATION", NULL);
+	o->cacert = cli_env("BQ_LOAD_CACERT", NULL);
 	o->kms_key = cli_env("BQ_LOAD_KMS_KEY", NULL);
 	o->cluster = cli_env("BQ_LOAD_CLUSTER", NULL);
 	const char *batch_bytes = cli_env("BQ_LOAD_BATCH_BYTES", NULL);
@@ -144,6 +150,7 @@ void options_parse(options *o, int argc, char **argv)
 		case OPT_SCHEMA_DIR: o->schema_dir = v; break;
 		case OPT_ENDPOINT: o->endpoint = v; break;
 		case OPT_LOCATION: o->location = v; break;
+		case OPT_CACERT: o->cacert = v; break;
 		case OPT_KMS_KEY: o->kms_key = v; break;
 		case OPT_PARTITION: partition = v; break;
 		case OPT_CLUSTER: o->cluster = v; break;
@@ -159,6 +166,8 @@ void options_parse(options *o, int argc, char **argv)
 	o->nfiles = argc - optind;
 
 	parse_target(o);
+	if (o->cacert && access(o->cacert, R_OK) != 0)
+		cli_usage_error(&o->cli, "--cacert: cannot read '%s'", o->cacert);
 	/* DuckDB writes each commit's rows to its WAL first: fewer, larger batches
 	 * load faster (measured in bench/50-bqload.sh). */
 	o->batch_bytes = cli_parse_bytes(&o->cli, "--batch-bytes",

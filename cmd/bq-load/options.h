@@ -31,6 +31,7 @@ typedef struct {
 	const char *tmpdir;
 	const char *endpoint;        /* BigQuery API base URL */
 	const char *location;
+	const char *cacert;          /* extra CA (PEM) for BigQuery and the token endpoint */
 	const char *kms_key;
 	const char *partition_field; /* NULL: no time partitioning */
 	const char *partition_type;  /* DAY, HOUR, MONTH, YEAR */

@@ -248,10 +248,10 @@ static uint64_t random_seed(void)
 static void init_metrics(dedup *d)
 {
 	static const char *help = "Records by outcome.";
-	d->m_in = metrics_counter("vtex_pipes_records_total", help, "stage=\"dedup\",outcome=\"in\"");
-	d->m_out = metrics_counter("vtex_pipes_records_total", help, "stage=\"dedup\",outcome=\"out\"");
-	d->m_dup = metrics_counter("vtex_pipes_records_total", help, "stage=\"dedup\",outcome=\"duplicate\"");
-	d->m_rej = metrics_counter("vtex_pipes_records_total", help, "stage=\"dedup\",outcome=\"rejected\"");
+	d->m_in = metrics_counter("vtex_pipes_records_total", help, "outcome=\"in\"");
+	d->m_out = metrics_counter("vtex_pipes_records_total", help, "outcome=\"out\"");
+	d->m_dup = metrics_counter("vtex_pipes_records_total", help, "outcome=\"duplicate\"");
+	d->m_rej = metrics_counter("vtex_pipes_records_total", help, "outcome=\"rejected\"");
 }
 
 int main(int argc, char **argv)
@@ -321,9 +321,9 @@ int main(int argc, char **argv)
 		rc = VP_EXIT_IOERR;
 	size_t keys = d.lat ? latest_keys(d.lat) : seen_keys(&d.seen);
 	size_t bytes = d.lat ? latest_peak_bytes(d.lat) : seen_bytes(&d.seen);
-	metric_set(metrics_gauge("vtex_pipes_dedup_keys", "Keys held at the end.", "stage=\"dedup\""), (double)keys);
+	metric_set(metrics_gauge("vtex_pipes_dedup_keys", "Keys held at the end.", ""), (double)keys);
 	metric_set(metrics_gauge("vtex_pipes_dedup_memory_bytes", "Peak bytes held for keys and records.",
-				 "stage=\"dedup\""), (double)bytes);
+				 ""), (double)bytes);
 	log_info("done", LI("in", metric_value(d.m_in)), LI("out", metric_value(d.m_out)),
 		 LI("duplicates", metric_value(d.m_dup)), LI("rejected", metric_value(d.m_rej)),
 		 LI("keys", keys), LI("memory_bytes", bytes));

@@ -165,14 +165,14 @@ int main(int argc, char **argv)
 		o.max_depth = (int)cli_parse_ll(&cli, "--max-depth", depth, 0, 1000000);
 
 	run r = { 0 };
-	const char *labels_in = "stage=\"normalize\",outcome=\"in\"";
+	const char *labels_in = "outcome=\"in\"";
 	r.m_in = metrics_counter("vtex_pipes_records_total", "Records by outcome.", labels_in);
 	r.m_out = metrics_counter("vtex_pipes_records_total", "Records by outcome.",
-				  "stage=\"normalize\",outcome=\"out\"");
+				  "outcome=\"out\"");
 	r.m_rejected = metrics_counter("vtex_pipes_records_total", "Records by outcome.",
-				       "stage=\"normalize\",outcome=\"rejected\"");
-	r.m_rows = metrics_counter("vtex_pipes_rows_total", "Rows written, all tables.", "stage=\"normalize\"");
-	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", "stage=\"normalize\"");
+				       "outcome=\"rejected\"");
+	r.m_rows = metrics_counter("vtex_pipes_rows_total", "Rows written, all tables.", "");
+	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", "");
 	r.rej = rejects_open(rejects_path, cli.tool);
 	if (!r.rej) {
 		log_error("cannot open the rejects file", LS("path", rejects_path), LS("error", strerror(errno)));

@@ -43,9 +43,9 @@ clients *clients_new(fetch *f, const char *fields)
 	clients *c = xcalloc(1, sizeof *c);
 	c->f = f;
 	c->fields = xstrdup(fields);
-	c->m_restarts = metrics_counter("vtex_fetch_scroll_restarts_total",
+	c->m_restarts = metrics_counter("vtex_pipes_fetch_scroll_restarts_total",
 					"Master Data scrolls started again (token expired, page lost).",
-					"tool=\"vtex-fetch\"");
+					"");
 	return c;
 }
 

@@ -52,9 +52,9 @@ void fetch_init(fetch *f, const fetch_config *cfg)
 		exit(VP_EXIT_CONFIG);
 	}
 	f->m_records = metrics_counter("vtex_pipes_records_total", "Records by outcome.",
-				       "tool=\"vtex-fetch\",outcome=\"out\"");
+				       "outcome=\"out\"");
 	f->m_failures = metrics_counter("vtex_pipes_records_total", "Records by outcome.",
-					"tool=\"vtex-fetch\",outcome=\"failed\"");
+					"outcome=\"failed\"");
 	log_debug("gateway", LS("base_url", f->base_url), LS("pricing_url", f->pricing_url),
 		  LI("concurrency", o.concurrency), LD("rps", o.rps));
 }

@@ -64,9 +64,9 @@ orders *orders_new(fetch *f)
 {
 	orders *o = xcalloc(1, sizeof *o);
 	o->f = f;
-	o->m_splits = metrics_counter("vtex_fetch_order_window_splits_total",
+	o->m_splits = metrics_counter("vtex_pipes_fetch_order_window_splits_total",
 				      "Order windows split because they held more than 3000 orders.",
-				      "tool=\"vtex-fetch\"");
+				      "");
 	return o;
 }
 

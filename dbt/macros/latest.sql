@@ -18,11 +18,13 @@ where _version_rank = 1
 {#- The customer of an order: the CL document whose userId is the order's
     userProfileId, else the one with the order's e-mail (valid e-mails only);
     the smallest id when several match. Needs the ref to customer_keys. -#}
-{% macro order_customer_joins(orders_alias) -%}
+{#- email_hashed: the orders' e-mails are silver's already (hashed when
+    var pii_hash is on), not staging's. -#}
+{% macro order_customer_joins(orders_alias, email_hashed=false) -%}
 left join {{ ref('customer_keys') }} as by_user
     on by_user.match_type = 'user_id' and by_user.match_value = {{ orders_alias }}.user_profile_id
 left join {{ ref('customer_keys') }} as by_email
-    on by_email.match_type = 'email' and by_email.match_value = {{ orders_alias }}.customer_email
+    on by_email.match_type = 'email' and by_email.match_value = {{ orders_alias ~ '.customer_email' if email_hashed else pii(orders_alias ~ '.customer_email') }}
 {%- endmacro %}
 {% macro order_customer_id() -%} coalesce(by_user.customer_id, by_email.customer_id) {%- endmacro %}
 {% macro order_customer_match() -%}

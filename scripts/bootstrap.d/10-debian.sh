@@ -1,5 +1,5 @@
 # Debian packages: build toolchain and C libraries (through pkg-config), test
-# tools (Check, valgrind, clang for the fuzzers, kcat, promtool) and the
+# tools (Check, valgrind, clang for the fuzzers, kcat, promtool from prometheus) and the
 # benchmark peers (jq, Miller, wrk, hyperfine) and python3 for bench/gen-orders.
 set -euo pipefail
 packages=(
@@ -7,6 +7,7 @@ packages=(
 	libcurl4-openssl-dev libcjson-dev librdkafka-dev libssl-dev libmicrohttpd-dev check libxxhash-dev
 	clang libclang-rt-14-dev valgrind
 	jq miller kcat wrk hyperfine python3
+	prometheus
 )
 missing=()
 for p in "${packages[@]}"; do

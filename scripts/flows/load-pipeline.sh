@@ -18,12 +18,12 @@ flow_load() {
 	flow_need vtex-fetch ndjson-validate ndjson-normalize dedup bq-load
 	flow_log info "start" run="$FLOW_RUN" start="$FLOW_START" end="$FLOW_END" target="$BQ_TARGET"
 	set +e
-	vtex-fetch "$@" --metrics-file="$FLOW_RUN_DIR/fetch.prom" \
+	VTEX_PIPES_STAGE=fetch vtex-fetch "$@" --metrics-file="$FLOW_RUN_DIR/fetch.prom" \
 		--failures="$FLOW_RUN_DIR/fetch.failures.ndjson" --rejects="$FLOW_RUN_DIR/fetch.rejects.ndjson" |
-		ndjson-validate --entity "$entity" $(flow_files validate) |
-		ndjson-normalize --entity "$entity" --raw $(flow_files normalize) |
-		dedup --key _table,_row_id $(flow_files dedup) |
-		bq-load $(flow_files bq-load) >"$FLOW_RUN_DIR/bq-load.out.ndjson"
+		VTEX_PIPES_STAGE=validate ndjson-validate --entity "$entity" $(flow_files validate) |
+		VTEX_PIPES_STAGE=normalize ndjson-normalize --entity "$entity" --raw $(flow_files normalize) |
+		VTEX_PIPES_STAGE=dedup dedup --key _table,_row_id $(flow_files dedup) |
+		VTEX_PIPES_STAGE=bq-load bq-load $(flow_files bq-load) >"$FLOW_RUN_DIR/bq-load.out.ndjson"
 	local st=("${PIPESTATUS[@]}")
 	set -e
 	local validate=${st[1]} rejects=0
@@ -69,7 +69,7 @@ flow_load_rejects() {
 	mv "$prom.tmp" "$prom"
 	LC_ALL=C sort -o "$FLOW_RUN_DIR/rejects.rows.ndjson" "$FLOW_RUN_DIR/rejects.rows.ndjson"
 	[ "$total" -gt 0 ] || return 0
-	bq-load --metrics-file="$FLOW_RUN_DIR/rejects-load.prom" --rejects="$FLOW_RUN_DIR/rejects-load.rejects.ndjson" \
+	VTEX_PIPES_STAGE=rejects-load bq-load --metrics-file="$FLOW_RUN_DIR/rejects-load.prom" --rejects="$FLOW_RUN_DIR/rejects-load.rejects.ndjson" \
 		<"$FLOW_RUN_DIR/rejects.rows.ndjson" >"$FLOW_RUN_DIR/rejects-load.out.ndjson" || status=$?
 	if [ "$status" -ne 0 ]; then
 		flow_log error "cannot load the rejects into bronze.rejects" run="$FLOW_RUN" status="$status" \

@@ -23,7 +23,13 @@ def bag():
     ("vtex_orders_reconcile", "orders_reconcile"),
     ("vtex_dbt", "dbt_build"),
 ])
-def test_dag_run_succeeds(bag, dag_id, task_id):
+def test_dag_run_succeeds(bag, dag_id, task_id, capfd, caplog):
     dag_run = bag.dags[dag_id].test(logical_date=NOW)
     (ti,) = [ti for ti in dag_run.get_task_instances() if ti.task_id == task_id]
     assert (dag_run.state, ti.state, ti.try_number) == ("success", "success", 1)
+    # The flow's lines carry the run id naming this DAG run, task and try.
+    run_id = f"run_id={dag_id}.{task_id}.{dag_run.run_id}.try1"
+    out, err = capfd.readouterr()
+    text = out + err + "\n".join(r.getMessage() for r in caplog.records)
+    flow_lines = [line for line in text.splitlines() if " flow=" in line and " msg=" in line]
+    assert flow_lines and all(run_id in line for line in flow_lines), flow_lines[:3]

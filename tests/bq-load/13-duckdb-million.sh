@@ -13,5 +13,5 @@ t_eq "a million rows load" 0 $?
 t_eq "all rows, each once, values intact" "1000000	1000000	499999500000	250000" \
 	"$(q "$DB" "select count(*), count(distinct _row_id), sum(n), sum(case when ok then 0 else 1 end) // 2 from (select * from bronze.orders union all select * from bronze.orders__items)")"
 t_eq "split by table" "250000 750000" "$(q "$DB" "select count(*) from bronze.orders" "select count(*) from bronze.orders__items" | paste -sd' ')"
-t_run "metrics count the loaded rows" grep -q 'vtex_pipes_records_total{stage="bq-load",outcome="loaded"} 1000000' "$D/metrics"
+t_run "metrics count the loaded rows" grep -q 'vtex_pipes_records_total{tool="bq-load",stage="bq-load",outcome="loaded"} 1000000' "$D/metrics"
 t_done

@@ -5,7 +5,8 @@
 # backendError retried under a new job id, a token revoked or expiring
 # mid-run (service-account JWT checked with openssl), the metadata server,
 # 401/403, insertAll refusing one row, and what a load job asks for (schema
-# additions, partitioning, clustering, KMS key).
+# additions, partitioning, clustering, KMS key; the KMS key also on a table
+# created for streaming).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/common.sh"
 D=$T_TMP
@@ -138,6 +139,13 @@ t_eq "partitioning, clustering, KMS key" \
 	"{'type': 'DAY', 'field': '_loaded_at'} {'fields': ['_row_id', 'n']} projects/p/locations/eu/keyRings/r/cryptoKeys/k" \
 	"$(sed -n 3p "$D/job13")"
 t_run "a number into a STRING column goes as its text" grep -q '\\"note\\":\\"5\\"' "$LOG"
+
+fake ok
+printf '%s\n' '{"_table":"s","_row_id":"r1","v":1}' |
+	load --mode stream --kms-key projects/p/locations/eu/keyRings/r/cryptoKeys/k2 >/dev/null 2>"$D/err15"
+t_eq "stream mode with --kms-key: exit 0" 0 $?
+t_eq "the table it creates carries the KMS key" "projects/p/locations/eu/keyRings/r/cryptoKeys/k2" \
+	"$(python3 -c 'import json,sys; print([json.loads(l)["table"] for l in open(sys.argv[1]) if "\"table\": {" in l][-1]["encryptionConfiguration"]["kmsKeyName"])' "$LOG")"
 
 fake ok
 rows | load --target bigquery:p.nosuch >/dev/null 2>"$D/err14"

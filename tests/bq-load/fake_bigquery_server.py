@@ -7,7 +7,8 @@ answers only what bq-load's tests ask, as the scenario says.
 
 Usage: fake_bigquery_server.py PORT_FILE LOG_FILE SCENARIO [PUBLIC_KEY.pem]
 Writes the port it listens on (127.0.0.1, chosen by the system) to
-PORT_FILE, and one JSON line per request to LOG_FILE."""
+PORT_FILE, and one JSON line per request to LOG_FILE. With FAKE_TLS_CERT and
+FAKE_TLS_KEY (PEM files) in the environment it serves HTTPS."""
 import base64
 import json
 import os
@@ -239,6 +240,11 @@ class Handler(BaseHTTPRequestHandler):
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if os.environ.get("FAKE_TLS_CERT"):  # HTTPS, for the TLS test (40-tls.sh)
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.environ["FAKE_TLS_CERT"], os.environ["FAKE_TLS_KEY"])
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
 with open(port_file + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
 os.rename(port_file + ".tmp", port_file)

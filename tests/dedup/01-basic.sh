@@ -113,6 +113,6 @@ fi
 
 # Metrics file.
 dedup --key k --metrics-file m.prom f1 >/dev/null 2>err
-grep -q 'vtex_pipes_records_total{stage="dedup",outcome="out"} 2' m.prom &&
+grep -q 'vtex_pipes_records_total{tool="dedup",stage="dedup",outcome="out"} 2' m.prom &&
 	t_ok "metrics: records out counted" || t_fail "metrics" "$(cat m.prom)"
 t_done

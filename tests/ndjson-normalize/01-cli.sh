@@ -49,6 +49,6 @@ t_same_file "NDJSON_NORMALIZE_PK equals --pk" "$T_TMP/pk1" "$T_TMP/pk2"
 $N --root t --log-format json --metrics-file "$T_TMP/metrics" "$T_TMP/in" >"$T_TMP/o" 2>"$T_TMP/err"
 t_run "stdout holds rows only" jq -e 'has("_table")' "$T_TMP/o"
 t_run "log line is JSON" jq -e '.msg == "done" and .records == 1' "$T_TMP/err"
-t_run "metrics count records" grep -q 'vtex_pipes_records_total{stage="normalize",outcome="in"} 1' "$T_TMP/metrics"
-t_run "metrics count rows" grep -q 'vtex_pipes_rows_total{stage="normalize"} 1' "$T_TMP/metrics"
+t_run "metrics count records" grep -q 'vtex_pipes_records_total{tool="ndjson-normalize",stage="ndjson-normalize",outcome="in"} 1' "$T_TMP/metrics"
+t_run "metrics count rows" grep -q 'vtex_pipes_rows_total{tool="ndjson-normalize",stage="ndjson-normalize"} 1' "$T_TMP/metrics"
 t_done

@@ -70,23 +70,35 @@ START_TEST(dotted_lookup_and_compact_write)
 }
 END_TEST
 
-/* Runs the log call with stderr redirected to a file; returns what it wrote. */
-static char *captured_log(const char *format)
+/* Runs fn(arg) with stderr redirected to a file; returns what it wrote. */
+static char *stderr_of(void (*fn)(void *), void *arg)
 {
 	char path[] = "/tmp/vp-log-XXXXXX";
 	int fd = mkstemp(path);
 	int saved = dup(STDERR_FILENO);
 	dup2(fd, STDERR_FILENO);
-	log_set_format(format);
-	log_info("fetched page", LS("entity", "orders"), LI("records", 100), LD("rate", 2.5));
-	log_debug("not shown");
+	fn(arg);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
 	char *out = calloc(1, 4096);
-	ck_assert_int_gt(pread(fd, out, 4095, 0), 0);
+	ck_assert_int_ge(pread(fd, out, 4095, 0), 0);
 	close(fd);
 	unlink(path);
+	return out;
+}
+
+static void log_two_lines(void *format)
+{
+	log_set_format(format);
+	log_info("fetched page", LS("entity", "orders"), LI("records", 100), LD("rate", 2.5));
+	log_debug("not shown");
+}
+
+static char *captured_log(const char *format)
+{
+	char *out = stderr_of(log_two_lines, (void *)format);
+	ck_assert_int_gt(strlen(out), 0);
 	return out;
 }
 
@@ -146,6 +158,85 @@ START_TEST(metrics_render_and_write)
 }
 END_TEST
 
+START_TEST(metrics_constant_labels)
+{
+	metric *in = metrics_counter("vp_records_total", "Records.", "outcome=\"in\"");
+	metric *mine = metrics_counter("vp_requests_total", "Requests.", "tool=\"own\",code=\"200\"");
+	metric *bare = metrics_gauge("vp_keys", "Keys.", "");
+	metrics_const_label("tool", "dedup");
+	metrics_const_label("stage", "hooks \"dedup\"");
+	metrics_const_label("stage", "hook-dedup"); /* replaces */
+	metric_add(in, 1);
+	metric_add(mine, 2);
+	metric_set(bare, 3);
+	size_t len;
+	char *text = metrics_render(&len);
+	ck_assert_str_eq(text,
+			 "# HELP vp_records_total Records.\n# TYPE vp_records_total counter\n"
+			 "vp_records_total{tool=\"dedup\",stage=\"hook-dedup\",outcome=\"in\"} 1\n"
+			 "# HELP vp_requests_total Requests.\n# TYPE vp_requests_total counter\n"
+			 "vp_requests_total{stage=\"hook-dedup\",tool=\"own\",code=\"200\"} 2\n"
+			 "# HELP vp_keys Keys.\n# TYPE vp_keys gauge\n"
+			 "vp_keys{tool=\"dedup\",stage=\"hook-dedup\"} 3\n");
+	free(text);
+	metrics_reset();
+	metrics_const_label("flow", "a\"b\\c");
+	metric_add(metrics_counter("vp_x_total", "X.", ""), 1);
+	text = metrics_render(&len);
+	ck_assert_ptr_nonnull(strstr(text, "vp_x_total{flow=\"a\\\"b\\\\c\"} 1\n"));
+	free(text);
+	metrics_reset();
+}
+END_TEST
+
+struct secret_call { const char *env_name; char *secret; };
+
+static void read_secret(void *arg)
+{
+	struct secret_call *c = arg;
+	const char *err;
+	c->secret = secret_read(c->env_name, &err);
+}
+
+/* Runs secret_read; returns what it logged. */
+static char *secret_log(const char *env_name, char **secret)
+{
+	struct secret_call c = { env_name, NULL };
+	char *out = stderr_of(read_secret, &c);
+	*secret = c.secret;
+	return out;
+}
+
+START_TEST(secret_file_readable_by_all_warns)
+{
+	char path[] = "/tmp/vp-secret-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_eq(write(fd, "t0ken-value\n", 12), 12);
+	close(fd);
+	log_init("test");
+	unsetenv("VP_TEST_TOKEN");
+	setenv("VP_TEST_TOKEN_FILE", path, 1);
+	char *s;
+	chmod(path, 0600);
+	char *logged = secret_log("VP_TEST_TOKEN", &s);
+	ck_assert_str_eq(s, "t0ken-value");
+	ck_assert_str_eq(logged, "");
+	secret_free(s);
+	free(logged);
+	chmod(path, 0644);
+	logged = secret_log("VP_TEST_TOKEN", &s);
+	ck_assert_str_eq(s, "t0ken-value");
+	ck_assert_ptr_nonnull(strstr(logged, "level=warn"));
+	ck_assert_ptr_nonnull(strstr(logged, "readable by every user"));
+	ck_assert_ptr_nonnull(strstr(logged, path));
+	ck_assert_ptr_null(strstr(logged, "t0ken-value")); /* the path, never the value */
+	secret_free(s);
+	free(logged);
+	unlink(path);
+	unsetenv("VP_TEST_TOKEN_FILE");
+}
+END_TEST
+
 START_TEST(secrets_from_env_then_file)
 {
 	const char *err;
@@ -184,7 +275,9 @@ int main(void)
 	tcase_add_test(tc, dotted_lookup_and_compact_write);
 	tcase_add_test(tc, log_logfmt_and_json);
 	tcase_add_test(tc, metrics_render_and_write);
+	tcase_add_test(tc, metrics_constant_labels);
 	tcase_add_test(tc, secrets_from_env_then_file);
+	tcase_add_test(tc, secret_file_readable_by_all_warns);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

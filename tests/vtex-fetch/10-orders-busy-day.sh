@@ -15,7 +15,7 @@ busy=$(jq -r '.creationDate[0:10]' all.ndjson | sort | uniq -c | sort -rn | head
 read -r busy_n busy_day <<<"$busy"
 [ "$busy_n" -gt 3000 ] && t_ok "the busiest day holds more than 3000 orders ($busy_n)" ||
 	t_fail "the busiest day holds more than 3000 orders" "$busy_n"
-splits=$(awk '/^vtex_fetch_order_window_splits_total/ {print $2}' m.prom)
+splits=$(awk '/^vtex_pipes_fetch_order_window_splits_total/ {print $2}' m.prom)
 [ "${splits%.*}" -gt 0 ] && t_ok "windows were split ($splits)" || t_fail "windows were split" "$splits"
 
 # The busy day alone (a one-day window over the cap).

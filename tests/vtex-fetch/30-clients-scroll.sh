@@ -11,7 +11,7 @@ sb_start --seed 5 --products 20 --clients 50000 --orders 200 \
 t_run "clients full export" bash -c "vtex-fetch clients --metrics-file m.prom >cl.ndjson 2>err"
 sb_check_clients "50,000 clients" cl.ndjson
 t_eq "no client twice" 50000 "$(jq -r .id cl.ndjson | sort -u | wc -l)"
-restarts=$(awk '/^vtex_fetch_scroll_restarts_total/ {print $2}' m.prom)
+restarts=$(awk '/^vtex_pipes_fetch_scroll_restarts_total/ {print $2}' m.prom)
 [ "${restarts%.*}" -ge 1 ] && t_ok "the token expired and the scroll went on ($restarts)" ||
 	t_fail "the token expired and the scroll went on" "$restarts"
 grep -q 'scroll token expired' err && t_ok "the expiry is logged" || t_fail "the expiry is logged"

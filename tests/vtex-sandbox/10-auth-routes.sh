@@ -19,7 +19,7 @@ t_eq "wrong method: 405" 405 "$(sb_status /api/oms/pvt/orders -X POST)"
 t_eq "pricing lives under the account" 404 "$(sb_status /otheraccount/pricing/prices/1000)"
 t_eq "metrics need no credentials" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$SB_URL/metrics")"
 curl -s "$SB_URL/metrics" >"$T_TMP/metrics.txt"
-if grep -q 'vtex_sandbox_requests_total{route="orders",code="401"}' "$T_TMP/metrics.txt"; then
+if grep -q 'vtex_sandbox_requests_total{tool="vtex-sandbox",stage="vtex-sandbox",route="orders",code="401"}' "$T_TMP/metrics.txt"; then
 	t_ok "metrics count requests by route and status"
 else
 	t_fail "metrics count requests by route and status"

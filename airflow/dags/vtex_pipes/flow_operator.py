@@ -7,7 +7,9 @@ worker's environment; the warehouse from the Variable `vtex_bq_target`, else
 the environment's BQ_TARGET. The internal APIs' credentials (crm-sync,
 erp-sync) come from the connections `crm_api` and `erp_api` when they exist
 (login and password, extra {"auth": "bearer"|"basic"|"hmac", "url": ...}),
-else from the worker's environment (CRM_API_*, ERP_API_*)."""
+else from the worker's environment (CRM_API_*, ERP_API_*). The flow's run id
+(VTEX_PIPES_RUN_ID, on every log line of the flow and its tools) names the DAG
+run, task and try, so a line leads back to the Airflow task log."""
 from __future__ import annotations
 
 import os
@@ -103,6 +105,8 @@ class FlowOperator(BashOperator):
         env.update(_vtex_env())
         if self.api_connection:
             env.update(_api_env(*self.api_connection))
+        ti = context["ti"]
+        env["VTEX_PIPES_RUN_ID"] = f"{ti.dag_id}.{ti.task_id}.{context['run_id']}.try{ti.try_number}"
         target = Variable.get("vtex_bq_target", default=None)
         if target:
             env["BQ_TARGET"] = target

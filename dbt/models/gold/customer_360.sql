@@ -38,7 +38,7 @@ people as (
     from {{ ref('customers') }}
     union all
     select customer_key, cast(null as {{ dbt.type_string() }}), order_email,
-           {{ is_valid_email('order_email') }}, order_first_name, order_last_name,
+           {{ email_flag('order_email') }}, order_first_name, order_last_name,
            cast(null as {{ dbt.type_timestamp() }})
     from per_key
     where customer_key not in (select customer_id from {{ ref('customers') }})

@@ -17,7 +17,7 @@ select
     latest.tax_total,
     latest.item_quantity,
     latest.currency_code,
-    latest.customer_email,
+    {{ pii('latest.customer_email') }} as customer_email,
     {{ order_customer_id() }} as customer_id,
     latest._loaded_at as loaded_at
 from latest

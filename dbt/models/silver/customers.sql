@@ -1,6 +1,7 @@
 {{ config(**keyed_config('customer_id')) }}
 -- The latest version of each Master Data CL document; e-mail lower-cased and
--- flagged when it is not a valid address.
+-- flagged when it is not a valid address; e-mail and document kept only as
+-- salted hashes when var pii_hash is on (macros/pii.sql).
 with candidates as (
     select * from {{ ref('stg_customers') }}
     {% if is_incremental() %}
@@ -12,11 +13,11 @@ with candidates as (
 )
 select
     customer_id,
-    email,
+    {{ pii('email') }} as email,
     email_is_valid,
     first_name,
     last_name,
-    document,
+    {{ pii('document') }} as document,
     phone,
     user_id,
     is_newsletter_opt_in,

@@ -10,7 +10,7 @@ affected as (
     where _loaded_at > {{ incremental_watermark() }}
     union all
     select o.order_id from {{ this }} as o
-    {{ order_customer_joins('o') }}
+    {{ order_customer_joins('o', email_hashed=true) }}
     where {{ order_customer_id() }} is distinct from o.customer_id
 ),
 {% endif %}
@@ -43,11 +43,11 @@ select
     latest.item_lines,
     latest.item_quantity,
     latest.currency_code,
-    latest.customer_email,
+    {{ pii('latest.customer_email') }} as customer_email,
     latest.user_profile_id,
     latest.customer_first_name,
     latest.customer_last_name,
-    latest.customer_document,
+    {{ pii('latest.customer_document') }} as customer_document,
     latest.customer_is_corporate,
     {{ order_customer_id() }} as customer_id,
     {{ order_customer_match() }} as customer_match,
