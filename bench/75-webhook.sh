@@ -44,7 +44,7 @@ lines=$(wc -l <"$WORK/plain.ndjson")
 rows+=("| vtex-webhook, output file (write+flush before 200) | $rps | $p50 | $p99 | $bad | $lines |")
 plain_rps=$rps
 metrics=$(curl -s "$(cat "$WORK/plain.url")/metrics")
-batch=$(awk '$1 == "vtex_webhook_batch_lines_sum" { s = $2 } $1 == "vtex_webhook_batch_lines_count" { c = $2 } END { printf "%.1f", c ? s / c : 0 }' <<<"$metrics")
+batch=$(awk '$1 ~ /^vtex_pipes_webhook_batch_lines_sum($|\{)/ { s = $2 } $1 ~ /^vtex_pipes_webhook_batch_lines_count($|\{)/ { c = $2 } END { printf "%.1f", c ? s / c : 0 }' <<<"$metrics")
 kill "${pids[-1]}"; wait "${pids[-1]}" || true
 
 start_webhook spool --output "$WORK/spool.ndjson" --spool "$WORK/spool"
@@ -52,7 +52,7 @@ read -r rps p50 p99 bad < <(wrk_run "$(cat "$WORK/spool.url")/hook")
 sleep 1
 lines=$(wc -l <"$WORK/spool.ndjson")
 rows+=("| vtex-webhook --spool (append+fdatasync before 200) | $rps | $p50 | $p99 | $bad | $lines |")
-spool_batch=$(curl -s "$(cat "$WORK/spool.url")/metrics" | awk '$1 == "vtex_webhook_batch_lines_sum" { s = $2 } $1 == "vtex_webhook_batch_lines_count" { c = $2 } END { printf "%.1f", c ? s / c : 0 }')
+spool_batch=$(curl -s "$(cat "$WORK/spool.url")/metrics" | awk '$1 ~ /^vtex_pipes_webhook_batch_lines_sum($|\{)/ { s = $2 } $1 ~ /^vtex_pipes_webhook_batch_lines_count($|\{)/ { c = $2 } END { printf "%.1f", c ? s / c : 0 }')
 kill "${pids[-1]}"; wait "${pids[-1]}" || true
 
 port=$(free_port)

@@ -60,7 +60,7 @@ panel("HTTP retries and requests given up (1 h)", "timeseries",
 panel("Webhook answers by status", "timeseries",
       [('sum by (code) (rate(vtex_pipes_webhook_requests_total[5m]))', "{{code}}")], unit="reqps")
 panel("Validation failures by rule (24 h)", "table",
-      [(f'sum by (rule) (increase(vtex_pipes_validate_rule_failures_total{{{F}}}[24h]))', "")])
+      [(f'sum by (rule) (increase(vtex_pipes_validate_violations_total{{{F}}}[24h]))', "")])
 endrow()
 row("Latency")
 panel("VTEX and BigQuery request duration, p50 and p95", "timeseries",

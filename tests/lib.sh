@@ -27,3 +27,19 @@ t_eq() { [ "$2" == "$3" ] && t_ok "$1" || t_fail "$1" "expected '$2', got '$3'";
 t_same_file() { if cmp -s "$2" "$3"; then t_ok "$1"; else t_fail "$1" "$2 and $3 differ"; diff <(head -c 2000 "$2") <(head -c 2000 "$3") | head -10; fi; }
 t_have_shared() { [ -d "$VP_SHARED/vtex/examples" ]; }
 t_done() { exit "$t_failed"; }
+# prom_value 'NAME{k="v",...}' < exposition text: the value of the first series
+# named NAME whose labels include each k="v" given (other labels, such as the
+# tool, stage and flow every tool adds, may be there too); 0 when none.
+prom_value() {
+	awk -v k="$1" '
+	function labels(s) { sub(/^[^{]*\{?/, "", s); sub(/\}$/, "", s); return s }
+	BEGIN { name = k; sub(/\{.*/, "", name); n = split(labels(k), want, /,/) }
+	!/^#/ {
+		series = $1; sname = series; sub(/\{.*/, "", sname)
+		if (sname != name) next
+		have = "," labels(series) ","
+		for (i = 1; i <= n; i++) if (want[i] != "" && index(have, "," want[i] ",") == 0) next
+		print $2; found = 1; exit
+	}
+	END { if (!found) print 0 }'
+}

@@ -221,9 +221,9 @@ int main(int argc, char **argv)
 
 	sink s = { .o = &o, .wm_col = -1 };
 	s.out = ndjson_writer_open(STDOUT_FILENO, "-");
-	s.m_rows = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"bq-export\",outcome=\"out\"");
-	s.m_bytes = metrics_counter("vtex_pipes_output_bytes_total", "Bytes written.", "stage=\"bq-export\"");
-	metric *m_secs = metrics_gauge("vtex_pipes_export_seconds", "Duration of the export.", "stage=\"bq-export\"");
+	s.m_rows = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"out\"");
+	s.m_bytes = metrics_counter("vtex_pipes_output_bytes_total", "Bytes written.", "");
+	metric *m_secs = metrics_gauge("vtex_pipes_export_seconds", "Duration of the export.", "");
 	progress_start(&s.prog, "rows");
 	double t0 = progress_now();
 	log_info("export", LS("target", o.target), LS(o.table ? "table" : "query", o.table ? o.table : "(given)"),

@@ -5,6 +5,7 @@
  * commits at most every --commit-interval-ms, before partitions are revoked
  * in a rebalance, and at exit. A consumer killed outright re-reads, after a
  * restart, what it wrote since its last commit: duplicates, never a gap. */
+#include "buf.h"
 #include "kc.h"
 
 #include "envelope.h"
@@ -30,6 +31,7 @@ typedef struct {
 	bool ever_assigned;
 	unsigned long long consumed;
 	double last_commit;
+	double last_lag;                          /* when the lag gauges were last set */
 	kc_msg msg;
 	kc_header *hdrs;
 	size_t caphdrs;
@@ -180,6 +182,35 @@ static void track(consumer *c, const rd_kafka_message_t *m)
 	c->dirty = true;
 }
 
+/* vtex_pipes_kafka_consumer_lag_messages per assigned partition: the
+ * partition's high watermark (as of the last fetch, no broker call) minus the
+ * consumer's position. Set at most once a second. */
+static void update_lag(consumer *c)
+{
+	if (progress_now() - c->last_lag < 1 || c->assigned->cnt == 0)
+		return;
+	c->last_lag = progress_now();
+	rd_kafka_topic_partition_list_t *pos = rd_kafka_topic_partition_list_copy(c->assigned);
+	if (rd_kafka_position(c->rk, pos) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		for (int i = 0; i < pos->cnt; i++) {
+			int64_t lo, hi;
+			const rd_kafka_topic_partition_t *p = &pos->elems[i];
+			if (p->offset < 0 ||
+			    rd_kafka_get_watermark_offsets(c->rk, p->topic, p->partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+			    hi < 0)
+				continue;
+			buf lab = { 0 };
+			buf_printf(&lab, "group=\"%s\",topic=\"%s\",partition=\"%d\"", c->o->group ? c->o->group : "",
+				   p->topic, (int)p->partition);
+			metric_set(metrics_gauge("vtex_pipes_kafka_consumer_lag_messages",
+						 "Messages in the partition after the consumer's position.", buf_cstr(&lab)),
+				   (double)(hi > p->offset ? hi - p->offset : 0));
+			buf_free(&lab);
+		}
+	}
+	rd_kafka_topic_partition_list_destroy(pos);
+}
+
 /* Without -G: the partitions of -t (or -p's) at -o's offset. */
 static int assign_partitions(consumer *c)
 {
@@ -243,12 +274,12 @@ static int assign_partitions(consumer *c)
 static void init_metrics(consumer *c)
 {
 	static const char *mhelp = "Kafka messages by outcome.";
-	c->m_out = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"kafka-cat\",outcome=\"out\"");
-	c->m_consumed = metrics_counter("kafka_cat_messages_total", mhelp, "mode=\"consume\",outcome=\"consumed\"");
-	c->m_bytes = metrics_counter("kafka_cat_bytes_total", "Message value bytes delivered or consumed.", "mode=\"consume\"");
-	c->m_commits = metrics_counter("kafka_cat_commits_total", "Offset commits by outcome.", "outcome=\"ok\"");
-	c->m_commit_fail = metrics_counter("kafka_cat_commits_total", "Offset commits by outcome.", "outcome=\"failed\"");
-	c->m_rebalances = metrics_counter("kafka_cat_rebalances_total", "Partition assignments and revocations.", "");
+	c->m_out = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"out\"");
+	c->m_consumed = metrics_counter("vtex_pipes_kafka_messages_total", mhelp, "mode=\"consume\",outcome=\"consumed\"");
+	c->m_bytes = metrics_counter("vtex_pipes_kafka_bytes_total", "Message value bytes delivered or consumed.", "mode=\"consume\"");
+	c->m_commits = metrics_counter("vtex_pipes_kafka_commits_total", "Offset commits by outcome.", "outcome=\"ok\"");
+	c->m_commit_fail = metrics_counter("vtex_pipes_kafka_commits_total", "Offset commits by outcome.", "outcome=\"failed\"");
+	c->m_rebalances = metrics_counter("vtex_pipes_kafka_rebalances_total", "Partition assignments and revocations.", "");
 }
 
 int kc_consume(kc_opts *o)
@@ -321,6 +352,7 @@ int kc_consume(kc_opts *o)
 			wait = c.dirty && c.committing ? (due <= 0 ? 0 : due < 0.1 ? (int)(due * 1000) + 1 : 100) : 100;
 		}
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(c.rk, wait);
+		update_lag(&c);
 		if (!m) {
 			if (pending) {
 				ndjson_writer_flush(c.w);

@@ -190,11 +190,11 @@ static void init_metrics(producer *p)
 {
 	static const char *help = "Records by outcome.";
 	static const char *mhelp = "Kafka messages by outcome.";
-	p->m_in = metrics_counter("vtex_pipes_records_total", help, "stage=\"kafka-cat\",outcome=\"in\"");
-	p->m_rejected = metrics_counter("vtex_pipes_records_total", help, "stage=\"kafka-cat\",outcome=\"rejected\"");
-	p->m_delivered = metrics_counter("kafka_cat_messages_total", mhelp, "mode=\"produce\",outcome=\"delivered\"");
-	p->m_failed = metrics_counter("kafka_cat_messages_total", mhelp, "mode=\"produce\",outcome=\"failed\"");
-	p->m_bytes = metrics_counter("kafka_cat_bytes_total", "Message value bytes delivered or consumed.",
+	p->m_in = metrics_counter("vtex_pipes_records_total", help, "outcome=\"in\"");
+	p->m_rejected = metrics_counter("vtex_pipes_records_total", help, "outcome=\"rejected\"");
+	p->m_delivered = metrics_counter("vtex_pipes_kafka_messages_total", mhelp, "mode=\"produce\",outcome=\"delivered\"");
+	p->m_failed = metrics_counter("vtex_pipes_kafka_messages_total", mhelp, "mode=\"produce\",outcome=\"failed\"");
+	p->m_bytes = metrics_counter("vtex_pipes_kafka_bytes_total", "Message value bytes delivered or consumed.",
 				     "mode=\"produce\"");
 }
 

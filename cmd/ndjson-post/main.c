@@ -546,11 +546,11 @@ int main(int argc, char **argv)
 		secret_free(r.hmac_key);
 		return rc;
 	}
-	const char *in = "stage=\"ndjson-post\",outcome=\"in\"";
+	const char *in = "outcome=\"in\"";
 	r.m_in = metrics_counter("vtex_pipes_records_total", "Records by outcome.", in);
-	r.m_sent = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"ndjson-post\",outcome=\"sent\"");
-	r.m_rejected = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"ndjson-post\",outcome=\"rejected\"");
-	r.m_failed = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "stage=\"ndjson-post\",outcome=\"failed\"");
+	r.m_sent = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"sent\"");
+	r.m_rejected = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"rejected\"");
+	r.m_failed = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"failed\"");
 	progress_start(&r.prog, "records");
 	double t0 = progress_now();
 	if (!http_client_run(r.http, feed, &r) && !r.fatal) {

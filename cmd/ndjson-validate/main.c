@@ -384,12 +384,12 @@ int main(int argc, char **argv)
 	}
 
 	static const char help_records[] = "Records by outcome.";
-	r.m_in = metrics_counter("vtex_pipes_records_total", help_records, "stage=\"validate\",outcome=\"in\"");
-	r.m_out = metrics_counter("vtex_pipes_records_total", help_records, "stage=\"validate\",outcome=\"out\"");
+	r.m_in = metrics_counter("vtex_pipes_records_total", help_records, "outcome=\"in\"");
+	r.m_out = metrics_counter("vtex_pipes_records_total", help_records, "outcome=\"out\"");
 	r.m_rejected = metrics_counter("vtex_pipes_records_total", help_records,
-				       "stage=\"validate\",outcome=\"rejected\"");
-	r.m_warned = metrics_counter("vtex_pipes_records_total", help_records, "stage=\"validate\",outcome=\"warned\"");
-	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", "stage=\"validate\"");
+				       "outcome=\"rejected\"");
+	r.m_warned = metrics_counter("vtex_pipes_records_total", help_records, "outcome=\"warned\"");
+	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", "");
 	r.m_rule = xcalloc(r.rs.n ? r.rs.n : 1, sizeof *r.m_rule);
 	for (size_t i = 0; i < r.rs.n; i++) {
 		if (r.skip[i])

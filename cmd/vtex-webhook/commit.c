@@ -361,12 +361,12 @@ commitq *commitq_start(const commit_options *o)
 	int fl = fcntl(o->out_fd, F_GETFL);
 	q->nonblocking = fl >= 0 && (fl & O_NONBLOCK);
 	const char *help = "Hook events by outcome: written (or journalled), or answered 503 unwritten past the deadline.";
-	q->m_written = metrics_counter("vtex_webhook_events_total", help, "outcome=\"written\"");
-	q->m_expired = metrics_counter("vtex_webhook_events_total", help, "outcome=\"503\"");
-	q->m_batches = metrics_counter("vtex_webhook_write_batches_total", "Group-commit batches written.", "");
-	q->m_batch_lines = metrics_histogram("vtex_webhook_batch_lines", "Events per group-commit batch.", "",
+	q->m_written = metrics_counter("vtex_pipes_webhook_events_total", help, "outcome=\"written\"");
+	q->m_expired = metrics_counter("vtex_pipes_webhook_events_total", help, "outcome=\"503\"");
+	q->m_batches = metrics_counter("vtex_pipes_webhook_write_batches_total", "Group-commit batches written.", "");
+	q->m_batch_lines = metrics_histogram("vtex_pipes_webhook_batch_lines", "Events per group-commit batch.", "",
 					     sizes, sizeof sizes / sizeof *sizes);
-	q->m_backlog = metrics_gauge("vtex_webhook_spool_backlog_bytes", "Journalled bytes not yet forwarded.", "");
+	q->m_backlog = metrics_gauge("vtex_pipes_webhook_spool_backlog_bytes", "Journalled bytes not yet forwarded.", "");
 	pthread_create(&q->committer, NULL, committer, q);
 	pthread_create(&q->watcher, NULL, watcher, q);
 	if (q->o.sp)

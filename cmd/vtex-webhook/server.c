@@ -288,15 +288,15 @@ server *server_start(const server_config *cfg, commitq *q, char *url, size_t url
 	for (size_t i = 0; i <= NCODES; i++) {
 		char labels[32];
 		snprintf(labels, sizeof labels, "code=\"%d\"", i < NCODES ? codes[i] : CODE_OTHER);
-		s->m_codes[i] = metrics_counter("vtex_webhook_requests_total", help, labels);
+		s->m_codes[i] = metrics_counter("vtex_pipes_webhook_requests_total", help, labels);
 	}
-	s->m_seconds = metrics_histogram("vtex_webhook_request_seconds",
+	s->m_seconds = metrics_histogram("vtex_pipes_webhook_request_duration_seconds",
 					 "Hook requests: time from headers to answer.", "", metrics_latency_buckets,
 					 metrics_latency_nbuckets);
-	s->m_last_ok = metrics_gauge("vtex_webhook_last_success_timestamp_seconds",
+	s->m_last_ok = metrics_gauge("vtex_pipes_webhook_last_success_timestamp_seconds",
 				     "Unix time of the last hook request answered 200.", "");
-	s->m_pings = metrics_counter("vtex_webhook_pings_total", "VTEX pings answered.", "");
-	s->m_rejected = metrics_counter("vtex_webhook_refused_total",
+	s->m_pings = metrics_counter("vtex_pipes_webhook_pings_total", "VTEX pings answered.", "");
+	s->m_rejected = metrics_counter("vtex_pipes_webhook_refused_total",
 					"Hook requests refused (400, 401, 405, 413): nothing written.", "");
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |

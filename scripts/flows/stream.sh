@@ -10,7 +10,12 @@
 # Usage:
 #   stream_begin                 sets FLOW_RUN/FLOW_RUN_DIR for this run
 #   stream_head NAME CMD... | stream_stage NAME CMD... | ... &
-#   stream_wait NAME...          waits for the pipeline, then flow_finish
+#                                (NAME is also the stage's VTEX_PIPES_STAGE)
+#   stream_wait [--gate ENTITY] NAME...
+#                                waits for the pipeline, loads the stages'
+#                                rejects when a stage is the quality gate
+#                                (flow_gate, rejects.sh), then flow_finish
+. "$(dirname "${BASH_SOURCE[0]}")/rejects.sh"
 stream_begin() {
 	local now
 	now=$(date -u +%Y%m%dT%H%M%SZ)
@@ -27,7 +32,7 @@ stream_begin() {
 stream_head() {
 	local name=$1 rc
 	shift
-	"$@" </dev/null &
+	VTEX_PIPES_STAGE=$name "$@" </dev/null &
 	echo "$!" >"$FLOW_RUN_DIR/$name.pid"
 	wait "$!"
 	rc=$?
@@ -39,7 +44,7 @@ stream_head() {
 stream_stage() {
 	local name=$1 rc
 	shift
-	"$@"
+	VTEX_PIPES_STAGE=$name "$@"
 	rc=$?
 	echo "$rc" >"$FLOW_RUN_DIR/$name.status"
 	return "$rc"
@@ -55,17 +60,26 @@ stream_stop() {
 	return 0
 }
 
-# stream_wait NAME...: waits for the background pipeline ($!) and exits with
-# flow_finish over the stages, in pipeline order.
+# stream_wait [--gate ENTITY] NAME...: waits for the background pipeline ($!)
+# and exits with flow_finish over the stages, in pipeline order. With --gate,
+# the stage named validate is ndjson-validate --entity ENTITY: every stage's
+# rejects go to bronze.rejects and the gate's exit 1 counts as flow_gate says.
 stream_wait() {
-	local pipe=$! name args=()
+	local pipe=$! name status gate= args=()
+	if [ "$1" = --gate ]; then gate=$2; shift 2; fi
 	while kill -0 "$pipe" 2>/dev/null; do
 		wait "$pipe" 2>/dev/null
 	done
-	for name in "$@"; do
-		args+=("$name=$(cat "$FLOW_RUN_DIR/$name.status" 2>/dev/null || echo 70)")
-	done
 	rm -f "$FLOW_RUN_DIR"/*.pid
 	FLOW_END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	if [ -n "$gate" ]; then
+		flow_gate "$gate" "$(cat "$FLOW_RUN_DIR/validate.status" 2>/dev/null || echo 70)" "$@"
+		echo "$FLOW_GATE_STATUS" >"$FLOW_RUN_DIR/validate.status"
+	fi
+	for name in "$@"; do
+		status=$(cat "$FLOW_RUN_DIR/$name.status" 2>/dev/null || echo 70)
+		args+=("$name=$status")
+	done
+	[ -z "$gate" ] || args+=("rejects-load=$FLOW_REJECTS_LOAD_STATUS")
 	flow_finish "${args[@]}"
 }

@@ -97,5 +97,5 @@ t_eq "2 million rows out" "2000000 1999999" "$(cat "$D/big.count")"
 rss=$(tail -1 "$D/rss")
 out_mb=$(python3 -c "print(2000000 * 100 // 1000000)")
 [ "$rss" -lt 300000 ] && t_ok "bounded memory: max RSS ${rss} kB for ~${out_mb} MB out" || t_fail "bounded memory" "max RSS ${rss} kB"
-t_run "metrics count the rows" grep -q 'vtex_pipes_records_total{stage="bq-export",outcome="out"} 2000000' "$D/big.prom"
+t_run "metrics count the rows" grep -q 'vtex_pipes_records_total{tool="bq-export",stage="bq-export",outcome="out"} 2000000' "$D/big.prom"
 t_done

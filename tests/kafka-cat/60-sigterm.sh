@@ -27,7 +27,7 @@ wait $P
 t_eq "SIGTERM with input open: exit 0" 0 $?
 delivered=$(sed -n 's/.*msg=done .*delivered=\([0-9]*\) undelivered=0.*/\1/p' p.err)
 [ -n "$delivered" ] && [ "$delivered" -gt 0 ] && t_ok "log: delivered=$delivered undelivered=0" || t_fail "log counts" "$(tail -2 p.err)"
-grep -q "^kafka_cat_messages_total{mode=\"produce\",outcome=\"delivered\"} $delivered\$" m.prom &&
+[ "$(prom_value 'vtex_pipes_kafka_messages_total{mode="produce",outcome="delivered"}' <m.prom)" = "$delivered" ] &&
 	t_ok "metrics file agrees" || t_fail "metrics file agrees" "$(grep kafka_cat m.prom)"
 t_eq "the topic holds every delivered message" "$delivered" "$(kafka-cat -C -t open -e -q | wc -l)"
 
@@ -57,7 +57,7 @@ kill -TERM $C
 wait $C
 t_eq "consumer SIGTERM: exit 0" 0 $?
 t_eq "consumer wrote every message" "$delivered" "$(wc -l <c.out)"
-grep -q "^kafka_cat_messages_total{mode=\"consume\",outcome=\"consumed\"} $delivered\$" c.prom &&
+[ "$(prom_value 'vtex_pipes_kafka_messages_total{mode="consume",outcome="consumed"}' <c.prom)" = "$delivered" ] &&
 	t_ok "consumer metrics file" || t_fail "consumer metrics file" "$(grep kafka_cat c.prom)"
 kafka-cat -C -G gs -t open -e -q >c2.out
 t_eq "its offsets were committed: nothing to read again" 0 "$(wc -l <c2.out)"

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Every metric the alert rules, their unit tests and the Grafana dashboard use
 # is one a tool emits: a "vtex_..." string in the C sources (cmd/, lib/; new
-# tools join by themselves) or a "# TYPE" line the flows write, or else a name
-# listed in monitoring/metrics-pending.txt whose tool is not in the tree yet.
+# tools join by themselves) or a "# TYPE" line the flows write.
 # man 7 vtex-pipes lists exactly those names, and they follow the naming
 # conventions. The dashboard JSON is what monitoring/dashboard.py builds.
 . "$(dirname "$0")/../lib.sh"
@@ -10,7 +9,6 @@ cd "$VP_ROOT"
 grep -rohE '"vtex_[a-z0-9_]+"' cmd lib --include=*.c | tr -d '"' >"$T_TMP/emitted"
 grep -ohE '# TYPE vtex_[a-z0-9_]+' scripts/flows/*.sh | awk '{print $3}' >>"$T_TMP/emitted"
 sort -u -o "$T_TMP/emitted" "$T_TMP/emitted"
-grep -vE '^\s*(#|$)' monitoring/metrics-pending.txt | awk '{print $1, $2}' >"$T_TMP/pending"
 t_run "names found in the sources" test "$(wc -l <"$T_TMP/emitted")" -ge 20
 
 # Names used: every vtex_ word of the rules and their tests; every query of the dashboard.
@@ -35,7 +33,6 @@ t_run "the dashboard has queries" test -s "$T_TMP/dash-exprs"
 } | sort -u >"$T_TMP/used"
 
 known() { grep -qx "$1" "$T_TMP/emitted"; }
-bad=0
 while read -r name; do
 	base=$name
 	if ! known "$base"; then
@@ -47,23 +44,14 @@ while read -r name; do
 		t_ok "$name is emitted"
 		continue
 	fi
-	tool=$(awk -v n="$base" '$1 == n {print $2}' "$T_TMP/pending")
-	if [ -z "$tool" ]; then
-		t_fail "$name is emitted" "no tool emits it and it is not in monitoring/metrics-pending.txt"
-		bad=1
-	elif [ -d "cmd/$tool" ]; then
-		t_fail "$name is emitted" "$tool is in the tree but does not emit it"
-		bad=1
-	else
-		t_skip "$name is emitted" "pending: $tool is not in the tree yet"
-	fi
+	t_fail "$name is emitted" "no tool emits it"
 done <"$T_TMP/used"
 
-# man 7 vtex-pipes documents exactly the emitted and the pending names.
+# man 7 vtex-pipes documents exactly the emitted names.
 grep -ohE 'vtex_(pipes|sandbox)_[a-z0-9_]+' man/man7/vtex-pipes.7 | sort -u >"$T_TMP/documented"
-{ cat "$T_TMP/emitted"; awk '{print $1}' "$T_TMP/pending"; } | sort -u >"$T_TMP/all"
+cp "$T_TMP/emitted" "$T_TMP/all"
 missing=$(comm -23 "$T_TMP/all" "$T_TMP/documented" | paste -sd' ')
-t_eq "every emitted or expected name is in man 7 vtex-pipes" "" "$missing"
+t_eq "every emitted name is in man 7 vtex-pipes" "" "$missing"
 extra=$(comm -13 "$T_TMP/all" "$T_TMP/documented" | paste -sd' ')
 t_eq "man 7 vtex-pipes names no metric nothing emits" "" "$extra"
 

@@ -18,8 +18,8 @@ t_eq "three attempts per record reached the server" 360 "$(wc -l <"$D/flaky.log"
 t_eq "the third attempt of each was recognised by its key" 120 "$(log_count "$D/flaky.log" 'e.get("duplicate")')"
 t_eq "one key per record" 120 "$(log_count "$D/flaky.log" 'e["status"] == 200')"
 t_eq "each record under its own URL, percent-encoded as needed" 3 "$(log_count "$D/flaky.log" 'e["path"] == "/customers/c7" and e["method"] == "PUT"')"
-t_run "metrics count 120 sent" grep -q 'vtex_pipes_records_total{stage="ndjson-post",outcome="sent"} 120' "$D/flaky.prom"
-t_run "metrics count the retries" grep -q '^vtex_pipes_http_retries_total{tool="ndjson-post"} 240' "$D/flaky.prom"
+t_run "metrics count 120 sent" grep -q 'vtex_pipes_records_total{tool="ndjson-post",stage="ndjson-post",outcome="sent"} 120' "$D/flaky.prom"
+t_run "metrics count the retries" grep -q '^vtex_pipes_http_retries_total{tool="ndjson-post",stage="ndjson-post"} 240' "$D/flaky.prom"
 
 api_start busy --fail-first 2 --fail-status 429 --retry-after 1
 gen_records 5 >"$D/five.ndjson"

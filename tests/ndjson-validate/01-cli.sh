@@ -50,10 +50,10 @@ t_eq "... the line number, source and tool" '2 "mixed.ndjson" "ndjson-validate"'
 t_eq "... and the record as it came" "$(sed -n 2p mixed.ndjson | jq -c .)" "$(head -1 rej.ndjson | jq -c .record)"
 t_eq "a line that is not JSON is kept raw, under the rule json" '3 ["json"] "not json"' \
 	"$(tail -1 rej.ndjson | jq -j '.line, " ", (.rules|tojson), " ", (.raw|tojson)')"
-t_run "metrics: records in" grep -q 'vtex_pipes_records_total{stage="validate",outcome="in"} 4' m.prom
-t_run "metrics: records out" grep -q 'vtex_pipes_records_total{stage="validate",outcome="out"} 2' m.prom
-t_run "metrics: records rejected" grep -q 'vtex_pipes_records_total{stage="validate",outcome="rejected"} 2' m.prom
-t_run "metrics: per rule" grep -q 'vtex_pipes_validate_violations_total{entity="order",rule="items\[\].quantity:min",severity="error"} 1' m.prom
+t_run "metrics: records in" grep -q 'vtex_pipes_records_total{tool="ndjson-validate",stage="ndjson-validate",outcome="in"} 4' m.prom
+t_run "metrics: records out" grep -q 'vtex_pipes_records_total{tool="ndjson-validate",stage="ndjson-validate",outcome="out"} 2' m.prom
+t_run "metrics: records rejected" grep -q 'vtex_pipes_records_total{tool="ndjson-validate",stage="ndjson-validate",outcome="rejected"} 2' m.prom
+t_run "metrics: per rule" grep -q 'vtex_pipes_validate_violations_total{tool="ndjson-validate",stage="ndjson-validate",entity="order",rule="items\[\].quantity:min",severity="error"} 1' m.prom
 t_run "metrics: untouched rules at 0" grep -q 'rule="orderId:format",severity="error"} 0' m.prom
 t_run "the log never holds the e-mail" bash -c "! grep -q 'fernanda\\|@' err"
 

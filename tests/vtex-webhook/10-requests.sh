@@ -49,12 +49,12 @@ t_run "logs never hold the secret" bash -c "! grep -q '$WH_SECRET' '$T_TMP/a.log
 t_run "a refusal is logged with its reason" grep -q 'reason="secret header wrong"' "$T_TMP/a.log"
 
 t_eq "/healthz: 200" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$U/healthz")"
-t_eq "/metrics: 200s counted (ping, 2 events)" 3 "$(wh_metric "$U" 'vtex_webhook_requests_total{code="200"}')"
-t_eq "/metrics: 400s counted" 9 "$(wh_metric "$U" 'vtex_webhook_requests_total{code="400"}')"
-t_eq "/metrics: 401s counted" 5 "$(wh_metric "$U" 'vtex_webhook_requests_total{code="401"}')"
-t_eq "/metrics: 413s counted" 2 "$(wh_metric "$U" 'vtex_webhook_requests_total{code="413"}')"
-t_eq "/metrics: latency histogram" true "$(awk '$1 == "vtex_webhook_request_seconds_count" { print ($2 >= 17) ? "true" : "false" }' <(curl -s "$U/metrics"))"
-t_eq "/metrics: last success time" true "$(awk -v now="$(date +%s)" '$1 == "vtex_webhook_last_success_timestamp_seconds" { print ($2 > now - 60 && $2 <= now + 1) ? "true" : "false" }' <(curl -s "$U/metrics"))"
+t_eq "/metrics: 200s counted (ping, 2 events)" 3 "$(wh_metric "$U" 'vtex_pipes_webhook_requests_total{code="200"}')"
+t_eq "/metrics: 400s counted" 9 "$(wh_metric "$U" 'vtex_pipes_webhook_requests_total{code="400"}')"
+t_eq "/metrics: 401s counted" 5 "$(wh_metric "$U" 'vtex_pipes_webhook_requests_total{code="401"}')"
+t_eq "/metrics: 413s counted" 2 "$(wh_metric "$U" 'vtex_pipes_webhook_requests_total{code="413"}')"
+t_eq "/metrics: latency histogram" true "$(wh_metric "$U" vtex_pipes_webhook_request_duration_seconds_count | awk '{ print ($1 >= 17) ? "true" : "false" }')"
+t_eq "/metrics: last success time" true "$(wh_metric "$U" vtex_pipes_webhook_last_success_timestamp_seconds | awk -v now="$(date +%s)" '{ print ($1 > now - 60 && $1 <= now + 1) ? "true" : "false" }')"
 
 # Concurrent requests: every one answered 200 is one line.
 seq 3 202 | xargs -P 16 -I{} bash -c '. "$0"; echo "$(wh_post "$1" "$(wh_event {})")"' "$(dirname "$0")/webhook_lib.sh" "$U" \
@@ -62,7 +62,7 @@ seq 3 202 | xargs -P 16 -I{} bash -c '. "$0"; echo "$(wh_post "$1" "$(wh_event {
 t_eq "200 concurrent events all answered 200" 200 "$(grep -c '^200$' "$T_TMP/codes")"
 t_eq "and all 202 lines written, each whole JSON" 202 "$(jq -c . "$out" | wc -l)"
 t_eq "events sharing a batch: batches fewer than events" true \
-	"$(awk '$1 == "vtex_webhook_write_batches_total" { print ($2 <= 202) ? "true" : "false" }' <(curl -s "$U/metrics"))"
+	"$(wh_metric "$U" vtex_pipes_webhook_write_batches_total | awk '{ print ($1 <= 202) ? "true" : "false" }')"
 kill -TERM "$(wh_pid a)"
 wh_wait a
 t_eq "SIGTERM: exit 0" 0 "$WH_RC"

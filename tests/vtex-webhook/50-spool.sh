@@ -18,7 +18,7 @@ wh_fill_pipe "$T_TMP/pipe"
 for i in $(seq 2 30); do echo "$i $(wh_post "$WH_URL" "$(wh_event "$i")")" >>"$T_TMP/codes"; done
 t_eq "with the output stalled, events are still answered 200 (journalled)" 29 "$(grep -c ' 200$' "$T_TMP/codes")"
 t_eq "the backlog shows in /metrics" true \
-	"$(awk '$1 == "vtex_webhook_spool_backlog_bytes" { print ($2 > 0) ? "true" : "false" }' <(sleep 0.3; curl -s "$WH_URL/metrics"))"
+	"$(sleep 0.3; wh_metric "$WH_URL" vtex_pipes_webhook_spool_backlog_bytes | awk '{ print ($1 > 0) ? "true" : "false" }')"
 kill -KILL "$(wh_pid a)"
 wh_wait a
 kill -CONT "$reader"

@@ -12,7 +12,7 @@ wh_start w --output "$T_TMP/out" || { t_fail "webhook starts"; t_done; }
 
 vtex-webhook configure --url "$WH_URL/hook" --status payment-approved,invoiced >"$T_TMP/conf.json" 2>"$T_TMP/conf.log"
 t_eq "configure: exit 0" 0 "$?"
-t_eq "the receiver answered the sandbox's ping" 1 "$(wh_metric "$WH_URL" vtex_webhook_pings_total)"
+t_eq "the receiver answered the sandbox's ping" 1 "$(wh_metric "$WH_URL" vtex_pipes_webhook_pings_total)"
 t_eq "and wrote nothing for it" 0 "$(wc -c <"$T_TMP/out")"
 t_eq "the configuration printed has the filter" '["payment-approved","invoiced"]' "$(jq -c .filter.status "$T_TMP/conf.json")"
 t_eq "and the URL" "$WH_URL/hook" "$(jq -r .hook.url "$T_TMP/conf.json")"

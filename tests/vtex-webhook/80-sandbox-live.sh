@@ -22,7 +22,7 @@ t_eq "none dropped" 0 "$dropped"
 t_eq "every delivery answered 200 is a line" "$ok" "$(wc -l <"$T_TMP/events.ndjson")"
 t_eq "every event the sandbox sent is written (distinct OrderId, State, CurrentChange)" "$events" \
 	"$(jq -r '[.OrderId, .State, .CurrentChange] | @tsv' "$T_TMP/events.ndjson" | sort -u | wc -l)"
-t_eq "webhook's count agrees" "$ok" "$(wh_metric "$WH_URL" 'vtex_webhook_events_total{outcome="written"}')"
+t_eq "webhook's count agrees" "$ok" "$(wh_metric "$WH_URL" 'vtex_pipes_webhook_events_total{outcome="written"}')"
 
 # The latest event of each order names the order's status in the store.
 jq -s -r 'group_by(.OrderId)[] | max_by(.CurrentChange) | [.OrderId, .State] | @tsv' "$T_TMP/events.ndjson" |

@@ -49,7 +49,7 @@ wh_event() {
 
 # wh_metric URL NAME{LABELS}: a value from /metrics (0 when absent).
 wh_metric() {
-	curl -s "$1/metrics" | awk -v k="$2" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }'
+	curl -s "$1/metrics" | prom_value "$2"
 }
 
 # wh_fill_pipe FIFO: fills the pipe behind FIFO with newlines until it takes
