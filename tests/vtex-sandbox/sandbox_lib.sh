@@ -79,10 +79,10 @@ sb_hooks_drained() {
 	local i m
 	for i in $(seq "${1:-150}"); do
 		m=$(curl -s "$SB_URL/metrics")
-		SB_HOOK_EVENTS=$(awk '$1 == "vtex_sandbox_hook_events_total" { v = $2 } END { print v + 0 }' <<<"$m")
-		SB_HOOK_OK=$(awk '$1 == "vtex_sandbox_hook_deliveries_total{outcome=\"ok\"}" { v = $2 } END { print v + 0 }' <<<"$m")
-		SB_HOOK_DUP=$(awk '$1 == "vtex_sandbox_hook_duplicates_total" { v = $2 } END { print v + 0 }' <<<"$m")
-		SB_HOOK_DROPPED=$(awk '$1 == "vtex_sandbox_hook_deliveries_total{outcome=\"dropped\"}" { v = $2 } END { print v + 0 }' <<<"$m")
+		SB_HOOK_EVENTS=$(prom_value vtex_sandbox_hook_events_total <<<"$m")
+		SB_HOOK_OK=$(prom_value 'vtex_sandbox_hook_deliveries_total{outcome="ok"}' <<<"$m")
+		SB_HOOK_DUP=$(prom_value vtex_sandbox_hook_duplicates_total <<<"$m")
+		SB_HOOK_DROPPED=$(prom_value 'vtex_sandbox_hook_deliveries_total{outcome="dropped"}' <<<"$m")
 		[ "$((SB_HOOK_OK + SB_HOOK_DROPPED))" -ge "$((SB_HOOK_EVENTS + SB_HOOK_DUP))" ] && return 0
 		sleep 0.1
 	done
