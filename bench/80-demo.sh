@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The demo as a benchmark: runs scripts/demo (make demo) and records its wall
+# time per stage and the real-time path's freshness, from a hook received by
+# vtex-webhook to the order in gold.orders_current (scripts/stream-freshness.py).
+# No peer runs side by side here: the stages are the project's own, and the
+# freshness is set against ORDERS_FLUSH_MS (the longest bq-load holds a row).
+# DEMO_* variables scale it (scripts/demo).
+. "$(dirname "$0")/lib.sh"
+cd "$VP_ROOT"
+VP_CACHE=${VP_CACHE:-$HOME/.cache/vtex-pipes}
+scripts/demo >var/demo.out 2>&1 || { tail -40 var/demo.out; echo "the demo failed (var/demo.out)"; exit 1; }
+{
+	echo "## make demo: time per stage, and hook-to-gold freshness"
+	echo
+	echo "Machine: $(bench_machine)"
+	echo
+	echo "Reproduce: \`bench/run demo\` (runs \`make demo\`'s script: ${DEMO_PRODUCTS:-3000} products,"
+	echo "${DEMO_CLIENTS:-30000} customers, ${DEMO_ORDERS:-100000} orders in the store, ${DEMO_LIVE_SECONDS:-60} s of"
+	echo "live orders at ${DEMO_ORDERS_PER_SECOND:-20}/s announced by hooks, then the batch flows and dbt on DuckDB)."
+	echo "Its verdict: $(tail -1 var/demo.out)"
+	echo
+	echo "| stage | wall time |"
+	echo "|---|---|"
+	sed -E 's/^(.*[^ ]) +([0-9.]+ s)$/| \1 | \2 |/' var/demo/stages.txt
+	echo
+	echo "Freshness, from vtex-webhook receiving a hook (its \`_received_at\`) to the order's row at"
+	echo "that change landing in bronze (\`_loaded_at\`), which is when the view gold.orders_current"
+	echo "shows it; orders-process runs with ORDERS_FLUSH_MS=${ORDERS_FLUSH_MS:-1000} (bq-load holds a row at"
+	echo "most that long before it writes the batch):"
+	echo
+	echo "| hook events | p50 | p95 | p99 | max | not in bronze |"
+	echo "|---|---|---|---|---|---|"
+	"$VP_CACHE/venv-dbt/bin/python" scripts/stream-freshness.py --markdown var/demo/warehouse.duckdb var/demo/hooks.ndjson
+} >bench/results/demo.md
+cat bench/results/demo.md
