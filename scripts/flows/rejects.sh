@@ -6,7 +6,7 @@
 # (flow_load_rejects) and decides what ndjson-validate's status means for the
 # flow. A record the gate rejects is not an error of the run: its exit 1
 # counts as success once its rejects are in bronze.rejects, and the flow logs
-# a warning and writes vtex_pipes_flow_rejects_total to the run's flow.prom.
+# a warning and writes vtex_pipes_flow_rejects_total to the run's rejects.prom.
 # If the rejects cannot be loaded, the flow fails with bq-load's status (the
 # file stays in the run directory). Any other stage's exit 1 (a record refused
 # after the gate) still fails the run; its rejects are loaded all the same.
@@ -29,10 +29,10 @@ flow_gate() {
 # (lib/rejects lines: tool, source, line, reason, record or raw; the gate's
 # also rules and violations) into bronze.rejects, with entity, flow, run_id
 # and stage columns and without the line number; sets FLOW_REJECTS_<stage>
-# (- as _) to its line count and writes them to the run's flow.prom. Loading the same run again adds nothing
+# (- as _) to its line count and writes them to the run's rejects.prom. Loading the same run again adds nothing
 # (bq-load's batch ids come from the rows). Returns bq-load's status.
 flow_load_rejects() {
-	local entity=$1 stage f n total=0 status=0 prom=$FLOW_RUN_DIR/flow.prom
+	local entity=$1 stage f n total=0 status=0 prom=$FLOW_RUN_DIR/rejects.prom
 	shift
 	: >"$FLOW_RUN_DIR/rejects.rows.ndjson"
 	: >"$prom.tmp"

@@ -62,7 +62,7 @@ rd=$VP_VAR/runs/orders-reconcile/$run
 n=$(wc -l <"$rd/validate.rejects.ndjson")
 t_eq "every 25th order rejected" 8 "$n"
 t_run "a warning names the rule" grep -q 'level=warn flow=orders-reconcile msg="records rejected by the quality gate, loaded into rejects".*rejected=8 rules=.*items\[\].quantity:min=8' "$T_TMP/err"
-t_run "the flow's metric" grep -q 'vtex_pipes_flow_rejects_total{flow="orders-reconcile",entity="order",stage="validate"} 8' "$rd/flow.prom"
+t_run "the flow's metric" grep -q 'vtex_pipes_flow_rejects_total{flow="orders-reconcile",entity="order",stage="validate"} 8' "$rd/rejects.prom"
 t_run "the gate's metric per rule" grep -q 'rule="items\[\].quantity:min",severity="error"} 8' "$rd/validate.prom"
 t_eq "bronze.rejects holds them, with entity, flow, run and stage" "8 order orders-reconcile $run validate ndjson-validate" \
 	"$(q "select count(*), any_value(entity), any_value(flow), any_value(run_id), any_value(stage), any_value(tool) from bronze.rejects")"
