@@ -11,6 +11,7 @@
 #include "envelope.h"
 #include "exitcode.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "ndjson_writer.h"
 #include "progress.h"
 
@@ -285,13 +286,21 @@ static void init_metrics(consumer *c)
 int kc_consume(kc_opts *o)
 {
 	consumer c = { .o = o };
-	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	rd_kafka_conf_t *conf;
+	metrics_http *mh = NULL;
 	int rc = VP_EXIT_OK;
 
 	if (o->group && o->offset_given && o->offset.kind != KC_OFF_BEGINNING && o->offset.kind != KC_OFF_END &&
 	    o->offset.kind != KC_OFF_STORED)
 		cli_usage_error(&o->cli, "-o with -G: beginning or end (where a group without a committed offset starts)");
 	init_metrics(&c);
+	if (o->metrics_listen) {
+		char url[160];
+		if (!(mh = metrics_http_start(o->metrics_listen, url, sizeof url)))
+			return VP_EXIT_UNAVAILABLE;
+		log_info("serving metrics", LS("url", url), LS("paths", "/metrics /healthz"));
+	}
+	conf = rd_kafka_conf_new();
 	c.committing = o->group || kc_props_has(o, "group.id");
 	kc_conf_set(conf, "bootstrap.servers", o->brokers);
 	kc_conf_set(conf, "client.id", "kafka-cat");
@@ -420,5 +429,6 @@ out:
 	rd_kafka_topic_partition_list_destroy(c.written);
 	rd_kafka_topic_partition_list_destroy(c.assigned);
 	free(c.hdrs);
+	metrics_http_stop(mh);
 	return rc;
 }

@@ -58,13 +58,19 @@ static const char HELP[] =
 	"      --commit-interval-ms MS\n"
 	"                          commit flushed offsets at most this often (1000);\n"
 	"                          always on exit and before partitions are revoked\n"
+	"      --metrics-listen ADDR:PORT\n"
+	"                          serve GET /metrics (Prometheus text: messages,\n"
+	"                          commits, lag per partition) and /healthz while\n"
+	"                          consuming; port 0 picks one, logged (env\n"
+	"                          KAFKA_CAT_METRICS_LISTEN, -C only)\n"
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 done; 1 some input lines rejected; 64 usage; 69 no broker\n"
-	"answered, or the topic/partition does not exist; 74 output closed or input\n"
-	"unreadable; 75 some messages were not delivered (count in the log; safe to\n"
-	"produce again: consumers see duplicates at worst); 78 a librdkafka property\n"
-	"was refused. A fatal client error exits 75. See kafka-cat(1).\n";
+	"answered, the topic/partition does not exist, or --metrics-listen cannot\n"
+	"listen; 74 output closed or input unreadable; 75 some messages were not\n"
+	"delivered (count in the log; safe to produce again: consumers see duplicates\n"
+	"at worst); 78 a librdkafka property was refused. A fatal client error exits\n"
+	"75. See kafka-cat(1).\n";
 
 volatile sig_atomic_t kc_stop, kc_stop_twice, kc_fatal;
 static int devnull_fd = -1;

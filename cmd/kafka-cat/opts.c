@@ -1,6 +1,7 @@
 #include "opts.h"
 
 #include "buf.h"
+#include "metrics_http.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@ enum {
 	OPT_KEY_FIELD = CLI_OPT_TOOL,
 	OPT_REJECTS,
 	OPT_COMMIT_INTERVAL,
+	OPT_METRICS_LISTEN,
 };
 
 static char errbuf[512];
@@ -143,6 +145,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		{ "key-field", required_argument, 0, OPT_KEY_FIELD },
 		{ "rejects", required_argument, 0, OPT_REJECTS },
 		{ "commit-interval-ms", required_argument, 0, OPT_COMMIT_INTERVAL },
+		{ "metrics-listen", required_argument, 0, OPT_METRICS_LISTEN },
 		CLI_COMMON_LONGOPTS,
 		{ 0 },
 	};
@@ -215,6 +218,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 			break;
 		case 'q': o->quiet = true; break;
 		case OPT_REJECTS: o->rejects_path = optarg; break;
+		case OPT_METRICS_LISTEN: o->metrics_listen = optarg; break;
 		case OPT_COMMIT_INTERVAL:
 			if (!parse_i64(optarg, &v) || v < 0 || v > 3600000)
 				return fail("--commit-interval-ms: '%s' is not 0 to 3600000", optarg);
@@ -266,6 +270,20 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 			return "-o stored needs a group: -G GROUP, or -X group.id=GROUP";
 		if (o->key_delim || o->key_field || o->key || o->headers.n)
 			return "-K, --key-field, -k and -H are for producers (-P)";
+	}
+	/* The environment's listener applies to consumers only (a flow may set
+	 * it for a stage that also produces); the flag elsewhere is an error. */
+	if (o->metrics_listen && o->mode != KC_MODE_CONSUME)
+		return "--metrics-listen is for consumers (-C): -P and -L write --metrics-file";
+	if (!o->metrics_listen && o->mode == KC_MODE_CONSUME)
+		o->metrics_listen = cli_env("KAFKA_CAT_METRICS_LISTEN", NULL);
+	if (o->metrics_listen && !*o->metrics_listen)
+		o->metrics_listen = NULL;
+	if (o->metrics_listen) {
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		if (!listen_addr_parse(o->metrics_listen, &ss, &sl))
+			return fail("--metrics-listen: '%s' is not ADDR:PORT or [ADDR6]:PORT", o->metrics_listen);
 	}
 	if (o->mode == KC_MODE_LIST && (o->group || o->key_delim || o->key_field || o->key || o->headers.n))
 		return "-L takes -b, -t, -J, -X, -F and -m only";

@@ -56,6 +56,7 @@ typedef struct {
 	const char *rejects_path;   /* --rejects */
 	long long commit_ms;        /* --commit-interval-ms */
 	bool quiet;                 /* -q */
+	const char *metrics_listen; /* --metrics-listen ADDR:PORT (-C), env KAFKA_CAT_METRICS_LISTEN */
 } kc_opts;
 
 /* Parses argv into o (cli_init first). Returns NULL when all is well, else
