@@ -219,7 +219,7 @@ static int assign_partitions(consumer *c)
 	const char *topic = o->topics[0];
 	const rd_kafka_metadata_t *md = kc_metadata(c->rk, o, topic);
 	if (!md)
-		return VP_EXIT_UNAVAILABLE;
+		return kc_no_metadata_exit();
 	const rd_kafka_metadata_topic_t *t = md->topic_cnt == 1 ? &md->topics[0] : NULL;
 	if (!t || t->err) {
 		log_error("no such topic", LS("topic", topic),
@@ -331,7 +331,7 @@ int kc_consume(kc_opts *o)
 
 	const rd_kafka_metadata_t *md = kc_metadata(c.rk, o, NULL);
 	if (!md) {
-		rc = VP_EXIT_UNAVAILABLE;
+		rc = kc_no_metadata_exit();
 		goto out;
 	}
 	rd_kafka_metadata_destroy(md);
@@ -415,7 +415,9 @@ int kc_consume(kc_opts *o)
 	progress_end(&c.prog);
 	ndjson_writer_flush(c.w);
 	commit_now(&c, true);
-	if (kc_fatal)
+	if (kc_denied)
+		rc = VP_EXIT_CONFIG;
+	else if (kc_fatal)
 		rc = VP_EXIT_TEMPFAIL;
 	else if (kc_stop)
 		log_info("stopping on signal", LI("signal", kc_stop));

@@ -25,6 +25,26 @@ static const char *fail(const char *fmt, const char *arg)
 	return errbuf;
 }
 
+/* The name part of "name=value" (static buffer), never the value. */
+static const char *kc_prop_name(const char *prop)
+{
+	static char name[128];
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(prop, "="), prop);
+	return name;
+}
+
+bool kc_secret_prop(const char *prop)
+{
+	size_t n = strcspn(prop, "=");
+	char name[128];
+	if (n >= sizeof name)
+		return false;
+	memcpy(name, prop, n);
+	name[n] = '\0';
+	return strstr(name, "password") || strstr(name, "secret") || strcmp(name, "ssl.key.pem") == 0 ||
+	       strcmp(name, "sasl.oauthbearer.config") == 0;
+}
+
 void kc_kv_add(kc_kvlist *l, const char *name, size_t nlen, const char *value, size_t vlen)
 {
 	if (l->n == l->cap) {
@@ -204,6 +224,10 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 				return fail("-H: '%s' is not name=value", optarg);
 			break;
 		case 'X':
+			if (kc_secret_prop(optarg))
+				return fail("-X %s: secrets never go on the command line (every user can read it); "
+					    "use KAFKA_CAT_SASL_PASSWORD or KAFKA_CAT_SASL_PASSWORD_FILE, or a -F file",
+					    kc_prop_name(optarg));
 			if (!kc_kv_add_pair(&o->props, optarg))
 				return fail("-X: '%s' is not property=value", optarg);
 			break;

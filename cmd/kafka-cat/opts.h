@@ -63,6 +63,9 @@ typedef struct {
  * the message of a usage error (static storage or o-owned). -h/-V exit. */
 const char *kc_parse_args(kc_opts *o, int argc, char **argv);
 void kc_opts_free(kc_opts *o);
+/* Whether a librdkafka property ("name" or "name=value") holds a secret
+ * (sasl.password, ssl.key.password, ...): -X refuses those. */
+bool kc_secret_prop(const char *prop);
 /* Whether -X/-F set this librdkafka property. */
 bool kc_props_has(const kc_opts *o, const char *name);
 
