@@ -86,6 +86,18 @@ static void forget(rd_kafka_topic_partition_list_t *l, const rd_kafka_topic_part
 		rd_kafka_topic_partition_list_del(l, parts->elems[i].topic, parts->elems[i].partition);
 }
 
+/* The lag gauge of one partition (see update_lag). */
+static metric *lag_metric(const consumer *c, const char *topic, int32_t partition)
+{
+	buf lab = { 0 };
+	buf_printf(&lab, "group=\"%s\",topic=\"%s\",partition=\"%d\"", c->o->group ? c->o->group : "", topic,
+		   (int)partition);
+	metric *m = metrics_gauge("vtex_pipes_kafka_consumer_lag_messages",
+				  "Messages in the partition after the consumer's position.", buf_cstr(&lab));
+	buf_free(&lab);
+	return m;
+}
+
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
 	consumer *c = opaque;
@@ -110,6 +122,10 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
 		commit_now(c, true);
 	forget(c->written, parts);
 	forget(c->assigned, parts);
+	/* Their lag is the next owner's to report: a scrape summing the group's
+	 * lag must not count it twice (the series stays, at 0). */
+	for (int i = 0; i < parts->cnt; i++)
+		metric_set(lag_metric(c, parts->elems[i].topic, parts->elems[i].partition), 0);
 	if (cooperative)
 		rd_kafka_incremental_unassign(rk, parts);
 	else
@@ -200,13 +216,7 @@ static void update_lag(consumer *c)
 			    rd_kafka_get_watermark_offsets(c->rk, p->topic, p->partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
 			    hi < 0)
 				continue;
-			buf lab = { 0 };
-			buf_printf(&lab, "group=\"%s\",topic=\"%s\",partition=\"%d\"", c->o->group ? c->o->group : "",
-				   p->topic, (int)p->partition);
-			metric_set(metrics_gauge("vtex_pipes_kafka_consumer_lag_messages",
-						 "Messages in the partition after the consumer's position.", buf_cstr(&lab)),
-				   (double)(hi > p->offset ? hi - p->offset : 0));
-			buf_free(&lab);
+			metric_set(lag_metric(c, p->topic, p->partition), (double)(hi > p->offset ? hi - p->offset : 0));
 		}
 	}
 	rd_kafka_topic_partition_list_destroy(pos);

@@ -63,6 +63,33 @@ else
 fi
 grep -q '^# TYPE vtex_pipes_kafka_consumer_lag_messages gauge$' scrape.prom && t_ok "the lag is a gauge" || t_fail "lag gauge TYPE"
 
+# A second member of the group, with a listener of its own: the partitions
+# are shared out; the lag summed over both members' /metrics counts each
+# partition once (a revoked partition's gauge drops to 0) and comes to 0.
+kafka-cat -C -G gm -t m --metrics-listen 127.0.0.1:0 >out2 2>err2 &
+C2=$!
+t_on_exit "kill -9 $C2 2>/dev/null"
+wait_for 30 grep -q 'msg="serving metrics"' err2
+url2=$(sed -n 's/.*msg="serving metrics" url=\([^ ]*\).*/\1/p' err2 | head -1)
+wait_for 30 grep -q "partitions assigned" err2
+seq_lines 1300 2300 | kafka-cat -P -t m --key-field OrderId -q
+lag_sum() {
+	{ curl -s "$url/metrics"; curl -s "$url2/metrics"; } |
+		awk '/^vtex_pipes_kafka_consumer_lag_messages\{/ { s += $2 } END { print s + 0 }'
+}
+total() {
+	local a b
+	a=$(curl -s "$url/metrics" | prom_value 'vtex_pipes_kafka_messages_total{outcome="consumed"}')
+	b=$(curl -s "$url2/metrics" | prom_value 'vtex_pipes_kafka_messages_total{outcome="consumed"}')
+	echo $((a + b))
+}
+wait_for 60 eval '[ "$(total)" -ge 2300 ] && [ "$(lag_sum)" = 0 ]'
+t_eq "two members: 2300 consumed between them" 2300 "$(total)"
+t_eq "two members: the group's lag summed over both scrapes is 0" 0 "$(lag_sum)"
+kill -TERM $C2
+wait $C2
+t_eq "the second member stops: exit 0" 0 $?
+
 t_eq "POST /metrics: 405" 405 "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/metrics")"
 t_eq "GET /nope: 404" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$url/nope")"
 
@@ -72,10 +99,11 @@ kafka-cat -C -G gm2 -t m --metrics-listen "127.0.0.1:$port" >/dev/null 2>busy.er
 t_eq "address in use: 69" 69 $?
 grep -q "127.0.0.1:$port" busy.err && t_ok "the busy address named" || t_fail "busy address named" "$(cat busy.err)"
 
+curl -s "$url/metrics" >last.prom
 kill -TERM $C
 wait $C
 t_eq "SIGTERM: exit 0" 0 $?
-t_eq "the metrics file at exit agrees" 1300 \
+t_eq "the metrics file at exit agrees with the last scrape" "$(prom_value 'vtex_pipes_kafka_messages_total{outcome="consumed"}' <last.prom)" \
 	"$(prom_value 'vtex_pipes_kafka_messages_total{outcome="consumed"}' <exit.prom)"
 curl -s -m 2 "$url/healthz" >/dev/null && t_fail "listener closed after exit" || t_ok "listener closed after exit"
 t_done
