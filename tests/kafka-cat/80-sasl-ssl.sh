@@ -97,6 +97,13 @@ t_eq "world-readable password file: still works" 0 $?
 grep -q "readable by every user" wr.err && t_ok "world-readable password file: warning" || t_fail "warning" "$(cat wr.err)"
 t_exit "unreadable password file: 78" 78 env KAFKA_CAT_SASL_PASSWORD_FILE=/nonexistent/pw kafka-cat -L "${X[@]}" 2>/dev/null
 
+# A restart of the same broker directory keeps the SASL_SSL listener, its
+# certificate and the password.
+kafka_stop
+kafka_restart
+KAFKA_CAT_SASL_PASSWORD_FILE=pw.txt kafka-cat -C -t secure -e "${X[@]}" -X ssl.ca.location="$CA" >again.out 2>again.err
+t_eq "after a broker restart: the same listener, CA and password" 500 "$(wc -l <again.out)"
+
 leaks=$(grep -lF "$PW" ./*.err ./*.prom 2>/dev/null)
 [ -z "$leaks" ] && t_ok "the password is in no log and no metrics file" || t_fail "password leaked" "$leaks"
 t_done
