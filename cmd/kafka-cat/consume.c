@@ -11,6 +11,7 @@
 #include "envelope.h"
 #include "exitcode.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "ndjson_writer.h"
 #include "progress.h"
 
@@ -85,6 +86,18 @@ static void forget(rd_kafka_topic_partition_list_t *l, const rd_kafka_topic_part
 		rd_kafka_topic_partition_list_del(l, parts->elems[i].topic, parts->elems[i].partition);
 }
 
+/* The lag gauge of one partition (see update_lag). */
+static metric *lag_metric(const consumer *c, const char *topic, int32_t partition)
+{
+	buf lab = { 0 };
+	buf_printf(&lab, "group=\"%s\",topic=\"%s\",partition=\"%d\"", c->o->group ? c->o->group : "", topic,
+		   (int)partition);
+	metric *m = metrics_gauge("vtex_pipes_kafka_consumer_lag_messages",
+				  "Messages in the partition after the consumer's position.", buf_cstr(&lab));
+	buf_free(&lab);
+	return m;
+}
+
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
 	consumer *c = opaque;
@@ -109,6 +122,10 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
 		commit_now(c, true);
 	forget(c->written, parts);
 	forget(c->assigned, parts);
+	/* Their lag is the next owner's to report: a scrape summing the group's
+	 * lag must not count it twice (the series stays, at 0). */
+	for (int i = 0; i < parts->cnt; i++)
+		metric_set(lag_metric(c, parts->elems[i].topic, parts->elems[i].partition), 0);
 	if (cooperative)
 		rd_kafka_incremental_unassign(rk, parts);
 	else
@@ -199,13 +216,7 @@ static void update_lag(consumer *c)
 			    rd_kafka_get_watermark_offsets(c->rk, p->topic, p->partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
 			    hi < 0)
 				continue;
-			buf lab = { 0 };
-			buf_printf(&lab, "group=\"%s\",topic=\"%s\",partition=\"%d\"", c->o->group ? c->o->group : "",
-				   p->topic, (int)p->partition);
-			metric_set(metrics_gauge("vtex_pipes_kafka_consumer_lag_messages",
-						 "Messages in the partition after the consumer's position.", buf_cstr(&lab)),
-				   (double)(hi > p->offset ? hi - p->offset : 0));
-			buf_free(&lab);
+			metric_set(lag_metric(c, p->topic, p->partition), (double)(hi > p->offset ? hi - p->offset : 0));
 		}
 	}
 	rd_kafka_topic_partition_list_destroy(pos);
@@ -218,7 +229,7 @@ static int assign_partitions(consumer *c)
 	const char *topic = o->topics[0];
 	const rd_kafka_metadata_t *md = kc_metadata(c->rk, o, topic);
 	if (!md)
-		return VP_EXIT_UNAVAILABLE;
+		return kc_no_metadata_exit();
 	const rd_kafka_metadata_topic_t *t = md->topic_cnt == 1 ? &md->topics[0] : NULL;
 	if (!t || t->err) {
 		log_error("no such topic", LS("topic", topic),
@@ -285,13 +296,21 @@ static void init_metrics(consumer *c)
 int kc_consume(kc_opts *o)
 {
 	consumer c = { .o = o };
-	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	rd_kafka_conf_t *conf;
+	metrics_http *mh = NULL;
 	int rc = VP_EXIT_OK;
 
 	if (o->group && o->offset_given && o->offset.kind != KC_OFF_BEGINNING && o->offset.kind != KC_OFF_END &&
 	    o->offset.kind != KC_OFF_STORED)
 		cli_usage_error(&o->cli, "-o with -G: beginning or end (where a group without a committed offset starts)");
 	init_metrics(&c);
+	if (o->metrics_listen) {
+		char url[160];
+		if (!(mh = metrics_http_start(o->metrics_listen, url, sizeof url)))
+			return VP_EXIT_UNAVAILABLE;
+		log_info("serving metrics", LS("url", url), LS("paths", "/metrics /healthz"));
+	}
+	conf = rd_kafka_conf_new();
 	c.committing = o->group || kc_props_has(o, "group.id");
 	kc_conf_set(conf, "bootstrap.servers", o->brokers);
 	kc_conf_set(conf, "client.id", "kafka-cat");
@@ -322,7 +341,7 @@ int kc_consume(kc_opts *o)
 
 	const rd_kafka_metadata_t *md = kc_metadata(c.rk, o, NULL);
 	if (!md) {
-		rc = VP_EXIT_UNAVAILABLE;
+		rc = kc_no_metadata_exit();
 		goto out;
 	}
 	rd_kafka_metadata_destroy(md);
@@ -406,7 +425,9 @@ int kc_consume(kc_opts *o)
 	progress_end(&c.prog);
 	ndjson_writer_flush(c.w);
 	commit_now(&c, true);
-	if (kc_fatal)
+	if (kc_denied)
+		rc = VP_EXIT_CONFIG;
+	else if (kc_fatal)
 		rc = VP_EXIT_TEMPFAIL;
 	else if (kc_stop)
 		log_info("stopping on signal", LI("signal", kc_stop));
@@ -420,5 +441,6 @@ out:
 	rd_kafka_topic_partition_list_destroy(c.written);
 	rd_kafka_topic_partition_list_destroy(c.assigned);
 	free(c.hdrs);
+	metrics_http_stop(mh);
 	return rc;
 }

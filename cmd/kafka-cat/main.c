@@ -6,7 +6,9 @@
 #include "kc.h"
 
 #include "exitcode.h"
+#include "progress.h"
 #include "log.h"
+#include "secret.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,9 +31,14 @@ static const char HELP[] =
 	"  -J                      JSON envelope per message: {topic, partition, offset,\n"
 	"                          timestamp, key, headers, value}; -P -J reads it back\n"
 	"  -X PROP=VALUE           any librdkafka property (security.protocol, sasl.*,\n"
-	"                          ssl.*, linger.ms, ...); after kafka-cat's defaults\n"
+	"                          ssl.*, linger.ms, ...); after kafka-cat's defaults;\n"
+	"                          secrets (*password*, *secret*) refused: see below\n"
 	"  -F FILE                 librdkafka properties from FILE (PROP=VALUE lines,\n"
 	"                          # comments) (env KAFKA_CAT_CONFIG, read first)\n"
+	"SASL password: env KAFKA_CAT_SASL_PASSWORD, or the file that\n"
+	"KAFKA_CAT_SASL_PASSWORD_FILE names (or sasl.password in a -F file); never on\n"
+	"the command line. A refused login or an untrusted broker certificate\n"
+	"(verified against -X ssl.ca.location=CA): exit 78 at once.\n"
 	"  -m SECONDS              wait this long for a broker to answer at start (10)\n"
 	"  -q                      no informational log lines (warnings and errors only)\n"
 	"\n"
@@ -58,15 +65,22 @@ static const char HELP[] =
 	"      --commit-interval-ms MS\n"
 	"                          commit flushed offsets at most this often (1000);\n"
 	"                          always on exit and before partitions are revoked\n"
+	"      --metrics-listen ADDR:PORT\n"
+	"                          serve GET /metrics (Prometheus text: messages,\n"
+	"                          commits, lag per partition) and /healthz while\n"
+	"                          consuming; port 0 picks one, logged (env\n"
+	"                          KAFKA_CAT_METRICS_LISTEN, -C only)\n"
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 done; 1 some input lines rejected; 64 usage; 69 no broker\n"
-	"answered, or the topic/partition does not exist; 74 output closed or input\n"
-	"unreadable; 75 some messages were not delivered (count in the log; safe to\n"
-	"produce again: consumers see duplicates at worst); 78 a librdkafka property\n"
-	"was refused. A fatal client error exits 75. See kafka-cat(1).\n";
+	"answered, the topic/partition does not exist, or --metrics-listen cannot\n"
+	"listen; 74 output closed or input unreadable; 75 some messages were not\n"
+	"delivered (count in the log; safe to produce again: consumers see duplicates\n"
+	"at worst); 78 a librdkafka property was refused, the password file is\n"
+	"unreadable, the broker refused the login (SASL) or its TLS certificate could\n"
+	"not be verified. A fatal client error exits 75. See kafka-cat(1).\n";
 
-volatile sig_atomic_t kc_stop, kc_stop_twice, kc_fatal;
+volatile sig_atomic_t kc_stop, kc_stop_twice, kc_fatal, kc_denied;
 static int devnull_fd = -1;
 
 static void on_signal(int sig)
@@ -101,8 +115,31 @@ void kc_conf_set(rd_kafka_conf_t *conf, const char *name, const char *value)
 
 void kc_conf_apply(rd_kafka_conf_t *conf, const kc_opts *o)
 {
-	for (size_t i = 0; i < o->props.n; i++)
-		kc_conf_set(conf, o->props.v[i].name, o->props.v[i].value);
+	char err[512];
+	const char *serr;
+	for (size_t i = 0; i < o->props.n; i++) {
+		/* A secret from a -F file: its name in the error, never librdkafka's
+		 * message (which may quote the value). */
+		const char *name = o->props.v[i].name, *value = o->props.v[i].value;
+		if (!kc_secret_prop(name)) {
+			kc_conf_set(conf, name, value);
+		} else if (rd_kafka_conf_set(conf, name, value, err, sizeof err) != RD_KAFKA_CONF_OK) {
+			log_error("librdkafka refused a property", LS("property", name));
+			exit(VP_EXIT_CONFIG);
+		}
+	}
+	/* The SASL password: from the environment or a file, after -F and -X. */
+	char *pw = secret_read("KAFKA_CAT_SASL_PASSWORD", &serr);
+	if (serr)
+		exit(VP_EXIT_CONFIG); /* secret_read logged which file and why */
+	if (pw) {
+		rd_kafka_conf_res_t res = rd_kafka_conf_set(conf, "sasl.password", pw, err, sizeof err);
+		secret_free(pw);
+		if (res != RD_KAFKA_CONF_OK) {
+			log_error("librdkafka refused the SASL password (KAFKA_CAT_SASL_PASSWORD)");
+			exit(VP_EXIT_CONFIG);
+		}
+	}
 }
 
 /* librdkafka's own log lines, in ours. */
@@ -123,6 +160,21 @@ static void on_rdkafka_log(const rd_kafka_t *rk, int level, const char *fac, con
 static void on_rdkafka_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
 	(void)opaque;
+	/* Refused credentials or an untrusted broker certificate: retrying will
+	 * not help, so stop now, once, with a message that says what to fix. */
+	if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+	    (err == RD_KAFKA_RESP_ERR__SSL && strstr(reason, "certificate verify failed"))) {
+		if (!kc_denied)
+			log_error(err == RD_KAFKA_RESP_ERR__SSL
+					  ? "TLS: the broker's certificate could not be verified; give the CA that "
+					    "signed it with -X ssl.ca.location=FILE"
+					  : "Kafka authentication failed; check sasl.mechanism, sasl.username and the "
+					    "password (KAFKA_CAT_SASL_PASSWORD or KAFKA_CAT_SASL_PASSWORD_FILE)",
+				  LS("error", rd_kafka_err2name(err)), LS("reason", reason));
+		kc_denied = 1;
+		kc_stop = SIGTERM;
+		return;
+	}
 	if (err == RD_KAFKA_RESP_ERR__FATAL) {
 		char why[512];
 		rd_kafka_resp_err_t ferr = rd_kafka_fatal_error(rk, why, sizeof why);
@@ -149,19 +201,51 @@ rd_kafka_t *kc_new_client(rd_kafka_type_t type, rd_kafka_conf_t *conf)
 	return rk;
 }
 
+/* Callbacks waiting on the main queue (errors above), without blocking. A
+ * consumer's main queue is its consumer queue: nothing is assigned yet when
+ * this runs, so no message can come out of it. */
+static void serve_events(rd_kafka_t *rk)
+{
+	if (rd_kafka_type(rk) == RD_KAFKA_CONSUMER) {
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 0);
+		if (m)
+			rd_kafka_message_destroy(m);
+	} else {
+		rd_kafka_poll(rk, 0);
+	}
+}
+
 const rd_kafka_metadata_t *kc_metadata(rd_kafka_t *rk, const kc_opts *o, const char *topic)
 {
 	const rd_kafka_metadata_t *md = NULL;
 	rd_kafka_topic_t *rkt = topic ? rd_kafka_topic_new(rk, topic, NULL) : NULL;
-	rd_kafka_resp_err_t err = rd_kafka_metadata(rk, topic ? 0 : 1, rkt, &md, o->metadata_timeout_ms);
+	rd_kafka_resp_err_t err;
+	/* In short steps, so that a refused login or certificate (reported
+	 * through the error callback) ends the wait at once. */
+	double deadline = progress_now() + o->metadata_timeout_ms / 1000.0;
+	for (;;) {
+		int left = (int)((deadline - progress_now()) * 1000);
+		err = rd_kafka_metadata(rk, topic ? 0 : 1, rkt, &md, left < 500 ? (left > 0 ? left : 1) : 500);
+		if (!err)
+			break;
+		serve_events(rk);
+		if (kc_denied || kc_stop || progress_now() >= deadline)
+			break;
+	}
 	if (rkt)
 		rd_kafka_topic_destroy(rkt);
 	if (err) {
-		log_error("no Kafka broker answered", LS("brokers", o->brokers),
-			  LI("timeout_s", o->metadata_timeout_ms / 1000), LS("error", rd_kafka_err2str(err)));
+		if (!kc_denied)
+			log_error("no Kafka broker answered", LS("brokers", o->brokers),
+				  LI("timeout_s", o->metadata_timeout_ms / 1000), LS("error", rd_kafka_err2str(err)));
 		return NULL;
 	}
 	return md;
+}
+
+int kc_no_metadata_exit(void)
+{
+	return kc_denied ? VP_EXIT_CONFIG : VP_EXIT_UNAVAILABLE;
 }
 
 int main(int argc, char **argv)

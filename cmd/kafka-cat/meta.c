@@ -36,7 +36,7 @@ int kc_list(kc_opts *o)
 	const rd_kafka_metadata_t *md = kc_metadata(rk, o, o->ntopics ? o->topics[0] : NULL);
 	if (!md) {
 		rd_kafka_destroy(rk);
-		return VP_EXIT_UNAVAILABLE;
+		return kc_no_metadata_exit();
 	}
 	if (o->json) {
 		buf b = { 0 };

@@ -1,6 +1,7 @@
 #include "opts.h"
 
 #include "buf.h"
+#include "metrics_http.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@ enum {
 	OPT_KEY_FIELD = CLI_OPT_TOOL,
 	OPT_REJECTS,
 	OPT_COMMIT_INTERVAL,
+	OPT_METRICS_LISTEN,
 };
 
 static char errbuf[512];
@@ -21,6 +23,26 @@ static const char *fail(const char *fmt, const char *arg)
 {
 	snprintf(errbuf, sizeof errbuf, fmt, arg);
 	return errbuf;
+}
+
+/* The name part of "name=value" (static buffer), never the value. */
+static const char *kc_prop_name(const char *prop)
+{
+	static char name[128];
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(prop, "="), prop);
+	return name;
+}
+
+bool kc_secret_prop(const char *prop)
+{
+	size_t n = strcspn(prop, "=");
+	char name[128];
+	if (n >= sizeof name)
+		return false;
+	memcpy(name, prop, n);
+	name[n] = '\0';
+	return strstr(name, "password") || strstr(name, "secret") || strcmp(name, "ssl.key.pem") == 0 ||
+	       strcmp(name, "sasl.oauthbearer.config") == 0;
 }
 
 void kc_kv_add(kc_kvlist *l, const char *name, size_t nlen, const char *value, size_t vlen)
@@ -143,6 +165,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		{ "key-field", required_argument, 0, OPT_KEY_FIELD },
 		{ "rejects", required_argument, 0, OPT_REJECTS },
 		{ "commit-interval-ms", required_argument, 0, OPT_COMMIT_INTERVAL },
+		{ "metrics-listen", required_argument, 0, OPT_METRICS_LISTEN },
 		CLI_COMMON_LONGOPTS,
 		{ 0 },
 	};
@@ -201,6 +224,10 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 				return fail("-H: '%s' is not name=value", optarg);
 			break;
 		case 'X':
+			if (kc_secret_prop(optarg))
+				return fail("-X %s: secrets never go on the command line (every user can read it); "
+					    "use KAFKA_CAT_SASL_PASSWORD or KAFKA_CAT_SASL_PASSWORD_FILE, or a -F file",
+					    kc_prop_name(optarg));
 			if (!kc_kv_add_pair(&o->props, optarg))
 				return fail("-X: '%s' is not property=value", optarg);
 			break;
@@ -215,6 +242,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 			break;
 		case 'q': o->quiet = true; break;
 		case OPT_REJECTS: o->rejects_path = optarg; break;
+		case OPT_METRICS_LISTEN: o->metrics_listen = optarg; break;
 		case OPT_COMMIT_INTERVAL:
 			if (!parse_i64(optarg, &v) || v < 0 || v > 3600000)
 				return fail("--commit-interval-ms: '%s' is not 0 to 3600000", optarg);
@@ -266,6 +294,20 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 			return "-o stored needs a group: -G GROUP, or -X group.id=GROUP";
 		if (o->key_delim || o->key_field || o->key || o->headers.n)
 			return "-K, --key-field, -k and -H are for producers (-P)";
+	}
+	/* The environment's listener applies to consumers only (a flow may set
+	 * it for a stage that also produces); the flag elsewhere is an error. */
+	if (o->metrics_listen && o->mode != KC_MODE_CONSUME)
+		return "--metrics-listen is for consumers (-C): -P and -L write --metrics-file";
+	if (!o->metrics_listen && o->mode == KC_MODE_CONSUME)
+		o->metrics_listen = cli_env("KAFKA_CAT_METRICS_LISTEN", NULL);
+	if (o->metrics_listen && !*o->metrics_listen)
+		o->metrics_listen = NULL;
+	if (o->metrics_listen) {
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		if (!listen_addr_parse(o->metrics_listen, &ss, &sl))
+			return fail("--metrics-listen: '%s' is not ADDR:PORT or [ADDR6]:PORT", o->metrics_listen);
 	}
 	if (o->mode == KC_MODE_LIST && (o->group || o->key_delim || o->key_field || o->key || o->headers.n))
 		return "-L takes -b, -t, -J, -X, -F and -m only";

@@ -56,12 +56,16 @@ typedef struct {
 	const char *rejects_path;   /* --rejects */
 	long long commit_ms;        /* --commit-interval-ms */
 	bool quiet;                 /* -q */
+	const char *metrics_listen; /* --metrics-listen ADDR:PORT (-C), env KAFKA_CAT_METRICS_LISTEN */
 } kc_opts;
 
 /* Parses argv into o (cli_init first). Returns NULL when all is well, else
  * the message of a usage error (static storage or o-owned). -h/-V exit. */
 const char *kc_parse_args(kc_opts *o, int argc, char **argv);
 void kc_opts_free(kc_opts *o);
+/* Whether a librdkafka property ("name" or "name=value") holds a secret
+ * (sasl.password, ssl.key.password, ...): -X refuses those. */
+bool kc_secret_prop(const char *prop);
 /* Whether -X/-F set this librdkafka property. */
 bool kc_props_has(const kc_opts *o, const char *name);
 

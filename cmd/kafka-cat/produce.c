@@ -220,7 +220,7 @@ int kc_produce(kc_opts *o)
 	const rd_kafka_metadata_t *md = kc_metadata(p.rk, o, NULL);
 	if (!md) {
 		rd_kafka_destroy(p.rk);
-		return VP_EXIT_UNAVAILABLE;
+		return kc_no_metadata_exit();
 	}
 	rd_kafka_metadata_destroy(md);
 	if (o->ntopics)
@@ -261,8 +261,9 @@ int kc_produce(kc_opts *o)
 	double started = progress_now(), told = started;
 	bool purged = false;
 	while (rd_kafka_outq_len(p.rk) > 0) {
-		if (kc_stop_twice && !purged) {
-			log_warn("second signal: giving up on the messages still queued");
+		if ((kc_stop_twice || kc_denied) && !purged) {
+			if (!kc_denied)
+				log_warn("second signal: giving up on the messages still queued");
 			rd_kafka_purge(p.rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
 			purged = true;
 		}
@@ -281,7 +282,7 @@ int kc_produce(kc_opts *o)
 	if (undelivered) {
 		log_error("some messages were not delivered", LI("undelivered", undelivered),
 			  LI("delivered", p.delivered));
-		rc = VP_EXIT_TEMPFAIL;
+		rc = kc_denied ? VP_EXIT_CONFIG : VP_EXIT_TEMPFAIL;
 	}
 	if (!rejects_close(p.rej)) {
 		log_error("cannot write the rejects file", LS("path", o->rejects_path));

@@ -3,6 +3,7 @@
 #include "event.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_http.h"
 #include "progress.h"
 #include "secret.h"
 #include "vtime.h"
@@ -243,41 +244,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("libmicrohttpd", LS("detail", msg));
 }
 
-/* ADDR:PORT or [ADDR6]:PORT. */
-static bool parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
-{
-	char host[128];
-	const char *colon = strrchr(spec, ':');
-	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof host)
-		return false;
-	size_t hl = (size_t)(colon - spec);
-	memcpy(host, spec, hl);
-	host[hl] = '\0';
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (!colon[1] || *end || port < 0 || port > 65535)
-		return false;
-	memset(ss, 0, sizeof *ss);
-	if (host[0] == '[' && host[hl - 1] == ']') {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		host[hl - 1] = '\0';
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		*len = sizeof *s6;
-		return inet_pton(AF_INET6, host + 1, &s6->sin6_addr) == 1;
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons((uint16_t)port);
-	*len = sizeof *s4;
-	return inet_pton(AF_INET, host, &s4->sin_addr) == 1;
-}
-
 server *server_start(const server_config *cfg, commitq *q, char *url, size_t urlsz)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	if (!parse_listen(cfg->listen, &ss, &sl)) {
+	if (!listen_addr_parse(cfg->listen, &ss, &sl)) {
 		log_error("--listen wants ADDR:PORT or [ADDR6]:PORT", LS("listen", cfg->listen));
 		return NULL;
 	}
@@ -330,9 +301,7 @@ server *server_start(const server_config *cfg, commitq *q, char *url, size_t url
 		return NULL;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	char host[128];
-	snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
-	snprintf(url, urlsz, "%s://%s:%u", cfg->tls_cert ? "https" : "http", host, info ? (unsigned)info->port : 0);
+	listen_url(url, urlsz, cfg->tls_cert ? "https" : "http", cfg->listen, info ? (unsigned)info->port : 0);
 	return s;
 }
 

@@ -8,7 +8,7 @@ cd "$T_TMP"
 
 kafka-cat --help >help.txt
 t_eq "--help exits 0" 0 $?
-for flag in -P -C -L -b -t -p -G -o -e -c -J -K --key-field -k -H -X -F -m -q --rejects --commit-interval-ms; do
+for flag in -P -C -L -b -t -p -G -o -e -c -J -K --key-field -k -H -X -F -m -q --rejects --commit-interval-ms --metrics-listen; do
 	grep -q -- "$flag" help.txt || t_fail "--help mentions $flag"
 	grep -q -- "$(sed 's/-/\\\\-/g' <<<"$flag")" "$VP_ROOT/man/man1/kafka-cat.1" || t_fail "man page mentions $flag"
 done

@@ -131,6 +131,54 @@ START_TEST(consumer_options)
 }
 END_TEST
 
+START_TEST(metrics_listen_and_secrets)
+{
+	kc_opts o;
+	PARSE_OK(&o, "-C", "-t", "t", "--metrics-listen", "127.0.0.1:0");
+	ck_assert_str_eq(o.metrics_listen, "127.0.0.1:0");
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-C", "-G", "g", "t", "--metrics-listen", "[::1]:9100");
+	kc_opts_free(&o);
+	PARSE_ERR("not ADDR:PORT", "-C", "-t", "t", "--metrics-listen", "localhost:9100");
+	PARSE_ERR("for consumers", "-P", "-t", "t", "--metrics-listen", "127.0.0.1:0");
+	PARSE_ERR("for consumers", "-L", "--metrics-listen", "127.0.0.1:0");
+	/* The environment's listener: consumers only; a producer ignores it. */
+	setenv("KAFKA_CAT_METRICS_LISTEN", "127.0.0.1:9101", 1);
+	PARSE_OK(&o, "-C", "-t", "t");
+	ck_assert_str_eq(o.metrics_listen, "127.0.0.1:9101");
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-P", "-t", "t");
+	ck_assert_ptr_null(o.metrics_listen);
+	kc_opts_free(&o);
+	unsetenv("KAFKA_CAT_METRICS_LISTEN");
+
+	ck_assert(kc_secret_prop("sasl.password=x"));
+	ck_assert(kc_secret_prop("sasl.password"));
+	ck_assert(kc_secret_prop("ssl.key.password=x"));
+	ck_assert(kc_secret_prop("ssl.keystore.password=x"));
+	ck_assert(kc_secret_prop("sasl.oauthbearer.client.secret=x"));
+	ck_assert(kc_secret_prop("ssl.key.pem=-----BEGIN"));
+	ck_assert(!kc_secret_prop("sasl.username=pipes"));
+	ck_assert(!kc_secret_prop("ssl.ca.location=/x/password"));
+	const char *a[] = { "-L", "-X", "sasl.password=hunter2", NULL };
+	const char *e = parse(&o, a);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_nonnull(strstr(e, "KAFKA_CAT_SASL_PASSWORD"));
+	ck_assert_ptr_null(strstr(e, "hunter2"));
+	kc_opts_free(&o);
+	/* In a -F file it is fine: a file is not argv. */
+	char path[] = "/tmp/kc-secret-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_gt(write(fd, "sasl.password=hunter2\n", 22), 0);
+	close(fd);
+	PARSE_OK(&o, "-L", "-F", path);
+	ck_assert(kc_props_has(&o, "sasl.password"));
+	kc_opts_free(&o);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(offset_specs)
 {
 	kc_offset off;
@@ -355,6 +403,7 @@ int main(void)
 	tcase_add_test(tc, envelope_round_trip);
 	tcase_add_test(tc, envelope_refusals);
 	tcase_add_test(tc, base64_codec);
+	tcase_add_test(tc, metrics_listen_and_secrets);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -4,6 +4,7 @@
 #include "json_path.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_http.h"
 #include "secret.h"
 
 #include <check.h>
@@ -13,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 START_TEST(json_string_escapes)
 {
@@ -265,6 +268,79 @@ START_TEST(secrets_from_env_then_file)
 }
 END_TEST
 
+START_TEST(listen_addresses)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	ck_assert(listen_addr_parse("127.0.0.1:0", &ss, &sl));
+	ck_assert_int_eq(ss.ss_family, AF_INET);
+	ck_assert(listen_addr_parse("0.0.0.0:9100", &ss, &sl));
+	ck_assert_int_eq(ntohs(((struct sockaddr_in *)&ss)->sin_port), 9100);
+	ck_assert(listen_addr_parse("[::1]:8080", &ss, &sl));
+	ck_assert_int_eq(ss.ss_family, AF_INET6);
+	const char *bad[] = { "localhost:80", "127.0.0.1", ":80", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1",
+			      "127.0.0.1:8x", "[::1:80", "[]:80", "", NULL };
+	for (size_t i = 0; bad[i]; i++)
+		ck_assert_msg(!listen_addr_parse(bad[i], &ss, &sl), "accepted '%s'", bad[i]);
+	ck_assert(!listen_addr_parse(NULL, &ss, &sl));
+	char url[64];
+	listen_url(url, sizeof url, "http", "[::1]:0", 4242);
+	ck_assert_str_eq(url, "http://[::1]:4242");
+}
+END_TEST
+
+/* One request over a plain socket; the whole answer in out. */
+static void http_get(const char *url, const char *method, const char *path, buf *out)
+{
+	unsigned port = (unsigned)atoi(strrchr(url, ':') + 1);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	char req[256];
+	int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", method, path);
+	ck_assert_int_eq(write(fd, req, (size_t)n), n);
+	char b[4096];
+	ssize_t r;
+	while ((r = read(fd, b, sizeof b)) > 0)
+		buf_put(out, b, (size_t)r);
+	close(fd);
+}
+
+START_TEST(metrics_served_over_http)
+{
+	char url[64];
+	buf r = { 0 };
+	metric *m = metrics_counter("vp_test_served_total", "Served.", "k=\"v\"");
+	metric_add(m, 7);
+	ck_assert_ptr_null(metrics_http_start("nonsense", url, sizeof url));
+	metrics_http *h = metrics_http_start("127.0.0.1:0", url, sizeof url);
+	ck_assert_ptr_nonnull(h);
+	ck_assert(strncmp(url, "http://127.0.0.1:", 17) == 0 && atoi(url + 17) > 0);
+	http_get(url, "GET", "/metrics", &r);
+	ck_assert_msg(strstr(buf_cstr(&r), "HTTP/1.1 200") == buf_cstr(&r), "%s", buf_cstr(&r));
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&r), "text/plain; version=0.0.4"));
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&r), "vp_test_served_total{k=\"v\"} 7\n"));
+	r.len = 0;
+	http_get(url, "GET", "/healthz", &r);
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&r), "\r\n\r\nok\n"));
+	r.len = 0;
+	http_get(url, "POST", "/metrics", &r);
+	ck_assert(strncmp(buf_cstr(&r), "HTTP/1.1 405", 12) == 0);
+	r.len = 0;
+	http_get(url, "GET", "/other", &r);
+	ck_assert(strncmp(buf_cstr(&r), "HTTP/1.1 404", 12) == 0);
+	/* The same port again: refused. */
+	char url2[64], spec[64];
+	snprintf(spec, sizeof spec, "127.0.0.1:%s", strrchr(url, ':') + 1);
+	ck_assert_ptr_null(metrics_http_start(spec, url2, sizeof url2));
+	metrics_http_stop(h);
+	metrics_http_stop(NULL);
+	buf_free(&r);
+	metrics_reset();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lib");
@@ -278,6 +354,8 @@ int main(void)
 	tcase_add_test(tc, metrics_constant_labels);
 	tcase_add_test(tc, secrets_from_env_then_file);
 	tcase_add_test(tc, secret_file_readable_by_all_warns);
+	tcase_add_test(tc, listen_addresses);
+	tcase_add_test(tc, metrics_served_over_http);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
