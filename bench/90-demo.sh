@@ -17,7 +17,7 @@ scripts/demo >var/demo.out 2>&1 || { tail -40 var/demo.out; echo "the demo faile
 	echo "Reproduce: \`bench/run demo\` (runs \`make demo\`'s script: ${DEMO_PRODUCTS:-3000} products,"
 	echo "${DEMO_CLIENTS:-30000} customers, ${DEMO_ORDERS:-100000} orders in the store, ${DEMO_LIVE_SECONDS:-60} s of"
 	echo "live orders at ${DEMO_ORDERS_PER_SECOND:-20}/s announced by hooks, then the batch flows and dbt on DuckDB)."
-	echo "Its verdict: $(tail -1 var/demo.out)"
+	echo "Its verdict: $(tail -1 var/demo.out | sed "s|$VP_ROOT/||")"
 	echo
 	echo "| stage | wall time |"
 	echo "|---|---|"
