@@ -42,6 +42,7 @@ struct catalog {
 	size_t open;         /* pages and products in flight */
 	bool counting;       /* catalog_add_all: check the distinct products against total */
 	long total;
+	long end;            /* the first position a page came back empty from; 0: none yet */
 	idset seen;
 };
 
@@ -290,13 +291,17 @@ static void page_done(http_client *hc, http_request *req, http_response *res, vo
 		st = FETCH_PERMANENT;
 		why = "page is not shaped like {data:{productId:[skuId...]},range:{total}}";
 	}
-	cJSON_Delete(json);
 	if (st != FETCH_OK) {
 		page_fail(f, pg, st, why, res->status);
 		if (st == FETCH_PERMANENT || st == FETCH_NOT_FOUND)
 			fetch_note_exit(f, VP_EXIT_UNAVAILABLE);
 		if (c->counting)
 			c->counting = false; /* a page is missing: the count cannot be checked */
+	} else if (!pg->first_of_all && !cJSON_GetObjectItemCaseSensitive(json, "data")->child) {
+		/* Past the end of the catalog: whatever range.total said, the
+		 * positions after this one are empty too. */
+		if (!c->end || pg->from < c->end)
+			c->end = pg->from;
 	} else if (pg->first_of_all) {
 		c->total = total;
 		/* The rest as one range, cut into pages as they are requested: memory
@@ -304,6 +309,7 @@ static void page_done(http_client *hc, http_request *req, http_response *res, vo
 		if (total > pg->to)
 			queue_page(c, pg->to + 1, total, false);
 	}
+	cJSON_Delete(json);
 	free(pg);
 }
 
@@ -332,6 +338,14 @@ bool catalog_feed(catalog *c, size_t room)
 			room = room > 1 + p->nskus * 2 ? room - 1 - p->nskus * 2 : 0;
 		} else if (c->pages) {
 			page *pg = c->pages;
+			if (c->end && pg->from > c->end && !pg->first_of_all) {
+				/* Only empty pages are left there (the count check still runs). */
+				log_info("catalog pages past the end of the listing not requested",
+					 LI("from", pg->from), LI("to", pg->to), LI("empty_from", c->end));
+				c->pages = pg->next;
+				free(pg);
+				continue;
+			}
 			if (pg->to - pg->from >= PAGE_SIZE) { /* a range: its first page */
 				page *first = xcalloc(1, sizeof *first);
 				*first = (page){ .c = c, .from = pg->from, .to = pg->from + PAGE_SIZE - 1 };
