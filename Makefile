@@ -70,7 +70,8 @@ bench: all
 	@bench/run
 
 fuzz:
-	@fuzz/run $(or $(FUZZ_SECONDS),300)
+	@FUZZ_RESULTS=bench/results/fuzz.md FUZZ_MERGE=1 fuzz/run $(or $(FUZZ_SECONDS),300); s=$$?; \
+		bench/assemble-results; exit $$s
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

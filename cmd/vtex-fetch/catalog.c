@@ -1,10 +1,9 @@
 #include "catalog.h"
 #include "exitcode.h"
 #include "idset.h"
-#include "json_path.h"
 #include "log.h"
+#include "responses.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +42,7 @@ struct catalog {
 	size_t open;         /* pages and products in flight */
 	bool counting;       /* catalog_add_all: check the distinct products against total */
 	long total;
+	long end;            /* the first position a page came back empty from; 0: none yet */
 	idset seen;
 };
 
@@ -266,46 +266,13 @@ static void submit_product(catalog *c, product *p)
 
 /* ---- pages of GetProductAndSkuIds ---- */
 
-static bool parse_id(const char *s, long *out)
+/* One product of a page, queued unless already listed. */
+static void take_product(void *ctx, const char *key, long product_id, const long *sku_ids, size_t n)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* Queues the products of a page; false when it is not shaped as documented. */
-static bool take_page(catalog *c, cJSON *json, long *total)
-{
-	cJSON *data = cJSON_GetObjectItemCaseSensitive(json, "data");
-	cJSON *t = json_path_get(json, "range.total");
-	if (!cJSON_IsObject(data) || !cJSON_IsNumber(t))
-		return false;
-	*total = (long)t->valuedouble;
-	cJSON *prod;
-	cJSON_ArrayForEach(prod, data) {
-		long pid;
-		if (!parse_id(prod->string, &pid) || !cJSON_IsArray(prod))
-			return false;
-		if (c->counting && !idset_add(&c->seen, prod->string))
-			continue; /* listed twice (the catalog moved under us): fetch once */
-		size_t n = (size_t)cJSON_GetArraySize(prod), i = 0;
-		long *skus = xcalloc(n ? n : 1, sizeof *skus);
-		cJSON *sku;
-		cJSON_ArrayForEach(sku, prod) {
-			if (!cJSON_IsNumber(sku)) {
-				free(skus);
-				return false;
-			}
-			skus[i++] = (long)sku->valuedouble;
-		}
-		catalog_add_product(c, pid, skus, n);
-		free(skus);
-	}
-	return true;
+	catalog *c = ctx;
+	if (c->counting && !idset_add(&c->seen, key))
+		return; /* listed twice (the catalog moved under us): fetch once */
+	catalog_add_product(c, product_id, sku_ids, n);
 }
 
 static void page_done(http_client *hc, http_request *req, http_response *res, void *ctx)
@@ -320,22 +287,29 @@ static void page_done(http_client *hc, http_request *req, http_response *res, vo
 	const char *why;
 	long total = 0;
 	fetch_status st = fetch_classify(f, req, res, &json, &why);
-	if (st == FETCH_OK && !take_page(c, json, &total)) {
+	if (st == FETCH_OK && !resp_catalog_page(json, &total, take_product, c)) {
 		st = FETCH_PERMANENT;
 		why = "page is not shaped like {data:{productId:[skuId...]},range:{total}}";
 	}
-	cJSON_Delete(json);
 	if (st != FETCH_OK) {
 		page_fail(f, pg, st, why, res->status);
 		if (st == FETCH_PERMANENT || st == FETCH_NOT_FOUND)
 			fetch_note_exit(f, VP_EXIT_UNAVAILABLE);
 		if (c->counting)
 			c->counting = false; /* a page is missing: the count cannot be checked */
+	} else if (!pg->first_of_all && !cJSON_GetObjectItemCaseSensitive(json, "data")->child) {
+		/* Past the end of the catalog: whatever range.total said, the
+		 * positions after this one are empty too. */
+		if (!c->end || pg->from < c->end)
+			c->end = pg->from;
 	} else if (pg->first_of_all) {
 		c->total = total;
-		for (long from = pg->to + 1; from <= total; from += PAGE_SIZE)
-			queue_page(c, from, from + PAGE_SIZE - 1, false);
+		/* The rest as one range, cut into pages as they are requested: memory
+		 * stays bounded whatever range.total says. */
+		if (total > pg->to)
+			queue_page(c, pg->to + 1, total, false);
 	}
+	cJSON_Delete(json);
 	free(pg);
 }
 
@@ -364,7 +338,22 @@ bool catalog_feed(catalog *c, size_t room)
 			room = room > 1 + p->nskus * 2 ? room - 1 - p->nskus * 2 : 0;
 		} else if (c->pages) {
 			page *pg = c->pages;
-			c->pages = pg->next;
+			if (c->end && pg->from > c->end && !pg->first_of_all) {
+				/* Only empty pages are left there (the count check still runs). */
+				log_info("catalog pages past the end of the listing not requested",
+					 LI("from", pg->from), LI("to", pg->to), LI("empty_from", c->end));
+				c->pages = pg->next;
+				free(pg);
+				continue;
+			}
+			if (pg->to - pg->from >= PAGE_SIZE) { /* a range: its first page */
+				page *first = xcalloc(1, sizeof *first);
+				*first = (page){ .c = c, .from = pg->from, .to = pg->from + PAGE_SIZE - 1 };
+				pg->from += PAGE_SIZE;
+				pg = first;
+			} else {
+				c->pages = pg->next;
+			}
 			submit_page(c, pg);
 			room--;
 		} else {

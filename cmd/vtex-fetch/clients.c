@@ -3,6 +3,7 @@
 #include "idset.h"
 #include "log.h"
 #include "metrics.h"
+#include "responses.h"
 #include "window.h"
 
 #include <stdio.h>
@@ -219,7 +220,7 @@ static void scroll_done(http_client *hc, http_request *req, http_response *res, 
 	}
 	char v[4096];
 	if (opening && !s->after)
-		s->total = http_response_header(res, "REST-Content-Total", v, sizeof v) ? atol(v) : -1;
+		s->total = resp_content_total(http_response_header(res, "REST-Content-Total", v, sizeof v) ? v : NULL);
 	if (http_response_header(res, "X-VTEX-MD-TOKEN", v, sizeof v) && *v) {
 		free(s->token);
 		s->token = xstrdup(v);
@@ -227,16 +228,16 @@ static void scroll_done(http_client *hc, http_request *req, http_response *res, 
 	int rows = cJSON_GetArraySize(json);
 	cJSON *doc;
 	cJSON_ArrayForEach(doc, json) {
-		cJSON *id = cJSON_GetObjectItemCaseSensitive(doc, "id");
-		if (!cJSON_IsString(id) || strchr(id->valuestring, '"')) {
+		const char *id = resp_client_id(doc);
+		if (!id) {
 			rejects_add(f->rejects, "scroll", 0, "client document without a usable id", NULL, 0, false);
 			continue;
 		}
-		if (!s->after || strcmp(id->valuestring, s->after) > 0) {
+		if (!s->after || strcmp(id, s->after) > 0) {
 			free(s->after);
-			s->after = xstrdup(id->valuestring);
+			s->after = xstrdup(id);
 		}
-		if (!idset_add(&s->written, id->valuestring))
+		if (!idset_add(&s->written, id))
 			continue;
 		s->new_since_restart++;
 		fetch_emit(f, doc);

@@ -4,6 +4,7 @@
 #include "json_path.h"
 #include "log.h"
 #include "metrics.h"
+#include "responses.h"
 #include "vtex_api.h"
 
 #include <errno.h>
@@ -234,15 +235,8 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 	if (res->status < 200 || res->status > 299) {
 		/* Read at once by the caller (the loop is single-threaded). */
 		static char status_why[200];
-		int n = snprintf(status_why, sizeof status_why, "HTTP %ld", res->status);
 		/* VTEX's error bodies are short messages: say what it said, on one line. */
-		if (res->body.len) {
-			n += snprintf(status_why + n, sizeof status_why - (size_t)n, ": %.*s",
-				      (int)(res->body.len < 150 ? res->body.len : 150), res->body.data);
-			for (char *p = status_why; *p; p++)
-				if (*p == '\n' || *p == '\r')
-					*p = ' ';
-		}
+		resp_error_reason(status_why, sizeof status_why, res->status, res->body.data, res->body.len);
 		*why = status_why;
 		return FETCH_PERMANENT;
 	}

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "ndjson_reader.h"
 #include "orders.h"
+#include "responses.h"
 #include "state.h"
 #include "window.h"
 
@@ -259,20 +260,27 @@ static const char *take_failure(run *r, const options *o, cJSON *rec)
 	} else if (strcmp(k, "product") == 0) {
 		cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "productId");
 		cJSON *skus = cJSON_GetObjectItemCaseSensitive(rec, "skuIds");
-		if (!cJSON_IsNumber(id) || !cJSON_IsArray(skus))
+		long pid;
+		if (!resp_whole(id, 1, &pid) || !cJSON_IsArray(skus))
 			return "product failure without productId and skuIds";
 		size_t n = (size_t)cJSON_GetArraySize(skus), i = 0;
 		long *ids = xcalloc(n ? n : 1, sizeof *ids);
 		cJSON *s;
-		cJSON_ArrayForEach(s, skus) ids[i++] = (long)s->valuedouble;
-		catalog_add_product(need_catalog(r, prices), (long)id->valuedouble, ids, n);
+		cJSON_ArrayForEach(s, skus) {
+			if (!resp_whole(s, 1, &ids[i++])) {
+				free(ids);
+				return "product failure with a skuId that is not a positive whole number";
+			}
+		}
+		catalog_add_product(need_catalog(r, prices), pid, ids, n);
 		free(ids);
 	} else if (strcmp(k, "catalog-page") == 0) {
 		cJSON *from = cJSON_GetObjectItemCaseSensitive(rec, "from");
 		cJSON *to = cJSON_GetObjectItemCaseSensitive(rec, "to");
-		if (!cJSON_IsNumber(from) || !cJSON_IsNumber(to))
-			return "catalog-page failure without from and to";
-		catalog_add_page(need_catalog(r, prices), (long)from->valuedouble, (long)to->valuedouble);
+		long a, b;
+		if (!resp_whole(from, 1, &a) || !resp_whole(to, 1, &b))
+			return "catalog-page failure without from and to (positive whole numbers)";
+		catalog_add_page(need_catalog(r, prices), a, b);
 	} else if (strcmp(k, "catalog") == 0) {
 		catalog_add_all(need_catalog(r, prices));
 	} else if (strcmp(k, "clients") == 0) {

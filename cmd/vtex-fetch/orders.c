@@ -1,11 +1,11 @@
 #include "orders.h"
 #include "exitcode.h"
 #include "idset.h"
-#include "json_path.h"
 #include "lineq.h"
 #include "log.h"
 #include "metrics.h"
 #include "ndjson_reader.h"
+#include "responses.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,35 +261,22 @@ static void submit_page(slice *s, int page)
 	http_submit(f->http, r);
 }
 
-/* Takes the rows of one page; false when the page is not shaped like the OMS list. */
-static bool take_rows(slice *s, cJSON *page, long *total)
+/* One row of a page: kept unless listed already or created outside the
+ * slice (rows on the millisecond edges of the filter may belong to a
+ * neighbour slice). */
+static void take_row(void *ctx, const char *order_id, const vtime_t *created)
 {
-	cJSON *list = cJSON_GetObjectItemCaseSensitive(page, "list");
-	cJSON *t = json_path_get(page, "paging.total");
-	if (!cJSON_IsArray(list) || !cJSON_IsNumber(t))
-		return false;
-	*total = (long)t->valuedouble;
-	cJSON *row;
-	cJSON_ArrayForEach(row, list) {
-		cJSON *id = cJSON_GetObjectItemCaseSensitive(row, "orderId");
-		cJSON *cd = cJSON_GetObjectItemCaseSensitive(row, "creationDate");
-		if (!cJSON_IsString(id))
-			return false;
-		if (!idset_add(&s->seen, id->valuestring))
-			continue;
-		vtime_t when;
-		/* Rows on the millisecond edges of the filter may belong to a neighbour slice. */
-		if (cJSON_IsString(cd) && vtime_parse(cd->valuestring, strlen(cd->valuestring), &when) &&
-		    !window_holds(s->w, when))
-			continue;
-		if (!cJSON_IsString(cd) || !vtime_parse(cd->valuestring, strlen(cd->valuestring), &when))
-			log_warn("order row without a readable creationDate; kept", LS("orderId", id->valuestring));
-		pending_id *p = xcalloc(1, sizeof *p);
-		p->id = xstrdup(id->valuestring);
-		p->next = s->kept;
-		s->kept = p;
-	}
-	return true;
+	slice *s = ctx;
+	if (!idset_add(&s->seen, order_id))
+		return;
+	if (created && !window_holds(s->w, *created))
+		return;
+	if (!created)
+		log_warn("order row without a readable creationDate; kept", LS("orderId", order_id));
+	pending_id *p = xcalloc(1, sizeof *p);
+	p->id = xstrdup(order_id);
+	p->next = s->kept;
+	s->kept = p;
 }
 
 /* Every page answered: hand the orders on, list again, or give up. */
@@ -343,9 +330,9 @@ static void page_done(http_client *c, http_request *req, http_response *res, voi
 	const char *why;
 	fetch_status st = fetch_classify(f, req, res, &json, &why);
 	long total = 0;
-	if (st == FETCH_OK && !take_rows(s, json, &total)) {
+	if (st == FETCH_OK && !resp_order_page(json, &total, take_row, s)) {
 		st = FETCH_PERMANENT;
-		why = "order list page is not shaped like {list:[...],paging:{total}}";
+		why = "order list page is not shaped like {list:[{orderId}...],paging:{total}}";
 	}
 	cJSON_Delete(json);
 	if (s->failed) {
@@ -396,28 +383,20 @@ void orders_follow(orders *o, int fd)
 
 void orders_take_event(orders *o, const char *text, size_t len, size_t lineno)
 {
-	const char *reason = NULL;
-	cJSON *ev = ndjson_parse_object(text, len, &reason);
-	if (!ev) {
-		rejects_add(o->f->rejects, "-", lineno, reason, text, len, false);
-		return;
-	}
-	if (cJSON_GetObjectItemCaseSensitive(ev, "hookConfig")) {
+	const char *reason = NULL, *id;
+	cJSON *ev;
+	bool json_ok;
+	switch (resp_hook_event(text, len, &ev, &id, &reason, &json_ok)) {
+	case HOOK_BAD:
+		rejects_add(o->f->rejects, "-", lineno, reason, text, len, json_ok);
+		break;
+	case HOOK_PING:
 		log_info("skipped a hook ping event", LI("line", lineno));
-		cJSON_Delete(ev);
-		return;
+		break;
+	case HOOK_ORDER:
+		orders_add_id(o, id, ev);
+		break;
 	}
-	cJSON *id = cJSON_GetObjectItemCaseSensitive(ev, "OrderId");
-	if (!id)
-		id = cJSON_GetObjectItemCaseSensitive(ev, "orderId");
-	if (!cJSON_IsString(id) || !*id->valuestring) {
-		rejects_add(o->f->rejects, "-", lineno, "no OrderId (string) in the event", text, len, true);
-		cJSON_Delete(ev);
-		return;
-	}
-	char *oid = xstrdup(id->valuestring);
-	orders_add_id(o, oid, ev);
-	free(oid);
 }
 
 bool orders_feed(orders *o, size_t room)
