@@ -5,6 +5,7 @@
 #include "ndjson_writer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *cli_env(const char *name, const char *fallback)
 {
@@ -187,4 +189,24 @@ size_t cli_parse_bytes(const cli_common *c, const char *opt, const char *s)
 	if (*end || (v && mult > ~0ULL / v))
 		cli_usage_error(c, "%s: '%s' is not a size (such as 512, 64K, 256M, 2G)", opt, s);
 	return (size_t)(v * mult);
+}
+
+bool cli_each_input(char *const *names, int count, bool (*read)(void *ctx, int fd, const char *name), void *ctx)
+{
+	if (count == 0)
+		return read(ctx, STDIN_FILENO, "-");
+	for (int i = 0; i < count; i++) {
+		bool is_stdin = strcmp(names[i], "-") == 0;
+		int fd = is_stdin ? STDIN_FILENO : open(names[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			log_error("cannot open input", LS("input", names[i]), LS("error", strerror(errno)));
+			return false;
+		}
+		bool ok = read(ctx, fd, names[i]);
+		if (!is_stdin)
+			close(fd);
+		if (!ok)
+			return false;
+	}
+	return true;
 }

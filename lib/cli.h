@@ -53,6 +53,12 @@ noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
  * also rewrites it that often while the tool runs; cli_finish stops it. */
 void cli_finish(const cli_common *c);
 
+/* Reads each input in turn with read(ctx, fd, name): the files named (a "-"
+ * is standard input), or standard input when there are none. Stops at the
+ * first that cannot be opened (logged) or whose read returns false; returns
+ * whether every input was read. */
+bool cli_each_input(char *const *names, int count, bool (*read)(void *ctx, int fd, const char *name), void *ctx);
+
 /* getenv() that treats an empty value as unset, with a default. */
 const char *cli_env(const char *name, const char *fallback);
 /* Integer within [min, max], or a usage error naming the option. */

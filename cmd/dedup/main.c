@@ -213,8 +213,9 @@ static void flush_when_idle(void *ctx)
 	output_flush(&((dedup *)ctx)->out);
 }
 
-static bool read_input(dedup *d, int fd, const char *name)
+static bool read_input(void *ctx, int fd, const char *name)
 {
+	dedup *d = ctx;
 	ndjson_reader *r = ndjson_reader_open(fd, name);
 	ndjson_line l;
 	enum ndjson_status st;
@@ -288,23 +289,7 @@ int main(int argc, char **argv)
 	output_init(&d.out, d.st, &d.seen);
 	progress_start(&d.prog, "records");
 
-	bool read_ok = true;
-	if (o.ninputs == 0)
-		read_ok = read_input(&d, STDIN_FILENO, "-");
-	for (int i = 0; i < o.ninputs && read_ok; i++) {
-		if (strcmp(o.inputs[i], "-") == 0) {
-			read_ok = read_input(&d, STDIN_FILENO, "-");
-			continue;
-		}
-		int fd = open(o.inputs[i], O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			log_error("cannot open input", LS("input", o.inputs[i]), LS("error", strerror(errno)));
-			read_ok = false;
-			break;
-		}
-		read_ok = read_input(&d, fd, o.inputs[i]);
-		close(fd);
-	}
+	bool read_ok = cli_each_input(o.inputs, o.ninputs, read_input, &d);
 	if (read_ok && d.lat)
 		latest_finish(d.lat, emit_latest, &d);
 	progress_end(&d.prog);

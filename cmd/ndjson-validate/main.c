@@ -252,8 +252,9 @@ static void flush_when_idle(void *ctx)
 	ndjson_writer_flush(((run *)ctx)->out);
 }
 
-static bool validate_input(run *r, int fd, const char *name)
+static bool validate_input(void *ctx, int fd, const char *name)
 {
+	run *r = ctx;
 	ndjson_reader *in = ndjson_reader_open(fd, name);
 	ndjson_line line;
 	enum ndjson_status st;
@@ -414,21 +415,7 @@ int main(int argc, char **argv)
 	r.out = ndjson_writer_open(STDOUT_FILENO, "stdout");
 	progress_start(&r.prog, "records");
 
-	int status = VP_EXIT_OK;
-	if (optind == argc && !validate_input(&r, STDIN_FILENO, "-"))
-		status = VP_EXIT_IOERR;
-	for (int i = optind; i < argc && status == VP_EXIT_OK; i++) {
-		int fd = strcmp(argv[i], "-") == 0 ? STDIN_FILENO : open(argv[i], O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			log_error("cannot open input", LS("input", argv[i]), LS("error", strerror(errno)));
-			status = VP_EXIT_IOERR;
-			break;
-		}
-		if (!validate_input(&r, fd, argv[i]))
-			status = VP_EXIT_IOERR;
-		if (fd != STDIN_FILENO)
-			close(fd);
-	}
+	int status = cli_each_input(argv + optind, argc - optind, validate_input, &r) ? VP_EXIT_OK : VP_EXIT_IOERR;
 
 	progress_end(&r.prog);
 	if (!ndjson_writer_close(r.out))
