@@ -28,7 +28,7 @@ BINDIR   ?= bin
 -include lib/lib.mk
 -include $(wildcard cmd/*/tool.mk)
 
-.PHONY: all test unit-tests demo bench fuzz install clean
+.PHONY: all test test-sanitized unit-tests demo bench fuzz install clean
 all: $(TOOLS:%=$(BINDIR)/%)
 
 $(BUILD)/%.o: %.c
@@ -62,6 +62,10 @@ unit-tests: $(UNIT_BIN)
 
 test:
 	@tests/run
+
+# The integration tests again, against the ASan+UBSan build of every tool.
+test-sanitized:
+	@VP_TEST_SANITIZED=1 tests/run
 
 demo: all
 	@scripts/demo
