@@ -44,6 +44,7 @@ struct catalog {
 	long total;
 	long end;            /* the first position a page came back empty from; 0: none yet */
 	idset seen;
+	unsigned long prices_found, prices_missing; /* Pricing API: 200, 404 */
 };
 
 typedef struct {
@@ -114,6 +115,11 @@ static void page_cut(fetch *f, job *j, const char *reason)
 
 void catalog_free(catalog *c)
 {
+	/* A store where no SKU has a price is more likely a wrong pricing URL. */
+	if (c->prices_missing && !c->prices_found)
+		log_warn("no SKU has a price: every Pricing API request answered 404",
+			 LI("skus", (long long)c->prices_missing),
+			 LS("hint", "pricing is under /ACCOUNT/pricing: check VTEX_ACCOUNT"));
 	/* Left over only when the run was stopped. */
 	while (c->pages) {
 		page *pg = c->pages;
@@ -201,8 +207,12 @@ static void part_done(http_client *hc, http_request *req, http_response *res, vo
 	fetch_status st = fetch_classify(f, req, res, &json, &why);
 	bool is_price = what >= (int)p->nskus;
 	/* No price set for a SKU: the Pricing API answers 404. */
-	if (is_price && st == FETCH_NOT_FOUND)
+	if (is_price && st == FETCH_NOT_FOUND) {
 		st = FETCH_OK;
+		p->c->prices_missing++;
+	} else if (is_price && st == FETCH_OK) {
+		p->c->prices_found++;
+	}
 	if (st == FETCH_OK && json && !cJSON_IsObject(json)) {
 		st = FETCH_PERMANENT;
 		why = "not a JSON object";

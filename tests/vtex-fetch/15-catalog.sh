@@ -20,4 +20,10 @@ t_eq "without --prices: the same products" "$(jq .Id cat.ndjson | sort | md5sum)
 t_run "retry of a catalog-page range of 700 positions" bash -c \
 	"echo '{\"kind\":\"catalog-page\",\"from\":1,\"to\":700}' | vtex-fetch retry >range.ndjson 2>err3"
 t_eq "the range: every product once" "$(jq .Id plain.ndjson | sort | md5sum)" "$(jq .Id range.ndjson | sort | md5sum)"
+# Pricing under the wrong account: every price 404 looks like "no price" one by
+# one, so the run warns once it has seen no price at all.
+t_run "--prices with no account in the pricing path" bash -c \
+	"VTEX_ACCOUNT= vtex-fetch catalog --prices >noacct.ndjson 2>err4"
+t_run "warns that no SKU has a price and names VTEX_ACCOUNT" grep -q 'msg="no SKU has a price.*VTEX_ACCOUNT' err4
+t_run "no such warning when prices came" bash -c "! grep -q 'no SKU has a price' err"
 t_done
