@@ -43,6 +43,7 @@ void bq_api_free(bq_api *a)
 int bq_call_url(bq_api *a, const char *label, const char *method, const char *url, const char *ctype,
 		const void *body, size_t len, const char *extra_header, bq_reply *rep)
 {
+	memset(rep, 0, sizeof *rep); /* freeing it is safe whatever the outcome */
 	for (int attempt = 0;; attempt++) {
 		int rc = VP_EXIT_OK;
 		const char *token = bq_auth_token(a->auth, &rc);
@@ -69,8 +70,10 @@ int bq_call_url(bq_api *a, const char *label, const char *method, const char *ur
 		if (rep->outcome != HTTP_OUTCOME_OK) {
 			log_error("BigQuery did not answer", LS("call", label), LS("error", rep->error),
 				  LI("status", rep->status));
+			rc = rep->outcome == HTTP_OUTCOME_FATAL ? VP_EXIT_CONFIG : VP_EXIT_TEMPFAIL;
+			bq_reply_free(rep); /* no answer to read: the caller only sees rc */
 			/* A bad URL or an untrusted certificate is configuration; the rest may pass. */
-			return rep->outcome == HTTP_OUTCOME_FATAL ? VP_EXIT_CONFIG : VP_EXIT_TEMPFAIL;
+			return rc;
 		}
 		/* An access token can expire or be revoked mid-run: get a new one, once. */
 		if (rep->status == 401 && attempt == 0 && bq_auth_invalidate(a->auth)) {

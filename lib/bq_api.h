@@ -27,7 +27,8 @@ int bq_api_init(bq_api *a, const char *tool, const char *endpoint, double timeou
 void bq_api_free(bq_api *a);
 
 /* One call; path is appended to the base URL. ctype may be NULL (no body).
- * Returns VP_EXIT_OK when a response came (any status), else the exit code. */
+ * Returns VP_EXIT_OK when a response came (any status; bq_reply_free it), else
+ * the exit code, with nothing left in rep to free. */
 int bq_call(bq_api *a, const char *label, const char *method, const char *path, const char *ctype,
 	    const void *body, size_t len, const char *extra_header, bq_reply *rep);
 /* Same with a full URL (a resumable upload session). */

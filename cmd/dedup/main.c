@@ -273,13 +273,14 @@ int main(int argc, char **argv)
 		d.st = state_open(o.state_path, buf_cstr(&spec), &d.ks.seed, &d.seen, &rc);
 		buf_free(&spec);
 		if (!d.st)
-			return rc;
+			goto out;
 		state_compact_at(d.st, o.state_compact);
 	}
 	d.rej = rejects_open(o.rejects_path, "dedup");
 	if (!d.rej) {
 		log_error("cannot open the rejects file", LS("path", o.rejects_path), LS("error", strerror(errno)));
-		return VP_EXIT_IOERR;
+		rc = VP_EXIT_IOERR;
+		goto out;
 	}
 	if (o.latest_only) {
 		size_t held = seen_bytes(&d.seen);
@@ -315,6 +316,7 @@ int main(int argc, char **argv)
 	if (rc == VP_EXIT_OK && rejected > 0)
 		rc = VP_EXIT_REJECTS;
 	cli_finish(&o.cli);
+out:
 	state_close(d.st);
 	latest_free(d.lat);
 	seen_free(&d.seen);

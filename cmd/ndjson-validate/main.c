@@ -354,6 +354,7 @@ int main(int argc, char **argv)
 		if (!entity_file(rules_dir, entity, &path)) {
 			log_error("no rules directory beside the binary: give --rules-dir or --rules",
 				  LS("entity", entity));
+			buf_free(&path);
 			return VP_EXIT_CONFIG;
 		}
 	} else {
@@ -362,10 +363,15 @@ int main(int argc, char **argv)
 	if (!read_file(buf_cstr(&path), &text)) {
 		log_error("cannot read the rule file", LS("path", buf_cstr(&path)), LS("error", strerror(errno)),
 			  LS("hint", entity && !rules_path ? "the entities are order, product, client and hook" : ""));
+		buf_free(&path);
+		buf_free(&text);
 		return VP_EXIT_CONFIG;
 	}
 	if (!ruleset_parse(&r.rs, text.data ? text.data : "", text.len, &err)) {
 		log_error("invalid rule file", LS("path", buf_cstr(&path)), LS("error", buf_cstr(&err)));
+		buf_free(&path);
+		buf_free(&text);
+		buf_free(&err);
 		return VP_EXIT_CONFIG;
 	}
 	buf_free(&text);

@@ -176,11 +176,12 @@ int configure_main(int argc, char **argv)
 	if (!show && !del) {
 		const char *err = NULL;
 		secret = secret_file ? secret_read_file(secret_file, &err) : secret_read("VTEX_WEBHOOK_SECRET", &err);
-		if (err)
-			return VP_EXIT_CONFIG;
-		if (!secret || !*secret) {
+		if (!err && (!secret || !*secret))
 			log_error("no shared secret to give VTEX",
 				  LS("hint", "set VTEX_WEBHOOK_SECRET or VTEX_WEBHOOK_SECRET_FILE, or give --secret-file"));
+		if (err || !secret || !*secret) {
+			secret_free(secret);
+			vtex_endpoint_free(&ep);
 			return VP_EXIT_CONFIG;
 		}
 	}
@@ -198,6 +199,9 @@ int configure_main(int argc, char **argv)
 	http_client_default_header(hc, "Accept: application/json");
 	if (!vtex_add_credentials(hc, &why, &hint)) {
 		log_error(why, LS("hint", hint));
+		http_client_free(hc);
+		secret_free(secret);
+		vtex_endpoint_free(&ep);
 		return VP_EXIT_CONFIG;
 	}
 	buf target = { 0 };
