@@ -1,6 +1,7 @@
 #include "rejects.h"
 #include "buf.h"
 #include "log.h"
+#include "exitcode.h"
 #include "ndjson_writer.h"
 
 #include <stdlib.h>
@@ -83,4 +84,20 @@ bool rejects_close(rejects *r)
 		ok = ndjson_writer_close(r->out);
 	free(r);
 	return ok;
+}
+
+int rejects_finish_run(ndjson_writer *out, rejects *r, const char *rejects_path, int status,
+		       unsigned long long *rejected)
+{
+	if (!ndjson_writer_close(out) && status == VP_EXIT_OK)
+		status = VP_EXIT_IOERR;
+	*rejected = rejects_count(r);
+	if (!rejects_close(r)) {
+		log_error("cannot write the rejects file", LS("path", rejects_path));
+		if (status == VP_EXIT_OK)
+			status = VP_EXIT_IOERR;
+	}
+	if (status == VP_EXIT_OK && *rejected)
+		status = VP_EXIT_REJECTS;
+	return status;
 }

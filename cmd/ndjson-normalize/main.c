@@ -187,15 +187,8 @@ int main(int argc, char **argv)
 	int status = cli_each_input(argv + optind, argc - optind, normalize_input, &r) ? VP_EXIT_OK : VP_EXIT_IOERR;
 
 	progress_end(&r.prog);
-	if (!ndjson_writer_close(r.out))
-		status = VP_EXIT_IOERR;
-	unsigned long long rejected = rejects_count(r.rej);
-	if (!rejects_close(r.rej)) {
-		log_error("cannot write the rejects file", LS("path", rejects_path));
-		status = VP_EXIT_IOERR;
-	}
-	if (status == VP_EXIT_OK && rejected)
-		status = VP_EXIT_REJECTS;
+	unsigned long long rejected;
+	status = rejects_finish_run(r.out, r.rej, rejects_path, status, &rejected);
 	log_info("done", LI("records", metric_value(r.m_in)), LI("rows", metric_value(r.m_rows)),
 		 LI("rejected", rejected), LD("seconds", progress_now() - r.prog.started));
 	cli_finish(&cli);

@@ -424,15 +424,8 @@ int main(int argc, char **argv)
 	int status = cli_each_input(argv + optind, argc - optind, validate_input, &r) ? VP_EXIT_OK : VP_EXIT_IOERR;
 
 	progress_end(&r.prog);
-	if (!ndjson_writer_close(r.out))
-		status = VP_EXIT_IOERR;
-	unsigned long long rejected = rejects_count(r.rej);
-	if (!rejects_close(r.rej)) {
-		log_error("cannot write the rejects file", LS("path", rejects_path));
-		status = VP_EXIT_IOERR;
-	}
-	if (status == VP_EXIT_OK && rejected)
-		status = VP_EXIT_REJECTS;
+	unsigned long long rejected;
+	status = rejects_finish_run(r.out, r.rej, rejects_path, status, &rejected);
 	/* The rules broken most, for the log line. */
 	log_info("done", LS("entity", label_entity), LI("records", metric_value(r.m_in)),
 		 LI("passed", metric_value(r.m_out)), LI("rejected", rejected), LI("warned", metric_value(r.m_warned)),
