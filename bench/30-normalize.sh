@@ -33,42 +33,7 @@ slice() {
 MLR_IN=$(slice "$MLR_SLICE")
 JQ_IN=$(slice "$JQ_SLICE")
 
-bytes() { stat -c %s "$1"; }
-# MB/s, with decimals only for the slow ones (jq's are far below 1).
-mbs() { awk -v b="$1" -v s="$2" 'BEGIN { v = b / 1e6 / s; printf (v >= 100 ? "%.0f" : v >= 1 ? "%.1f" : "%.3f"), v }'; }
-# Best wall time (nanosecond clock; /usr/bin/time only counts 10 ms) of N runs
-# of a command writing to /dev/null; sets T (seconds), and CPU (user + system
-# seconds) and RSS (KiB) of that run.
-best_of() {
-	local n=$1 best="" cpu=0 rss=0 t0 t1 t
-	shift
-	for _ in $(seq "$n"); do
-		t0=$(date +%s%N)
-		/usr/bin/time -f '%M %U %S' -o "$BENCH_DATA/time" bash -c "$* >/dev/null"
-		t1=$(date +%s%N)
-		t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$t
-			read -r rss cpu <<<"$(awk '{ printf "%d %.2f", $1, $2 + $3 }' "$BENCH_DATA/time")"
-		fi
-	done
-	T=$best
-	CPU=$cpu
-	RSS=$rss
-}
-
 rows=()
-# measure LABEL FILE RUNS COMMAND...: one table row; sets T, CPU and MBS.
-measure() {
-	local label=$1 file=$2 runs=$3
-	shift 3
-	best_of "$runs" "$@"
-	MBS=$(mbs "$(bytes "$file")" "$T")
-	rows+=("$label|$T|$CPU|$MBS|$((RSS / 1024))")
-	echo "  $label: ${T}s (${CPU}s CPU) ${MBS} MB/s"
-}
-# How many times faster a run of $2 seconds is than one of $1 seconds, on the same input ("12x").
-ratio() { awk -v slow="$1" -v fast="$2" 'BEGIN { if (fast <= 0) { printf "n/a"; exit } r = slow / fast; printf (r >= 10 ? "%.0fx" : "%.2fx"), r }'; }
 
 cat "$FULL" >/dev/null # into the page cache
 LOAD=$(cut -d' ' -f1 /proc/loadavg)

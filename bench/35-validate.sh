@@ -27,33 +27,7 @@ JQ_IN=$BENCH_DATA/orders-$JQ_SLICE-seed$SEED.ndjson
 BAD=$BENCH_DATA/orders-$SIZE-seed$SEED-bad10.ndjson
 [ -s "$BAD" ] || awk 'NR % 10 == 0 { sub(/"quantity":[0-9]+,"seller"/, "\"quantity\":0,\"seller\"") } { print }' "$FULL" >"$BAD"
 
-bytes() { stat -c %s "$1"; }
-mbs() { awk -v b="$1" -v s="$2" 'BEGIN { v = b / 1e6 / s; printf (v >= 100 ? "%.0f" : v >= 1 ? "%.1f" : "%.3f"), v }'; }
-best_of() { # N COMMAND...: best wall time T, with its CPU seconds and peak RSS (KiB)
-	local n=$1 best="" cpu=0 rss=0 t0 t1 t
-	shift
-	for _ in $(seq "$n"); do
-		t0=$(date +%s%N)
-		/usr/bin/time -f '%M %U %S' -o "$BENCH_DATA/time" bash -c "$* >/dev/null 2>&1 || [ \$? -eq 1 ]"
-		t1=$(date +%s%N)
-		t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$t
-			read -r rss cpu <<<"$(awk '{ printf "%d %.2f", $1, $2 + $3 }' "$BENCH_DATA/time")"
-		fi
-	done
-	T=$best CPU=$cpu RSS=$rss
-}
 rows=()
-measure() { # LABEL FILE RUNS COMMAND...
-	local label=$1 file=$2 runs=$3
-	shift 3
-	best_of "$runs" "$@"
-	MBS=$(mbs "$(bytes "$file")" "$T")
-	rows+=("$label|$T|$CPU|$MBS|$((RSS / 1024))")
-	echo "  $label: ${T}s (${CPU}s CPU) ${MBS} MB/s"
-}
-ratio() { awk -v slow="$1" -v fast="$2" 'BEGIN { if (fast <= 0) { printf "n/a"; exit } r = slow / fast; printf (r >= 10 ? "%.0fx" : "%.2fx"), r }'; }
 
 V="ndjson-validate --entity order --log-level error"
 RULES=$(ndjson-validate --entity order --list-rules | wc -l)
