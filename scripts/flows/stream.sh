@@ -72,12 +72,11 @@ stream_wait() {
 	done
 	rm -f "$FLOW_RUN_DIR"/*.pid
 	FLOW_END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-	if [ -n "$gate" ]; then
-		flow_gate "$gate" "$(cat "$FLOW_RUN_DIR/validate.status" 2>/dev/null || echo 70)" "$@"
-		echo "$FLOW_GATE_STATUS" >"$FLOW_RUN_DIR/validate.status"
-	fi
+	[ -z "$gate" ] || flow_gate "$gate" "$(cat "$FLOW_RUN_DIR/validate.status" 2>/dev/null || echo 70)" "$@"
 	for name in "$@"; do
 		status=$(cat "$FLOW_RUN_DIR/$name.status" 2>/dev/null || echo 70)
+		# The run directory keeps what the gate returned; the flow counts flow_gate's verdict.
+		[ -z "$gate" ] || [ "$name" != validate ] || status=$FLOW_GATE_STATUS
 		args+=("$name=$status")
 	done
 	[ -z "$gate" ] || args+=("rejects-load=$FLOW_REJECTS_LOAD_STATUS")
