@@ -34,6 +34,9 @@ const char *buf_cstr(buf *b);
 void buf_free(buf *b);
 
 /* malloc/realloc/strdup that abort with a message instead of returning NULL. */
+/* 2^53: JSON numbers below it are exact integers in a double. */
+#define JSON_SAFE_INT_LIMIT 9007199254740992.0
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

@@ -68,6 +68,11 @@ void rejects_add_with(rejects *r, const char *source, size_t lineno, const char 
 	ndjson_end_line(r->out);
 }
 
+bool rejects_sync(rejects *r)
+{
+	return !r->out || ndjson_writer_sync(r->out);
+}
+
 unsigned long long rejects_count(const rejects *r)
 {
 	return r ? r->count : 0;

@@ -21,6 +21,9 @@ void rejects_add(rejects *r, const char *source, size_t lineno, const char *reas
 void rejects_add_with(rejects *r, const char *source, size_t lineno, const char *reason, const char *fields,
 		      const char *text, size_t len, bool json_ok);
 unsigned long long rejects_count(const rejects *r);
+/* Writes out and fsyncs what was added so far (a tool does so before it
+ * passes a barrier on: barrier.h). False on a write error. */
+bool rejects_sync(rejects *r);
 /* Flushes and closes; returns false on a write error. */
 bool rejects_close(rejects *r);
 

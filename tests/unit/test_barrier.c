@@ -1,0 +1,196 @@
+/* lib/barrier: the control line's shape, a source's barriers and the
+ * acknowledgements a sink writes back through a real FIFO. */
+#include "barrier.h"
+#include "log.h"
+#include "ndjson_writer.h"
+#include "progress.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+START_TEST(recognizes_only_the_reserved_prefix)
+{
+	const char *ok = "{\"vtex_pipes_barrier\":{\"source\":\"t\",\"run\":\"ab\",\"seq\":3,\"committed\":2,\"commit\":{}}}";
+	barrier_info b;
+	ck_assert(barrier_is(ok, strlen(ok)));
+	ck_assert(barrier_parse(ok, strlen(ok), &b));
+	ck_assert_str_eq(b.run, "ab");
+	ck_assert_uint_eq(b.seq, 3);
+	ck_assert_uint_eq(b.committed, 2);
+	const char *data = "{\"OrderId\":\"1\",\"vtex_pipes_barrier\":1}";
+	ck_assert(!barrier_is(data, strlen(data)));
+	const char *spaced = "{ \"vtex_pipes_barrier\":{}}";
+	ck_assert(!barrier_is(spaced, strlen(spaced)));
+	const char *bad = "{\"vtex_pipes_barrier\":{\"run\":\"ab\",\"seq\":0,\"committed\":0}}";
+	ck_assert(barrier_is(bad, strlen(bad)));
+	ck_assert(!barrier_parse(bad, strlen(bad), &b)); /* seq counts from 1 */
+	const char *ahead = "{\"vtex_pipes_barrier\":{\"run\":\"ab\",\"seq\":2,\"committed\":2}}";
+	ck_assert(!barrier_parse(ahead, strlen(ahead), &b)); /* committed is before seq */
+}
+END_TEST
+
+typedef struct {
+	unsigned long long seqs[16];
+	void *ctxs[16];
+	int n;
+} done_log;
+
+static void on_done(void *user, unsigned long long seq, void *ctx)
+{
+	done_log *d = user;
+	d->seqs[d->n] = seq;
+	d->ctxs[d->n++] = ctx;
+}
+
+/* Reads the barrier lines the source wrote to the pipe. */
+static int read_lines(int fd, char lines[][512], int max)
+{
+	static char all[8192];
+	ssize_t n = read(fd, all, sizeof all - 1);
+	ck_assert_int_gt(n, 0);
+	all[n] = 0;
+	int k = 0;
+	for (char *s = all, *nl; k < max && (nl = strchr(s, '\n')); s = nl + 1) {
+		*nl = 0;
+		ck_assert_uint_lt(strlen(s), 512);
+		memcpy(lines[k++], s, strlen(s) + 1);
+	}
+	return k;
+}
+
+START_TEST(acknowledgements_come_back_through_a_fifo)
+{
+	char dir[] = "/tmp/test_barrier.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/acks", dir);
+	const char *err = NULL;
+	ack_source *a = ack_source_open(path, "test", BARRIER_POLICY_DEFAULT, &err);
+	ck_assert_ptr_nonnull(a);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	ndjson_writer *w = ndjson_writer_open(p[1], "pipe");
+	int c1 = 1, c2 = 2, c3 = 3;
+	ack_source_record(a);
+	ck_assert_uint_eq(ack_source_emit(a, w, "{\"offsets\":[]}", &c1), 1);
+	ck_assert_uint_eq(ack_source_emit(a, w, NULL, &c2), 2);
+	ck_assert_uint_eq(ack_source_emit(a, w, NULL, &c3), 3);
+	ck_assert_uint_eq(ack_source_pending(a), 3);
+	char lines[4][512];
+	ck_assert_int_eq(read_lines(p[0], lines, 4), 3);
+	ck_assert(strstr(lines[0], "\"commit\":{\"offsets\":[]}") != NULL);
+
+	/* A stale acknowledgement of another run changes nothing. */
+	ack_sink *s = ack_sink_new(path);
+	const char *stale = "{\"vtex_pipes_barrier\":{\"source\":\"test\",\"run\":\"00\",\"seq\":2,\"committed\":0,\"commit\":{}}}";
+	ck_assert(ack_sink_write(s, stale, strlen(stale)));
+	/* The second acknowledgement covers the first. */
+	ck_assert(ack_sink_write(s, lines[1], strlen(lines[1])));
+	done_log d = { 0 };
+	ck_assert_int_eq(ack_source_take(a, on_done, &d), 2);
+	ck_assert_int_eq(d.n, 2);
+	ck_assert_uint_eq(d.seqs[0], 1);
+	ck_assert_ptr_eq(d.ctxs[1], &c2);
+	ck_assert_uint_eq(ack_source_committed(a), 2);
+	ck_assert_uint_eq(ack_source_pending(a), 1);
+
+	/* The next barrier carries the committed seq. */
+	ack_source_emit(a, w, NULL, NULL);
+	ck_assert_int_eq(read_lines(p[0], lines, 4), 1);
+	ck_assert(strstr(lines[0], "\"seq\":4,\"committed\":2") != NULL);
+	ck_assert(ack_sink_write(s, lines[0], strlen(lines[0])));
+	ck_assert(ack_source_drain(a, 1000, on_done, &d));
+	ck_assert_int_eq(d.n, 4);
+	ck_assert_uint_eq(ack_sink_count(s), 3);
+
+	ack_sink_free(s);
+	ack_source_close(a, NULL);
+	ndjson_writer_close(w);
+	close(p[0]);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(a_sink_without_source_drops_the_acknowledgement)
+{
+	char dir[] = "/tmp/test_barrier.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/acks", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ack_sink *s = ack_sink_new(path);
+	const char *line = "{\"vtex_pipes_barrier\":{\"run\":\"ab\",\"seq\":1,\"committed\":0}}";
+	ck_assert(ack_sink_write(s, line, strlen(line))); /* no reader: not an error, nothing waits */
+	ck_assert_uint_eq(ack_sink_count(s), 0);
+	ack_sink_free(s);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(the_source_refuses_a_path_that_is_not_a_fifo)
+{
+	char path[] = "/tmp/test_barrier.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	const char *err = NULL;
+	ck_assert_ptr_null(ack_source_open(path, "test", BARRIER_POLICY_DEFAULT, &err));
+	ck_assert_ptr_nonnull(err);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(barriers_fall_due_by_time_count_and_keepalive)
+{
+	char dir[] = "/tmp/test_barrier.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/acks", dir);
+	const char *err = NULL;
+	barrier_policy pol = { .interval_ms = 100, .records = 3, .keepalive_ms = 1000 };
+	ack_source *a = ack_source_open(path, "test", pol, &err);
+	ck_assert_ptr_nonnull(a);
+	double now = progress_now();
+	ck_assert(!ack_source_due(a, now));            /* nothing new, keepalive not due */
+	ck_assert(ack_source_due(a, now + 1.01));      /* keepalive */
+	ack_source_record(a);
+	ck_assert(!ack_source_due(a, now));
+	ck_assert(ack_source_due(a, now + 0.11));      /* interval after the first record */
+	ack_source_record(a);
+	ack_source_record(a);
+	ck_assert(ack_source_due(a, now));             /* count */
+	ack_source_close(a, NULL);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+int main(void)
+{
+	log_init("test_barrier");
+	Suite *s = suite_create("barrier");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, recognizes_only_the_reserved_prefix);
+	tcase_add_test(tc, acknowledgements_come_back_through_a_fifo);
+	tcase_add_test(tc, a_sink_without_source_drops_the_acknowledgement);
+	tcase_add_test(tc, the_source_refuses_a_path_that_is_not_a_fifo);
+	tcase_add_test(tc, barriers_fall_due_by_time_count_and_keepalive);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
