@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Kill anywhere: nothing acknowledged is lost. vtex-sandbox's live store fires
+# hooks (each retried until answered 200), keeps its order feed, and changes
+# older orders too (invoiced or canceled weeks after creation, outside any
+# reconcile window). orders-ingest, orders-feed and orders-process run under
+# restart loops, as systemd's Restart=always would run them, on a real broker.
+# For CHAOS_SECONDS (env VP_CHAOS_SECONDS, 90) a stage of one of the flows is
+# SIGKILLed every 1.5 to 3 s, one kill in three after a 2 to 4 s SIGSTOP (so it
+# dies holding work: bq-load mid-batch, kafka-cat with deliveries in flight,
+# vtex-fetch mid-fetch, dedup, vtex-webhook with a spool backlog), and the
+# broker itself is killed twice. Then the store freezes, the flows drain and
+# stop, and with NO orders-reconcile over the live window silver and gold equal
+# the sandbox's truth exactly.
+. "$(dirname "$0")/../lib.sh"
+. "$VP_ROOT/tests/kafka-cat/broker.sh"
+. "$VP_ROOT/tests/vtex-sandbox/sandbox_lib.sh"
+. "$(dirname "$0")/chaos_lib.sh"
+kafka_need
+py=${VP_CACHE:-$HOME/.cache/vtex-pipes}/venv-dbt/bin/python
+for t in vtex-webhook vtex-sandbox vtex-fetch ndjson-validate dedup ndjson-normalize bq-load kafka-cat; do
+	[ -x "$VP_BIN/$t" ] || { echo "bin/$t not built"; exit 77; }
+done
+[ -x "$py" ] || { echo "no dbt virtualenv (scripts/bootstrap)"; exit 77; }
+seconds=${VP_CHAOS_SECONDS:-90}
+flows=$VP_ROOT/scripts/flows
+kafka_start --set num.partitions=3
+export VP_VAR=$T_TMP/var BQ_TARGET=duckdb:$T_TMP/warehouse.duckdb ORDERS_FLUSH_MS=300 VTEX_ACCOUNT=sandbox
+export VTEX_PIPES_METRICS_INTERVAL=1 VTEX_WEBHOOK_SECRET=chaos-secret-$RANDOM$RANDOM VTEX_SANDBOX_HOOK_SECRET
+VTEX_SANDBOX_HOOK_SECRET=$VTEX_WEBHOOK_SECRET
+# A killed consumer's group member is replaced at once (static membership);
+# librdkafka's own retries are kept short so the test's minutes go to kills.
+export ORDERS_INSTANCE_ID=chaos-process
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+truth=$T_TMP/truth.json
+
+sb_start s --seed 23 --products 30 --clients 80 --orders 200 --history-days 60 --truth "$truth" \
+	--orders-per-second 3 --live-step-seconds 0.5 --hook-url "http://127.0.0.1:$port/hook" \
+	--hook-dup-rate 0.1 --hook-reorder-rate 0.1 --hook-timeout-ms 2000 $CHAOS_SANDBOX_ARGS ||
+	{ t_fail "sandbox starts"; t_done; }
+export VTEX_BASE_URL=$SB_URL
+t_exit "the feed is configured" 0 vtex-fetch feed --configure --visibility-timeout 20
+
+supervise orders-ingest env VTEX_WEBHOOK_LISTEN="127.0.0.1:$port" "$flows/orders-ingest"
+supervise orders-feed "$flows/orders-feed"
+supervise orders-process "$flows/orders-process"
+# The history, loaded before the chaos: every later change must come by hook or feed.
+t_exit "orders-reconcile over the history before the live store" 0 \
+	"$flows/orders-reconcile" 2025-11-01T00:00:00Z "$SB_NOW"
+
+victims=(orders-ingest/webhook orders-ingest/validate orders-ingest/produce
+	orders-feed/feed orders-feed/validate orders-feed/produce
+	orders-process/consume orders-process/dedup-hooks orders-process/fetch orders-process/dedup-orders
+	orders-process/validate orders-process/normalize orders-process/bq-load orders-process/bq-load)
+broker_kills=0 end=$((SECONDS + seconds))
+while [ $SECONDS -lt $end ]; do
+	sleep "$((1 + RANDOM % 2)).$((5 + RANDOM % 5))"
+	left=$((end - SECONDS))
+	if { [ $broker_kills -eq 0 ] && [ $left -lt $((seconds * 2 / 3)) ]; } ||
+		{ [ $broker_kills -eq 1 ] && [ $left -lt $((seconds / 3)) ]; }; then
+		kill -KILL "$(cat "$KAFKA_TEST_DIR/broker.pid")" && CHAOS_KILLS=$((CHAOS_KILLS + 1))
+		broker_kills=$((broker_kills + 1))
+		echo "# killed the broker"
+		sleep 2
+		kafka_restart || { t_fail "the broker restarts"; break; }
+		continue
+	fi
+	v=${victims[RANDOM % ${#victims[@]}]}
+	chaos_kill "${v%%/*}" "${v#*/}" || true
+done
+
+kill -USR2 "$(sb_pid s)" # freeze: the truth file is written
+t_run "every hook was answered 200 in the end" sb_hooks_drained 900
+feed_left() { curl -s "$SB_URL/metrics" | prom_value vtex_sandbox_feed_messages; }
+wait_for 120 eval '[ "$(feed_left)" = 0 ]'
+t_eq "every feed event was committed in the end" 0 "$(feed_left)"
+unsupervise orders-ingest
+unsupervise orders-feed
+wait_for 120 eval '[ "$(process_lag)" = 0 ]'
+t_eq "orders-process caught up with the topic" 0 "$(process_lag)"
+sleep 2
+unsupervise orders-process
+
+end=2026-01-15T13:00:00Z # past the sandbox's clock at the freeze
+t_exit "catalog flow" 0 "$flows/catalog" 2026-01-15T06:00:00Z "$end"
+t_exit "clients flow" 0 "$flows/clients" 2000-01-01T00:00:00Z "$end"
+t_exit "dbt flow" 0 "$flows/dbt" 2026-01-15T11:45:00Z "$end"
+"$py" "$VP_ROOT/tests/e2e/compare-truth.py" "${BQ_TARGET#duckdb:}" "$truth" "after $CHAOS_KILLS kills" >"$T_TMP/compare.txt"
+cat "$T_TMP/compare.txt"
+lost=$(grep -c '^not ok' "$T_TMP/compare.txt")
+grep -q '^not ok' "$T_TMP/compare.txt" && t_failed=1
+
+# The figures.
+msgs=$(kafka-cat -C -q -b "$KAFKA_BROKERS" -t vtex.orders.hooks -o beginning -e 2>/dev/null | tee "$T_TMP/msgs.ndjson" | wc -l)
+events=$(jq -r '[.OrderId, .State, (.CurrentChange // .LastChange)] | @tsv' "$T_TMP/msgs.ndjson" | sort -u | wc -l)
+read -r raw versions < <("$py" - "${BQ_TARGET#duckdb:}" <<'PY'
+import sys, duckdb
+c = duckdb.connect(sys.argv[1], read_only=True)
+print(*c.execute("select count(*), count(distinct (json_extract_string(_raw, '$.orderId'), json_extract_string(_raw, '$.lastChange'))) from bronze.orders__raw").fetchone())
+PY
+)
+old=$(jq '[.orders[] | select(.status == "canceled" or .status == "invoiced")] | length' "$truth" 2>/dev/null || echo "?")
+echo "# chaos: $CHAOS_KILLS kills ($CHAOS_STALLED after a stall, $broker_kills of the broker) in ${seconds}s;" \
+	"restarts: ingest $(restarts orders-ingest), feed $(restarts orders-feed), process $(restarts orders-process)"
+echo "# events: $SB_HOOK_EVENTS hooked by the store, $events distinct in Kafka from $msgs messages" \
+	"($((msgs - events)) duplicates absorbed); bronze: $raw raw order rows for $versions versions" \
+	"($((raw - versions)) duplicates absorbed); lost: $lost"
+t_run "at least 30 kills in the default size ($CHAOS_KILLS)" test "$CHAOS_KILLS" -ge $((30 * seconds / 90))
+t_done
