@@ -84,7 +84,7 @@ static void announce(struct live *l, uint32_t idx, const struct order_plan *p, c
 {
 	char id[40];
 	uint8_t aff = plan_affiliate(l->a->st.seed, idx);
-	struct hook_event ev = {
+	struct order_event ev = {
 		.order_id = plan_order_id(&l->a->st, idx, aff, id),
 		.fulfillment = aff != 0,
 		.state = (enum ostate)p->steps[k],

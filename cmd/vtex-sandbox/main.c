@@ -269,11 +269,29 @@ static char *credential(const char *name)
 	const char *err;
 	char *v = secret_read(name, &err);
 	if (!v || !*v) {
-		log_error(err ? err : "credential not set: the sandbox accepts only the pair in its environment",
+		log_error(err ? err : "credential not set: the sandbox accepts only the pairs in its environment",
 			  LS("variable", name));
 		exit(VP_EXIT_CONFIG);
 	}
 	return v;
+}
+
+/* VTEX_APP_KEY and its token, then the pairs of VTEX_SANDBOX_APP_KEYS (or _FILE). */
+static void load_keys(keyring *k)
+{
+	const char *err = NULL;
+	char *key = credential("VTEX_APP_KEY"), *token = credential("VTEX_APP_TOKEN");
+	bool ok = keyring_add(k, key, token, &err);
+	secret_free(key);
+	secret_free(token);
+	char *more = ok ? secret_read("VTEX_SANDBOX_APP_KEYS", &err) : NULL;
+	if (ok && !err && more)
+		ok = keyring_add_list(k, more, &err);
+	secret_free(more);
+	if (!ok || err) {
+		log_error(err, LS("variable", "VTEX_SANDBOX_APP_KEYS"));
+		exit(VP_EXIT_CONFIG);
+	}
 }
 
 static void write_ready_file(const char *path, const char *url)
@@ -302,8 +320,7 @@ int main(int argc, char **argv)
 	parse_args(&cli, &cfg, argc, argv);
 	memset(&a, 0, sizeof a);
 	a.cfg = &cfg;
-	a.app_key = credential("VTEX_APP_KEY");
-	a.app_token = credential("VTEX_APP_TOKEN");
+	load_keys(&a.keys);
 
 	/* Signals go to this thread only (sigwait below); block them before any thread starts. */
 	sigemptyset(&sigs);
@@ -316,7 +333,7 @@ int main(int argc, char **argv)
 
 	double t0 = progress_now();
 	store_params sp = {
-		.seed = cfg.seed, .account = cfg.account, .app_key = a.app_key, .now = cfg.now,
+		.seed = cfg.seed, .account = cfg.account, .app_key = a.keys.key[0], .now = cfg.now,
 		.history_days = cfg.history_days, .busy_day_share = cfg.busy_day_share,
 		.products = cfg.products, .clients = cfg.clients, .orders = cfg.orders,
 	};
@@ -326,7 +343,7 @@ int main(int argc, char **argv)
 		 LD("seconds", progress_now() - t0));
 	a.scrolls = scrolls_new(cfg.scroll_ttl, cfg.seed);
 	a.faults = faults_new(&cfg);
-	a.hooks = hooks_new(&cfg, a.app_key, cfg.seed);
+	a.hooks = hooks_new(&cfg, &a.keys, cfg.seed);
 	if (cfg.hook_url) {
 		const char *err;
 		char *secret = secret_read("VTEX_SANDBOX_HOOK_SECRET", &err);
@@ -379,8 +396,7 @@ int main(int argc, char **argv)
 	scrolls_free(a.scrolls);
 	faults_free(a.faults);
 	store_free(&a.st);
-	secret_free(a.app_key);
-	secret_free(a.app_token);
+	keyring_free(&a.keys);
 	curl_global_cleanup();
 	return rc;
 }
