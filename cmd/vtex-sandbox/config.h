@@ -31,6 +31,8 @@ typedef struct {
 	double hook_dup_rate, hook_reorder_rate;
 	unsigned hook_max_attempts;
 	unsigned hook_timeout_ms;
+	const char *feed_config;  /* body of POST /api/orders/feed/config for VTEX_APP_KEY's feed at start */
+	long feed_min_retention;  /* test only: below VTEX's 345600 */
 
 	/* faults and pace */
 	double fault_rate;

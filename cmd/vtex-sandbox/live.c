@@ -1,4 +1,5 @@
 #include "live.h"
+#include "feed.h"
 #include "hooks.h"
 #include "log.h"
 #include "metrics.h"
@@ -93,6 +94,7 @@ static void announce(struct live *l, uint32_t idx, const struct order_plan *p, c
 		.current_change = ol->time[k],
 	};
 	hooks_emit(l->a->hooks, &ev);
+	feeds_emit(l->a->feeds, &ev, progress_now());
 }
 
 /* Realizes the next step of order idx now, announces it, schedules the one after. */

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "faults.h"
+#include "feed.h"
 #include "hooks.h"
 #include "live.h"
 #include "log.h"
@@ -57,6 +58,10 @@ static const char help[] =
 	"      --hook-reorder-rate P  share held back so later ones overtake them (VTEX_SANDBOX_HOOK_REORDER_RATE; 0.05)\n"
 	"      --hook-max-attempts N  delivery attempts per notification (VTEX_SANDBOX_HOOK_MAX_ATTEMPTS; 100)\n"
 	"      --hook-timeout-ms N    a delivery fails without a 200 within this (VTEX_SANDBOX_HOOK_TIMEOUT_MS; 5000)\n"
+	"      --feed-config JSON     configure VTEX_APP_KEY's order feed from the start with this body of\n"
+	"                             POST /api/orders/feed/config, e.g. '{}' (VTEX_SANDBOX_FEED_CONFIG)\n"
+	"      --feed-min-retention S TEST ONLY: accept a feed retention down to S seconds instead of VTEX's\n"
+	"                             345600 (VTEX_SANDBOX_FEED_MIN_RETENTION; 345600)\n"
 	"Faults and pace:\n"
 	"      --fault-rate P         share of requests that get a fault (VTEX_SANDBOX_FAULT_RATE; 0)\n"
 	"      --faults LIST          among 429,5xx,reset,truncate,slow (VTEX_SANDBOX_FAULTS; all)\n"
@@ -74,6 +79,7 @@ enum {
 	OPT_SLOW_MS, OPT_RETRY_AFTER, OPT_RATE_LIMIT, OPT_LATENCY_MS, OPT_ORDERS_PER_SECOND,
 	OPT_LIVE_STEP_SECONDS, OPT_NEW_CLIENT_SHARE, OPT_CLIENT_UPDATES_PER_SECOND, OPT_HOOK_URL,
 	OPT_HOOK_HEADER, OPT_HOOK_DUP_RATE, OPT_HOOK_REORDER_RATE, OPT_HOOK_MAX_ATTEMPTS, OPT_HOOK_TIMEOUT_MS,
+	OPT_FEED_CONFIG, OPT_FEED_MIN_RETENTION,
 };
 
 static const struct option longopts[] = {
@@ -109,6 +115,8 @@ static const struct option longopts[] = {
 	{ "hook-reorder-rate", required_argument, 0, OPT_HOOK_REORDER_RATE },
 	{ "hook-max-attempts", required_argument, 0, OPT_HOOK_MAX_ATTEMPTS },
 	{ "hook-timeout-ms", required_argument, 0, OPT_HOOK_TIMEOUT_MS },
+	{ "feed-config", required_argument, 0, OPT_FEED_CONFIG },
+	{ "feed-min-retention", required_argument, 0, OPT_FEED_MIN_RETENTION },
 	CLI_COMMON_LONGOPTS,
 	{ 0 },
 };
@@ -136,6 +144,7 @@ static const struct {
 	{ OPT_HOOK_URL, "VTEX_SANDBOX_HOOK_URL" }, { OPT_HOOK_HEADER, "VTEX_SANDBOX_HOOK_HEADER" },
 	{ OPT_HOOK_DUP_RATE, "VTEX_SANDBOX_HOOK_DUP_RATE" }, { OPT_HOOK_REORDER_RATE, "VTEX_SANDBOX_HOOK_REORDER_RATE" },
 	{ OPT_HOOK_MAX_ATTEMPTS, "VTEX_SANDBOX_HOOK_MAX_ATTEMPTS" }, { OPT_HOOK_TIMEOUT_MS, "VTEX_SANDBOX_HOOK_TIMEOUT_MS" },
+	{ OPT_FEED_CONFIG, "VTEX_SANDBOX_FEED_CONFIG" }, { OPT_FEED_MIN_RETENTION, "VTEX_SANDBOX_FEED_MIN_RETENTION" },
 };
 
 static const char *option_name(int opt)
@@ -204,6 +213,8 @@ static void set_option(cli_common *c, sb_config *cfg, int opt, const char *v)
 	case OPT_HOOK_REORDER_RATE: cfg->hook_reorder_rate = cli_parse_double(c, flag, v, 0, 1); break;
 	case OPT_HOOK_MAX_ATTEMPTS: cfg->hook_max_attempts = (unsigned)cli_parse_ll(c, flag, v, 1, 10000); break;
 	case OPT_HOOK_TIMEOUT_MS: cfg->hook_timeout_ms = (unsigned)cli_parse_ll(c, flag, v, 1, 600000); break;
+	case OPT_FEED_CONFIG: cfg->feed_config = v; break;
+	case OPT_FEED_MIN_RETENTION: cfg->feed_min_retention = (long)cli_parse_ll(c, flag, v, 1, FEED_RETENTION_MIN); break;
 	default: cli_usage_error(c, "unexpected option");
 	}
 }
@@ -236,6 +247,7 @@ static void defaults(sb_config *cfg)
 	cfg->hook_reorder_rate = 0.05;
 	cfg->hook_max_attempts = 100;
 	cfg->hook_timeout_ms = 5000;
+	cfg->feed_min_retention = FEED_RETENTION_MIN;
 }
 
 static void parse_args(cli_common *c, sb_config *cfg, int argc, char **argv)
@@ -352,6 +364,18 @@ int main(int argc, char **argv)
 		hooks_set_initial(a.hooks, cfg.hook_url, cfg.hook_header_name, secret);
 		secret_free(secret);
 	}
+	struct feed_settings fs = {
+		.nkeys = a.keys.n, .seed = cfg.seed, .dup_rate = cfg.hook_dup_rate,
+		.reorder_rate = cfg.hook_reorder_rate, .min_retention = cfg.feed_min_retention,
+	};
+	a.feeds = feeds_new(&fs);
+	if (cfg.feed_config) {
+		buf out = { 0 };
+		const char *msg = "refused";
+		if (feeds_configure(a.feeds, 0, cfg.feed_config, strlen(cfg.feed_config), progress_now(), &out, &msg) != 200)
+			cli_usage_error(&cli, "--feed-config: %s", msg);
+		buf_free(&out);
+	}
 	if (cfg.truth_file && !write_truth(&a))
 		exit(VP_EXIT_IOERR);
 	if (!server_start(&a, url, sizeof url))
@@ -390,6 +414,7 @@ int main(int argc, char **argv)
 	a.live = NULL;
 	server_stop(&a);
 	hooks_free(a.hooks);
+	feeds_free(a.feeds);
 	if (cfg.truth_file && !truth_write(&a.st, cfg.truth_file))
 		rc = VP_EXIT_IOERR;
 	cli_finish(&cli);
