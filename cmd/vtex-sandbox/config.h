@@ -26,6 +26,7 @@ typedef struct {
 	double live_step_seconds;
 	double new_client_share;
 	double client_updates_per_second;
+	double late_share;       /* late changes of older orders per new order */
 	const char *hook_url;
 	const char *hook_header_name;
 	double hook_dup_rate, hook_reorder_rate;

@@ -51,6 +51,8 @@ static const char help[] =
 	"      --new-client-share P   share of live orders from new customers (VTEX_SANDBOX_NEW_CLIENT_SHARE; 0.25)\n"
 	"      --client-updates-per-second R  CL profile edits per second (VTEX_SANDBOX_CLIENT_UPDATES_PER_SECOND;\n"
 	"                             a quarter of --orders-per-second)\n"
+	"      --late-share P         older orders (4 to 50 days old) invoiced or canceled, per new order\n"
+	"                             (VTEX_SANDBOX_LATE_SHARE; 0.1)\n"
 	"      --hook-url URL         send order hooks there from the start (VTEX_SANDBOX_HOOK_URL)\n"
 	"      --hook-header NAME     header carrying VTEX_SANDBOX_HOOK_SECRET (or _FILE) with --hook-url\n"
 	"                             (VTEX_SANDBOX_HOOK_HEADER; key)\n"
@@ -79,7 +81,7 @@ enum {
 	OPT_SLOW_MS, OPT_RETRY_AFTER, OPT_RATE_LIMIT, OPT_LATENCY_MS, OPT_ORDERS_PER_SECOND,
 	OPT_LIVE_STEP_SECONDS, OPT_NEW_CLIENT_SHARE, OPT_CLIENT_UPDATES_PER_SECOND, OPT_HOOK_URL,
 	OPT_HOOK_HEADER, OPT_HOOK_DUP_RATE, OPT_HOOK_REORDER_RATE, OPT_HOOK_MAX_ATTEMPTS, OPT_HOOK_TIMEOUT_MS,
-	OPT_FEED_CONFIG, OPT_FEED_MIN_RETENTION,
+	OPT_FEED_CONFIG, OPT_FEED_MIN_RETENTION, OPT_LATE_SHARE,
 };
 
 static const struct option longopts[] = {
@@ -109,6 +111,7 @@ static const struct option longopts[] = {
 	{ "live-step-seconds", required_argument, 0, OPT_LIVE_STEP_SECONDS },
 	{ "new-client-share", required_argument, 0, OPT_NEW_CLIENT_SHARE },
 	{ "client-updates-per-second", required_argument, 0, OPT_CLIENT_UPDATES_PER_SECOND },
+	{ "late-share", required_argument, 0, OPT_LATE_SHARE },
 	{ "hook-url", required_argument, 0, OPT_HOOK_URL },
 	{ "hook-header", required_argument, 0, OPT_HOOK_HEADER },
 	{ "hook-dup-rate", required_argument, 0, OPT_HOOK_DUP_RATE },
@@ -141,6 +144,7 @@ static const struct {
 	{ OPT_LIVE_STEP_SECONDS, "VTEX_SANDBOX_LIVE_STEP_SECONDS" },
 	{ OPT_NEW_CLIENT_SHARE, "VTEX_SANDBOX_NEW_CLIENT_SHARE" },
 	{ OPT_CLIENT_UPDATES_PER_SECOND, "VTEX_SANDBOX_CLIENT_UPDATES_PER_SECOND" },
+	{ OPT_LATE_SHARE, "VTEX_SANDBOX_LATE_SHARE" },
 	{ OPT_HOOK_URL, "VTEX_SANDBOX_HOOK_URL" }, { OPT_HOOK_HEADER, "VTEX_SANDBOX_HOOK_HEADER" },
 	{ OPT_HOOK_DUP_RATE, "VTEX_SANDBOX_HOOK_DUP_RATE" }, { OPT_HOOK_REORDER_RATE, "VTEX_SANDBOX_HOOK_REORDER_RATE" },
 	{ OPT_HOOK_MAX_ATTEMPTS, "VTEX_SANDBOX_HOOK_MAX_ATTEMPTS" }, { OPT_HOOK_TIMEOUT_MS, "VTEX_SANDBOX_HOOK_TIMEOUT_MS" },
@@ -199,6 +203,7 @@ static void set_option(cli_common *c, sb_config *cfg, int opt, const char *v)
 	case OPT_LIVE_STEP_SECONDS: cfg->live_step_seconds = cli_parse_double(c, flag, v, 0.01, 86400); break;
 	case OPT_NEW_CLIENT_SHARE: cfg->new_client_share = cli_parse_double(c, flag, v, 0, 1); break;
 	case OPT_CLIENT_UPDATES_PER_SECOND: cfg->client_updates_per_second = cli_parse_double(c, flag, v, 0, 100000); break;
+	case OPT_LATE_SHARE: cfg->late_share = cli_parse_double(c, flag, v, 0, 1); break;
 	case OPT_HOOK_URL:
 		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
 			cli_usage_error(c, "--hook-url: '%s' is not an http or https URL", v);
@@ -242,6 +247,7 @@ static void defaults(sb_config *cfg)
 	cfg->live_step_seconds = 2;
 	cfg->new_client_share = 0.25;
 	cfg->client_updates_per_second = -1; /* derived from --orders-per-second unless given */
+	cfg->late_share = 0.1;
 	cfg->hook_header_name = "key";
 	cfg->hook_dup_rate = 0.05;
 	cfg->hook_reorder_rate = 0.05;
@@ -385,7 +391,7 @@ int main(int argc, char **argv)
 		write_ready_file(cfg.ready_file, url);
 	if (cfg.orders_per_second > 0 || cfg.client_updates_per_second > 0) {
 		a.live = live_start(&a);
-		log_info("live mode", LD("orders_per_second", cfg.orders_per_second),
+		log_info("live mode", LD("orders_per_second", cfg.orders_per_second), LD("late_share", cfg.late_share),
 			 LD("step_seconds", cfg.live_step_seconds), LS("hook_url", cfg.hook_url ? cfg.hook_url : ""));
 	}
 
