@@ -163,7 +163,7 @@ int feeds_configure(struct feeds *f, int key, const char *body, size_t len, doub
 	}
 	if (!queue_number(queue, "MessageRetentionPeriodInSeconds", "messageRetentionPeriodInSeconds",
 			  f->set.min_retention, FEED_RETENTION_MAX, FEED_RETENTION_MIN, &ret)) {
-		static _Thread_local char why[160];
+		static _Thread_local char why[160]; /* *msg outlives the call; the bound is --feed-min-retention's */
 		snprintf(why, sizeof why, "queue.MessageRetentionPeriodInSeconds must be a whole number of seconds from %ld to %d",
 			 f->set.min_retention, FEED_RETENTION_MAX);
 		*msg = why;
