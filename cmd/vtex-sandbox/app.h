@@ -1,13 +1,15 @@
 /* What every request handler can reach: the store, the settings, the
- * credentials and the stateful parts (scroll tokens, hook configuration). */
+ * credentials and the stateful parts (scroll tokens, hooks, feeds). */
 #ifndef SB_APP_H
 #define SB_APP_H
 
 #include "config.h"
+#include "keys.h"
 #include "store.h"
 
 struct scrolls;
 struct hooks;
+struct feeds;
 struct faults;
 struct delayer;
 struct live;
@@ -15,9 +17,10 @@ struct live;
 typedef struct app {
 	store st;
 	const sb_config *cfg;
-	char *app_key, *app_token;
+	keyring keys; /* keys.key[0] is VTEX_APP_KEY */
 	struct scrolls *scrolls;
 	struct hooks *hooks;
+	struct feeds *feeds;
 	struct faults *faults;
 	struct delayer *delayer;
 	struct live *live;

@@ -26,11 +26,14 @@ typedef struct {
 	double live_step_seconds;
 	double new_client_share;
 	double client_updates_per_second;
+	double late_share;       /* late changes of older orders per new order */
 	const char *hook_url;
 	const char *hook_header_name;
 	double hook_dup_rate, hook_reorder_rate;
 	unsigned hook_max_attempts;
 	unsigned hook_timeout_ms;
+	const char *feed_config;  /* body of POST /api/orders/feed/config for VTEX_APP_KEY's feed at start */
+	long feed_min_retention;  /* test only: below VTEX's 345600 */
 
 	/* faults and pace */
 	double fault_rate;

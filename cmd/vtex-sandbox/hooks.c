@@ -1,5 +1,6 @@
 #include "hooks.h"
 #include "buf.h"
+#include "filter.h"
 #include "jw.h"
 #include "log.h"
 #include "metrics.h"
@@ -26,8 +27,7 @@ struct hook_config {
 	cJSON *json;   /* {"filter":{...},"hook":{"url":...,"headers":{...}}} as accepted */
 	char *url;
 	struct curl_slist *headers;
-	bool all_states;
-	uint32_t states; /* bit per enum ostate for FromWorkflow filters */
+	struct event_filter filter;
 };
 
 struct delivery {
@@ -42,11 +42,11 @@ struct delivery {
 
 struct hooks {
 	const sb_config *cfg;
-	const char *app_key;
+	const keyring *keys;
 	uint64_t seed, seq;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	struct hook_config *current;
+	struct hook_config *current[KEYS_MAX]; /* per app key */
 	struct delivery **heap; /* min-heap on due */
 	size_t n, cap;
 	bool stopping;
@@ -199,11 +199,11 @@ static void *sender(void *arg)
 	return NULL;
 }
 
-struct hooks *hooks_new(const sb_config *cfg, const char *app_key, uint64_t seed)
+struct hooks *hooks_new(const sb_config *cfg, const keyring *keys, uint64_t seed)
 {
 	struct hooks *h = xcalloc(1, sizeof *h);
 	h->cfg = cfg;
-	h->app_key = app_key;
+	h->keys = keys;
 	h->seed = seed;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
@@ -234,18 +234,19 @@ void hooks_free(struct hooks *h)
 	while (h->n)
 		delivery_free(heap_pop(h));
 	free(h->heap);
-	config_unref(h->current);
+	for (size_t k = 0; k < h->keys->n; k++)
+		config_unref(h->current[k]);
 	pthread_cond_destroy(&h->wake);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
 
-/* Replaces the configuration (NULL removes it). */
-static void install(struct hooks *h, struct hook_config *c)
+/* Replaces the configuration of an app key (NULL removes it). */
+static void install(struct hooks *h, int key, struct hook_config *c)
 {
 	pthread_mutex_lock(&h->lock);
-	struct hook_config *old = h->current;
-	h->current = c;
+	struct hook_config *old = h->current[key];
+	h->current[key] = c;
 	pthread_mutex_unlock(&h->lock);
 	config_unref(old);
 }
@@ -256,7 +257,7 @@ static struct hook_config *config_new(cJSON *json, const char *url)
 	atomic_init(&c->refs, 1);
 	c->json = json;
 	c->url = xstrdup(url);
-	c->all_states = true;
+	c->filter.all_states = true;
 	return c;
 }
 
@@ -276,7 +277,7 @@ void hooks_set_initial(struct hooks *h, const char *url, const char *header, con
 		c->headers = curl_slist_append(NULL, buf_cstr(&line));
 		buf_free(&line);
 	}
-	install(h, c);
+	install(h, 0, c);
 }
 
 /* Checks the body and builds the configuration; NULL with status and message on a refusal. */
@@ -300,36 +301,14 @@ static struct hook_config *parse_config(const char *body, size_t len, int *statu
 		*msg = "hook.url must be an http or https URL";
 		goto refuse;
 	}
-	cJSON *type = cJSON_GetObjectItemCaseSensitive(filter, "type");
-	cJSON *states = cJSON_GetObjectItemCaseSensitive(filter, "status");
-	bool has_expr = cJSON_GetObjectItemCaseSensitive(filter, "expression") ||
-			cJSON_GetObjectItemCaseSensitive(filter, "disableSingleFire");
-	if (states && has_expr) {
-		*status = 409;
-		*msg = "filter.status cannot be combined with filter.expression or filter.disableSingleFire";
-		goto refuse;
-	}
-	bool workflow = !cJSON_IsString(type) || strcmp(type->valuestring, "FromOrders") != 0;
-	if (cJSON_IsString(type) && workflow && strcmp(type->valuestring, "FromWorkflow") != 0) {
-		*msg = "filter.type must be FromWorkflow or FromOrders";
+	struct event_filter ef;
+	int fs = filter_parse(filter, &ef, msg);
+	if (fs) {
+		*status = fs;
 		goto refuse;
 	}
 	struct hook_config *c = config_new(json, url->valuestring);
-	if (workflow && states) {
-		if (!cJSON_IsArray(states)) {
-			config_unref(c);
-			*msg = "filter.status must be an array of status names";
-			return NULL;
-		}
-		c->all_states = false;
-		const cJSON *s;
-		cJSON_ArrayForEach(s, states) {
-			enum ostate st;
-			/* VTEX does not validate status names: unknown ones simply never match. */
-			if (cJSON_IsString(s) && ostate_parse(s->valuestring, strlen(s->valuestring), &st))
-				c->states |= 1u << st;
-		}
-	}
+	c->filter = ef;
 	const cJSON *hd;
 	cJSON_ArrayForEach(hd, headers) {
 		if (!cJSON_IsString(hd) || strpbrk(hd->string, ":\r\n") || strpbrk(hd->valuestring, "\r\n")) {
@@ -348,7 +327,7 @@ refuse:
 	return NULL;
 }
 
-void hooks_post_config(struct hooks *h, const char *body, size_t len, response *rs)
+void hooks_post_config(struct hooks *h, int key, const char *body, size_t len, response *rs)
 {
 	int status;
 	const char *msg = "The hook configuration was refused";
@@ -366,17 +345,17 @@ void hooks_post_config(struct hooks *h, const char *body, size_t len, response *
 		resp_oms_error(rs, 400, "1", text);
 		return;
 	}
-	log_info("hook configured", LS("url", c->url));
+	log_info("hook configured", LS("url", c->url), LS("app_key", h->keys->key[key]));
 	char *text = cJSON_PrintUnformatted(c->json);
 	buf_puts(&rs->body, text);
 	free(text);
-	install(h, c);
+	install(h, key, c);
 }
 
-void hooks_get_config(struct hooks *h, response *rs)
+void hooks_get_config(struct hooks *h, int key, response *rs)
 {
 	pthread_mutex_lock(&h->lock);
-	char *text = h->current ? cJSON_PrintUnformatted(h->current->json) : NULL;
+	char *text = h->current[key] ? cJSON_PrintUnformatted(h->current[key]->json) : NULL;
 	pthread_mutex_unlock(&h->lock);
 	if (!text) {
 		resp_oms_error(rs, 404, "1", "No hook configured for this appKey");
@@ -386,25 +365,26 @@ void hooks_get_config(struct hooks *h, response *rs)
 	free(text);
 }
 
-void hooks_delete_config(struct hooks *h, response *rs)
+void hooks_delete_config(struct hooks *h, int key, response *rs)
 {
 	pthread_mutex_lock(&h->lock);
-	bool had = h->current != NULL;
+	bool had = h->current[key] != NULL;
 	pthread_mutex_unlock(&h->lock);
 	if (!had) {
 		resp_oms_error(rs, 404, "1", "No hook configured for this appKey");
 		return;
 	}
-	install(h, NULL);
-	log_info("hook configuration deleted");
+	install(h, key, NULL);
+	log_info("hook configuration deleted", LS("app_key", h->keys->key[key]));
 	resp_text(rs, 200, "");
 }
 
-void hooks_emit(struct hooks *h, const struct hook_event *ev)
+/* Queues the notification of ev to the hook of app key `key`, if it takes it. */
+static void emit_one(struct hooks *h, int key, const struct order_event *ev)
 {
 	pthread_mutex_lock(&h->lock);
-	struct hook_config *c = h->current;
-	if (!c || (!c->all_states && !(c->states & (1u << ev->state)))) {
+	struct hook_config *c = h->current[key];
+	if (!c || !filter_takes(&c->filter, ev->state)) {
 		pthread_mutex_unlock(&h->lock);
 		return;
 	}
@@ -425,10 +405,9 @@ void hooks_emit(struct hooks *h, const struct hook_event *ev)
 	jw_key(&w, "Origin");
 	jw_obj(&w);
 	jw_kstr(&w, "Account", h->cfg->account);
-	jw_kstr(&w, "Key", h->app_key);
+	jw_kstr(&w, "Key", h->keys->key[key]);
 	jw_end(&w);
 	jw_end(&w);
-
 	struct delivery *d = xcalloc(1, sizeof *d);
 	d->payload = xstrdup(buf_cstr(&b));
 	buf_free(&b);
@@ -453,4 +432,10 @@ void hooks_emit(struct hooks *h, const struct hook_event *ev)
 		metric_add(h->m_dropped, 1);
 		delivery_free(d);
 	}
+}
+
+void hooks_emit(struct hooks *h, const struct order_event *ev)
+{
+	for (size_t k = 0; k < h->keys->n; k++)
+		emit_one(h, (int)k, ev);
 }

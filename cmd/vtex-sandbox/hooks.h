@@ -8,34 +8,29 @@
 
 #include "config.h"
 #include "http.h"
-#include "plan.h"
-#include "vtime.h"
+#include "keys.h"
+#include "order_event.h"
 
 #include <stdbool.h>
 
 struct hooks;
 
-struct hooks *hooks_new(const sb_config *cfg, const char *app_key, uint64_t seed);
+/* One hook per app key of keys (which must outlive the hooks). */
+struct hooks *hooks_new(const sb_config *cfg, const keyring *keys, uint64_t seed);
 /* Stops the senders; events not yet delivered are counted and logged. */
 void hooks_free(struct hooks *h);
 
-/* A configuration from the command line: every workflow status, one header
- * (name, secret value) when secret is not NULL. Not pinged. */
+/* A configuration from the command line for the first app key: every
+ * workflow status, one header (name, secret value) when secret is not NULL.
+ * Not pinged. */
 void hooks_set_initial(struct hooks *h, const char *url, const char *header, const char *secret);
 
-/* POST, GET and DELETE /api/orders/hook/config. */
-void hooks_post_config(struct hooks *h, const char *body, size_t len, response *rs);
-void hooks_get_config(struct hooks *h, response *rs);
-void hooks_delete_config(struct hooks *h, response *rs);
+/* POST, GET and DELETE /api/orders/hook/config, for the app key of index key. */
+void hooks_post_config(struct hooks *h, int key, const char *body, size_t len, response *rs);
+void hooks_get_config(struct hooks *h, int key, response *rs);
+void hooks_delete_config(struct hooks *h, int key, response *rs);
 
-struct hook_event {
-	const char *order_id;
-	bool fulfillment; /* Domain: Fulfillment (affiliate orders) or Marketplace */
-	enum ostate state;
-	int last_state;   /* enum ostate, or -1 for the first event of an order */
-	vtime_t last_change, current_change;
-};
-/* Queues the notification of an event if a hook is configured and its filter takes it. */
-void hooks_emit(struct hooks *h, const struct hook_event *ev);
+/* Queues the notification of an event to every hook whose filter takes it. */
+void hooks_emit(struct hooks *h, const struct order_event *ev);
 
 #endif

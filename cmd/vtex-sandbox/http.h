@@ -22,6 +22,7 @@ typedef struct {
 	int fault;        /* enum fault_kind chosen for this request */
 	unsigned long long fault_draw;
 	int route;        /* enum route_id, for metrics */
+	int key;          /* index of the credential pair presented (app.h keys) */
 	char params[HTTP_MAX_PARAMS][128]; /* the path's variable segments */
 } request;
 

@@ -1,4 +1,5 @@
 #include "live.h"
+#include "feed.h"
 #include "hooks.h"
 #include "log.h"
 #include "metrics.h"
@@ -13,8 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-/* How far back orders can still be open at the start (the longest path is under 10 days). */
-#define OPEN_LOOKBACK_DAYS 12
+/* How far back orders can still be open at the start: the longest path takes
+ * under 10 days, a late order up to PLAN_LATE_MAX_DAYS more. */
+#define OPEN_LOOKBACK_DAYS (12 + PLAN_LATE_MAX_DAYS)
 
 struct step_due {
 	double due;
@@ -30,8 +32,10 @@ struct live {
 	struct step_due *heap;
 	size_t n, cap;
 	uint64_t draws;
-	double next_order, next_update;
-	metric *m_orders, *m_steps, *m_clients, *m_updates;
+	double next_order, next_update, next_late;
+	uint32_t *late, nlate;  /* older orders waiting for their late step (plan.h) */
+	uint64_t late_draws;    /* their own stream: which ones move, in which order, is the seed's */
+	metric *m_orders, *m_steps, *m_clients, *m_updates, *m_late_invoiced, *m_late_canceled;
 };
 
 static void push(struct live *l, double due, uint32_t idx)
@@ -84,7 +88,7 @@ static void announce(struct live *l, uint32_t idx, const struct order_plan *p, c
 {
 	char id[40];
 	uint8_t aff = plan_affiliate(l->a->st.seed, idx);
-	struct hook_event ev = {
+	struct order_event ev = {
 		.order_id = plan_order_id(&l->a->st, idx, aff, id),
 		.fulfillment = aff != 0,
 		.state = (enum ostate)p->steps[k],
@@ -93,6 +97,7 @@ static void announce(struct live *l, uint32_t idx, const struct order_plan *p, c
 		.current_change = ol->time[k],
 	};
 	hooks_emit(l->a->hooks, &ev);
+	feeds_emit(l->a->feeds, &ev, progress_now());
 }
 
 /* Realizes the next step of order idx now, announces it, schedules the one after. */
@@ -111,8 +116,38 @@ static void advance(struct live *l, uint32_t idx)
 	atomic_store_explicit(&ol->realized, (uint8_t)(k + 1), memory_order_release);
 	metric_add(l->m_steps, 1);
 	announce(l, idx, &p, ol, k);
-	if (k + 1 < p.nsteps)
+	if (k + 1 < p.nsteps && k + 1 != p.late_step) /* a late step waits for late_change() */
 		push(l, progress_now() + step_delay(l), idx);
+}
+
+static rng late_draw(struct live *l)
+{
+	return rng_for(l->a->st.seed, TAG_LATE, (1ULL << 40) | ++l->late_draws);
+}
+
+/* An older order waiting in handling or ready-for-handling takes its late
+ * step now (invoice, cancel or request-cancel); the steps after it follow as
+ * usual. Orders are drawn from the pool so that a seed always moves the same
+ * ones in the same order. */
+static void late_change(struct live *l)
+{
+	if (!l->nlate)
+		return;
+	store *s = &l->a->st;
+	rng r = late_draw(l);
+	uint32_t j = rng_below(&r, l->nlate), idx = l->late[j];
+	l->late[j] = l->late[--l->nlate];
+	order_rec *o = store_order(s, idx);
+	struct order_plan p;
+	plan_schedule(s, idx, o->created, &p);
+	order_live *ol = xcalloc(1, sizeof *ol);
+	memcpy(ol->time, p.sched, sizeof ol->time);
+	atomic_init(&ol->realized, p.late_step);
+	atomic_store_explicit(&o->live, ol, memory_order_release);
+	metric_add(p.steps[p.nsteps - 1] == ST_CANCELED ? l->m_late_canceled : l->m_late_invoiced, 1);
+	advance(l, idx);
+	if (!l->nlate)
+		log_info("live mode: no older order is left waiting for a late status change");
 }
 
 static uint32_t new_client(struct live *l, vtime_t at)
@@ -181,12 +216,16 @@ static void profile_edit(struct live *l)
 	metric_add(l->m_updates, 1);
 }
 
-/* Orders still on their way at the start move on in live mode too. */
+/* Orders still on their way at the start move on in live mode too; late
+ * orders waiting for their late step join the pool of late_change() when
+ * they are at least PLAN_LATE_MIN_DAYS old, so that their change falls well
+ * outside any recent creation window, and otherwise keep waiting. */
 static void adopt_open_orders(struct live *l)
 {
 	store *s = &l->a->st;
 	uint32_t n = store_norders(s), adopted = 0;
 	uint32_t from = store_orders_from(s, s->anchor - (vtime_t)OPEN_LOOKBACK_DAYS * VT_DAY, n);
+	vtime_t old_enough = s->anchor - (vtime_t)PLAN_LATE_MIN_DAYS * VT_DAY;
 	for (uint32_t i = from; i < n; i++) {
 		order_rec *o = store_order(s, i);
 		struct order_plan p;
@@ -194,6 +233,13 @@ static void adopt_open_orders(struct live *l)
 		uint8_t k = plan_realized_at(&p, s->anchor);
 		if (k >= p.nsteps)
 			continue;
+		if (k == p.late_step) {
+			if (o->created <= old_enough) {
+				l->late = xrealloc(l->late, (l->nlate + 1) * sizeof *l->late);
+				l->late[l->nlate++] = i;
+			}
+			continue;
+		}
 		order_live *ol = xcalloc(1, sizeof *ol);
 		memcpy(ol->time, p.sched, sizeof ol->time);
 		atomic_init(&ol->realized, k);
@@ -201,12 +247,12 @@ static void adopt_open_orders(struct live *l)
 		push(l, progress_now() + step_delay(l), i);
 		adopted++;
 	}
-	log_info("live mode: open orders will move on", LI("orders", adopted));
+	log_info("live mode: open orders will move on", LI("orders", adopted),
+		 LI("older_orders_waiting", l->nlate));
 }
 
-static double exp_interval(struct live *l, double rate)
+static double exp_interval(rng r, double rate)
 {
-	rng r = draw(l);
 	return -log(1.0 - rng_unit(&r)) / rate;
 }
 
@@ -214,17 +260,23 @@ static void *run(void *arg)
 {
 	struct live *l = arg;
 	const sb_config *cfg = l->a->cfg;
+	double late_rate = cfg->late_share * cfg->orders_per_second;
 	pthread_mutex_lock(&l->lock);
 	while (!l->stopping) {
 		double now = progress_now();
 		if (cfg->orders_per_second > 0 && now >= l->next_order) {
 			new_order(l);
-			l->next_order += exp_interval(l, cfg->orders_per_second);
+			l->next_order += exp_interval(draw(l), cfg->orders_per_second);
 			continue;
 		}
 		if (cfg->client_updates_per_second > 0 && now >= l->next_update) {
 			profile_edit(l);
-			l->next_update += exp_interval(l, cfg->client_updates_per_second);
+			l->next_update += exp_interval(draw(l), cfg->client_updates_per_second);
+			continue;
+		}
+		if (late_rate > 0 && l->nlate && now >= l->next_late) {
+			late_change(l);
+			l->next_late += exp_interval(late_draw(l), late_rate);
 			continue;
 		}
 		if (l->n && l->heap[0].due <= now) {
@@ -236,6 +288,8 @@ static void *run(void *arg)
 			next = l->next_order;
 		if (cfg->client_updates_per_second > 0 && l->next_update < next)
 			next = l->next_update;
+		if (late_rate > 0 && l->nlate && l->next_late < next)
+			next = l->next_late;
 		if (l->n && l->heap[0].due < next)
 			next = l->heap[0].due;
 		if (next > now + 1)
@@ -263,10 +317,15 @@ struct live *live_start(app *a)
 	l->m_steps = metrics_counter("vtex_sandbox_live_status_changes_total", "Order status changes in live mode.", "");
 	l->m_clients = metrics_counter("vtex_sandbox_live_clients_total", "CL documents created in live mode.", "");
 	l->m_updates = metrics_counter("vtex_sandbox_live_profile_edits_total", "CL documents edited in live mode.", "");
+	const char *lh = "Older orders (created days or weeks before) moved on to their last status in live mode.";
+	l->m_late_invoiced = metrics_counter("vtex_sandbox_live_late_changes_total", lh, "to=\"invoiced\"");
+	l->m_late_canceled = metrics_counter("vtex_sandbox_live_late_changes_total", lh, "to=\"canceled\"");
 	adopt_open_orders(l);
-	double now = progress_now();
-	l->next_order = now + (a->cfg->orders_per_second > 0 ? exp_interval(l, a->cfg->orders_per_second) : 0);
-	l->next_update = now + (a->cfg->client_updates_per_second > 0 ? exp_interval(l, a->cfg->client_updates_per_second) : 0);
+	const sb_config *cfg = a->cfg;
+	double now = progress_now(), late_rate = cfg->late_share * cfg->orders_per_second;
+	l->next_order = now + (cfg->orders_per_second > 0 ? exp_interval(draw(l), cfg->orders_per_second) : 0);
+	l->next_update = now + (cfg->client_updates_per_second > 0 ? exp_interval(draw(l), cfg->client_updates_per_second) : 0);
+	l->next_late = now + (late_rate > 0 ? exp_interval(late_draw(l), late_rate) : 0);
 	pthread_create(&l->thread, NULL, run, l);
 	return l;
 }
@@ -283,6 +342,7 @@ void live_stop(struct live *l)
 	pthread_cond_destroy(&l->wake);
 	pthread_mutex_destroy(&l->lock);
 	free(l->heap);
+	free(l->late);
 	free(l);
 }
 

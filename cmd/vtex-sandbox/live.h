@@ -1,7 +1,8 @@
 /* Live mode: new orders at --orders-per-second, each moving along its
  * workflow a step every few seconds (and so do the orders that were open at
- * the start), new customers, profile edits; every order step is announced to
- * the hook. One thread makes every change. */
+ * the start), older orders invoiced or canceled weeks late (--late-share),
+ * new customers, profile edits; every order step is announced to the hook and
+ * enters the feeds. One thread makes every change. */
 #ifndef SB_LIVE_H
 #define SB_LIVE_H
 

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "faults.h"
+#include "feed.h"
 #include "hooks.h"
 #include "live.h"
 #include "log.h"
@@ -23,9 +24,10 @@
 
 static const char help[] =
 	"Usage: vtex-sandbox [OPTION]...\n"
-	"A local VTEX store: VTEX's Catalog, Pricing, OMS, hook and Master Data CL endpoints with\n"
-	"their paths, auth, caps and shapes, over deterministic generated data.\n"
-	"Credentials: only the pair in VTEX_APP_KEY and VTEX_APP_TOKEN (or VTEX_APP_TOKEN_FILE).\n"
+	"A local VTEX store: VTEX's Catalog, Pricing, OMS, hook, feed and Master Data CL endpoints\n"
+	"with their paths, auth, caps and shapes, over deterministic generated data.\n"
+	"Credentials: only the pair in VTEX_APP_KEY and VTEX_APP_TOKEN (or VTEX_APP_TOKEN_FILE), and the\n"
+	"APPKEY=APPTOKEN pairs in VTEX_SANDBOX_APP_KEYS (or _FILE); each app key has its own hook and feed.\n"
 	"\n"
 	"Store:\n"
 	"      --listen HOST:PORT     address to serve (VTEX_SANDBOX_LISTEN; 127.0.0.1:8099; port 0: any free)\n"
@@ -50,13 +52,21 @@ static const char help[] =
 	"      --new-client-share P   share of live orders from new customers (VTEX_SANDBOX_NEW_CLIENT_SHARE; 0.25)\n"
 	"      --client-updates-per-second R  CL profile edits per second (VTEX_SANDBOX_CLIENT_UPDATES_PER_SECOND;\n"
 	"                             a quarter of --orders-per-second)\n"
+	"      --late-share P         older orders (4 to 50 days old) invoiced or canceled, per new order\n"
+	"                             (VTEX_SANDBOX_LATE_SHARE; 0.1)\n"
 	"      --hook-url URL         send order hooks there from the start (VTEX_SANDBOX_HOOK_URL)\n"
 	"      --hook-header NAME     header carrying VTEX_SANDBOX_HOOK_SECRET (or _FILE) with --hook-url\n"
 	"                             (VTEX_SANDBOX_HOOK_HEADER; key)\n"
-	"      --hook-dup-rate P      share of notifications sent twice (VTEX_SANDBOX_HOOK_DUP_RATE; 0.05)\n"
-	"      --hook-reorder-rate P  share held back so later ones overtake them (VTEX_SANDBOX_HOOK_REORDER_RATE; 0.05)\n"
+	"      --hook-dup-rate P      share of notifications (and of feed events) sent twice\n"
+	"                             (VTEX_SANDBOX_HOOK_DUP_RATE; 0.05)\n"
+	"      --hook-reorder-rate P  share of notifications (and of feed events) held back so later ones\n"
+	"                             overtake them (VTEX_SANDBOX_HOOK_REORDER_RATE; 0.05)\n"
 	"      --hook-max-attempts N  delivery attempts per notification (VTEX_SANDBOX_HOOK_MAX_ATTEMPTS; 100)\n"
 	"      --hook-timeout-ms N    a delivery fails without a 200 within this (VTEX_SANDBOX_HOOK_TIMEOUT_MS; 5000)\n"
+	"      --feed-config JSON     configure VTEX_APP_KEY's order feed from the start with this body of\n"
+	"                             POST /api/orders/feed/config, e.g. '{}' (VTEX_SANDBOX_FEED_CONFIG)\n"
+	"      --feed-min-retention S TEST ONLY: accept a feed retention down to S seconds instead of VTEX's\n"
+	"                             345600 (VTEX_SANDBOX_FEED_MIN_RETENTION; 345600)\n"
 	"Faults and pace:\n"
 	"      --fault-rate P         share of requests that get a fault (VTEX_SANDBOX_FAULT_RATE; 0)\n"
 	"      --faults LIST          among 429,5xx,reset,truncate,slow (VTEX_SANDBOX_FAULTS; all)\n"
@@ -74,6 +84,7 @@ enum {
 	OPT_SLOW_MS, OPT_RETRY_AFTER, OPT_RATE_LIMIT, OPT_LATENCY_MS, OPT_ORDERS_PER_SECOND,
 	OPT_LIVE_STEP_SECONDS, OPT_NEW_CLIENT_SHARE, OPT_CLIENT_UPDATES_PER_SECOND, OPT_HOOK_URL,
 	OPT_HOOK_HEADER, OPT_HOOK_DUP_RATE, OPT_HOOK_REORDER_RATE, OPT_HOOK_MAX_ATTEMPTS, OPT_HOOK_TIMEOUT_MS,
+	OPT_FEED_CONFIG, OPT_FEED_MIN_RETENTION, OPT_LATE_SHARE,
 };
 
 static const struct option longopts[] = {
@@ -103,12 +114,15 @@ static const struct option longopts[] = {
 	{ "live-step-seconds", required_argument, 0, OPT_LIVE_STEP_SECONDS },
 	{ "new-client-share", required_argument, 0, OPT_NEW_CLIENT_SHARE },
 	{ "client-updates-per-second", required_argument, 0, OPT_CLIENT_UPDATES_PER_SECOND },
+	{ "late-share", required_argument, 0, OPT_LATE_SHARE },
 	{ "hook-url", required_argument, 0, OPT_HOOK_URL },
 	{ "hook-header", required_argument, 0, OPT_HOOK_HEADER },
 	{ "hook-dup-rate", required_argument, 0, OPT_HOOK_DUP_RATE },
 	{ "hook-reorder-rate", required_argument, 0, OPT_HOOK_REORDER_RATE },
 	{ "hook-max-attempts", required_argument, 0, OPT_HOOK_MAX_ATTEMPTS },
 	{ "hook-timeout-ms", required_argument, 0, OPT_HOOK_TIMEOUT_MS },
+	{ "feed-config", required_argument, 0, OPT_FEED_CONFIG },
+	{ "feed-min-retention", required_argument, 0, OPT_FEED_MIN_RETENTION },
 	CLI_COMMON_LONGOPTS,
 	{ 0 },
 };
@@ -133,9 +147,11 @@ static const struct {
 	{ OPT_LIVE_STEP_SECONDS, "VTEX_SANDBOX_LIVE_STEP_SECONDS" },
 	{ OPT_NEW_CLIENT_SHARE, "VTEX_SANDBOX_NEW_CLIENT_SHARE" },
 	{ OPT_CLIENT_UPDATES_PER_SECOND, "VTEX_SANDBOX_CLIENT_UPDATES_PER_SECOND" },
+	{ OPT_LATE_SHARE, "VTEX_SANDBOX_LATE_SHARE" },
 	{ OPT_HOOK_URL, "VTEX_SANDBOX_HOOK_URL" }, { OPT_HOOK_HEADER, "VTEX_SANDBOX_HOOK_HEADER" },
 	{ OPT_HOOK_DUP_RATE, "VTEX_SANDBOX_HOOK_DUP_RATE" }, { OPT_HOOK_REORDER_RATE, "VTEX_SANDBOX_HOOK_REORDER_RATE" },
 	{ OPT_HOOK_MAX_ATTEMPTS, "VTEX_SANDBOX_HOOK_MAX_ATTEMPTS" }, { OPT_HOOK_TIMEOUT_MS, "VTEX_SANDBOX_HOOK_TIMEOUT_MS" },
+	{ OPT_FEED_CONFIG, "VTEX_SANDBOX_FEED_CONFIG" }, { OPT_FEED_MIN_RETENTION, "VTEX_SANDBOX_FEED_MIN_RETENTION" },
 };
 
 static const char *option_name(int opt)
@@ -190,6 +206,7 @@ static void set_option(cli_common *c, sb_config *cfg, int opt, const char *v)
 	case OPT_LIVE_STEP_SECONDS: cfg->live_step_seconds = cli_parse_double(c, flag, v, 0.01, 86400); break;
 	case OPT_NEW_CLIENT_SHARE: cfg->new_client_share = cli_parse_double(c, flag, v, 0, 1); break;
 	case OPT_CLIENT_UPDATES_PER_SECOND: cfg->client_updates_per_second = cli_parse_double(c, flag, v, 0, 100000); break;
+	case OPT_LATE_SHARE: cfg->late_share = cli_parse_double(c, flag, v, 0, 1); break;
 	case OPT_HOOK_URL:
 		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
 			cli_usage_error(c, "--hook-url: '%s' is not an http or https URL", v);
@@ -204,6 +221,8 @@ static void set_option(cli_common *c, sb_config *cfg, int opt, const char *v)
 	case OPT_HOOK_REORDER_RATE: cfg->hook_reorder_rate = cli_parse_double(c, flag, v, 0, 1); break;
 	case OPT_HOOK_MAX_ATTEMPTS: cfg->hook_max_attempts = (unsigned)cli_parse_ll(c, flag, v, 1, 10000); break;
 	case OPT_HOOK_TIMEOUT_MS: cfg->hook_timeout_ms = (unsigned)cli_parse_ll(c, flag, v, 1, 600000); break;
+	case OPT_FEED_CONFIG: cfg->feed_config = v; break;
+	case OPT_FEED_MIN_RETENTION: cfg->feed_min_retention = (long)cli_parse_ll(c, flag, v, 1, FEED_RETENTION_MIN); break;
 	default: cli_usage_error(c, "unexpected option");
 	}
 }
@@ -231,11 +250,13 @@ static void defaults(sb_config *cfg)
 	cfg->live_step_seconds = 2;
 	cfg->new_client_share = 0.25;
 	cfg->client_updates_per_second = -1; /* derived from --orders-per-second unless given */
+	cfg->late_share = 0.1;
 	cfg->hook_header_name = "key";
 	cfg->hook_dup_rate = 0.05;
 	cfg->hook_reorder_rate = 0.05;
 	cfg->hook_max_attempts = 100;
 	cfg->hook_timeout_ms = 5000;
+	cfg->feed_min_retention = FEED_RETENTION_MIN;
 }
 
 static void parse_args(cli_common *c, sb_config *cfg, int argc, char **argv)
@@ -269,11 +290,29 @@ static char *credential(const char *name)
 	const char *err;
 	char *v = secret_read(name, &err);
 	if (!v || !*v) {
-		log_error(err ? err : "credential not set: the sandbox accepts only the pair in its environment",
+		log_error(err ? err : "credential not set: the sandbox accepts only the pairs in its environment",
 			  LS("variable", name));
 		exit(VP_EXIT_CONFIG);
 	}
 	return v;
+}
+
+/* VTEX_APP_KEY and its token, then the pairs of VTEX_SANDBOX_APP_KEYS (or _FILE). */
+static void load_keys(keyring *k)
+{
+	const char *err = NULL;
+	char *key = credential("VTEX_APP_KEY"), *token = credential("VTEX_APP_TOKEN");
+	bool ok = keyring_add(k, key, token, &err);
+	secret_free(key);
+	secret_free(token);
+	char *more = ok ? secret_read("VTEX_SANDBOX_APP_KEYS", &err) : NULL;
+	if (ok && !err && more)
+		ok = keyring_add_list(k, more, &err);
+	secret_free(more);
+	if (!ok || err) {
+		log_error(err, LS("variable", "VTEX_SANDBOX_APP_KEYS"));
+		exit(VP_EXIT_CONFIG);
+	}
 }
 
 static void write_ready_file(const char *path, const char *url)
@@ -302,8 +341,7 @@ int main(int argc, char **argv)
 	parse_args(&cli, &cfg, argc, argv);
 	memset(&a, 0, sizeof a);
 	a.cfg = &cfg;
-	a.app_key = credential("VTEX_APP_KEY");
-	a.app_token = credential("VTEX_APP_TOKEN");
+	load_keys(&a.keys);
 
 	/* Signals go to this thread only (sigwait below); block them before any thread starts. */
 	sigemptyset(&sigs);
@@ -316,7 +354,7 @@ int main(int argc, char **argv)
 
 	double t0 = progress_now();
 	store_params sp = {
-		.seed = cfg.seed, .account = cfg.account, .app_key = a.app_key, .now = cfg.now,
+		.seed = cfg.seed, .account = cfg.account, .app_key = a.keys.key[0], .now = cfg.now,
 		.history_days = cfg.history_days, .busy_day_share = cfg.busy_day_share,
 		.products = cfg.products, .clients = cfg.clients, .orders = cfg.orders,
 	};
@@ -326,7 +364,7 @@ int main(int argc, char **argv)
 		 LD("seconds", progress_now() - t0));
 	a.scrolls = scrolls_new(cfg.scroll_ttl, cfg.seed);
 	a.faults = faults_new(&cfg);
-	a.hooks = hooks_new(&cfg, a.app_key, cfg.seed);
+	a.hooks = hooks_new(&cfg, &a.keys, cfg.seed);
 	if (cfg.hook_url) {
 		const char *err;
 		char *secret = secret_read("VTEX_SANDBOX_HOOK_SECRET", &err);
@@ -334,6 +372,18 @@ int main(int argc, char **argv)
 			exit(VP_EXIT_CONFIG);
 		hooks_set_initial(a.hooks, cfg.hook_url, cfg.hook_header_name, secret);
 		secret_free(secret);
+	}
+	struct feed_settings fs = {
+		.nkeys = a.keys.n, .seed = cfg.seed, .dup_rate = cfg.hook_dup_rate,
+		.reorder_rate = cfg.hook_reorder_rate, .min_retention = cfg.feed_min_retention,
+	};
+	a.feeds = feeds_new(&fs);
+	if (cfg.feed_config) {
+		buf out = { 0 };
+		const char *msg = "refused";
+		if (feeds_configure(a.feeds, 0, cfg.feed_config, strlen(cfg.feed_config), progress_now(), &out, &msg) != 200)
+			cli_usage_error(&cli, "--feed-config: %s", msg);
+		buf_free(&out);
 	}
 	if (cfg.truth_file && !write_truth(&a))
 		exit(VP_EXIT_IOERR);
@@ -344,7 +394,7 @@ int main(int argc, char **argv)
 		write_ready_file(cfg.ready_file, url);
 	if (cfg.orders_per_second > 0 || cfg.client_updates_per_second > 0) {
 		a.live = live_start(&a);
-		log_info("live mode", LD("orders_per_second", cfg.orders_per_second),
+		log_info("live mode", LD("orders_per_second", cfg.orders_per_second), LD("late_share", cfg.late_share),
 			 LD("step_seconds", cfg.live_step_seconds), LS("hook_url", cfg.hook_url ? cfg.hook_url : ""));
 	}
 
@@ -373,14 +423,14 @@ int main(int argc, char **argv)
 	a.live = NULL;
 	server_stop(&a);
 	hooks_free(a.hooks);
+	feeds_free(a.feeds);
 	if (cfg.truth_file && !truth_write(&a.st, cfg.truth_file))
 		rc = VP_EXIT_IOERR;
 	cli_finish(&cli);
 	scrolls_free(a.scrolls);
 	faults_free(a.faults);
 	store_free(&a.st);
-	secret_free(a.app_key);
-	secret_free(a.app_token);
+	keyring_free(&a.keys);
 	curl_global_cleanup();
 	return rc;
 }

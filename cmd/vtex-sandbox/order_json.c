@@ -577,9 +577,9 @@ void order_json_detail(buf *b, const store *s, const struct order_plan *p)
 	if (cancel_started) {
 		jw_key(&w, "cancellationData");
 		jw_obj(&w);
-		jw_kbool(&w, "RequestedByUser", p->path != PATH_UNPAID);
+		jw_kbool(&w, "RequestedByUser", p->path != PATH_UNPAID && p->path != PATH_HANDLING_CANCEL);
 		jw_kbool(&w, "RequestedBySystem", p->path == PATH_UNPAID);
-		jw_kbool(&w, "RequestedBySellerNotification", false);
+		jw_kbool(&w, "RequestedBySellerNotification", p->path == PATH_HANDLING_CANCEL);
 		jw_kbool(&w, "RequestedByPaymentNotification", false);
 		jw_kstr(&w, "Reason", reason);
 		jw_ktime(&w, "CancellationDate", canceled ? canceled : cancel_started, TF_Z7);

@@ -42,6 +42,8 @@ static const uint8_t path_request_cancel[] = { ST_CREATED, ST_COMPLETED, ST_PEND
 					       ST_READY, ST_REQUEST_CANCEL, ST_CANCEL, ST_CANCELED };
 static const uint8_t path_stuck[] = { ST_CREATED, ST_COMPLETED, ST_PENDING, ST_APPROVED, ST_WINDOW,
 				      ST_READY, ST_START_HANDLING, ST_HANDLING };
+static const uint8_t path_handling_cancel[] = { ST_CREATED, ST_COMPLETED, ST_PENDING, ST_APPROVED, ST_WINDOW,
+						ST_READY, ST_START_HANDLING, ST_HANDLING, ST_CANCEL, ST_CANCELED };
 
 static const struct {
 	const uint8_t *steps;
@@ -52,6 +54,7 @@ static const struct {
 	[PATH_WINDOW_CANCEL] = { path_window_cancel, NELEM(path_window_cancel) },
 	[PATH_REQUEST_CANCEL] = { path_request_cancel, NELEM(path_request_cancel) },
 	[PATH_STUCK_HANDLING] = { path_stuck, NELEM(path_stuck) },
+	[PATH_HANDLING_CANCEL] = { path_handling_cancel, NELEM(path_handling_cancel) },
 };
 
 const struct pay_method sb_pay_methods[] = {
@@ -124,12 +127,29 @@ static enum paychoice plan_fate(const store *s, uint32_t idx, vtime_t created, s
 		p->path = PATH_STUCK_HANDLING;
 	else
 		p->path = PATH_INVOICED;
+
+	/* Late orders draw from a stream of their own: everything else about them stays as it was. */
+	rng late = rng_for(s->seed, TAG_LATE, idx);
+	vtime_t delay = 0;
+	enum ostate wait_in = ST__COUNT; /* the state a late order waits in */
+	if ((p->path == PATH_INVOICED || p->path == PATH_REQUEST_CANCEL) && rng_chance(&late, PLAN_LATE_SHARE)) {
+		wait_in = p->path == PATH_INVOICED ? ST_HANDLING : ST_READY;
+		if (p->path == PATH_INVOICED && rng_chance(&late, PLAN_LATE_CANCEL_SHARE))
+			p->path = PATH_HANDLING_CANCEL;
+		delay = rng_range(&late, PLAN_LATE_MIN_DAYS * VT_DAY, PLAN_LATE_MAX_DAYS * VT_DAY);
+	}
 	p->steps = paths[p->path].steps;
 	p->nsteps = paths[p->path].n;
+	p->late_step = 0;
 	p->sched[0] = created;
-	for (int k = 1; k < p->nsteps; k++)
+	for (int k = 1; k < p->nsteps; k++) {
 		p->sched[k] = p->sched[k - 1] +
 			      step_duration(&r, (enum ostate)p->steps[k - 1], (enum ostate)p->steps[k], pay);
+		if (p->steps[k - 1] == wait_in && !p->late_step) {
+			p->late_step = (uint8_t)k;
+			p->sched[k] += delay;
+		}
+	}
 	return pay;
 }
 

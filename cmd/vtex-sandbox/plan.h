@@ -16,8 +16,19 @@ enum ostate {
 	ST_HANDLING, ST_INVOICE, ST_INVOICED, ST_REQUEST_CANCEL, ST_CANCEL, ST_CANCELED, ST__COUNT
 };
 
-/* How an order's life goes; chosen per order, mostly by its payment method. */
-enum opath { PATH_INVOICED, PATH_UNPAID, PATH_WINDOW_CANCEL, PATH_REQUEST_CANCEL, PATH_STUCK_HANDLING };
+/* How an order's life goes; chosen per order, mostly by its payment method.
+ * PATH_HANDLING_CANCEL: canceled by the seller after handling began (only late orders). */
+enum opath { PATH_INVOICED, PATH_UNPAID, PATH_WINDOW_CANCEL, PATH_REQUEST_CANCEL, PATH_STUCK_HANDLING,
+	     PATH_HANDLING_CANCEL };
+
+/* Late orders: PLAN_LATE_SHARE of the orders wait PLAN_LATE_MIN_DAYS to
+ * PLAN_LATE_MAX_DAYS more before their last steps (invoicing held up in
+ * handling, or a cancellation decided weeks later), so orders well outside a
+ * recent creation window still change; live mode makes them happen now. */
+#define PLAN_LATE_SHARE 0.1
+#define PLAN_LATE_CANCEL_SHARE 0.3 /* of the late orders that were to be invoiced */
+#define PLAN_LATE_MIN_DAYS 4
+#define PLAN_LATE_MAX_DAYS 45
 
 const char *ostate_name(enum ostate st);
 const char *ostate_description(enum ostate st);
@@ -68,6 +79,7 @@ struct order_plan {
 	uint16_t shipping_days;
 	enum opath path;
 	uint8_t nsteps;
+	uint8_t late_step;                  /* 0, or the step that comes days or weeks late */
 	const uint8_t *steps;               /* enum ostate per step */
 	vtime_t sched[PLAN_MAX_STEPS];      /* generated schedule of every step */
 	uint8_t realized;                   /* steps done as the order is served now */

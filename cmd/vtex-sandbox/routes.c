@@ -17,6 +17,8 @@ static const struct route routes[] = {
 	{ R_ORDERS, "orders", "GET", "/api/oms/pvt/orders", h_orders, false },
 	{ R_ORDER, "order", "GET", "/api/oms/pvt/orders/*", h_order, false },
 	{ R_HOOK_CONFIG, "hook_config", "GET POST DELETE", "/api/orders/hook/config", h_hook_config, false },
+	{ R_FEED_CONFIG, "feed_config", "GET POST DELETE", "/api/orders/feed/config", h_feed_config, false },
+	{ R_FEED, "feed", "GET POST", "/api/orders/feed", h_feed, false },
 	{ R_MD_SCROLL, "md_scroll", "GET", "/api/dataentities/CL/scroll", h_md_scroll, false },
 	{ R_MD_SEARCH, "md_search", "GET", "/api/dataentities/CL/search", h_md_search, false },
 };

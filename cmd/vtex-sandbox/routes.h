@@ -11,7 +11,7 @@
 enum route_id {
 	R_NONE, R_METRICS, R_PRODUCT_AND_SKU_IDS, R_SKU_IDS, R_PRODUCT, R_PRODUCT_GET, R_SKU,
 	R_SKU_CONTEXT, R_SKUS_BY_PRODUCT, R_PRICE, R_PRICE_COMPUTED, R_ORDERS, R_ORDER, R_HOOK_CONFIG,
-	R_MD_SCROLL, R_MD_SEARCH, R__COUNT
+	R_FEED_CONFIG, R_FEED, R_MD_SCROLL, R_MD_SEARCH, R__COUNT
 };
 
 typedef void (*route_fn)(app *a, request *rq, response *rs);
@@ -44,6 +44,8 @@ void h_price_computed(app *a, request *rq, response *rs);
 void h_orders(app *a, request *rq, response *rs);
 void h_order(app *a, request *rq, response *rs);
 void h_hook_config(app *a, request *rq, response *rs);
+void h_feed_config(app *a, request *rq, response *rs);
+void h_feed(app *a, request *rq, response *rs);
 void h_md_scroll(app *a, request *rq, response *rs);
 void h_md_search(app *a, request *rq, response *rs);
 

@@ -6,7 +6,6 @@
 #include "metrics.h"
 #include "progress.h"
 #include "routes.h"
-#include "secret.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -158,7 +157,8 @@ static void answer(app *a, request *rq, response *rs)
 			resp_text(rs, 401, "{\"error\":{\"code\":\"401\",\"message\":\"Unauthorized: missing X-VTEX-API-AppKey or X-VTEX-API-AppToken\",\"exception\":null}}");
 			return;
 		}
-		if (!secret_equal(key, a->app_key) || !secret_equal(token, a->app_token)) {
+		rq->key = keyring_find(&a->keys, key, token);
+		if (rq->key < 0) {
 			resp_text(rs, 403, "{\"error\":{\"code\":\"403\",\"message\":\"Forbidden: the credentials are not valid for this store\",\"exception\":null}}");
 			return;
 		}

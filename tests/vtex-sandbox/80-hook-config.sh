@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# vtex-sandbox: POST/GET/DELETE /api/orders/hook/config; the ping must get 200.
+# vtex-sandbox: POST/GET/DELETE /api/orders/hook/config; the ping must get 200;
+# one hook per app key.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/sandbox_lib.sh"
+
+export VTEX_SANDBOX_APP_KEYS="vtexappkey-sandbox-SECOND=second-token"
+AUTH2=(-H "X-VTEX-API-AppKey: vtexappkey-sandbox-SECOND" -H "X-VTEX-API-AppToken: second-token")
 
 sb_start main --products 20 --clients 10 --orders 10 --hook-timeout-ms 2000 || { t_fail "sandbox starts"; t_done; }
 hr_start good
@@ -9,6 +13,8 @@ good=$HR_URL
 good_out=$HR_OUT
 hr_start bad --ping-status 503
 bad=$HR_URL
+hr_start good2
+other=$HR_URL # a receiver for the second key
 
 config() { # URL [filter JSON]
 	jq -nc --arg u "$1" --argjson f "${2:-{\"type\":\"FromWorkflow\",\"status\":[\"invoiced\",\"canceled\"]\}}" \
@@ -35,6 +41,11 @@ if t_have_shared; then
 else
 	t_skip "VTEX's example request is accepted" "no $VP_SHARED"
 fi
+t_eq "another app key has no hook" 404 "$(curl -s -o /dev/null -w '%{http_code}' "${AUTH2[@]}" "$SB_URL/api/orders/hook/config")"
+t_eq "nor can it delete the first key's" 404 \
+	"$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "${AUTH2[@]}" "$SB_URL/api/orders/hook/config")"
+t_eq "its own configuration is its own" "200 $good" "$(curl -s -o /dev/null -w '%{http_code}' "${AUTH2[@]}" -X POST \
+	-H 'Content-Type: application/json' -d "$(config "$other")" "$SB_URL/api/orders/hook/config") $(sb_get /api/orders/hook/config | jq -r .hook.url)"
 t_eq "DELETE removes it" 200 "$(sb_status /api/orders/hook/config -X DELETE)"
 t_eq "then GET: 404" 404 "$(sb_status /api/orders/hook/config)"
 t_eq "DELETE again: 404" 404 "$(sb_status /api/orders/hook/config -X DELETE)"
