@@ -33,12 +33,15 @@ export ORDERS_INSTANCE_ID=chaos-process
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 truth=$T_TMP/truth.json
 
-sb_start s --seed 23 --products 30 --clients 80 --orders 200 --history-days 60 --truth "$truth" \
+sb_start s --seed 23 --products 30 --clients 80 --orders 800 --history-days 60 --truth "$truth" \
 	--orders-per-second 3 --live-step-seconds 0.5 --hook-url "http://127.0.0.1:$port/hook" \
-	--hook-dup-rate 0.1 --hook-reorder-rate 0.1 --hook-timeout-ms 2000 $CHAOS_SANDBOX_ARGS ||
+	--hook-dup-rate 0.1 --hook-reorder-rate 0.1 --hook-timeout-ms 2000 \
+	--feed-config '{"queue":{"visibilityTimeoutInSeconds":20}}' ||
 	{ t_fail "sandbox starts"; t_done; }
 export VTEX_BASE_URL=$SB_URL
-t_exit "the feed is configured" 0 vtex-fetch feed --configure --visibility-timeout 20
+# The feed exists from the store's start (a feed sees only later changes), with a
+# short visibility timeout, so an event whose commit a kill prevented comes back soon.
+t_exit "vtex-fetch feed --configure finds the feed as asked" 0 vtex-fetch feed --configure --visibility-timeout 20
 
 supervise orders-ingest env VTEX_WEBHOOK_LISTEN="127.0.0.1:$port" "$flows/orders-ingest"
 supervise orders-feed "$flows/orders-feed"
