@@ -4,6 +4,7 @@
 #include "vtex-webhook/commit.h"
 #include "vtex-webhook/event.h"
 #include "vtex-webhook/spool.h"
+#include "barrier.h"
 #include "buf.h"
 
 #include <check.h>
@@ -18,6 +19,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* A hook body shaped like the pipeline's control line (vtex-pipes(7), ACKNOWLEDGEMENTS). */
+#define BARRIER_BODY "{ \"vtex_pipes_barrier\" : {\"source\":\"x\",\"run\":\"r\",\"seq\":1,\"committed\":0}," \
+		     "\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"2026-01-15\"}"
+#define BARRIER_WHY "vtex_pipes_barrier is reserved (the pipeline's acknowledgement barriers)"
 
 static const char *ORDER = "{\"OrderId\":\"v1-01\",\"State\":\"invoiced\",\"LastChange\":\"2026-01-15T17:11:39.2550122Z\"}";
 
@@ -42,6 +48,10 @@ START_TEST(event_kinds)
 		{ "{\"OrderId\":\"a\",\"State\":\"x\"}", "LastChange missing" },
 		{ "{\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"soon\"}", "LastChange not a timestamp" },
 		{ "{\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"2026-01-15\",\"_received_at\":1}", "_received_at is reserved" },
+		{ BARRIER_BODY, BARRIER_WHY },
+		/* The same member spelled with an escape, or further on: refused too. */
+		{ "{\"vtex\\u005fpipes_barrier\":{},\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"2026-01-15\"}", BARRIER_WHY },
+		{ "{\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"2026-01-15\",\"vtex_pipes_barrier\":1}", BARRIER_WHY },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		ck_assert_int_eq(event_check(bad[i].body, strlen(bad[i].body), &why), EVENT_BAD);
@@ -70,6 +80,12 @@ START_TEST(event_line_keeps_text)
 	event_line(&b, raw, strlen(raw), "t");
 	ck_assert_ptr_null(memchr(b.data, '\n', b.len));
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "a\\u000ab"));
+	/* The line keeps the body's text (it is not re-serialized): a body led by
+	 * the reserved member would become a barrier line, which is why
+	 * event_check refuses it. */
+	b.len = 0;
+	event_line(&b, BARRIER_BODY, strlen(BARRIER_BODY), "t");
+	ck_assert(barrier_is(b.data, b.len));
 	buf_free(&b);
 }
 END_TEST
