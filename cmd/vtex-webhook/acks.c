@@ -4,6 +4,7 @@
 #include "progress.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -69,6 +70,16 @@ static void commit_newest(spool_acks *a)
 	a->newest = NULL;
 }
 
+/* Takes what the FIFO holds, reading it only when something is there (as
+ * ack_source_drain does). */
+static void take_waiting(spool_acks *a)
+{
+	struct pollfd p = { .fd = ack_source_fd(a->src), .events = POLLIN };
+	if (poll(&p, 1, 0) > 0)
+		ack_source_take(a->src, acked, a); /* a read error is logged; the FIFO is ours, it will not recur */
+	commit_newest(a);
+}
+
 static bool emit(spool_acks *a)
 {
 	spool_pos *p = xmalloc(sizeof *p);
@@ -86,8 +97,7 @@ static bool emit(spool_acks *a)
 
 bool spool_acks_tick(spool_acks *a)
 {
-	ack_source_take(a->src, acked, a); /* a read error is logged; the FIFO is ours, it will not recur */
-	commit_newest(a);
+	take_waiting(a);
 	double now = progress_now();
 	ack_source_check_stalled(a->src, now);
 	return ack_source_due(a->src, now) ? emit(a) : true;
@@ -103,14 +113,13 @@ int spool_acks_wait_ms(const spool_acks *a)
 
 bool spool_acks_last(spool_acks *a)
 {
-	ack_source_take(a->src, acked, a);
-	commit_newest(a);
+	take_waiting(a);
 	return emit(a);
 }
 
 bool spool_acks_drain(spool_acks *a, int timeout_ms)
 {
-	ack_source_take(a->src, acked, a);
+	take_waiting(a);
 	bool all = timeout_ms > 0 ? ack_source_drain(a->src, timeout_ms, acked, a) : ack_source_pending(a->src) == 0;
 	commit_newest(a);
 	return all;
