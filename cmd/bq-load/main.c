@@ -1,6 +1,7 @@
 /* bq-load: rows to the warehouse (see bq-load(1)). Reads NDJSON, cuts it
- * into batches (by size, by idle time, at the end of each input), and hands
- * each batch to the target. */
+ * into batches (by size, by idle time, at each checkpoint barrier, at the end
+ * of each input), and hands each batch to the target. */
+#include "barrier.h"
 #include "batch.h"
 #include "loader.h"
 #include "exitcode.h"
@@ -40,7 +41,8 @@ typedef struct {
 	loader ld;
 	load_ctx ctx;
 	progress prog;
-	metric *m_in, *m_bytes;
+	ack_sink *ack;        /* --ack-to, or NULL */
+	metric *m_in, *m_bytes, *m_acks;
 	int fatal;            /* exit code of a failure that ended the run */
 } run;
 
@@ -93,6 +95,35 @@ static void wait_for_input(run *r, ndjson_reader *in, int fd)
 	}
 }
 
+/* A checkpoint barrier (vtex-pipes(7), ACKNOWLEDGEMENTS): every row read
+ * before it is loaded and committed, its rejects are on disk, and only then
+ * is the barrier acknowledged. A failed load acknowledges nothing: the run
+ * ends with the load's exit code and the source sends the rows again. */
+static void at_barrier(run *r, const char *source, const char *text, size_t len)
+{
+	flush(r, source);
+	if (!r->fatal)
+		r->fatal = loader_wait(&r->ld);
+	if (r->fatal)
+		return;
+	pthread_mutex_lock(&r->ctx.rej_lock);
+	bool synced = rejects_sync(r->ctx.rej);
+	pthread_mutex_unlock(&r->ctx.rej_lock);
+	if (!synced) {
+		log_error("cannot write the rejects file", LS("path", r->o->rejects));
+		r->fatal = VP_EXIT_IOERR;
+		return;
+	}
+	ndjson_writer_flush(r->ctx.out); /* the summary lines of what the barrier covers */
+	if (!r->ack)
+		return;
+	if (!ack_sink_write(r->ack, text, len)) {
+		r->fatal = VP_EXIT_IOERR;
+		return;
+	}
+	metric_add(r->m_acks, 1);
+}
+
 static void read_input(run *r, int fd, const char *name)
 {
 	ndjson_reader *in = ndjson_reader_open(fd, name);
@@ -111,8 +142,12 @@ static void read_input(run *r, int fd, const char *name)
 			r->fatal = VP_EXIT_IOERR;
 			break;
 		}
-		metric_add(r->m_in, 1);
 		metric_add(r->m_bytes, (double)line.len + 1);
+		if (barrier_is(line.text, line.len)) { /* never a row */
+			at_barrier(r, name, line.text, line.len);
+			continue;
+		}
+		metric_add(r->m_in, 1);
 		progress_add(&r->prog, 1);
 		bool is_json;
 		const char *why = batch_add(r->cur, line.text, line.len, line.lineno, &is_json);
@@ -145,6 +180,8 @@ int main(int argc, char **argv)
 	r.ctx.m_rejected = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"rejected\"");
 	r.ctx.m_batches = metrics_counter("vtex_pipes_batches_total", "Batches handed to the warehouse.", "");
 	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", "");
+	r.m_acks = metrics_counter("vtex_pipes_acks_written_total",
+				   "Checkpoint barriers acknowledged (written to --ack-to) once their rows were committed.", "");
 	r.ctx.out = ndjson_writer_open(STDOUT_FILENO, "-");
 
 	int code = VP_EXIT_OK;
@@ -169,6 +206,8 @@ int main(int argc, char **argv)
 	batch_init(&r.bufs[0], dest, o.tmpdir, o.table);
 	batch_init(&r.bufs[1], dest, o.tmpdir, o.table);
 	r.cur = &r.bufs[0];
+	if (o.ack_to)
+		r.ack = ack_sink_new(o.ack_to);
 	pthread_mutex_init(&r.ctx.rej_lock, NULL);
 	loader_start(&r.ld, r.tgt, &r.ctx);
 	progress_start(&r.prog, "rows");
@@ -196,12 +235,13 @@ int main(int argc, char **argv)
 	unsigned long long rejected = rejects_count(r.ctx.rej);
 	log_info("done", LI("rows", metric_value(r.m_in)), LI("loaded", metric_value(r.ctx.m_loaded)),
 		 LI("already_loaded", metric_value(r.ctx.m_already)), LI("rejected", rejected),
-		 LI("batches", metric_value(r.ctx.m_batches)));
+		 LI("batches", metric_value(r.ctx.m_batches)), LI("acks", metric_value(r.m_acks)));
 	if (!rejects_close(r.ctx.rej)) {
 		log_error("cannot write the rejects file", LS("path", o.rejects));
 		rc = VP_EXIT_IOERR;
 	}
 	ndjson_writer_close(r.ctx.out);
+	ack_sink_free(r.ack);
 	r.tgt->free(r.tgt);
 	batch_free(&r.bufs[0]);
 	batch_free(&r.bufs[1]);

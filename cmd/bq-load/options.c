@@ -49,6 +49,10 @@ static const char help[] =
 	"                          file (env BQ_LOAD_LOCK_TIMEOUT; 120)\n"
 	"      --tmp-dir DIR       staging files (env BQ_LOAD_TMPDIR, TMPDIR; /tmp)\n"
 	"      --rejects FILE      rows that cannot be loaded, with the reason (env BQ_LOAD_REJECTS)\n"
+	"      --ack-to PATH       at each checkpoint barrier line, once every row before it is\n"
+	"                          loaded and committed, write the barrier to PATH: the source's\n"
+	"                          FIFO, or a file (env BQ_LOAD_ACK_TO). Without it a barrier\n"
+	"                          still ends the batch, and is dropped; it is never a row\n"
 	"  -n, --dry-run           load nothing: print each table's schema and row count\n"
 	CLI_COMMON_HELP
 	"\n"
@@ -63,7 +67,7 @@ enum {
 	OPT_BATCH_BYTES = CLI_OPT_TOOL, OPT_BATCH_ROWS, OPT_FLUSH_MS, OPT_STREAM_ROWS,
 	OPT_STREAM_BYTES, OPT_SCHEMA_DIR, OPT_ENDPOINT, OPT_LOCATION, OPT_KMS_KEY,
 	OPT_PARTITION, OPT_CLUSTER, OPT_LOCK_TIMEOUT, OPT_TMPDIR, OPT_REJECTS, OPT_RESUMABLE_OVER,
-	OPT_CACERT,
+	OPT_CACERT, OPT_ACK_TO,
 };
 
 static const struct option longopts[] = {
@@ -87,6 +91,7 @@ static const struct option longopts[] = {
 	{ "lock-timeout", required_argument, 0, OPT_LOCK_TIMEOUT },
 	{ "tmp-dir", required_argument, 0, OPT_TMPDIR },
 	{ "rejects", required_argument, 0, OPT_REJECTS },
+	{ "ack-to", required_argument, 0, OPT_ACK_TO },
 	{ "dry-run", no_argument, 0, 'n' },
 	CLI_COMMON_LONGOPTS,
 	{ 0 },
@@ -119,6 +124,7 @@ void options_parse(options *o, int argc, char **argv)
 	o->table = cli_env("BQ_LOAD_TABLE", NULL);
 	o->schema_dir = cli_env("BQ_LOAD_SCHEMA_DIR", NULL);
 	o->rejects = cli_env("BQ_LOAD_REJECTS", NULL);
+	o->ack_to = cli_env("BQ_LOAD_ACK_TO", NULL);
 	o->tmpdir = cli_env("BQ_LOAD_TMPDIR", cli_env("TMPDIR", "/tmp"));
 	o->endpoint = cli_env("BQ_LOAD_ENDPOINT", "https://bigquery.googleapis.com");
 	o->location = cli_env("BQ_LOAD_LOCATION", NULL);
@@ -157,6 +163,7 @@ void options_parse(options *o, int argc, char **argv)
 		case OPT_LOCK_TIMEOUT: o->lock_timeout = cli_parse_double(&o->cli, "--lock-timeout", v, 0, 86400); break;
 		case OPT_TMPDIR: o->tmpdir = v; break;
 		case OPT_REJECTS: o->rejects = v; break;
+		case OPT_ACK_TO: o->ack_to = v; break;
 		default:
 			if (!cli_common_option(&o->cli, opt, v))
 				cli_usage_error(&o->cli, "unknown option");
@@ -166,6 +173,10 @@ void options_parse(options *o, int argc, char **argv)
 	o->nfiles = argc - optind;
 
 	parse_target(o);
+	if (o->ack_to && !*o->ack_to)
+		o->ack_to = NULL;
+	if (o->ack_to && o->dry_run)
+		cli_usage_error(&o->cli, "--ack-to with --dry-run would acknowledge rows never loaded");
 	if (o->cacert && access(o->cacert, R_OK) != 0)
 		cli_usage_error(&o->cli, "--cacert: cannot read '%s'", o->cacert);
 	/* DuckDB writes each commit's rows to its WAL first: fewer, larger batches

@@ -28,6 +28,7 @@ typedef struct {
 	size_t resumable_over;       /* load jobs: bodies larger than this use a resumable upload */
 	const char *schema_dir;
 	const char *rejects;
+	const char *ack_to;          /* barriers acknowledged there (vtex-pipes(7), ACKNOWLEDGEMENTS) */
 	const char *tmpdir;
 	const char *endpoint;        /* BigQuery API base URL */
 	const char *location;

@@ -310,22 +310,33 @@ static void *watcher(void *arg)
 	return NULL;
 }
 
+/* The output failed: answer 503 from now on. */
+static void forward_failed(commitq *q)
+{
+	answer *ans = NULL;
+	size_t capans = 0;
+	mark_closed(q, errno);
+	pthread_mutex_lock(&q->mu);
+	fail_all(q);
+	size_t na = take_answers(q, &ans, &capans);
+	pthread_mutex_unlock(&q->mu);
+	give(q, ans, na);
+	free(ans);
+}
+
 static void *forwarder(void *arg)
 {
 	commitq *q = arg;
+	spool_acks *acks = q->o.acks;
 	for (;;) {
 		metric_set(q->m_backlog, (double)spool_backlog(q->o.sp));
-		ssize_t n = spool_forward(q->o.sp, q->o.out_fd, 1 << 20);
-		if (n < 0) {
-			answer *ans = NULL;
-			size_t capans = 0;
-			mark_closed(q, errno);
-			pthread_mutex_lock(&q->mu);
-			fail_all(q);
-			size_t na = take_answers(q, &ans, &capans);
-			pthread_mutex_unlock(&q->mu);
-			give(q, ans, na);
-			free(ans);
+		size_t lines;
+		ssize_t n = spool_forward(q->o.sp, q->o.out_fd, 1 << 20, acks ? spool_acks_room(acks) : 0, &lines);
+		if (acks && n > 0)
+			spool_acks_forwarded(acks, lines);
+		/* Between two chunks of whole lines: where a barrier may go. */
+		if (n < 0 || (acks && !spool_acks_tick(acks))) {
+			forward_failed(q);
 			break;
 		}
 		if (n > 0)
@@ -333,12 +344,15 @@ static void *forwarder(void *arg)
 		pthread_mutex_lock(&q->mu);
 		if (q->fwd_stop) {
 			pthread_mutex_unlock(&q->mu);
+			if (acks && !spool_acks_last(acks))
+				forward_failed(q);
 			break;
 		}
+		long wait_ms = acks ? spool_acks_wait_ms(acks) : 200;
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 200 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_nsec += wait_ms * 1000000L;
+		while (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}

@@ -11,6 +11,7 @@
 #ifndef VW_COMMIT_H
 #define VW_COMMIT_H
 
+#include "acks.h"
 #include "spool.h"
 
 #include <stdbool.h>
@@ -23,6 +24,8 @@ typedef void (*commit_answer_fn)(void *owner, int status, void *ctx);
 typedef struct {
 	int out_fd;              /* where lines go (without a spool), or where the spool forwards */
 	spool *sp;               /* NULL: write to out_fd directly */
+	spool_acks *acks;        /* with sp: barriers between forwarded lines, and the spool's
+				  * position committed only when they come back (NULL: once forwarded) */
 	double deadline_s;       /* a line not committed this long after submission is answered 503 */
 	size_t max_batch_bytes;  /* a batch closes past this size */
 	commit_answer_fn answer;
@@ -38,7 +41,7 @@ bool commitq_closed(const commitq *q);
 /* Lines submitted and not yet answered. */
 size_t commitq_pending(commitq *q);
 typedef enum {
-	COMMITQ_STOPPED,      /* everything written (and forwarded) */
+	COMMITQ_STOPPED,      /* everything written (and forwarded; with acks, the last barrier too) */
 	COMMITQ_OUT_CLOSED,   /* the output was closed */
 	COMMITQ_BACKLOG,      /* the spool's forwarder is still stuck on the output:
 			       * the journal keeps the rest; do not free the spool, exit */

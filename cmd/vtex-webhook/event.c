@@ -72,6 +72,12 @@ event_kind event_check(const char *body, size_t len, const char **why)
 			*why = "hookConfig is not \"ping\"";
 		goto out;
 	}
+	/* The pipeline's control line starts with this member (vtex-pipes(7),
+	 * ACKNOWLEDGEMENTS): a body holding it could pass for a barrier. */
+	if (cJSON_GetObjectItemCaseSensitive(o, "vtex_pipes_barrier")) {
+		*why = "vtex_pipes_barrier is reserved (the pipeline's acknowledgement barriers)";
+		goto out;
+	}
 	/* One meaning per body: a repeated field (which one would a reader take?) is refused. */
 	int nfields = 0;
 	for (const cJSON *a = o->child; a; a = a->next, nfields++) {

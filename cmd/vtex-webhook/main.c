@@ -1,6 +1,7 @@
 /* vtex-webhook: receives VTEX order hooks over HTTP(S) and writes one NDJSON
  * line per event, answering 200 only once the line is written (or journalled
  * and synced with --spool); `vtex-webhook configure` sets the hook up on VTEX. */
+#include "acks.h"
 #include "buf.h"
 #include "cli.h"
 #include "commit.h"
@@ -51,6 +52,16 @@ static const char HELP[] =
 	"      --spool DIR             acknowledge once journalled and fsync'd in DIR; the\n"
 	"                              journal is forwarded to the output, replayed on\n"
 	"                              restart, trimmed once forwarded (env VTEX_WEBHOOK_SPOOL)\n"
+	"      --ack-from FIFO         with --spool: write checkpoint barriers between the lines\n"
+	"                              forwarded and read them back from FIFO (made, mode 0600,\n"
+	"                              when absent); the spool's position is committed, and its\n"
+	"                              journals deleted, only once a barrier comes back; a restart\n"
+	"                              forwards again from the last one (env VTEX_WEBHOOK_ACK_FROM)\n"
+	"      --barrier-ms N          a barrier at most N ms after the first line it covers\n"
+	"                              (env VTEX_WEBHOOK_BARRIER_MS; 1000)\n"
+	"      --barrier-records N     or after N lines (env VTEX_WEBHOOK_BARRIER_RECORDS; 10000)\n"
+	"      --ack-timeout SECONDS   on SIGTERM, after the last barrier, wait this long for the\n"
+	"                              acknowledgements (env VTEX_WEBHOOK_ACK_TIMEOUT; 30)\n"
 	"      --write-deadline-ms N   answer 503 when a line is not committed within N ms\n"
 	"                              (env VTEX_WEBHOOK_WRITE_DEADLINE_MS; 2000; at most 4500)\n"
 	"      --max-body SIZE         larger bodies get 413 (env VTEX_WEBHOOK_MAX_BODY; 64K)\n"
@@ -70,9 +81,12 @@ static const char HELP[] =
 	"Also served: GET /healthz (200, or 503 once the output is closed or when\n"
 	"stopping) and GET /metrics (Prometheus).\n"
 	"SIGTERM or SIGINT: stop accepting, finish the requests in flight, flush, exit 0.\n"
+	"With --ack-from: forward the spool's rest, write a last barrier, close the output,\n"
+	"wait up to --ack-timeout for the acknowledgements, commit, exit.\n"
 	"Exit status: 0 stopped by a signal; 64 usage; 69 cannot listen; 74 output closed\n"
-	"or not writable; 75 stopped with a spool backlog the output did not take;\n"
-	"78 configuration (secret, certificate, spool). See vtex-webhook(1).\n";
+	"or not writable; 75 stopped with a spool backlog the output did not take (with\n"
+	"--ack-from: or that was not acknowledged); 78 configuration (secret, certificate,\n"
+	"spool, acknowledgement FIFO). See vtex-webhook(1).\n";
 
 enum {
 	OPT_PATH = CLI_OPT_TOOL,
@@ -90,13 +104,18 @@ enum {
 	OPT_THREADS,
 	OPT_READY_FILE,
 	OPT_DRAIN,
+	OPT_ACK_FROM,
+	OPT_BARRIER_MS,
+	OPT_BARRIER_RECORDS,
+	OPT_ACK_TIMEOUT,
 };
 
 typedef struct {
 	cli_common cli;
 	server_config srv;
-	const char *secret_file, *cert_file, *key_file, *output, *spool_dir, *ready_file;
-	double deadline_s, drain_s;
+	const char *secret_file, *cert_file, *key_file, *output, *spool_dir, *ready_file, *ack_from;
+	double deadline_s, drain_s, ack_timeout_s;
+	barrier_policy barriers;
 } options;
 
 static _Noreturn void config_error(const char *msg, const char *path)
@@ -141,6 +160,10 @@ static void parse_options(options *o, int argc, char **argv)
 		{ "threads", required_argument, 0, OPT_THREADS },
 		{ "ready-file", required_argument, 0, OPT_READY_FILE },
 		{ "drain-seconds", required_argument, 0, OPT_DRAIN },
+		{ "ack-from", required_argument, 0, OPT_ACK_FROM },
+		{ "barrier-ms", required_argument, 0, OPT_BARRIER_MS },
+		{ "barrier-records", required_argument, 0, OPT_BARRIER_RECORDS },
+		{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
 		CLI_COMMON_LONGOPTS,
 		{ 0 },
 	};
@@ -152,6 +175,9 @@ static void parse_options(options *o, int argc, char **argv)
 	const char *max_per_ip = cli_env("VTEX_WEBHOOK_MAX_PER_IP", "128");
 	const char *threads = cli_env("VTEX_WEBHOOK_THREADS", "2");
 	const char *drain = cli_env("VTEX_WEBHOOK_DRAIN_SECONDS", "10");
+	const char *barrier_ms = cli_env("VTEX_WEBHOOK_BARRIER_MS", "1000");
+	const char *barrier_records = cli_env("VTEX_WEBHOOK_BARRIER_RECORDS", "10000");
+	const char *ack_timeout = cli_env("VTEX_WEBHOOK_ACK_TIMEOUT", "30");
 	int c;
 
 	cli_init(&o->cli, "vtex-webhook", HELP);
@@ -162,6 +188,7 @@ static void parse_options(options *o, int argc, char **argv)
 	o->key_file = cli_env("VTEX_WEBHOOK_TLS_KEY", NULL);
 	o->output = cli_env("VTEX_WEBHOOK_OUTPUT", NULL);
 	o->spool_dir = cli_env("VTEX_WEBHOOK_SPOOL", NULL);
+	o->ack_from = cli_env("VTEX_WEBHOOK_ACK_FROM", NULL);
 	while ((c = getopt_long(argc, argv, "l:o:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o->srv.listen = optarg; break;
@@ -181,6 +208,10 @@ static void parse_options(options *o, int argc, char **argv)
 		case OPT_THREADS: threads = optarg; break;
 		case OPT_READY_FILE: o->ready_file = optarg; break;
 		case OPT_DRAIN: drain = optarg; break;
+		case OPT_ACK_FROM: o->ack_from = optarg; break;
+		case OPT_BARRIER_MS: barrier_ms = optarg; break;
+		case OPT_BARRIER_RECORDS: barrier_records = optarg; break;
+		case OPT_ACK_TIMEOUT: ack_timeout = optarg; break;
 		default:
 			if (!cli_common_option(&o->cli, c, optarg))
 				cli_usage_error(&o->cli, "unexpected option");
@@ -196,6 +227,14 @@ static void parse_options(options *o, int argc, char **argv)
 	o->srv.max_per_ip = (unsigned)cli_parse_ll(&o->cli, "--max-per-ip", max_per_ip, 1, 100000);
 	o->srv.threads = (unsigned)cli_parse_ll(&o->cli, "--threads", threads, 1, 64);
 	o->drain_s = (double)cli_parse_ll(&o->cli, "--drain-seconds", drain, 0, 3600);
+	o->barriers = BARRIER_POLICY_DEFAULT;
+	o->barriers.interval_ms = (double)cli_parse_ll(&o->cli, "--barrier-ms", barrier_ms, 1, 3600000);
+	o->barriers.records = (unsigned long)cli_parse_ll(&o->cli, "--barrier-records", barrier_records, 1, 1000000000);
+	o->ack_timeout_s = cli_parse_double(&o->cli, "--ack-timeout", ack_timeout, 0, 86400);
+	if (o->ack_from && !*o->ack_from)
+		o->ack_from = NULL;
+	if (o->ack_from && !o->spool_dir)
+		cli_usage_error(&o->cli, "--ack-from needs --spool (the journal keeps what is not acknowledged yet)");
 	if (o->srv.max_body < 64 || o->srv.max_body > (64u << 20))
 		cli_usage_error(&o->cli, "--max-body: between 64 and 64M");
 	if (o->srv.max_header < 4096 || o->srv.max_header > (1u << 20))
@@ -246,6 +285,16 @@ static int open_output(const options *o)
 			exit(VP_EXIT_IOERR);
 		}
 	}
+	if (o->ack_from) {
+		/* Only the spool's forwarder writes (it waits for a slow reader), and
+		 * barriers go through a blocking writer: a blocking output. */
+		int fl = fcntl(out_fd, F_GETFL);
+		if (fl >= 0 && (fl & O_NONBLOCK) && fcntl(out_fd, F_SETFL, fl & ~O_NONBLOCK) == 0) {
+			out_flags = fl;
+			atexit(restore_output);
+		}
+		return out_fd;
+	}
 	struct stat st;
 	if (fstat(out_fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
 		out_flags = fcntl(out_fd, F_GETFL);
@@ -294,15 +343,25 @@ int main(int argc, char **argv)
 	spool *sp = NULL;
 	if (o.spool_dir) {
 		const char *err;
-		sp = spool_open(o.spool_dir, 64u << 20, &err);
+		sp = spool_open(o.spool_dir, 64u << 20, o.ack_from != NULL, &err);
 		if (!sp) {
 			log_error(err, LS("dir", o.spool_dir), LS("error", strerror(errno)));
+			exit(VP_EXIT_CONFIG);
+		}
+	}
+	spool_acks *acks = NULL;
+	if (o.ack_from) {
+		const char *err;
+		acks = spool_acks_open(o.ack_from, o.barriers, sp, fd, &err);
+		if (!acks) {
+			log_error(err, LS("path", o.ack_from), LS("error", strerror(errno)));
 			exit(VP_EXIT_CONFIG);
 		}
 	}
 	commit_options co = {
 		.out_fd = fd,
 		.sp = sp,
+		.acks = acks,
 		.deadline_s = o.deadline_s,
 		.max_batch_bytes = 4u << 20,
 		.answer = server_answer,
@@ -312,7 +371,8 @@ int main(int argc, char **argv)
 	server *srv = server_start(&o.srv, q, url, sizeof url);
 	if (!srv)
 		exit(VP_EXIT_UNAVAILABLE);
-	log_info("listening", LS("url", url), LS("path", o.srv.path), LS("spool", o.spool_dir ? o.spool_dir : ""));
+	log_info("listening", LS("url", url), LS("path", o.srv.path), LS("spool", o.spool_dir ? o.spool_dir : ""),
+		 LS("ack_from", o.ack_from ? o.ack_from : ""));
 	if (o.ready_file)
 		write_ready_file(o.ready_file, url);
 
@@ -346,11 +406,25 @@ int main(int argc, char **argv)
 		cli_finish(&o.cli);
 		_exit(VP_EXIT_TEMPFAIL); /* the forwarder still holds the spool; the journal keeps the rest */
 	}
+	if (acks) {
+		/* End of the output: the pipe's last stage finishes and acknowledges. */
+		restore_output();
+		out_flags = -1;
+		close(fd);
+		double t0 = progress_now();
+		bool all = spool_acks_drain(acks, end == COMMITQ_STOPPED ? (int)(o.ack_timeout_s * 1000) : 0);
+		if (all)
+			log_info("every barrier acknowledged", LD("waited_s", progress_now() - t0));
+		else
+			log_warn("barriers not acknowledged (--ack-timeout): their events stay in the journal "
+				 "and are forwarded again on the next start", LI("barriers", spool_acks_pending(acks)));
+		spool_acks_close(acks);
+	}
 	if (sp) {
-		backlog = spool_backlog(sp);
+		backlog = acks ? spool_uncommitted(sp) : spool_backlog(sp);
 		spool_close(sp);
 	}
-	if (o.output)
+	if (o.output && !acks)
 		close(fd);
 	cli_finish(&o.cli);
 	secret_free(secret);
@@ -363,7 +437,8 @@ int main(int argc, char **argv)
 	if (end == COMMITQ_OUT_CLOSED)
 		return VP_EXIT_IOERR;
 	if (backlog) {
-		log_warn("stopped with a spool backlog; it is forwarded on the next start", LI("bytes", backlog));
+		log_warn(acks ? "stopped with journalled events not acknowledged; they are forwarded again on the next start"
+			      : "stopped with a spool backlog; it is forwarded on the next start", LI("bytes", backlog));
 		return VP_EXIT_TEMPFAIL;
 	}
 	log_info("stopped");

@@ -23,11 +23,14 @@ typedef struct {
 struct spool {
 	char *dir;
 	size_t rotate_bytes;
+	bool acked;    /* commit only through spool_acknowledge() */
 	pthread_mutex_t mu;
-	journal *js; /* oldest first; the last one takes appends */
+	journal *js;   /* oldest first, from the one holding the committed position; the last takes appends */
 	size_t nj;
-	off_t fwd_off; /* forwarding position in js[0] */
-	int fwd_fd;    /* the "forwarded" file */
+	size_t fj;     /* forwarding is in js[fj] ... */
+	off_t fwd_off; /* ... at this offset */
+	off_t com_off; /* the committed position, in js[0] */
+	int fwd_fd;    /* the "forwarded" file, rewritten in place (without acknowledgements) */
 	unsigned long long torn;
 	buf chunk;
 };
@@ -48,15 +51,51 @@ static void sync_dir(const spool *s)
 	}
 }
 
-/* Fixed width, so one pwrite replaces the whole record. */
-static void save_position(spool *s)
+/* Records the committed position ("EPOCH OFFSET", fixed width). Without
+ * acknowledgements one pwrite replaces the record (a crash may leave an older
+ * one: lines sent twice, never lost). With them the file is replaced whole
+ * and synced, since journals are deleted on the strength of it. */
+static bool record_position(spool *s, unsigned long long epoch, off_t off)
 {
 	char rec[48];
-	int n = snprintf(rec, sizeof rec, "%020llu %020lld\n", s->nj ? s->js[0].epoch : 0ULL,
-			 (long long)s->fwd_off);
-	if (pwrite(s->fwd_fd, rec, (size_t)n, 0) != n)
+	int n = snprintf(rec, sizeof rec, "%020llu %020lld\n", epoch, (long long)off);
+	if (!s->acked) {
+		if (pwrite(s->fwd_fd, rec, (size_t)n, 0) == n)
+			return true;
 		log_warn("cannot record the spool's forwarding position", LS("dir", s->dir),
 			 LS("error", strerror(errno)));
+		return false;
+	}
+	buf tmp = { 0 }, path = { 0 };
+	buf_printf(&tmp, "%s/forwarded.tmp", s->dir);
+	buf_printf(&path, "%s/forwarded", s->dir);
+	int fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok = fd >= 0 && write(fd, rec, (size_t)n) == n && fsync(fd) == 0;
+	if (fd >= 0 && close(fd) != 0)
+		ok = false;
+	ok = ok && rename(buf_cstr(&tmp), buf_cstr(&path)) == 0;
+	if (ok)
+		sync_dir(s);
+	else
+		log_warn("cannot record the spool's acknowledged position; its journals are kept", LS("dir", s->dir),
+			 LS("error", strerror(errno)));
+	buf_free(&tmp);
+	buf_free(&path);
+	return ok;
+}
+
+/* Deletes js[0..k) (committed to their end; forwarding is past them); the
+ * caller holds the lock and moves fj. */
+static void drop_journals(spool *s, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		char *path = journal_path(s, s->js[i].epoch);
+		close(s->js[i].fd);
+		unlink(path);
+		free(path);
+	}
+	memmove(s->js, s->js + k, (s->nj - k) * sizeof *s->js);
+	s->nj -= k;
 }
 
 static bool push_journal(spool *s, unsigned long long epoch, int fd, off_t size)
@@ -91,11 +130,12 @@ static bool new_journal(spool *s, unsigned long long epoch)
 	return push_journal(s, epoch, fd, 0);
 }
 
-spool *spool_open(const char *dir, size_t rotate_bytes, const char **err)
+spool *spool_open(const char *dir, size_t rotate_bytes, bool acked, const char **err)
 {
 	spool *s = xcalloc(1, sizeof *s);
 	s->dir = xstrdup(dir);
 	s->rotate_bytes = rotate_bytes;
+	s->acked = acked;
 	s->fwd_fd = -1;
 	pthread_mutex_init(&s->mu, NULL);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
@@ -116,6 +156,10 @@ spool *spool_open(const char *dir, size_t rotate_bytes, const char **err)
 	ssize_t rn = pread(s->fwd_fd, rec, sizeof rec - 1, 0);
 	if (rn > 0 && sscanf(rec, "%llu %lld", &pos_epoch, &pos_off) != 2)
 		pos_epoch = 0, pos_off = 0; /* unreadable: forward every journal from its start */
+	if (acked) { /* the file is replaced, not rewritten in place */
+		close(s->fwd_fd);
+		s->fwd_fd = -1;
+	}
 
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -140,7 +184,7 @@ spool *spool_open(const char *dir, size_t rotate_bytes, const char **err)
 		char *path = journal_path(s, epochs[i]);
 		if (epochs[i] > maxe)
 			maxe = epochs[i];
-		if (epochs[i] < pos_epoch) { /* forwarded before the position moved on */
+		if (epochs[i] < pos_epoch) { /* committed before the position moved on */
 			unlink(path);
 			free(path);
 			continue;
@@ -178,7 +222,11 @@ spool *spool_open(const char *dir, size_t rotate_bytes, const char **err)
 	}
 	if (s->nj == 1)
 		s->fwd_off = 0;
-	save_position(s);
+	s->com_off = s->fwd_off;
+	if (!record_position(s, s->js[0].epoch, s->com_off) && acked) {
+		*err = "cannot record the spool's position";
+		goto fail;
+	}
 	*err = NULL;
 	return s;
 fail:
@@ -230,38 +278,44 @@ static bool write_all(int fd, const char *p, size_t n)
 	return true;
 }
 
-/* Drops js[0] (forwarded to its end); the caller holds the lock. */
-static void retire_oldest(spool *s)
+/* Without acknowledgements what is forwarded is committed; the caller holds the lock. */
+static void forwarded_is_committed(spool *s)
 {
-	char *path = journal_path(s, s->js[0].epoch);
-	close(s->js[0].fd);
-	unlink(path);
-	free(path);
-	memmove(s->js, s->js + 1, (s->nj - 1) * sizeof *s->js);
-	s->nj--;
-	s->fwd_off = 0;
-	save_position(s);
+	if (s->acked)
+		return;
+	record_position(s, s->js[s->fj].epoch, s->fwd_off);
+	drop_journals(s, s->fj);
+	s->fj = 0;
+	s->com_off = s->fwd_off;
 }
 
-ssize_t spool_forward(spool *s, int fd, size_t max)
+/* Forwarding moves to the start of the next journal; the caller holds the lock. */
+static void next_journal(spool *s)
 {
+	s->fj++;
+	s->fwd_off = 0;
+	forwarded_is_committed(s);
+}
+
+ssize_t spool_forward(spool *s, int fd, size_t max, size_t max_lines, size_t *lines)
+{
+	*lines = 0;
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
-		journal *j = &s->js[0];
+		journal *j = &s->js[s->fj];
 		if (s->fwd_off < j->size)
 			break;
-		if (s->nj > 1) {
-			retire_oldest(s);
+		if (s->fj + 1 < s->nj) {
+			next_journal(s);
 			continue;
 		}
 		/* Caught up with the current journal: start a fresh one when it is big. */
 		if (j->size >= (off_t)s->rotate_bytes && new_journal(s, j->epoch + 1))
-			retire_oldest(s);
+			next_journal(s);
 		pthread_mutex_unlock(&s->mu);
 		return 0;
 	}
-	journal j = s->js[0];
-	bool old = s->nj > 1;
+	journal j = s->js[s->fj];
 	off_t off = s->fwd_off;
 	pthread_mutex_unlock(&s->mu);
 
@@ -279,7 +333,7 @@ ssize_t spool_forward(spool *s, int fd, size_t max)
 		n--;
 	if (n == 0) {
 		if (off + got < j.size && want == max)
-			return spool_forward(s, fd, max * 2); /* a line longer than max */
+			return spool_forward(s, fd, max * 2, max_lines, lines); /* a line longer than max */
 		/* The end of an old journal without a newline: an append a crash cut short. */
 		log_warn("spool: dropping a torn line at the end of a journal (never acknowledged)",
 			 LI("epoch", (long long)j.epoch), LI("bytes", got));
@@ -287,26 +341,79 @@ ssize_t spool_forward(spool *s, int fd, size_t max)
 		s->torn += (unsigned long long)got;
 		s->fwd_off = j.size;
 		pthread_mutex_unlock(&s->mu);
-		(void)old;
-		return spool_forward(s, fd, max);
+		return spool_forward(s, fd, max, max_lines, lines);
 	}
+	size_t nl = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s->chunk.data[i] == '\n' && ++nl == max_lines) {
+			n = i + 1;
+			break;
+		}
 	if (!write_all(fd, s->chunk.data, n))
 		return -1;
+	*lines = nl;
 	pthread_mutex_lock(&s->mu);
 	s->fwd_off = off + (off_t)n;
-	save_position(s);
+	forwarded_is_committed(s);
 	pthread_mutex_unlock(&s->mu);
 	return (ssize_t)n;
+}
+
+spool_pos spool_forwarded(spool *s)
+{
+	pthread_mutex_lock(&s->mu);
+	spool_pos p = { s->js[s->fj].epoch, (long long)s->fwd_off };
+	pthread_mutex_unlock(&s->mu);
+	return p;
+}
+
+bool spool_acknowledge(spool *s, spool_pos p)
+{
+	pthread_mutex_lock(&s->mu);
+	size_t k = 0;
+	while (k < s->fj && s->js[k].epoch < p.epoch)
+		k++;
+	if (s->js[k].epoch != p.epoch || (k == 0 && p.offset <= (long long)s->com_off)) {
+		pthread_mutex_unlock(&s->mu); /* committed already */
+		return true;
+	}
+	off_t off = (off_t)p.offset;
+	/* Committed to its end, and forwarding has gone past it: nothing of it is needed. */
+	while (k < s->fj && off >= s->js[k].size) {
+		k++;
+		off = 0;
+	}
+	unsigned long long epoch = s->js[k].epoch;
+	/* Only this thread moves the journals (appends just grow the last one). */
+	pthread_mutex_unlock(&s->mu);
+	if (!record_position(s, epoch, off))
+		return false;
+	pthread_mutex_lock(&s->mu);
+	drop_journals(s, k);
+	s->fj -= k;
+	s->com_off = off;
+	pthread_mutex_unlock(&s->mu);
+	return true;
 }
 
 unsigned long long spool_backlog(spool *s)
 {
 	pthread_mutex_lock(&s->mu);
 	unsigned long long left = 0;
+	for (size_t i = s->fj; i < s->nj; i++)
+		left += (unsigned long long)s->js[i].size;
+	left -= (unsigned long long)s->fwd_off;
+	pthread_mutex_unlock(&s->mu);
+	return left;
+}
+
+unsigned long long spool_uncommitted(spool *s)
+{
+	pthread_mutex_lock(&s->mu);
+	unsigned long long left = 0;
 	for (size_t i = 0; i < s->nj; i++)
 		left += (unsigned long long)s->js[i].size;
-	if (s->nj)
-		left -= (unsigned long long)s->fwd_off;
+	left -= (unsigned long long)s->com_off;
 	pthread_mutex_unlock(&s->mu);
 	return left;
 }
@@ -320,15 +427,9 @@ void spool_close(spool *s)
 {
 	if (!s)
 		return;
-	if (s->nj == 1 && s->fwd_off == s->js[0].size) {
-		/* Everything went out: nothing to replay next time. */
-		unsigned long long e = s->js[0].epoch;
-		retire_oldest(s);
-		char rec[48];
-		int n = snprintf(rec, sizeof rec, "%020llu %020lld\n", e + 1, 0LL);
-		if (pwrite(s->fwd_fd, rec, (size_t)n, 0) != n)
-			log_warn("cannot record the spool's forwarding position", LS("dir", s->dir));
-	}
+	/* Everything committed: nothing to replay next time. */
+	if (s->nj == 1 && s->com_off == s->js[0].size && record_position(s, s->js[0].epoch + 1, 0))
+		drop_journals(s, 1);
 	for (size_t i = 0; i < s->nj; i++)
 		close(s->js[i].fd);
 	if (s->fwd_fd >= 0)

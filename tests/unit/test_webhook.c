@@ -1,9 +1,12 @@
 /* vtex-webhook's pure parts: hook body validation and the NDJSON line, the
  * group-commit queue (answers, deadlines, closed output), the spool journal
- * (append, forward, replay, torn lines, rotation). */
+ * (append, forward, replay, torn lines, rotation; committed only when
+ * acknowledged) and the barriers it writes with --ack-from. */
+#include "vtex-webhook/acks.h"
 #include "vtex-webhook/commit.h"
 #include "vtex-webhook/event.h"
 #include "vtex-webhook/spool.h"
+#include "barrier.h"
 #include "buf.h"
 
 #include <check.h>
@@ -18,6 +21,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* A hook body shaped like the pipeline's control line (vtex-pipes(7), ACKNOWLEDGEMENTS). */
+#define BARRIER_BODY "{ \"vtex_pipes_barrier\" : {\"source\":\"x\",\"run\":\"r\",\"seq\":1,\"committed\":0}," \
+		     "\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"2026-01-15\"}"
+#define BARRIER_WHY "vtex_pipes_barrier is reserved (the pipeline's acknowledgement barriers)"
 
 static const char *ORDER = "{\"OrderId\":\"v1-01\",\"State\":\"invoiced\",\"LastChange\":\"2026-01-15T17:11:39.2550122Z\"}";
 
@@ -42,6 +50,10 @@ START_TEST(event_kinds)
 		{ "{\"OrderId\":\"a\",\"State\":\"x\"}", "LastChange missing" },
 		{ "{\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"soon\"}", "LastChange not a timestamp" },
 		{ "{\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"2026-01-15\",\"_received_at\":1}", "_received_at is reserved" },
+		{ BARRIER_BODY, BARRIER_WHY },
+		/* The same member spelled with an escape, or further on: refused too. */
+		{ "{\"vtex\\u005fpipes_barrier\":{},\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"2026-01-15\"}", BARRIER_WHY },
+		{ "{\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"2026-01-15\",\"vtex_pipes_barrier\":1}", BARRIER_WHY },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		ck_assert_int_eq(event_check(bad[i].body, strlen(bad[i].body), &why), EVENT_BAD);
@@ -70,6 +82,12 @@ START_TEST(event_line_keeps_text)
 	event_line(&b, raw, strlen(raw), "t");
 	ck_assert_ptr_null(memchr(b.data, '\n', b.len));
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "a\\u000ab"));
+	/* The line keeps the body's text (it is not re-serialized): a body led by
+	 * the reserved member would become a barrier line, which is why
+	 * event_check refuses it. */
+	b.len = 0;
+	event_line(&b, BARRIER_BODY, strlen(BARRIER_BODY), "t");
+	ck_assert(barrier_is(b.data, b.len));
 	buf_free(&b);
 }
 END_TEST
@@ -239,7 +257,8 @@ static size_t forward_all(spool *s, int fd)
 {
 	size_t total = 0;
 	ssize_t n;
-	while ((n = spool_forward(s, fd, 64)) > 0)
+	size_t lines;
+	while ((n = spool_forward(s, fd, 64, 0, &lines)) > 0)
 		total += (size_t)n;
 	ck_assert_int_ge(n, 0);
 	return total;
@@ -250,7 +269,7 @@ START_TEST(spool_append_forward_trim)
 	char *dir = tmpdir();
 	const char *err;
 	bool broken;
-	spool *s = spool_open(dir, 1 << 20, &err);
+	spool *s = spool_open(dir, 1 << 20, false, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert(spool_append(s, "{\"a\":1}\n{\"a\":2}\n", 16, &broken));
 	ck_assert_uint_eq(spool_backlog(s), 16);
@@ -263,7 +282,7 @@ START_TEST(spool_append_forward_trim)
 	ck_assert(memcmp(got, "{\"a\":1}\n{\"a\":2}\n", 16) == 0);
 	spool_close(s);
 	ck_assert_int_eq(count_journals(dir), 0); /* everything forwarded: trimmed */
-	s = spool_open(dir, 1 << 20, &err);
+	s = spool_open(dir, 1 << 20, false, &err);
 	ck_assert_uint_eq(spool_backlog(s), 0);
 	spool_close(s);
 	close(p[0]);
@@ -280,9 +299,11 @@ START_TEST(spool_replays_after_crash)
 	bool broken;
 	int p[2];
 	ck_assert_int_eq(pipe(p), 0);
-	spool *s = spool_open(dir, 1 << 20, &err);
+	spool *s = spool_open(dir, 1 << 20, false, &err);
 	ck_assert(spool_append(s, "{\"a\":1}\n", 8, &broken));
-	ck_assert_int_eq(spool_forward(s, p[1], 1 << 20), 8);
+	size_t lines;
+	ck_assert_int_eq(spool_forward(s, p[1], 1 << 20, 0, &lines), 8);
+	ck_assert_uint_eq(lines, 1);
 	ck_assert(spool_append(s, "{\"a\":2}\n{\"a\":3}\n", 16, &broken));
 	/* A crash: closed with a backlog, so the journal stays as a dead process leaves it. */
 	spool_close(s);
@@ -297,7 +318,7 @@ START_TEST(spool_replays_after_crash)
 	fputs("{\"a\":\"torn", f); /* an append cut short, never acknowledged */
 	fclose(f);
 
-	spool *s2 = spool_open(dir, 1 << 20, &err);
+	spool *s2 = spool_open(dir, 1 << 20, false, &err);
 	ck_assert_ptr_nonnull(s2);
 	ck_assert(spool_append(s2, "{\"a\":4}\n", 8, &broken));
 	char got[256];
@@ -323,7 +344,7 @@ START_TEST(spool_rotates_when_caught_up)
 	bool broken;
 	int p[2];
 	ck_assert_int_eq(pipe(p), 0);
-	spool *s = spool_open(dir, 32, &err);
+	spool *s = spool_open(dir, 32, false, &err);
 	char got[4096];
 	for (int i = 0; i < 10; i++) {
 		ck_assert(spool_append(s, "{\"x\":\"0123456789\"}\n", 19, &broken));
@@ -332,6 +353,203 @@ START_TEST(spool_rotates_when_caught_up)
 	}
 	ck_assert_int_le(count_journals(dir), 2);
 	spool_close(s);
+	close(p[0]);
+	close(p[1]);
+	rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* The committed position recorded in DIR/forwarded. */
+static spool_pos recorded(const char *dir)
+{
+	char path[512], rec[64] = { 0 };
+	spool_pos p = { 0, -1 };
+	snprintf(path, sizeof path, "%s/forwarded", dir);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(rec, sizeof rec, f));
+	fclose(f);
+	ck_assert_int_eq(sscanf(rec, "%llu %lld", &p.epoch, &p.offset), 2);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	return p;
+}
+
+START_TEST(spool_commits_only_when_acknowledged)
+{
+	char *dir = tmpdir();
+	const char *err;
+	bool broken;
+	size_t lines;
+	int p[2];
+	char got[256];
+	ck_assert_int_eq(pipe(p), 0);
+	spool *s = spool_open(dir, 1 << 20, true, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert(spool_append(s, "{\"a\":1}\n{\"a\":2}\n", 16, &broken));
+	ck_assert_int_eq(spool_forward(s, p[1], 1 << 20, 1, &lines), 8); /* at most one line */
+	ck_assert_uint_eq(lines, 1);
+	spool_pos first = spool_forwarded(s);
+	ck_assert_int_eq(first.offset, 8);
+	ck_assert_uint_eq(forward_all(s, p[1]), 8);
+	ck_assert_int_eq(read(p[0], got, sizeof got), 16);
+	ck_assert_uint_eq(spool_backlog(s), 0);
+	ck_assert_uint_eq(spool_uncommitted(s), 16); /* forwarded, not acknowledged */
+	ck_assert_int_eq(recorded(dir).offset, 0);
+	/* A crash now: the next run forwards both lines again. */
+	spool_close(s);
+	ck_assert_int_eq(count_journals(dir), 1);
+	s = spool_open(dir, 1 << 20, true, &err);
+	ck_assert_uint_eq(forward_all(s, p[1]), 16);
+	ck_assert_int_eq(read(p[0], got, sizeof got), 16);
+	ck_assert(memcmp(got, "{\"a\":1}\n{\"a\":2}\n", 16) == 0);
+	/* The first line acknowledged: recorded; the journal stays. */
+	ck_assert(spool_acknowledge(s, first));
+	ck_assert_uint_eq(spool_uncommitted(s), 8);
+	spool_pos r = recorded(dir);
+	ck_assert_uint_eq(r.epoch, first.epoch);
+	ck_assert_int_eq(r.offset, 8);
+	ck_assert_int_eq(count_journals(dir), 2); /* the replayed one and the new one */
+	/* An older position changes nothing. */
+	spool_pos zero = { first.epoch, 0 };
+	ck_assert(spool_acknowledge(s, zero));
+	ck_assert_int_eq(recorded(dir).offset, 8);
+	/* Everything acknowledged: the replayed journal is deleted. */
+	ck_assert(spool_acknowledge(s, spool_forwarded(s)));
+	ck_assert_uint_eq(spool_uncommitted(s), 0);
+	ck_assert_int_eq(count_journals(dir), 1);
+	spool_close(s);
+	ck_assert_int_eq(count_journals(dir), 0);
+	s = spool_open(dir, 1 << 20, true, &err);
+	ck_assert_uint_eq(forward_all(s, p[1]), 0); /* nothing to replay */
+	spool_close(s);
+	close(p[0]);
+	close(p[1]);
+	rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(spool_rotation_waits_for_acknowledgement)
+{
+	char *dir = tmpdir();
+	const char *err;
+	bool broken;
+	int p[2];
+	char got[4096];
+	ck_assert_int_eq(pipe(p), 0);
+	spool *s = spool_open(dir, 32, true, &err);
+	for (int i = 0; i < 5; i++) {
+		ck_assert(spool_append(s, "{\"x\":\"0123456789\"}\n", 19, &broken));
+		forward_all(s, p[1]);
+		ck_assert_int_eq(read(p[0], got, sizeof got), 19);
+	}
+	/* Rotated as forwarding caught up, but none deleted unacknowledged. */
+	ck_assert_int_ge(count_journals(dir), 3);
+	ck_assert_uint_eq(spool_uncommitted(s), 5 * 19);
+	ck_assert(spool_acknowledge(s, spool_forwarded(s)));
+	ck_assert_int_eq(count_journals(dir), 1);
+	ck_assert_uint_eq(spool_uncommitted(s), 0);
+	spool_close(s);
+	close(p[0]);
+	close(p[1]);
+	rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Forwards everything as the commit queue's forwarder does, a barrier where due. */
+static void forward_with_barriers(spool *s, spool_acks *a, int fd)
+{
+	ssize_t n;
+	size_t lines;
+	do {
+		n = spool_forward(s, fd, 1 << 20, spool_acks_room(a), &lines);
+		ck_assert_int_ge(n, 0);
+		spool_acks_forwarded(a, lines);
+		ck_assert(spool_acks_tick(a));
+	} while (n > 0);
+}
+
+/* The nth line of text (from 0), without its '\n'. */
+static char *nth_line(const char *text, int nth)
+{
+	for (; nth > 0 && text; nth--)
+		text = strchr(text, '\n') ? strchr(text, '\n') + 1 : NULL;
+	ck_assert_ptr_nonnull(text);
+	return strndup(text, strcspn(text, "\n"));
+}
+
+static void send_ack(const char *fifo, const char *line)
+{
+	int fd = open(fifo, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	ck_assert_int_eq(write(fd, "\n", 1), 1);
+	close(fd);
+}
+
+START_TEST(acks_barriers_between_lines)
+{
+	char *dir = tmpdir();
+	char sdir[512], fifo[512];
+	snprintf(sdir, sizeof sdir, "%s/spool", dir);
+	snprintf(fifo, sizeof fifo, "%s/acks", dir);
+	const char *err;
+	bool broken;
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	spool *s = spool_open(sdir, 1 << 20, true, &err);
+	barrier_policy pol = { .interval_ms = 1e9, .records = 2, .keepalive_ms = 1e9 };
+	spool_acks *a = spool_acks_open(fifo, pol, s, p[1], &err);
+	ck_assert_ptr_nonnull(a);
+	struct stat st;
+	ck_assert_int_eq(stat(fifo, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert(spool_append(s, "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n", 24, &broken));
+	forward_with_barriers(s, a, p[1]);
+	ck_assert(spool_acks_last(a));
+	char out[4096] = { 0 };
+	ck_assert_int_gt(read(p[0], out, sizeof out - 1), 0);
+	/* Two lines, a barrier (--barrier-records 2), the third line, the last barrier. */
+	char *l[5];
+	for (int i = 0; i < 5; i++)
+		l[i] = nth_line(out, i);
+	ck_assert_str_eq(l[0], "{\"a\":1}");
+	ck_assert_str_eq(l[1], "{\"a\":2}");
+	ck_assert_str_eq(l[3], "{\"a\":3}");
+	barrier_info b1, b2;
+	ck_assert(barrier_parse(l[2], strlen(l[2]), &b1));
+	ck_assert(barrier_parse(l[4], strlen(l[4]), &b2));
+	ck_assert_uint_eq(b1.seq, 1);
+	ck_assert_uint_eq(b2.seq, 2);
+	ck_assert_ptr_nonnull(strstr(l[2], "\"commit\":{\"epoch\":"));
+	ck_assert_ptr_nonnull(strstr(l[2], ",\"offset\":16}"));
+	ck_assert_ptr_nonnull(strstr(l[4], ",\"offset\":24}"));
+	ck_assert_uint_eq(spool_acks_pending(a), 2);
+	ck_assert_uint_eq(spool_uncommitted(s), 24);
+
+	/* The first barrier comes back: the first two lines are committed. */
+	send_ack(fifo, l[2]);
+	ck_assert(!spool_acks_drain(a, 0));
+	ck_assert_uint_eq(spool_uncommitted(s), 8);
+	ck_assert_int_eq(recorded(sdir).offset, 16);
+	/* A line of another run changes nothing. */
+	send_ack(fifo, "{\"vtex_pipes_barrier\":{\"source\":\"vtex-webhook\",\"run\":\"other\",\"seq\":2,\"committed\":0}}");
+	ck_assert(!spool_acks_drain(a, 0));
+	ck_assert_uint_eq(spool_uncommitted(s), 8);
+	/* The last one: everything. */
+	send_ack(fifo, l[4]);
+	ck_assert(spool_acks_drain(a, 5000));
+	ck_assert_uint_eq(spool_uncommitted(s), 0);
+	ck_assert_int_eq(recorded(sdir).offset, 24);
+	spool_acks_close(a);
+	spool_close(s);
+	ck_assert_int_eq(count_journals(sdir), 0);
+	for (int i = 0; i < 5; i++)
+		free(l[i]);
 	close(p[0]);
 	close(p[1]);
 	rmtree(dir);
@@ -352,6 +570,9 @@ int main(void)
 	tcase_add_test(tc, spool_append_forward_trim);
 	tcase_add_test(tc, spool_replays_after_crash);
 	tcase_add_test(tc, spool_rotates_when_caught_up);
+	tcase_add_test(tc, spool_commits_only_when_acknowledged);
+	tcase_add_test(tc, spool_rotation_waits_for_acknowledgement);
+	tcase_add_test(tc, acks_barriers_between_lines);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
