@@ -1,6 +1,8 @@
 /* dedup: streaming de-duplication of NDJSON records by key, keep-first or
  * newest-version-wins, or (--latest-only) the latest record of each key at the
- * end of input; bounded memory, optional persistent state. */
+ * end of input; bounded memory, optional persistent state. Barrier lines pass
+ * on in order (vtex-pipes(7), ACKNOWLEDGEMENTS; output.h, held.h). */
+#include "barrier.h"
 #include "cli.h"
 #include "exitcode.h"
 #include "keyspec.h"
@@ -26,6 +28,9 @@ static const char HELP[] =
 	"Usage: dedup --key FIELD[,FIELD...] [OPTION]... [FILE]...\n"
 	"Copy NDJSON records from the FILEs (or standard input) to standard output,\n"
 	"dropping duplicates by key. Each line goes out byte for byte as it came in.\n"
+	"Barrier lines ({\"vtex_pipes_barrier\":...) are no records: they pass in order,\n"
+	"after what came before them (vtex-pipes(7)); see dedup(1) for --latest-only and\n"
+	"--state with barriers.\n"
 	"\n"
 	"  -k, --key FIELDS        key fields, comma-separated; dots reach into nested\n"
 	"                          objects (orderId, clientProfileData.email) (env DEDUP_KEY)\n"
@@ -34,11 +39,15 @@ static const char HELP[] =
 	"                          timestamps as instants, other strings bytewise\n"
 	"                          (env DEDUP_VERSION_FIELD); without it the first record\n"
 	"                          of each key wins. Alone, --version prints dedup's version\n"
-	"      --latest-only       batch mode: at end of input emit only the latest record\n"
-	"                          of each key, in first-seen order; spills to disk past\n"
-	"                          --max-memory (env DEDUP_LATEST_ONLY=1)\n"
+	"      --latest-only       batch mode: at end of input (and at each barrier) emit\n"
+	"                          only the latest record of each key, in first-seen order;\n"
+	"                          spills to disk past --max-memory (env DEDUP_LATEST_ONLY=1)\n"
 	"      --state FILE        keep emitted keys and versions in FILE (and FILE.journal)\n"
 	"                          across runs; crash-safe (env DEDUP_STATE)\n"
+	"      --state-on-ack      the input carries barriers: journal no key before the\n"
+	"                          sink has acknowledged its record, from the first record\n"
+	"                          on (env DEDUP_STATE_ON_ACK=1; without it, from the first\n"
+	"                          barrier on)\n"
 	"      --state-compact SIZE\n"
 	"                          compact the journal into FILE once it passes SIZE and\n"
 	"                          FILE's size (env DEDUP_STATE_COMPACT; 16M)\n"
@@ -57,6 +66,7 @@ enum {
 	OPT_VERSION_FIELD = CLI_OPT_TOOL,
 	OPT_LATEST_ONLY,
 	OPT_STATE,
+	OPT_STATE_ON_ACK,
 	OPT_STATE_COMPACT,
 	OPT_MAX_MEMORY,
 	OPT_TMPDIR,
@@ -66,7 +76,7 @@ enum {
 typedef struct {
 	cli_common cli;
 	const char *key, *version_field, *state_path, *tmpdir, *rejects_path;
-	bool latest_only;
+	bool latest_only, state_on_ack;
 	size_t max_memory, state_compact;
 	char **inputs;
 	int ninputs;
@@ -78,6 +88,7 @@ typedef struct {
 	seen seen;
 	state *st;
 	latest *lat;
+	size_t lat_peak;   /* of the latest sets ended at barriers */
 	output out;
 	rejects *rej;
 	progress prog;
@@ -103,6 +114,7 @@ static void parse_options(options *o, int argc, char **argv)
 		{ "version", required_argument, 0, OPT_VERSION_FIELD },
 		{ "latest-only", no_argument, 0, OPT_LATEST_ONLY },
 		{ "state", required_argument, 0, OPT_STATE },
+		{ "state-on-ack", no_argument, 0, OPT_STATE_ON_ACK },
 		{ "state-compact", required_argument, 0, OPT_STATE_COMPACT },
 		{ "max-memory", required_argument, 0, OPT_MAX_MEMORY },
 		{ "tmpdir", required_argument, 0, OPT_TMPDIR },
@@ -113,6 +125,7 @@ static void parse_options(options *o, int argc, char **argv)
 	const char *max_memory = cli_env("DEDUP_MAX_MEMORY", "1G");
 	const char *state_compact = cli_env("DEDUP_STATE_COMPACT", "16M");
 	const char *latest = cli_env("DEDUP_LATEST_ONLY", "0");
+	const char *on_ack = cli_env("DEDUP_STATE_ON_ACK", "0");
 	int c;
 
 	cli_init(&o->cli, "dedup", HELP);
@@ -125,12 +138,16 @@ static void parse_options(options *o, int argc, char **argv)
 	if (strcmp(latest, "0") != 0 && strcmp(latest, "1") != 0)
 		cli_usage_error(&o->cli, "DEDUP_LATEST_ONLY: '%s' is not 0 or 1", latest);
 	o->latest_only = strcmp(latest, "1") == 0;
+	if (strcmp(on_ack, "0") != 0 && strcmp(on_ack, "1") != 0)
+		cli_usage_error(&o->cli, "DEDUP_STATE_ON_ACK: '%s' is not 0 or 1", on_ack);
+	o->state_on_ack = strcmp(on_ack, "1") == 0;
 	while ((c = getopt_long(argc, argv, "k:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': o->key = optarg; break;
 		case OPT_VERSION_FIELD: o->version_field = optarg; break;
 		case OPT_LATEST_ONLY: o->latest_only = true; break;
 		case OPT_STATE: o->state_path = optarg; break;
+		case OPT_STATE_ON_ACK: o->state_on_ack = true; break;
 		case OPT_STATE_COMPACT: state_compact = optarg; break;
 		case OPT_MAX_MEMORY: max_memory = optarg; break;
 		case OPT_TMPDIR: o->tmpdir = optarg; break;
@@ -148,6 +165,8 @@ static void parse_options(options *o, int argc, char **argv)
 		cli_usage_error(&o->cli, "--key is required");
 	if (o->version_field && !*o->version_field)
 		cli_usage_error(&o->cli, "--version: empty field name");
+	if (o->state_on_ack && !o->state_path)
+		cli_usage_error(&o->cli, "--state-on-ack needs --state");
 	if (o->latest_only && o->state_path && !o->version_field)
 		cli_usage_error(&o->cli, "--latest-only with --state needs --version");
 	o->inputs = argv + optind;
@@ -167,8 +186,15 @@ static _Noreturn void out_of_memory(dedup *d)
 	output_flush(&d->out);
 	log_error("the keys outgrew --max-memory; raise it, or use --latest-only for batch input",
 		  LI("keys", seen_keys(&d->seen)), LI("bytes", seen_bytes(&d->seen)),
-		  LI("max_memory", d->opt->max_memory));
+		  LI("held_bytes", output_held_bytes(&d->out)), LI("max_memory", d->opt->max_memory));
 	exit(VP_EXIT_SOFTWARE);
+}
+
+/* --max-memory less the journal entries held for acknowledgements. */
+static size_t key_room(const dedup *d)
+{
+	size_t held = output_held_bytes(&d->out);
+	return held < d->opt->max_memory ? d->opt->max_memory - held : 0;
 }
 
 static void take(dedup *d, const char *source, const ndjson_line *l)
@@ -192,7 +218,7 @@ static void take(dedup *d, const char *source, const ndjson_line *l)
 		else
 			latest_add(d->lat, d->ord++, fp, &v, l->text, l->len);
 	} else {
-		switch (seen_offer(&d->seen, fp, &v, d->opt->max_memory)) {
+		switch (seen_offer(&d->seen, fp, &v, key_room(d))) {
 		case SEEN_NEW:
 			output_line(&d->out, l->text, l->len, fp, &v);
 			metric_add(d->m_out, 1);
@@ -208,6 +234,43 @@ static void take(dedup *d, const char *source, const ndjson_line *l)
 	cJSON_Delete(obj);
 }
 
+static void emit_latest(void *ctx, const char *text, size_t len, fp128 fp, const version *v)
+{
+	dedup *d = ctx;
+	if (d->st)
+		seen_offer(&d->seen, fp, v, SIZE_MAX);
+	output_line(&d->out, text, len, fp, v);
+	metric_add(d->m_out, 1);
+}
+
+/* --latest-only's records: what is left of --max-memory by the keys of the
+ * state and the entries held. */
+static latest *new_latest(const dedup *d)
+{
+	size_t used = seen_bytes(&d->seen) + output_held_bytes(&d->out);
+	size_t limit = d->opt->max_memory > used + (1 << 20) ? d->opt->max_memory - used : 1 << 20;
+	return latest_new(d->opt->version_field != NULL, limit, d->opt->tmpdir);
+}
+
+/* A barrier: what was read before it goes out first, --latest-only's records
+ * too (so latest-only holds the latest record of each key per stretch
+ * between barriers: none is held back past one), then the rejects are made
+ * durable and the barrier passes. It is no record: not counted, not keyed. */
+static void barrier(dedup *d, const ndjson_line *l)
+{
+	if (d->lat) {
+		latest_finish(d->lat, emit_latest, d);
+		if (latest_peak_bytes(d->lat) > d->lat_peak)
+			d->lat_peak = latest_peak_bytes(d->lat);
+		latest_free(d->lat);
+		d->lat = new_latest(d);
+	}
+	if (!rejects_sync(d->rej))
+		exit(VP_EXIT_IOERR);
+	output_barrier(&d->out, l->text, l->len);
+	log_debug("barrier passed", LI("line", l->lineno));
+}
+
 static void flush_when_idle(void *ctx)
 {
 	output_flush(&((dedup *)ctx)->out);
@@ -221,21 +284,16 @@ static bool read_input(void *ctx, int fd, const char *name)
 	enum ndjson_status st;
 
 	ndjson_reader_on_idle(r, flush_when_idle, d);
-	while ((st = ndjson_next_line(r, &l)) == NDJSON_OK)
-		take(d, name, &l);
+	while ((st = ndjson_next_line(r, &l)) == NDJSON_OK) {
+		if (barrier_is(l.text, l.len))
+			barrier(d, &l);
+		else
+			take(d, name, &l);
+	}
 	if (st == NDJSON_IOERR)
 		log_error("cannot read input", LS("input", name), LS("error", strerror(errno)));
 	ndjson_reader_close(r);
 	return st != NDJSON_IOERR;
-}
-
-static void emit_latest(void *ctx, const char *text, size_t len, fp128 fp, const version *v)
-{
-	dedup *d = ctx;
-	if (d->st)
-		seen_offer(&d->seen, fp, v, SIZE_MAX);
-	output_line(&d->out, text, len, fp, v);
-	metric_add(d->m_out, 1);
 }
 
 static uint64_t random_seed(void)
@@ -282,12 +340,9 @@ int main(int argc, char **argv)
 		rc = VP_EXIT_IOERR;
 		goto out;
 	}
-	if (o.latest_only) {
-		size_t held = seen_bytes(&d.seen);
-		size_t limit = o.max_memory > held + (1 << 20) ? o.max_memory - held : 1 << 20;
-		d.lat = latest_new(o.version_field != NULL, limit, o.tmpdir);
-	}
-	output_init(&d.out, d.st, &d.seen);
+	output_init(&d.out, d.st, &d.seen, o.state_on_ack);
+	if (o.latest_only)
+		d.lat = new_latest(&d);
 	progress_start(&d.prog, "records");
 
 	bool read_ok = cli_each_input(o.inputs, o.ninputs, read_input, &d);
@@ -296,7 +351,7 @@ int main(int argc, char **argv)
 	progress_end(&d.prog);
 	if (!output_close(&d.out))
 		rc = VP_EXIT_IOERR;
-	if (d.st && read_ok && rc == VP_EXIT_OK && !state_compact(d.st, &d.seen))
+	if (d.st && read_ok && rc == VP_EXIT_OK && !output_compact(&d.out))
 		rc = VP_EXIT_IOERR;
 	unsigned long long rejected = rejects_count(d.rej);
 	if (!rejects_close(d.rej)) {
@@ -306,7 +361,9 @@ int main(int argc, char **argv)
 	if (!read_ok)
 		rc = VP_EXIT_IOERR;
 	size_t keys = d.lat ? latest_keys(d.lat) : seen_keys(&d.seen);
-	size_t bytes = d.lat ? latest_peak_bytes(d.lat) : seen_bytes(&d.seen);
+	size_t bytes = seen_bytes(&d.seen);
+	if (d.lat)
+		bytes = latest_peak_bytes(d.lat) > d.lat_peak ? latest_peak_bytes(d.lat) : d.lat_peak;
 	metric_set(metrics_gauge("vtex_pipes_dedup_keys", "Keys held at the end.", ""), (double)keys);
 	metric_set(metrics_gauge("vtex_pipes_dedup_memory_bytes", "Peak bytes held for keys and records.",
 				 ""), (double)bytes);
@@ -317,6 +374,7 @@ int main(int argc, char **argv)
 		rc = VP_EXIT_REJECTS;
 	cli_finish(&o.cli);
 out:
+	output_free(&d.out);
 	state_close(d.st);
 	latest_free(d.lat);
 	seen_free(&d.seen);

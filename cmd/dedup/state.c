@@ -76,6 +76,26 @@ void state_entry(buf *b, fp128 fp, const version *v)
 	buf_put(b, n, 4);
 }
 
+size_t state_entry_key(const char *p, fp128 *fp)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	uint64_t hi = le_get64(u);
+	size_t n = 16;
+	*fp = fp_make(hi, le_get64(u + 8));
+	switch ((enum version_kind)((hi & FP_TAG_MASK) >> 1)) {
+	case VK_NUMBER:
+	case VK_TIME:
+		n += 8;
+		break;
+	case VK_STRING:
+		n += 2 + ((size_t)u[16] | (size_t)u[17] << 8);
+		break;
+	default:
+		break;
+	}
+	return n + 4;
+}
+
 /* A file read whole-entry by whole-entry through stdio. */
 typedef struct {
 	FILE *f;
@@ -372,7 +392,7 @@ static bool sync_dir(const char *path)
 	return ok;
 }
 
-bool state_compact(state *st, const seen *s)
+bool state_compact(state *st, const seen *s, const keytab *skip)
 {
 	if (st->journal_bytes == st->header.len && st->snapshot_bytes > 0)
 		return true; /* nothing new since the snapshot */
@@ -383,6 +403,8 @@ bool state_compact(state *st, const seen *s)
 
 	buf_put(&out, st->header.data, st->header.len);
 	KEYTAB_EACH(&s->tab, slot) {
+		if (skip && keytab_get(skip, keytab_fp(slot)))
+			continue;
 		version v = seen_slot_version(s, slot);
 		state_entry(&out, keytab_fp(slot), &v);
 		count++;
@@ -421,7 +443,7 @@ bool state_compact(state *st, const seen *s)
 	return true;
 }
 
-bool state_append(state *st, buf *pending, const seen *s)
+bool state_append(state *st, buf *pending)
 {
 	if (!pending->len)
 		return true;
@@ -432,9 +454,20 @@ bool state_append(state *st, buf *pending, const seen *s)
 	}
 	st->journal_bytes += pending->len;
 	pending->len = 0;
-	if (st->journal_bytes > st->compact_at && st->journal_bytes > st->snapshot_bytes)
-		return state_compact(st, s);
 	return true;
+}
+
+bool state_sync(state *st)
+{
+	if (fsync(st->journal_fd) == 0)
+		return true;
+	log_error("cannot sync the state journal", LS("path", st->journal_path), LS("error", strerror(errno)));
+	return false;
+}
+
+bool state_compact_due(const state *st)
+{
+	return st->journal_bytes > st->compact_at && st->journal_bytes > st->snapshot_bytes;
 }
 
 void state_compact_at(state *st, size_t bytes)

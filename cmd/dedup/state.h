@@ -2,9 +2,10 @@
  *
  * FILE is a snapshot, FILE.journal an append-only log of what was emitted
  * since. A journal entry is appended only after the record's line has been
- * written to standard output, so neither file ever holds a key whose record
- * was not emitted: a crash at any moment (kill -9, power loss) can only make
- * the next run emit a record again, never skip one. Every entry carries a
+ * written to standard output (with barriers in the input: only once the sink
+ * has acknowledged it, see held.h), so neither file ever holds a key whose
+ * record was not emitted: a crash at any moment (kill -9, power loss) can
+ * only make the next run emit a record again, never skip one. Every entry carries a
  * checksum; loading stops at the first torn or damaged entry of the journal
  * (a crash in mid-append) and cuts the journal there. A snapshot is written to
  * FILE.tmp, fsync'd and renamed over FILE, and only then is the journal
@@ -31,15 +32,23 @@ typedef struct state state;
 state *state_open(const char *path, const char *spec, uint64_t *seed, seen *s, int *exit_code);
 /* Appends the journal entry for (fp, v) to pending (to be written once the record is out). */
 void state_entry(buf *pending, fp128 fp, const version *v);
-/* Writes pending entries to the journal and empties pending; compacts the
- * journal into a new snapshot of s once the journal has grown large. Call only
- * when every record s holds has been written out. False on an I/O error (logged). */
-bool state_append(state *st, buf *pending, const seen *s);
-/* The journal is compacted once it passes this size (16 MiB by default) and
- * the snapshot's size. */
+/* The key of the entry that starts at p (in a buffer state_entry filled) and
+ * the entry's length. */
+size_t state_entry_key(const char *p, fp128 *fp);
+/* Writes pending entries to the journal and empties pending. Call only when
+ * the records they stand for have been written out. False on an I/O error
+ * (logged). */
+bool state_append(state *st, buf *pending);
+/* Makes what was appended durable (fsync). False on an I/O error (logged). */
+bool state_sync(state *st);
+/* Whether the journal has grown past the size at which it is compacted: the
+ * size state_compact_at set (16 MiB by default) and the snapshot's. */
+bool state_compact_due(const state *st);
 void state_compact_at(state *st, size_t bytes);
-/* Writes a snapshot of s and empties the journal (at a clean end). */
-bool state_compact(state *st, const seen *s);
+/* Writes a snapshot of s and empties the journal. Call only when every key s
+ * holds is journalled, except those in skip (NULL: none), which the
+ * snapshot leaves out. */
+bool state_compact(state *st, const seen *s, const keytab *skip);
 void state_close(state *st);
 
 #endif

@@ -1,4 +1,6 @@
-/* ndjson-normalize: nested JSON records to relational rows (see normalize.h). */
+/* ndjson-normalize: nested JSON records to relational rows (see normalize.h).
+ * Barriers pass as they came (barrier.h). */
+#include "barrier.h"
 #include "cli.h"
 #include "exitcode.h"
 #include "json_arena.h"
@@ -24,6 +26,8 @@ static const char help[] =
 	"(NDJSON on stdout): each record is a row of the root table, nested objects\n"
 	"become columns a__b, arrays become child tables <table>__<field>, names are\n"
 	"snake_case, and every row carries _table, _row_id, _parent_row_id, _root_id, _idx.\n"
+	"Barrier lines ({\"vtex_pipes_barrier\":...) pass as they came, not as rows, in\n"
+	"order, after the rows of what came before them (vtex-pipes(7)).\n"
 	"\n"
 	"  -e, --entity NAME       VTEX preset: order, product, client or hook (root table\n"
 	"                          and row ids; env NDJSON_NORMALIZE_ENTITY)\n"
@@ -78,6 +82,18 @@ static void flush_when_idle(void *ctx)
 	ndjson_writer_flush(r->out);
 }
 
+/* A barrier is no record: it goes on as it came, not as rows, once the rows
+ * of what was read before it are out, its rejects on disk first
+ * (vtex-pipes(7), ACKNOWLEDGEMENTS). */
+static void pass_barrier(run *r, const ndjson_line *line)
+{
+	if (!rejects_sync(r->rej))
+		exit(VP_EXIT_IOERR);
+	ndjson_write_line(r->out, line->text, line->len);
+	ndjson_writer_flush(r->out);
+	log_debug("barrier passed", LI("line", line->lineno));
+}
+
 /* Normalizes every line of one input; false when it cannot be read. */
 static bool normalize_input(void *ctx, int fd, const char *name)
 {
@@ -88,6 +104,10 @@ static bool normalize_input(void *ctx, int fd, const char *name)
 	enum ndjson_status st;
 
 	while ((st = ndjson_next_line(in, &line)) == NDJSON_OK) {
+		if (barrier_is(line.text, line.len)) {
+			pass_barrier(r, &line);
+			continue;
+		}
 		const char *reason = NULL;
 		cJSON *rec = ndjson_parse_object(line.text, line.len, &reason);
 

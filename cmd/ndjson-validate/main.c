@@ -1,6 +1,7 @@
 /* ndjson-validate: the quality gate. Records that keep every rule pass
  * through byte for byte; the others go to the rejects file with every rule
- * they broke (see rules.h). */
+ * they broke (see rules.h). Barriers pass unchecked (barrier.h). */
+#include "barrier.h"
 #include "cli.h"
 #include "exitcode.h"
 #include "json_arena.h"
@@ -25,7 +26,8 @@ static const char help[] =
 	"Usage: ndjson-validate (--entity NAME | --rules FILE) [OPTION]... [FILE]...\n"
 	"Check each record (NDJSON, from the FILEs or stdin) against a rule file: records\n"
 	"that keep every rule are written to stdout byte for byte, the others go to the\n"
-	"rejects file with every rule they broke.\n"
+	"rejects file with every rule they broke. Barrier lines ({\"vtex_pipes_barrier\":...)\n"
+	"pass unchecked and in order, after what came before them (vtex-pipes(7)).\n"
 	"\n"
 	"  -e, --entity NAME       the rules of a VTEX entity: order, product, client or hook\n"
 	"                          (NAME.json in the rules directory; env NDJSON_VALIDATE_ENTITY)\n"
@@ -252,6 +254,17 @@ static void flush_when_idle(void *ctx)
 	ndjson_writer_flush(((run *)ctx)->out);
 }
 
+/* A barrier is no record: it goes on as it came, once what was read before
+ * it is out, its rejects on disk first (vtex-pipes(7), ACKNOWLEDGEMENTS). */
+static void pass_barrier(run *r, const ndjson_line *line)
+{
+	if (!rejects_sync(r->rej))
+		exit(VP_EXIT_IOERR);
+	ndjson_write_line(r->out, line->text, line->len);
+	ndjson_writer_flush(r->out);
+	log_debug("barrier passed", LI("line", line->lineno));
+}
+
 static bool validate_input(void *ctx, int fd, const char *name)
 {
 	run *r = ctx;
@@ -261,6 +274,10 @@ static bool validate_input(void *ctx, int fd, const char *name)
 
 	ndjson_reader_on_idle(in, flush_when_idle, r);
 	while ((st = ndjson_next_line(in, &line)) == NDJSON_OK) {
+		if (barrier_is(line.text, line.len)) {
+			pass_barrier(r, &line);
+			continue;
+		}
 		const char *why = NULL;
 		cJSON *rec = ndjson_parse_object(line.text, line.len, &why);
 

@@ -1,6 +1,9 @@
 /* dedup's parts: version order, the key table, typed key fingerprints, the
  * emitted-keys set with string versions, the state files (torn journal,
- * damaged snapshot, other fields), and --latest-only with and without spills. */
+ * damaged snapshot, other fields, a snapshot leaving keys out), the journal
+ * entries held for acknowledgements, and --latest-only with and without
+ * spills. */
+#include "dedup/held.h"
 #include "dedup/keyspec.h"
 #include "dedup/keytab.h"
 #include "dedup/latest.h"
@@ -355,7 +358,7 @@ static void journal_entries(state *st, seen *s, uint64_t from, uint64_t to)
 		seen_offer(s, fp_n(i), &v, SIZE_MAX);
 		state_entry(&pending, fp_n(i), &v);
 	}
-	ck_assert(state_append(st, &pending, s));
+	ck_assert(state_append(st, &pending));
 	buf_free(&pending);
 }
 
@@ -377,13 +380,13 @@ START_TEST(state_round_trip_and_torn_journal)
 	ck_assert_ptr_nonnull(st);
 	ck_assert_uint_eq(seed, 77);
 	journal_entries(st, &s, 1, 11);
-	ck_assert(state_compact(st, &s));       /* snapshot: keys 1..10 */
+	ck_assert(state_compact(st, &s, NULL));       /* snapshot: keys 1..10 */
 	journal_entries(st, &s, 11, 21);        /* journal: keys 11..20 */
 	version str = ver("\"zz\"");
 	buf pending = { 0 };
 	state_entry(&pending, fp_n(5), &str);
 	seen_offer(&s, fp_n(5), &str, SIZE_MAX);
-	ck_assert(state_append(st, &pending, &s));
+	ck_assert(state_append(st, &pending));
 	buf_free(&pending);
 	state_close(st);
 	seen_free(&s);
@@ -429,11 +432,11 @@ START_TEST(state_compaction_crash_replays_harmlessly)
 	buf pending = { 0 };
 	state_entry(&pending, fp_n(3), &newer);
 	seen_offer(&s, fp_n(3), &newer, SIZE_MAX);
-	ck_assert(state_append(st, &pending, &s));
+	ck_assert(state_append(st, &pending));
 	buf_free(&pending);
 	snprintf(cmd, sizeof cmd, "cp %s %s", jpath, saved);
 	ck_assert_int_eq(system(cmd), 0);
-	ck_assert(state_compact(st, &s));
+	ck_assert(state_compact(st, &s, NULL));
 	state_close(st);
 	seen_free(&s);
 	/* Put the full journal back, as if the crash came before it was emptied. */
@@ -455,7 +458,7 @@ START_TEST(state_refuses_other_fields_damage_and_second_user)
 	uint64_t seed = 5;
 	state *st = open_state(&s, &seed, &rc);
 	journal_entries(st, &s, 1, 4);
-	ck_assert(state_compact(st, &s));
+	ck_assert(state_compact(st, &s, NULL));
 
 	/* Locked while the first is open. */
 	seen_init(&s2, true);
@@ -551,6 +554,155 @@ START_TEST(latest_picks_newest_then_first)
 }
 END_TEST
 
+
+/* ---- journal entries held for acknowledgements ---- */
+
+static barrier_info bar(const char *run, unsigned long long seq, unsigned long long committed)
+{
+	barrier_info b = { .seq = seq, .committed = committed };
+	snprintf(b.run, sizeof b.run, "%s", run);
+	return b;
+}
+
+/* Appends the entries of keys from..to-1 (keep-first) to b. */
+static void entries(buf *b, uint64_t from, uint64_t to)
+{
+	version none = { .kind = VK_NONE };
+	for (uint64_t i = from; i < to; i++)
+		state_entry(b, fp_n(i), &none);
+}
+
+/* The keys of an entry buffer, as "1,2,3". */
+static const char *keys_of(const buf *b)
+{
+	static char out[256];
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t off = 0; off < b->len;) {
+		fp128 fp;
+		off += state_entry_key(b->data + off, &fp);
+		for (uint64_t i = 0; i < 100; i++)
+			if (fp.hi == fp_n(i).hi && fp.lo == fp_n(i).lo)
+				n += (size_t)snprintf(out + n, sizeof out - n, "%s%llu", n ? "," : "",
+						      (unsigned long long)i);
+	}
+	return out;
+}
+
+START_TEST(held_released_once_a_later_barrier_says_acknowledged)
+{
+	held h;
+	buf rel = { 0 };
+	held_init(&h);
+	entries(&h.open, 1, 3);              /* A B, then barrier 1 */
+	barrier_info b = bar("r1", 1, 0);
+	held_barrier(&h, &b, &rel);
+	ck_assert_uint_eq(rel.len, 0);
+	entries(&h.open, 3, 5);              /* C D, then barrier 2: 1 was acknowledged */
+	b = bar("r1", 2, 1);
+	held_barrier(&h, &b, &rel);
+	ck_assert_str_eq(keys_of(&rel), "1,2");
+	rel.len = 0;
+	entries(&h.open, 5, 6);              /* E, then a barrier that acknowledges nothing new */
+	b = bar("r1", 3, 1);
+	held_barrier(&h, &b, &rel);
+	ck_assert_uint_eq(rel.len, 0);
+	size_t before = held_bytes(&h);
+	b = bar("r1", 4, 3);                 /* covers 2 and 3 at once, oldest first */
+	held_barrier(&h, &b, &rel);
+	ck_assert_str_eq(keys_of(&rel), "3,4,5");
+	ck_assert_uint_lt(held_bytes(&h), before);
+	rel.len = 0;
+	entries(&h.open, 6, 7);
+	held_end(&h);                        /* never acknowledged: dropped */
+	keytab t;
+	keytab_init(&t, false);
+	held_keys(&h, &t);
+	ck_assert_uint_eq(t.count, 1);
+	ck_assert_ptr_nonnull(keytab_get(&t, fp_n(6)));
+	keytab_free(&t);
+	buf_free(&rel);
+	held_free(&h);
+}
+END_TEST
+
+START_TEST(held_dropped_at_another_run)
+{
+	held h;
+	buf rel = { 0 };
+	held_init(&h);
+	entries(&h.open, 1, 2);
+	barrier_info b = bar("r1", 7, 6);
+	held_barrier(&h, &b, &rel);
+	entries(&h.open, 2, 3);              /* before the new run's first barrier */
+	b = bar("r2", 1, 0);
+	held_barrier(&h, &b, &rel);          /* r1's stretch can no longer be acknowledged */
+	ck_assert_uint_eq(rel.len, 0);
+	ck_assert_str_eq(keys_of(&h.dropped), "1");
+	b = bar("r2", 2, 1);                 /* r2 acknowledges its barrier 1: what came before it */
+	held_barrier(&h, &b, &rel);
+	ck_assert_str_eq(keys_of(&rel), "2");
+	b = bar("r2", 3, 2);
+	rel.len = 0;
+	held_barrier(&h, &b, &rel);          /* no records between: nothing */
+	ck_assert_uint_eq(rel.len, 0);
+	keytab t;
+	keytab_init(&t, false);
+	held_keys(&h, &t);
+	ck_assert_uint_eq(t.count, 1);       /* the dropped key only */
+	ck_assert_ptr_nonnull(keytab_get(&t, fp_n(1)));
+	keytab_free(&t);
+	buf_free(&rel);
+	held_free(&h);
+}
+END_TEST
+
+START_TEST(state_entry_key_reads_every_kind)
+{
+	buf b = { 0 };
+	version vs[4] = { { .kind = VK_NONE }, { .kind = VK_NUMBER, .num = 2.5 }, { .kind = VK_TIME, .ticks = 99 },
+			  ver("\"abcdef\"") };
+	for (int i = 0; i < 4; i++)
+		state_entry(&b, fp_n((uint64_t)i + 10), &vs[i]);
+	size_t off = 0;
+	for (int i = 0; i < 4; i++) {
+		fp128 fp;
+		off += state_entry_key(b.data + off, &fp);
+		ck_assert(fp.hi == fp_n((uint64_t)i + 10).hi && fp.lo == fp_n((uint64_t)i + 10).lo);
+	}
+	ck_assert_uint_eq(off, b.len);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(state_snapshot_leaves_out_keys_not_journalled)
+{
+	seen s;
+	int rc = 0;
+	uint64_t seed = 5;
+	state *st = open_state(&s, &seed, &rc);
+	journal_entries(st, &s, 1, 11);
+	keytab skip;
+	keytab_init(&skip, false);
+	bool added;
+	for (uint64_t i = 11; i < 13; i++) { /* emitted, held: in memory only */
+		version v = { .kind = VK_NUMBER, .num = (double)i };
+		seen_offer(&s, fp_n(i), &v, SIZE_MAX);
+		keytab_put(&skip, fp_n(i), &added);
+	}
+	ck_assert(state_compact(st, &s, &skip));
+	keytab_free(&skip);
+	state_close(st);
+	seen_free(&s);
+	st = open_state(&s, &seed, &rc);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_uint_eq(seen_keys(&s), 10);
+	ck_assert_ptr_null(keytab_get(&s.tab, fp_n(11)));
+	state_close(st);
+	seen_free(&s);
+}
+END_TEST
+
 int main(void)
 {
 	log_init("test_dedup");
@@ -577,6 +729,12 @@ int main(void)
 	tcase_add_test(tc, state_round_trip_and_torn_journal);
 	tcase_add_test(tc, state_compaction_crash_replays_harmlessly);
 	tcase_add_test(tc, state_refuses_other_fields_damage_and_second_user);
+	tcase_add_test(tc, state_entry_key_reads_every_kind);
+	tcase_add_test(tc, state_snapshot_leaves_out_keys_not_journalled);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("held");
+	tcase_add_test(tc, held_released_once_a_later_barrier_says_acknowledged);
+	tcase_add_test(tc, held_dropped_at_another_run);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("latest");
 	tcase_set_timeout(tc, 120);
