@@ -1,5 +1,5 @@
 /* kafka-cat's pure parts: option parsing (modes, conflicts, env fallbacks,
- * -X/-F properties), offset specs, the -J
+ * -X/-F properties, the acknowledgement options), offset specs, the -J
  * envelope (encode, decode, round trip of binary and null fields, refusals),
  * lib/base64, and the producer's settled-message tracker that decides when a
  * barrier goes back. (fuzz/kafkacat_envelope fuzzes the decoder.) */
@@ -389,6 +389,81 @@ START_TEST(base64_codec)
 }
 END_TEST
 
+START_TEST(ack_options)
+{
+	kc_opts o;
+	static const char *envs[] = { "KAFKA_CAT_ACK_FROM", "KAFKA_CAT_ACK_TO", "KAFKA_CAT_BARRIER_MS",
+				      "KAFKA_CAT_BARRIER_RECORDS", "KAFKA_CAT_ACK_TIMEOUT", "KAFKA_CAT_INSTANCE_ID",
+				      "KAFKA_CAT_REJECTS" };
+	for (size_t i = 0; i < sizeof envs / sizeof *envs; i++)
+		unsetenv(envs[i]);
+	PARSE_OK(&o, "-C", "-G", "g", "-t", "t", "--ack-from", "/tmp/f", "--barrier-ms", "250", "--barrier-records",
+		 "500", "--ack-timeout", "0", "--instance-id", "host-1");
+	ck_assert_str_eq(o.ack_from, "/tmp/f");
+	ck_assert_int_eq(o.barrier_ms, 250);
+	ck_assert_int_eq(o.barrier_records, 500);
+	ck_assert_int_eq(o.ack_timeout_s, 0);
+	ck_assert_str_eq(o.instance_id, "host-1");
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-C", "-G", "g", "-t", "t", "--ack-from", "/tmp/f");
+	ck_assert_int_eq(o.barrier_ms, 1000);
+	ck_assert_int_eq(o.barrier_records, 10000);
+	ck_assert_int_eq(o.ack_timeout_s, 30);
+	ck_assert_ptr_null(o.instance_id);
+	kc_opts_free(&o);
+	/* A hand-assigned consumer with a group.id commits too. */
+	PARSE_OK(&o, "-C", "-t", "t", "-X", "group.id=g", "--ack-from", "/tmp/f");
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-P", "-t", "t", "--ack-to", "/tmp/f", "--rejects", "/tmp/r");
+	ck_assert_str_eq(o.ack_to, "/tmp/f");
+	kc_opts_free(&o);
+
+	PARSE_ERR("needs -G", "-C", "-t", "t", "--ack-from", "/tmp/f");
+	PARSE_ERR("need --ack-from", "-C", "-G", "g", "-t", "t", "--barrier-ms", "5");
+	PARSE_ERR("--barrier-ms: 'x'", "-C", "-G", "g", "-t", "t", "--ack-from", "f", "--barrier-ms", "x");
+	PARSE_ERR("--barrier-records: '0'", "-C", "-G", "g", "-t", "t", "--ack-from", "f", "--barrier-records", "0");
+	PARSE_ERR("--ack-timeout: '-1'", "-C", "-G", "g", "-t", "t", "--ack-from", "f", "--ack-timeout", "-1");
+	PARSE_ERR("for consumers", "-P", "-t", "t", "--ack-from", "f");
+	PARSE_ERR("go with -C --ack-from", "-P", "-t", "t", "--ack-timeout", "3");
+	PARSE_ERR("for producers", "-C", "-G", "g", "-t", "t", "--ack-to", "f");
+	PARSE_ERR("needs --rejects", "-P", "-t", "t", "--ack-to", "f");
+	PARSE_ERR("give -G", "-C", "-t", "t", "--instance-id", "x");
+	PARSE_ERR("group consumers", "-P", "-t", "t", "--instance-id", "x");
+	PARSE_ERR("empty", "-C", "-G", "g", "-t", "t", "--ack-from", "");
+
+	/* The environment: read only where it means something. */
+	setenv("KAFKA_CAT_ACK_FROM", "/tmp/env-fifo", 1);
+	setenv("KAFKA_CAT_ACK_TO", "/tmp/env-ack", 1);
+	setenv("KAFKA_CAT_BARRIER_MS", "300", 1);
+	setenv("KAFKA_CAT_ACK_TIMEOUT", "7", 1);
+	setenv("KAFKA_CAT_INSTANCE_ID", "env-id", 1);
+	setenv("KAFKA_CAT_REJECTS", "/tmp/env-rejects", 1);
+	PARSE_OK(&o, "-C", "-G", "g", "-t", "t");
+	ck_assert_str_eq(o.ack_from, "/tmp/env-fifo");
+	ck_assert_int_eq(o.barrier_ms, 300);
+	ck_assert_int_eq(o.ack_timeout_s, 7);
+	ck_assert_str_eq(o.instance_id, "env-id");
+	ck_assert_ptr_null(o.ack_to);
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-P", "-t", "t");
+	ck_assert_str_eq(o.ack_to, "/tmp/env-ack");
+	ck_assert_ptr_null(o.ack_from);
+	ck_assert_ptr_null(o.instance_id);
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-L");
+	ck_assert_ptr_null(o.ack_to);
+	kc_opts_free(&o);
+	/* A consumer without a group commits nothing: the environment's FIFO is not for it. */
+	PARSE_OK(&o, "-C", "-t", "t");
+	ck_assert_ptr_null(o.ack_from);
+	kc_opts_free(&o);
+	setenv("KAFKA_CAT_BARRIER_MS", "soon", 1);
+	PARSE_ERR("KAFKA_CAT_BARRIER_MS: 'soon'", "-C", "-G", "g", "-t", "t");
+	for (size_t i = 0; i < sizeof envs / sizeof *envs; i++)
+		unsetenv(envs[i]);
+}
+END_TEST
+
 /* The text of the barrier ready to go back, or "" when none is. */
 static const char *ready(kc_settle *s)
 {
@@ -539,6 +614,7 @@ int main(void)
 	tcase_add_test(tc, consumer_options);
 	tcase_add_test(tc, offset_specs);
 	tcase_add_test(tc, props_file);
+	tcase_add_test(tc, ack_options);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("settle");
 	tcase_add_test(tc, settle_in_order);
