@@ -534,6 +534,13 @@ int kc_consume(kc_opts *o)
 		if (m->err) {
 			if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
 				set_at_end(&c, rd_kafka_topic_name(m->rkt), m->partition, true);
+			} else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+				/* E.g. another process joined with this --instance-id
+				 * (fenced): this client cannot go on, nor commit. */
+				log_error("fatal consumer error", LS("reason", rd_kafka_message_errstr(m)));
+				kc_fatal = 1;
+				rd_kafka_message_destroy(m);
+				break;
 			} else if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
 				   m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
 				log_warn("topic not available (yet)", LS("topic", m->rkt ? rd_kafka_topic_name(m->rkt) : ""),
