@@ -4,10 +4,16 @@
  * whenever the consumer has nothing more at hand, and before every commit;
  * commits at most every --commit-interval-ms, before partitions are revoked
  * in a rebalance, and at exit. A consumer killed outright re-reads, after a
- * restart, what it wrote since its last commit: duplicates, never a gap. */
+ * restart, what it wrote since its last commit: duplicates, never a gap.
+ *
+ * With --ack-from, "written and flushed" becomes "acknowledged by the pipe's
+ * last stage": barriers go out between the lines (ackfrom.h), and only the
+ * offsets a returned barrier covers are committed; before a revocation and
+ * at the end the consumer waits (--ack-timeout) for its barriers to return. */
 #include "buf.h"
 #include "kc.h"
 
+#include "ackfrom.h"
 #include "envelope.h"
 #include "exitcode.h"
 #include "log.h"
@@ -15,6 +21,8 @@
 #include "ndjson_writer.h"
 #include "progress.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +35,11 @@ typedef struct {
 	progress prog;
 	bool committing;                         /* a group, or -X group.id */
 	rd_kafka_topic_partition_list_t *written; /* next offset per partition, written (maybe not flushed) */
-	bool dirty;                               /* written has offsets not yet committed */
+	bool dirty;                               /* the commit list has offsets not yet committed */
+	kc_acks *acks;                            /* --ack-from: the commit list is the acknowledged one */
+	bool fresh;                               /* with acks: written moved since the last barrier */
+	bool closing;                             /* with acks: output closed, no barrier any more */
+	bool ack_error;                           /* the acknowledgement FIFO could not be read */
 	rd_kafka_topic_partition_list_t *assigned;/* for -e: offset field = 1 once at end */
 	bool ever_assigned;
 	unsigned long long consumed;
@@ -41,12 +53,13 @@ typedef struct {
 
 static void commit_now(consumer *c, bool sync)
 {
-	if (!c->committing || !c->dirty || c->written->cnt == 0) {
+	rd_kafka_topic_partition_list_t *l = c->acks ? kc_acks_acked(c->acks) : c->written;
+	if (!c->committing || !c->dirty || l->cnt == 0) {
 		c->last_commit = progress_now();
 		return;
 	}
 	ndjson_writer_flush(c->w);
-	rd_kafka_resp_err_t err = rd_kafka_commit(c->rk, c->written, sync ? 0 : 1);
+	rd_kafka_resp_err_t err = rd_kafka_commit(c->rk, l, sync ? 0 : 1);
 	c->dirty = false;
 	c->last_commit = progress_now();
 	if (sync) {
@@ -68,15 +81,22 @@ static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 {
 	consumer *c = opaque;
 	(void)rk;
-	(void)offsets;
 	if (err == RD_KAFKA_RESP_ERR__NO_OFFSET)
 		return;
 	if (err) {
 		c->dirty = true; /* retried with the next commit */
 		metric_add(c->m_commit_fail, 1);
 		log_warn("offset commit failed", LS("error", rd_kafka_err2str(err)));
-	} else {
-		metric_add(c->m_commits, 1);
+		return;
+	}
+	metric_add(c->m_commits, 1);
+	if (log_enabled(LOG_LVL_DEBUG) && offsets) {
+		buf b = { 0 };
+		for (int i = 0; i < offsets->cnt; i++)
+			buf_printf(&b, "%s%s:%d=%lld", i ? " " : "", offsets->elems[i].topic,
+				   (int)offsets->elems[i].partition, (long long)offsets->elems[i].offset);
+		log_debug("offsets committed", LS("offsets", buf_cstr(&b)));
+		buf_free(&b);
 	}
 }
 
@@ -96,6 +116,54 @@ static metric *lag_metric(const consumer *c, const char *topic, int32_t partitio
 				  "Messages in the partition after the consumer's position.", buf_cstr(&lab));
 	buf_free(&lab);
 	return m;
+}
+
+/* --ack-from: a barrier covering the offsets written so far. */
+static void emit_barrier(consumer *c)
+{
+	kc_acks_emit(c->acks, c->w, c->fresh ? c->written : NULL);
+	c->fresh = false;
+}
+
+/* --ack-from, between polls: a barrier when one is due, the acknowledgements
+ * waiting, a commit of the offsets they brought (a failed commit is tried
+ * again a second later). False when the FIFO cannot be read. */
+static bool ack_step(consumer *c)
+{
+	double now = progress_now();
+	if (kc_acks_due(c->acks, now))
+		emit_barrier(c);
+	int n = kc_acks_take(c->acks);
+	if (n < 0) {
+		c->ack_error = true;
+		return false;
+	}
+	if (n > 0 || (c->dirty && now - c->last_commit >= 1)) {
+		c->dirty = c->dirty || n > 0;
+		commit_now(c, false);
+	}
+	kc_acks_check_stalled(c->acks, now);
+	return true;
+}
+
+/* --ack-from, before partitions are revoked: a barrier, and the wait for it
+ * (--ack-timeout), so that what the pipe made durable is committed while
+ * this member still owns them and the next owner starts after it. */
+static void ack_before_revoke(consumer *c)
+{
+	int got;
+	emit_barrier(c);
+	int r = kc_acks_wait(c->acks, (int)(c->o->ack_timeout_s * 1000), &got);
+	if (got)
+		c->dirty = true;
+	if (r < 0) {
+		c->ack_error = true;
+		kc_stop = SIGTERM;
+	} else if (r == 0) {
+		log_warn("partitions revoked before their last barrier came back: what it covers is not committed "
+			 "and their next owner reads it again",
+			 LI("pending", kc_acks_pending(c->acks)), LI("timeout_s", c->o->ack_timeout_s));
+	}
 }
 
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts, void *opaque)
@@ -118,9 +186,14 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
 	/* Revoked (or lost): what was written for them is flushed and committed
 	 * while this member still owns them, so the next owner starts after it. */
 	log_info("partitions revoked", LI("count", parts->cnt));
-	if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !rd_kafka_assignment_lost(rk))
+	if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !rd_kafka_assignment_lost(rk)) {
+		if (c->acks && !c->closing)
+			ack_before_revoke(c);
 		commit_now(c, true);
+	}
 	forget(c->written, parts);
+	if (c->acks)
+		kc_acks_forget(c->acks, parts);
 	forget(c->assigned, parts);
 	/* Their lag is the next owner's to report: a scrape summing the group's
 	 * lag must not count it twice (the series stays, at 0). */
@@ -196,7 +269,10 @@ static void track(consumer *c, const rd_kafka_message_t *m)
 	if (!tp)
 		tp = rd_kafka_topic_partition_list_add(c->written, topic, m->partition);
 	tp->offset = m->offset + 1;
-	c->dirty = true;
+	if (c->acks)
+		c->fresh = true;
+	else
+		c->dirty = true;
 }
 
 /* vtex_pipes_kafka_consumer_lag_messages per assigned partition: the
@@ -283,6 +359,52 @@ static int assign_partitions(consumer *c)
 	return VP_EXIT_OK;
 }
 
+/* Standard output goes (its pipe sees end of file and drains) while the
+ * process waits on: /dev/null takes the descriptor's place. */
+static void close_output(void)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	} else {
+		close(STDOUT_FILENO);
+	}
+}
+
+/* --ack-from, at the end: a last barrier, the output closed so that the pipe
+ * drains, the acknowledgements waited for (--ack-timeout), a commit of what
+ * they brought. Returns the exit status: 75 when some barrier did not come
+ * back in time (nothing is lost: the next run reads those messages again),
+ * 74 when the FIFO could not be read. After a fatal client error nothing can
+ * be committed any more: no wait. */
+static int ack_finish(consumer *c)
+{
+	int r = -1, got = 0;
+	c->closing = true;
+	if (kc_fatal)
+		return VP_EXIT_TEMPFAIL;
+	if (!c->ack_error) {
+		emit_barrier(c);
+		close_output();
+		log_info("output closed, waiting for the last acknowledgements", LI("pending", kc_acks_pending(c->acks)),
+			 LI("timeout_s", c->o->ack_timeout_s));
+		r = kc_acks_wait(c->acks, (int)(c->o->ack_timeout_s * 1000), &got);
+		if (got)
+			c->dirty = true;
+	}
+	commit_now(c, true);
+	if (r < 0)
+		return VP_EXIT_IOERR;
+	if (r == 0) {
+		log_warn("not every barrier came back in time: the messages they cover are not committed, "
+			 "the next run reads them again",
+			 LI("pending", kc_acks_pending(c->acks)), LI("timeout_s", c->o->ack_timeout_s));
+		return VP_EXIT_TEMPFAIL;
+	}
+	return VP_EXIT_OK;
+}
+
 static void init_metrics(consumer *c)
 {
 	static const char *mhelp = "Kafka messages by outcome.";
@@ -328,6 +450,10 @@ int kc_consume(kc_opts *o)
 	kc_conf_set(conf, "enable.auto.offset.store", "false");
 	kc_conf_set(conf, "auto.offset.reset", o->offset_given && o->offset.kind == KC_OFF_END ? "latest" : "earliest");
 	kc_conf_set(conf, "enable.partition.eof", o->exit_eof ? "true" : "false");
+	/* Static membership: a member restarted with the same id gets its
+	 * partitions back at once, without a rebalance (KIP-345). */
+	if (o->instance_id)
+		kc_conf_set(conf, "group.instance.id", o->instance_id);
 	kc_conf_apply(conf, o);
 	rd_kafka_conf_set_opaque(conf, &c);
 	rd_kafka_conf_set_offset_commit_cb(conf, on_commit);
@@ -339,6 +465,17 @@ int kc_consume(kc_opts *o)
 	c.assigned = rd_kafka_topic_partition_list_new(8);
 	c.w = ndjson_writer_open(STDOUT_FILENO, "-");
 	kc_install_signals(false);
+	if (o->ack_from) {
+		barrier_policy pol = BARRIER_POLICY_DEFAULT;
+		const char *why;
+		pol.interval_ms = (double)o->barrier_ms;
+		pol.records = (unsigned long)o->barrier_records;
+		if (!(c.acks = kc_acks_open(o->ack_from, pol, &why))) {
+			log_error(why, LS("path", o->ack_from), LS("error", strerror(errno)));
+			rc = VP_EXIT_IOERR;
+			goto out;
+		}
+	}
 
 	const rd_kafka_metadata_t *md = kc_metadata(c.rk, o, NULL);
 	if (!md) {
@@ -366,7 +503,11 @@ int kc_consume(kc_opts *o)
 	bool pending = false; /* lines written since the last flush */
 	while (!kc_stop) {
 		int wait = 0;
-		if (!pending) {
+		if (!pending && c.acks) {
+			/* Idle: wake for the next barrier when one is due. */
+			int due = kc_acks_due_in_ms(c.acks, progress_now());
+			wait = due < 100 ? due : 100;
+		} else if (!pending) {
 			/* Idle: wake for the next commit when one is due. */
 			double due = c.last_commit + (double)o->commit_ms / 1000 - progress_now();
 			wait = c.dirty && c.committing ? (due <= 0 ? 0 : due < 0.1 ? (int)(due * 1000) + 1 : 100) : 100;
@@ -380,8 +521,12 @@ int kc_consume(kc_opts *o)
 				ndjson_writer_flush(c.w);
 				pending = false;
 			}
-			if (c.dirty && progress_now() - c.last_commit >= (double)o->commit_ms / 1000)
+			if (c.acks) {
+				if (!ack_step(&c))
+					break;
+			} else if (c.dirty && progress_now() - c.last_commit >= (double)o->commit_ms / 1000) {
 				commit_now(&c, false);
+			}
 			if (o->exit_eof && all_at_end(&c))
 				break;
 			continue;
@@ -389,6 +534,13 @@ int kc_consume(kc_opts *o)
 		if (m->err) {
 			if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
 				set_at_end(&c, rd_kafka_topic_name(m->rkt), m->partition, true);
+			} else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+				/* E.g. another process joined with this --instance-id
+				 * (fenced): this client cannot go on, nor commit. */
+				log_error("fatal consumer error", LS("reason", rd_kafka_message_errstr(m)));
+				kc_fatal = 1;
+				rd_kafka_message_destroy(m);
+				break;
 			} else if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
 				   m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
 				log_warn("topic not available (yet)", LS("topic", m->rkt ? rd_kafka_topic_name(m->rkt) : ""),
@@ -418,27 +570,37 @@ int kc_consume(kc_opts *o)
 		metric_add(c.m_out, 1);
 		metric_add(c.m_consumed, 1);
 		progress_add(&c.prog, 1);
+		if (c.acks)
+			kc_acks_record(c.acks);
 		if (o->count && c.consumed >= (unsigned long long)o->count)
 			break;
-		if (c.committing && progress_now() - c.last_commit >= (double)o->commit_ms / 1000) {
+		if (c.acks) {
+			/* The FIFO is read once every 1024 messages, and whenever idle. */
+			if (((c.consumed & 1023) == 0 || kc_acks_due(c.acks, progress_now())) && !ack_step(&c))
+				break;
+		} else if (c.committing && progress_now() - c.last_commit >= (double)o->commit_ms / 1000) {
 			commit_now(&c, false); /* flushes first */
 			pending = false;
 		}
 	}
 	progress_end(&c.prog);
 	ndjson_writer_flush(c.w);
-	commit_now(&c, true);
+	if (kc_stop && !kc_denied && !kc_fatal && !c.ack_error)
+		log_info("stopping on signal", LI("signal", kc_stop));
+	if (c.acks)
+		rc = ack_finish(&c);
+	else
+		commit_now(&c, true);
 	if (kc_denied)
 		rc = VP_EXIT_CONFIG;
 	else if (kc_fatal)
 		rc = VP_EXIT_TEMPFAIL;
-	else if (kc_stop)
-		log_info("stopping on signal", LI("signal", kc_stop));
 	log_info("done", LI("consumed", c.consumed));
 out:
 	/* Leaving the group revokes the partitions: on_rebalance commits again if needed. */
 	rd_kafka_consumer_close(c.rk);
 	rd_kafka_destroy(c.rk);
+	kc_acks_close(c.acks);
 	if (!ndjson_writer_close(c.w) && rc == VP_EXIT_OK)
 		rc = VP_EXIT_IOERR;
 	rd_kafka_topic_partition_list_destroy(c.written);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_bytes(buf *out, kc_bytes b)
+void kc_bytes_encode(buf *out, kc_bytes b)
 {
 	if (!b.data) {
 		buf_puts(out, "null");
@@ -39,19 +39,19 @@ void kc_envelope_encode(buf *out, const kc_msg *m)
 	else
 		buf_puts(out, "null");
 	buf_puts(out, ",\"key\":");
-	put_bytes(out, m->key);
+	kc_bytes_encode(out, m->key);
 	buf_puts(out, ",\"headers\":[");
 	for (size_t i = 0; i < m->nheaders; i++) {
 		if (i)
 			buf_putc(out, ',');
 		buf_putc(out, '[');
-		put_bytes(out, m->headers[i].name);
+		kc_bytes_encode(out, m->headers[i].name);
 		buf_putc(out, ',');
-		put_bytes(out, m->headers[i].value);
+		kc_bytes_encode(out, m->headers[i].value);
 		buf_putc(out, ']');
 	}
 	buf_puts(out, "],\"value\":");
-	put_bytes(out, m->value);
+	kc_bytes_encode(out, m->value);
 	buf_putc(out, '}');
 }
 

@@ -39,6 +39,8 @@ typedef struct {
 
 /* Appends the envelope of m (no newline). */
 void kc_envelope_encode(buf *out, const kc_msg *m);
+/* Appends bytes as the envelope writes them: a JSON string, {"base64":...} or null. */
+void kc_bytes_encode(buf *out, kc_bytes b);
 
 /* A decoded envelope; its kc_msg points into storage it owns. */
 typedef struct {

@@ -16,6 +16,9 @@ extern volatile sig_atomic_t kc_fatal;
  * not be verified: kafka-cat stops and exits 78 (configuration). */
 extern volatile sig_atomic_t kc_denied;
 void kc_install_signals(bool close_stdin);
+/* After kc_install_signals(true): the next read of standard input sees its
+ * end (a producer that stops reading before its input ends). */
+void kc_close_input(void);
 
 /* Every property -X/-F gave, after kafka-cat's own defaults (so they win),
  * then sasl.password from $KAFKA_CAT_SASL_PASSWORD or the file named by

@@ -52,6 +52,12 @@ static const char HELP[] =
 	"  -H NAME=VALUE           add a header to every message (repeatable)\n"
 	"      --rejects FILE      lines that cannot be produced (no key field, bad\n"
 	"                          envelope), with the reason (env KAFKA_CAT_REJECTS)\n"
+	"      --ack-to PATH       write each barrier line back to PATH (the source's\n"
+	"                          FIFO, or a file) once every message before it is\n"
+	"                          delivered, or refused for good (too large, invalid)\n"
+	"                          and in --rejects, which it needs; a delivery that\n"
+	"                          failed otherwise: input stops, exit 75 (env\n"
+	"                          KAFKA_CAT_ACK_TO). Barrier lines are never produced.\n"
 	"\n"
 	"Consumer (-C): prints each value and a newline (or the -J envelope).\n"
 	"  -G GROUP                join consumer group GROUP (env KAFKA_CAT_GROUP);\n"
@@ -65,6 +71,23 @@ static const char HELP[] =
 	"      --commit-interval-ms MS\n"
 	"                          commit flushed offsets at most this often (1000);\n"
 	"                          always on exit and before partitions are revoked\n"
+	"      --instance-id ID    static membership (group.instance.id, -G): a member\n"
+	"                          restarted with the same ID takes its partitions back\n"
+	"                          at once, without a rebalance (env\n"
+	"                          KAFKA_CAT_INSTANCE_ID)\n"
+	"      --ack-from FIFO     write barriers between the lines and commit offsets\n"
+	"                          only once the pipe's last stage sends them back on\n"
+	"                          FIFO (created 0600 when absent; needs -G or -X\n"
+	"                          group.id; --commit-interval-ms then does not apply)\n"
+	"                          (env KAFKA_CAT_ACK_FROM)\n"
+	"      --barrier-ms MS     a barrier at most MS after the first line it covers\n"
+	"                          (1000; env KAFKA_CAT_BARRIER_MS)\n"
+	"      --barrier-records N or once N lines are not covered (10000; env\n"
+	"                          KAFKA_CAT_BARRIER_RECORDS)\n"
+	"      --ack-timeout SECONDS\n"
+	"                          at the end (output closed first) and before\n"
+	"                          partitions are revoked, wait this long for the\n"
+	"                          barriers to come back (30; env KAFKA_CAT_ACK_TIMEOUT)\n"
 	"      --metrics-listen ADDR:PORT\n"
 	"                          serve GET /metrics (Prometheus text: messages,\n"
 	"                          commits, lag per partition) and /healthz while\n"
@@ -74,11 +97,14 @@ static const char HELP[] =
 	"\n"
 	"Exit status: 0 done; 1 some input lines rejected; 64 usage; 69 no broker\n"
 	"answered, the topic/partition does not exist, or --metrics-listen cannot\n"
-	"listen; 74 output closed or input unreadable; 75 some messages were not\n"
-	"delivered (count in the log; safe to produce again: consumers see duplicates\n"
-	"at worst); 78 a librdkafka property was refused, the password file is\n"
-	"unreadable, the broker refused the login (SASL) or its TLS certificate could\n"
-	"not be verified. A fatal client error exits 75. See kafka-cat(1).\n";
+	"listen; 74 output closed, input or the acknowledgement FIFO unreadable, an\n"
+	"acknowledgement not written; 75 some messages were not delivered (count in\n"
+	"the log; safe to produce again: consumers see duplicates at worst), or -C\n"
+	"--ack-from ended with barriers not back within --ack-timeout (not committed:\n"
+	"read again by the next run); 78 a librdkafka property was refused, the\n"
+	"password file is unreadable, the broker refused the login (SASL) or its TLS\n"
+	"certificate could not be verified. A fatal client error exits 75. See\n"
+	"kafka-cat(1).\n";
 
 volatile sig_atomic_t kc_stop, kc_stop_twice, kc_fatal, kc_denied;
 static int devnull_fd = -1;
@@ -102,6 +128,12 @@ void kc_install_signals(bool close_stdin)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+}
+
+void kc_close_input(void)
+{
+	if (devnull_fd >= 0)
+		dup2(devnull_fd, STDIN_FILENO);
 }
 
 void kc_conf_set(rd_kafka_conf_t *conf, const char *name, const char *value)

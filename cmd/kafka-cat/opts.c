@@ -15,6 +15,12 @@ enum {
 	OPT_REJECTS,
 	OPT_COMMIT_INTERVAL,
 	OPT_METRICS_LISTEN,
+	OPT_INSTANCE_ID,
+	OPT_ACK_FROM,
+	OPT_BARRIER_MS,
+	OPT_BARRIER_RECORDS,
+	OPT_ACK_TIMEOUT,
+	OPT_ACK_TO,
 };
 
 static char errbuf[512];
@@ -145,6 +151,80 @@ const char *kc_read_props_file(kc_kvlist *l, const char *path)
 	return NULL;
 }
 
+/* A number of the acknowledgement options, from its flag (value given) or
+ * else its environment variable; NULL or the message of a usage error. */
+static const char *ack_number(const char *flag, const char *value, const char *env, long long min, long long max,
+			      long long *out)
+{
+	const char *from = flag;
+	int64_t v;
+	if (!value) {
+		value = cli_env(env, NULL);
+		from = env;
+	}
+	if (!value)
+		return NULL;
+	if (!parse_i64(value, &v) || v < min || v > max) {
+		snprintf(errbuf, sizeof errbuf, "%s: '%s' is not a number from %lld to %lld", from, value, min, max);
+		return errbuf;
+	}
+	*out = v;
+	return NULL;
+}
+
+/* --ack-from and its tuning (-C), --ack-to (-P), --instance-id (-C -G):
+ * flags outside their mode are errors; environment variables apply only
+ * where they mean something (a flow may set them for every stage). */
+static const char *check_acks(kc_opts *o, const char *bms, const char *brec, const char *atmo)
+{
+	const char *err;
+	if (o->mode != KC_MODE_CONSUME) {
+		if (o->ack_from)
+			return "--ack-from is for consumers (-C); a producer acknowledges with --ack-to";
+		if (bms || brec || atmo)
+			return "--barrier-ms, --barrier-records and --ack-timeout go with -C --ack-from";
+		if (o->instance_id)
+			return "--instance-id is for group consumers (-C -G)";
+	}
+	if (o->mode != KC_MODE_PRODUCE && o->ack_to)
+		return "--ack-to is for producers (-P); a consumer reads acknowledgements with --ack-from";
+	if (o->mode == KC_MODE_PRODUCE) {
+		if (!o->ack_to)
+			o->ack_to = cli_env("KAFKA_CAT_ACK_TO", NULL);
+		if (o->ack_to && !*o->ack_to)
+			return "--ack-to: empty path";
+		if (o->ack_to && !o->rejects_path)
+			return "--ack-to needs --rejects FILE: a message Kafka refuses for good is acknowledged "
+			       "only once it is written there";
+	}
+	if (o->mode != KC_MODE_CONSUME)
+		return NULL;
+	if (o->instance_id && !o->group)
+		return "--instance-id is for group consumers: give -G GROUP";
+	if (!o->instance_id && o->group)
+		o->instance_id = cli_env("KAFKA_CAT_INSTANCE_ID", NULL);
+	if (o->instance_id && !*o->instance_id)
+		return "--instance-id: empty id";
+	bool committing = o->group || kc_props_has(o, "group.id");
+	if (!o->ack_from && committing) /* a consumer that commits nothing has nothing to wait for */
+		o->ack_from = cli_env("KAFKA_CAT_ACK_FROM", NULL);
+	if (!o->ack_from) {
+		if (bms || brec || atmo)
+			return "--barrier-ms, --barrier-records and --ack-timeout need --ack-from FIFO";
+		return NULL;
+	}
+	if (!*o->ack_from)
+		return "--ack-from: empty path";
+	if (!committing)
+		return "--ack-from commits offsets once they are acknowledged: it needs -G GROUP "
+		       "(or -X group.id=GROUP)";
+	if ((err = ack_number("--barrier-ms", bms, "KAFKA_CAT_BARRIER_MS", 1, 3600000, &o->barrier_ms)) ||
+	    (err = ack_number("--barrier-records", brec, "KAFKA_CAT_BARRIER_RECORDS", 1, 100000000, &o->barrier_records)) ||
+	    (err = ack_number("--ack-timeout", atmo, "KAFKA_CAT_ACK_TIMEOUT", 0, 86400, &o->ack_timeout_s)))
+		return err;
+	return NULL;
+}
+
 static void add_topic(kc_opts *o, const char *t)
 {
 	o->topics = xrealloc(o->topics, (o->ntopics + 1) * sizeof *o->topics);
@@ -166,10 +246,17 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		{ "rejects", required_argument, 0, OPT_REJECTS },
 		{ "commit-interval-ms", required_argument, 0, OPT_COMMIT_INTERVAL },
 		{ "metrics-listen", required_argument, 0, OPT_METRICS_LISTEN },
+		{ "instance-id", required_argument, 0, OPT_INSTANCE_ID },
+		{ "ack-from", required_argument, 0, OPT_ACK_FROM },
+		{ "barrier-ms", required_argument, 0, OPT_BARRIER_MS },
+		{ "barrier-records", required_argument, 0, OPT_BARRIER_RECORDS },
+		{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
+		{ "ack-to", required_argument, 0, OPT_ACK_TO },
 		CLI_COMMON_LONGOPTS,
 		{ 0 },
 	};
 	const char *err = NULL, *s;
+	const char *bms = NULL, *brec = NULL, *atmo = NULL; /* checked once the mode is known */
 	int c;
 
 	o->brokers = cli_env("KAFKA_BROKERS", "127.0.0.1:9092");
@@ -180,6 +267,9 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 	o->offset = (kc_offset){ KC_OFF_BEGINNING, 0 };
 	o->metadata_timeout_ms = 10000;
 	o->commit_ms = 1000;
+	o->barrier_ms = 1000;
+	o->barrier_records = 10000;
+	o->ack_timeout_s = 30;
 	if ((s = cli_env("KAFKA_CAT_CONFIG", NULL)) && (err = kc_read_props_file(&o->props, s)))
 		return err;
 
@@ -243,6 +333,12 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		case 'q': o->quiet = true; break;
 		case OPT_REJECTS: o->rejects_path = optarg; break;
 		case OPT_METRICS_LISTEN: o->metrics_listen = optarg; break;
+		case OPT_INSTANCE_ID: o->instance_id = optarg; break;
+		case OPT_ACK_FROM: o->ack_from = optarg; break;
+		case OPT_BARRIER_MS: bms = optarg; break;
+		case OPT_BARRIER_RECORDS: brec = optarg; break;
+		case OPT_ACK_TIMEOUT: atmo = optarg; break;
+		case OPT_ACK_TO: o->ack_to = optarg; break;
 		case OPT_COMMIT_INTERVAL:
 			if (!parse_i64(optarg, &v) || v < 0 || v > 3600000)
 				return fail("--commit-interval-ms: '%s' is not 0 to 3600000", optarg);
@@ -309,6 +405,8 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		if (!listen_addr_parse(o->metrics_listen, &ss, &sl))
 			return fail("--metrics-listen: '%s' is not ADDR:PORT or [ADDR6]:PORT", o->metrics_listen);
 	}
+	if ((err = check_acks(o, bms, brec, atmo)))
+		return err;
 	if (o->mode == KC_MODE_LIST && (o->group || o->key_delim || o->key_field || o->key || o->headers.n))
 		return "-L takes -b, -t, -J, -X, -F and -m only";
 	return NULL;

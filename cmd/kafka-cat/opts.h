@@ -57,6 +57,13 @@ typedef struct {
 	long long commit_ms;        /* --commit-interval-ms */
 	bool quiet;                 /* -q */
 	const char *metrics_listen; /* --metrics-listen ADDR:PORT (-C), env KAFKA_CAT_METRICS_LISTEN */
+	const char *instance_id;    /* --instance-id (-C -G): group.instance.id, env KAFKA_CAT_INSTANCE_ID */
+	/* The acknowledgement protocol (vtex-pipes(7), ACKNOWLEDGEMENTS). */
+	const char *ack_from;       /* --ack-from FIFO (-C), env KAFKA_CAT_ACK_FROM */
+	long long barrier_ms;       /* --barrier-ms (1000), env KAFKA_CAT_BARRIER_MS */
+	long long barrier_records;  /* --barrier-records (10000), env KAFKA_CAT_BARRIER_RECORDS */
+	long long ack_timeout_s;    /* --ack-timeout SECONDS (30), env KAFKA_CAT_ACK_TIMEOUT */
+	const char *ack_to;         /* --ack-to PATH (-P), env KAFKA_CAT_ACK_TO */
 } kc_opts;
 
 /* Parses argv into o (cli_init first). Returns NULL when all is well, else

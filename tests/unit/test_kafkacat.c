@@ -1,10 +1,12 @@
 /* kafka-cat's pure parts: option parsing (modes, conflicts, env fallbacks,
- * -X/-F properties), offset specs, the -J envelope (encode, decode, round
- * trip of binary and null fields, refusals), and lib/base64. (fuzz/
- * kafkacat_envelope fuzzes the decoder.) */
+ * -X/-F properties, the acknowledgement options), offset specs, the -J
+ * envelope (encode, decode, round trip of binary and null fields, refusals),
+ * lib/base64, and the producer's settled-message tracker that decides when a
+ * barrier goes back. (fuzz/kafkacat_envelope fuzzes the decoder.) */
 #include "base64.h"
 #include "kafka-cat/envelope.h"
 #include "kafka-cat/opts.h"
+#include "kafka-cat/settle.h"
 #include "log.h"
 
 #include <check.h>
@@ -387,6 +389,221 @@ START_TEST(base64_codec)
 }
 END_TEST
 
+START_TEST(ack_options)
+{
+	kc_opts o;
+	static const char *envs[] = { "KAFKA_CAT_ACK_FROM", "KAFKA_CAT_ACK_TO", "KAFKA_CAT_BARRIER_MS",
+				      "KAFKA_CAT_BARRIER_RECORDS", "KAFKA_CAT_ACK_TIMEOUT", "KAFKA_CAT_INSTANCE_ID",
+				      "KAFKA_CAT_REJECTS" };
+	for (size_t i = 0; i < sizeof envs / sizeof *envs; i++)
+		unsetenv(envs[i]);
+	PARSE_OK(&o, "-C", "-G", "g", "-t", "t", "--ack-from", "/tmp/f", "--barrier-ms", "250", "--barrier-records",
+		 "500", "--ack-timeout", "0", "--instance-id", "host-1");
+	ck_assert_str_eq(o.ack_from, "/tmp/f");
+	ck_assert_int_eq(o.barrier_ms, 250);
+	ck_assert_int_eq(o.barrier_records, 500);
+	ck_assert_int_eq(o.ack_timeout_s, 0);
+	ck_assert_str_eq(o.instance_id, "host-1");
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-C", "-G", "g", "-t", "t", "--ack-from", "/tmp/f");
+	ck_assert_int_eq(o.barrier_ms, 1000);
+	ck_assert_int_eq(o.barrier_records, 10000);
+	ck_assert_int_eq(o.ack_timeout_s, 30);
+	ck_assert_ptr_null(o.instance_id);
+	kc_opts_free(&o);
+	/* A hand-assigned consumer with a group.id commits too. */
+	PARSE_OK(&o, "-C", "-t", "t", "-X", "group.id=g", "--ack-from", "/tmp/f");
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-P", "-t", "t", "--ack-to", "/tmp/f", "--rejects", "/tmp/r");
+	ck_assert_str_eq(o.ack_to, "/tmp/f");
+	kc_opts_free(&o);
+
+	PARSE_ERR("needs -G", "-C", "-t", "t", "--ack-from", "/tmp/f");
+	PARSE_ERR("need --ack-from", "-C", "-G", "g", "-t", "t", "--barrier-ms", "5");
+	PARSE_ERR("--barrier-ms: 'x'", "-C", "-G", "g", "-t", "t", "--ack-from", "f", "--barrier-ms", "x");
+	PARSE_ERR("--barrier-records: '0'", "-C", "-G", "g", "-t", "t", "--ack-from", "f", "--barrier-records", "0");
+	PARSE_ERR("--ack-timeout: '-1'", "-C", "-G", "g", "-t", "t", "--ack-from", "f", "--ack-timeout", "-1");
+	PARSE_ERR("for consumers", "-P", "-t", "t", "--ack-from", "f");
+	PARSE_ERR("go with -C --ack-from", "-P", "-t", "t", "--ack-timeout", "3");
+	PARSE_ERR("for producers", "-C", "-G", "g", "-t", "t", "--ack-to", "f");
+	PARSE_ERR("needs --rejects", "-P", "-t", "t", "--ack-to", "f");
+	PARSE_ERR("give -G", "-C", "-t", "t", "--instance-id", "x");
+	PARSE_ERR("group consumers", "-P", "-t", "t", "--instance-id", "x");
+	PARSE_ERR("empty", "-C", "-G", "g", "-t", "t", "--ack-from", "");
+
+	/* The environment: read only where it means something. */
+	setenv("KAFKA_CAT_ACK_FROM", "/tmp/env-fifo", 1);
+	setenv("KAFKA_CAT_ACK_TO", "/tmp/env-ack", 1);
+	setenv("KAFKA_CAT_BARRIER_MS", "300", 1);
+	setenv("KAFKA_CAT_ACK_TIMEOUT", "7", 1);
+	setenv("KAFKA_CAT_INSTANCE_ID", "env-id", 1);
+	setenv("KAFKA_CAT_REJECTS", "/tmp/env-rejects", 1);
+	PARSE_OK(&o, "-C", "-G", "g", "-t", "t");
+	ck_assert_str_eq(o.ack_from, "/tmp/env-fifo");
+	ck_assert_int_eq(o.barrier_ms, 300);
+	ck_assert_int_eq(o.ack_timeout_s, 7);
+	ck_assert_str_eq(o.instance_id, "env-id");
+	ck_assert_ptr_null(o.ack_to);
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-P", "-t", "t");
+	ck_assert_str_eq(o.ack_to, "/tmp/env-ack");
+	ck_assert_ptr_null(o.ack_from);
+	ck_assert_ptr_null(o.instance_id);
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-L");
+	ck_assert_ptr_null(o.ack_to);
+	kc_opts_free(&o);
+	/* A consumer without a group commits nothing: the environment's FIFO is not for it. */
+	PARSE_OK(&o, "-C", "-t", "t");
+	ck_assert_ptr_null(o.ack_from);
+	kc_opts_free(&o);
+	setenv("KAFKA_CAT_BARRIER_MS", "soon", 1);
+	PARSE_ERR("KAFKA_CAT_BARRIER_MS: 'soon'", "-C", "-G", "g", "-t", "t");
+	for (size_t i = 0; i < sizeof envs / sizeof *envs; i++)
+		unsetenv(envs[i]);
+}
+END_TEST
+
+/* The text of the barrier ready to go back, or "" when none is. */
+static const char *ready(kc_settle *s)
+{
+	static char out[64];
+	size_t len;
+	const char *t = kc_settle_ready(s, &len);
+	if (!t)
+		return "";
+	snprintf(out, sizeof out, "%.*s", (int)len, t);
+	return out;
+}
+
+START_TEST(settle_in_order)
+{
+	kc_settle *s = kc_settle_new();
+	ck_assert_str_eq(ready(s), "");
+	/* A barrier with nothing before it goes back at once. */
+	kc_settle_barrier(s, 1, "B1", 2);
+	ck_assert_str_eq(ready(s), "B1");
+	kc_settle_pop(s);
+	kc_settle_queued(s, 2);
+	kc_settle_queued(s, 3);
+	kc_settle_barrier(s, 4, "B4", 2);
+	kc_settle_queued(s, 5);
+	kc_settle_barrier(s, 6, "B6", 2);
+	ck_assert_uint_eq(kc_settle_outstanding(s), 3);
+	ck_assert_uint_eq(kc_settle_barriers(s), 2);
+	kc_settle_done(s, 2);
+	ck_assert_str_eq(ready(s), "");
+	kc_settle_done(s, 3);
+	ck_assert_str_eq(ready(s), "B4");
+	kc_settle_pop(s);
+	ck_assert_str_eq(ready(s), "");
+	kc_settle_done(s, 5);
+	ck_assert_str_eq(ready(s), "B6");
+	kc_settle_pop(s);
+	ck_assert_str_eq(ready(s), "");
+	ck_assert_uint_eq(kc_settle_outstanding(s), 0);
+	ck_assert_uint_eq(kc_settle_barriers(s), 0);
+	kc_settle_free(s);
+}
+END_TEST
+
+START_TEST(settle_out_of_order_and_gaps)
+{
+	kc_settle *s = kc_settle_new();
+	/* Lines 1-3 messages, 4 rejected (never queued), 5-6 messages, barrier 7. */
+	kc_settle_queued(s, 1);
+	kc_settle_queued(s, 2);
+	kc_settle_queued(s, 3);
+	kc_settle_queued(s, 5);
+	kc_settle_queued(s, 6);
+	kc_settle_barrier(s, 7, "B7", 2);
+	kc_settle_queued(s, 8);
+	kc_settle_barrier(s, 9, "B9", 2);
+	/* Reports from other partitions first. */
+	kc_settle_done(s, 6);
+	kc_settle_done(s, 8);
+	kc_settle_done(s, 2);
+	ck_assert_str_eq(ready(s), "");
+	kc_settle_done(s, 5);
+	kc_settle_done(s, 3);
+	ck_assert_str_eq(ready(s), "");
+	kc_settle_done(s, 3); /* twice: ignored */
+	kc_settle_done(s, 99); /* never queued: ignored */
+	ck_assert_uint_eq(kc_settle_outstanding(s), 1);
+	kc_settle_done(s, 1);
+	ck_assert_str_eq(ready(s), "B7");
+	kc_settle_pop(s);
+	/* Message 8 was settled before B7 went: B9 follows at once. */
+	ck_assert_str_eq(ready(s), "B9");
+	kc_settle_pop(s);
+	kc_settle_free(s);
+}
+END_TEST
+
+START_TEST(settle_held_message)
+{
+	kc_settle *s = kc_settle_new();
+	kc_settle_queued(s, 1);
+	kc_settle_barrier(s, 2, "B2", 2);
+	kc_settle_queued(s, 3); /* its delivery fails for a reason that may pass: never done */
+	kc_settle_queued(s, 4);
+	kc_settle_barrier(s, 5, "B5", 2);
+	kc_settle_queued(s, 6);
+	kc_settle_barrier(s, 7, "B7", 2);
+	kc_settle_done(s, 4);
+	kc_settle_done(s, 6);
+	kc_settle_done(s, 1);
+	/* The barrier before the held message goes back; none after it ever does. */
+	ck_assert_str_eq(ready(s), "B2");
+	kc_settle_pop(s);
+	ck_assert_str_eq(ready(s), "");
+	ck_assert_uint_eq(kc_settle_outstanding(s), 1);
+	ck_assert_uint_eq(kc_settle_barriers(s), 2);
+	kc_settle_free(s); /* frees the barriers still held */
+}
+END_TEST
+
+START_TEST(settle_large_window)
+{
+	/* Far more in flight than the ring starts with, settled backwards, with
+	 * a barrier every 1000 lines and a gap (rejected lines) now and then. */
+	enum { N = 200000 };
+	kc_settle *s = kc_settle_new();
+	unsigned long long line = 0, barriers = 0;
+	static unsigned long long msgs[N];
+	size_t nmsgs = 0;
+	char text[32];
+	for (int i = 0; i < N; i++) {
+		line += (i % 97 == 0) ? 3 : 1;
+		kc_settle_queued(s, line);
+		msgs[nmsgs++] = line;
+		if (i % 1000 == 999) {
+			line++;
+			int n = snprintf(text, sizeof text, "B%llu", ++barriers);
+			kc_settle_barrier(s, line, text, (size_t)n);
+		}
+	}
+	ck_assert_uint_eq(kc_settle_outstanding(s), N);
+	for (size_t i = nmsgs; i-- > 1;)
+		kc_settle_done(s, msgs[i]);
+	ck_assert_str_eq(ready(s), ""); /* the first message holds them all */
+	kc_settle_done(s, msgs[0]);
+	for (unsigned long long b = 1; b <= barriers; b++) {
+		snprintf(text, sizeof text, "B%llu", b);
+		ck_assert_str_eq(ready(s), text);
+		kc_settle_pop(s);
+	}
+	ck_assert_str_eq(ready(s), "");
+	/* Nothing in flight: the window starts again where the numbers are. */
+	kc_settle_queued(s, line + 10);
+	kc_settle_barrier(s, line + 11, "last", 4);
+	ck_assert_str_eq(ready(s), "");
+	kc_settle_done(s, line + 10);
+	ck_assert_str_eq(ready(s), "last");
+	kc_settle_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	log_init("test");
@@ -397,6 +614,13 @@ int main(void)
 	tcase_add_test(tc, consumer_options);
 	tcase_add_test(tc, offset_specs);
 	tcase_add_test(tc, props_file);
+	tcase_add_test(tc, ack_options);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("settle");
+	tcase_add_test(tc, settle_in_order);
+	tcase_add_test(tc, settle_out_of_order_and_gaps);
+	tcase_add_test(tc, settle_held_message);
+	tcase_add_test(tc, settle_large_window);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("envelope");
 	tcase_add_test(tc, envelope_encode);
