@@ -262,6 +262,11 @@ int fetch_exit_for(fetch_status st)
 	}
 }
 
+bool fetch_sync_side_files(fetch *f)
+{
+	return (!f->failures || ndjson_writer_sync(f->failures)) && rejects_sync(f->rejects);
+}
+
 void fetch_emit(fetch *f, const cJSON *record)
 {
 	buf *b = ndjson_line_buf(f->out);

@@ -88,6 +88,10 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 /* The exit status a failure of this kind implies. */
 int fetch_exit_for(fetch_status st);
 
+/* Writes out and fsyncs the failures and rejects files (before a barrier
+ * is passed on: vtex-pipes(7), ACKNOWLEDGEMENTS); false on a write error. */
+bool fetch_sync_side_files(fetch *f);
+
 /* Writes one record (compact JSON) to standard output. */
 void fetch_emit(fetch *f, const cJSON *record);
 /* Writes one failure record: {"kind":KIND, ...fields of extra..., "reason":..,
