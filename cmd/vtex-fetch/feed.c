@@ -41,7 +41,7 @@ typedef struct {
 	const char *account, *key;
 	long visibility_s;
 	phase phase;
-	double drain_until, next_get, last_slow_warn;
+	double stop_at, drain_until, next_get, last_slow_warn;
 	bool request_out;       /* the config GET or a lot GET is in flight */
 	bool abandoned;         /* ... and its answer is to be ignored (the run is ending) */
 	struct commit_req *commit_out; /* the commit in flight */
@@ -407,20 +407,26 @@ static bool tick(http_client *c, size_t room, void *ctx)
 	(void)room;
 	reader *r = ctx;
 	double now = progress_now();
+	/* Stopping: no new request; the one in flight (its events written) is
+	 * waited for up to --ack-timeout, then left to come back. */
 	if (stop_signal && r->phase < DRAINING) {
-		log_info("stopping", LS("signal", stop_signal == SIGINT ? "SIGINT" : "SIGTERM"));
-		begin_drain(r, now, VP_EXIT_OK);
+		if (!r->stop_at) {
+			log_info("stopping", LS("signal", stop_signal == SIGINT ? "SIGINT" : "SIGTERM"));
+			r->stop_at = now;
+		}
+		if (!r->request_out || now >= r->stop_at + r->o->ack_timeout_s)
+			begin_drain(r, now, VP_EXIT_OK);
 	}
 	if (r->ack && ack_waiting(r) && ack_source_take(r->ack, acknowledged, r) < 0)
 		begin_drain(r, now, VP_EXIT_IOERR);
-	if (r->phase == STARTING && !r->request_out) {
+	if (r->phase == STARTING && !r->request_out && !stop_signal) {
 		http_request *req = fetch_get(r->f, "/api/orders/feed/config");
 		http_request_label(req, "feed-config");
 		http_request_on_done(req, config_done, r);
 		r->request_out = true;
 		http_submit(r->f->http, req);
 	}
-	if (r->phase == RUNNING && !r->request_out && now >= r->next_get)
+	if (r->phase == RUNNING && !r->request_out && now >= r->next_get && !stop_signal)
 		submit_lot(r);
 	if (r->phase == RUNNING && r->ack && ack_source_due(r->ack, now))
 		emit_barrier(r, now);
@@ -437,6 +443,8 @@ static bool tick(http_client *c, size_t room, void *ctx)
 		wait = ms_until(r->next_get, now);
 	if (r->phase == RUNNING && r->ack && ack_source_due_in_ms(r->ack, now) < wait)
 		wait = ack_source_due_in_ms(r->ack, now);
+	if (r->stop_at && r->phase < DRAINING && ms_until(r->stop_at + r->o->ack_timeout_s, now) < wait)
+		wait = ms_until(r->stop_at + r->o->ack_timeout_s, now);
 	if (r->phase == DRAINING && ms_until(r->drain_until, now) < wait)
 		wait = ms_until(r->drain_until, now);
 	if (r->ack)

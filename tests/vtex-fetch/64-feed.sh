@@ -123,6 +123,22 @@ grep -q 'not committed yet close to the visibility timeout' e.d && t_ok "... war
 	t_fail "... warning of the visibility timeout" "$(cat e.d)"
 sb_stop
 
+# A distant store (every answer a second late): SIGTERM while a lot is in
+# flight waits for it and writes it, so every event handed out is written
+# and committed, none left to come back.
+sb_start $live --latency-ms 1000 --feed-config '{}'
+vtex-fetch feed $fast >out.l 2>e.l &
+reader=$!
+until_true at_least out.l 1
+kill -TERM "$reader"
+wait "$reader"
+t_eq "SIGTERM with a lot in flight: exit 0" 0 $?
+t_eq "... every event handed out is written" \
+	"$(( $(metric 'vtex_sandbox_feed_deliveries_total{outcome="first"}') + $(metric 'vtex_sandbox_feed_deliveries_total{outcome="redelivery"}') ))" \
+	"$(events out.l)"
+t_eq "... and committed" "$(events out.l)" "$(committed)"
+sb_stop
+
 # Faults on every endpoint (the feed, its commits, its configuration), events
 # duplicated and out of order: after the store is frozen and the reader has
 # caught up, every event came out and every message was committed.
