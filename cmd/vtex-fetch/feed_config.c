@@ -71,7 +71,7 @@ static void answered(http_client *c, http_request *req, http_response *res, void
 	a->status = res->status;
 	/* 404 on the GET only says there is no feed yet. */
 	if (a->st != FETCH_OK && a->st != FETCH_STOPPED && !(a->st == FETCH_NOT_FOUND && strcmp(a->what, "GET") == 0))
-		log_error("VTEX refused the feed configuration", LS("request", a->what),
+		log_error("cannot set the order feed up", LS("request", a->what),
 			  LS("reason", why ? why : "failed"), LI("status", res->status));
 }
 
