@@ -10,10 +10,15 @@
  *   4 an error answer: two bytes of status, then the body
  *   5 an order detail, product, SKU or price body: what fetch_check_json
  *     accepts and fetch_emit writes
+ *   6 an order feed lot (vtex-fetch feed) and the hook lines of its events
+ *   7 two feed configurations, a line apart: the one VTEX holds, the one asked for
  * Checks: totals and ids taken are whole and in range, a refused page calls
  * nothing, header values carry no line break, a refused hook line says why,
- * an error reason is one line of valid UTF-8, and a record written back
- * reads back to the same text. */
+ * an error reason is one line of valid UTF-8, a record written back reads
+ * back to the same text, a feed event's line is one JSON object with its
+ * Origin and a handle is never empty, a visibility timeout is a whole
+ * number of seconds, and two configurations without an expression match
+ * either way round or neither. */
 #include "vtex-fetch/fetch.h"
 #include "vtex-fetch/responses.h"
 #include "json_path.h"
@@ -121,6 +126,59 @@ static void error_body(const char *d, size_t n)
 			abort();
 }
 
+static void feed_item(void *ctx, const cJSON *item, const char *handle)
+{
+	(void)ctx;
+	if (handle && !*handle)
+		abort();
+	buf b = { 0 };
+	bool ok = resp_feed_hook_line(&b, item, calls & 1 ? "acct" : NULL, "key");
+	if (ok != cJSON_IsObject(item) || (!ok && b.len))
+		abort();
+	if (ok) {
+		cJSON *back = cJSON_ParseWithLength(b.data, b.len);
+		if (!cJSON_IsObject(back) || memchr(b.data, '\n', b.len) ||
+		    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(back, "Origin")))
+			abort();
+		cJSON_Delete(back);
+	}
+	buf_free(&b);
+	calls++;
+}
+
+static void feed_lot(const char *d, size_t n)
+{
+	cJSON *lot = cJSON_ParseWithLength(d, n);
+	bool ok = resp_feed_lot(lot, feed_item, NULL);
+	if (ok ? calls != (size_t)cJSON_GetArraySize(lot) : calls != 0)
+		abort();
+	long v = resp_feed_visibility(lot);
+	if (v != -1 && (v < 1 || v > (long)RESP_MAX_COUNT))
+		abort();
+	cJSON_Delete(lot);
+}
+
+static bool has_expression(const cJSON *cfg)
+{
+	return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "filter"), "expression");
+}
+
+static void feed_configs(const char *d, size_t n)
+{
+	const char *nl = memchr(d, '\n', n);
+	if (!nl)
+		return;
+	cJSON *a = cJSON_ParseWithLength(d, (size_t)(nl - d));
+	cJSON *b = cJSON_ParseWithLength(nl + 1, n - (size_t)(nl - d) - 1);
+	bool ab = resp_feed_config_matches(a, b), ba = resp_feed_config_matches(b, a);
+	if (!has_expression(a) && !has_expression(b) && ab != ba)
+		abort();
+	if (ab && resp_feed_visibility(a) != resp_feed_visibility(b))
+		abort();
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
 /* What fetch_emit writes reads back to the same text. */
 static void record(const char *d, size_t n)
 {
@@ -151,16 +209,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size - 1;
 	long total = -1;
 	calls = 0;
-	switch (data[0] % 6) {
+	switch (data[0] % 8) {
 	case 0:
 	case 1: {
 		cJSON *page = cJSON_ParseWithLength(d, n);
-		bool ok = data[0] % 6 == 0 ? resp_order_page(page, &total, on_row, NULL)
+		bool ok = data[0] % 8 == 0 ? resp_order_page(page, &total, on_row, NULL)
 					   : resp_catalog_page(page, &total, on_product, NULL);
 		if (ok ? total < 0 || total > (long)RESP_MAX_COUNT : calls != 0 || total != -1)
 			abort();
 		if (ok && calls != (size_t)cJSON_GetArraySize(
-					  cJSON_GetObjectItemCaseSensitive(page, data[0] % 6 == 0 ? "list" : "data")))
+					  cJSON_GetObjectItemCaseSensitive(page, data[0] % 8 == 0 ? "list" : "data")))
 			abort();
 		cJSON_Delete(page);
 		break;
@@ -169,6 +227,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3: hook(d, n); break;
 	case 4: error_body(d, n); break;
 	case 5: record(d, n); break;
+	case 6: feed_lot(d, n); break;
+	case 7: feed_configs(d, n); break;
 	}
 	return 0;
 }

@@ -38,6 +38,7 @@ struct http_client {
 	http_request *waiting;                 /* backing off, sorted by not_before */
 	http_request *inflight;                /* transfers attached to the multi handle */
 	bool stopping;
+	int feed_fd, feed_wait_ms;             /* http_client_feed_wait */
 	size_t running, pending;
 	token_bucket bucket;
 	double paused_until;
@@ -95,6 +96,8 @@ http_client *http_client_new(const http_options *o)
 	c->tool = xstrdup(o->tool ? o->tool : "vtex-pipes");
 	c->user_agent = xstrdup(o->user_agent ? o->user_agent : "vtex-pipes/" VP_VERSION);
 	c->cacert = o->cacert ? xstrdup(o->cacert) : NULL;
+	c->feed_fd = -1;
+	c->feed_wait_ms = IDLE_POLL_MS;
 	c->multi = curl_multi_init();
 	if (!c->multi) {
 		log_error("cannot start libcurl");
@@ -133,6 +136,12 @@ size_t http_client_pending(const http_client *c)
 void http_client_wakeup(http_client *c)
 {
 	curl_multi_wakeup(c->multi);
+}
+
+void http_client_feed_wait(http_client *c, int fd, int max_wait_ms)
+{
+	c->feed_fd = fd;
+	c->feed_wait_ms = max_wait_ms < 0 ? 0 : max_wait_ms;
 }
 
 http_request *http_request_new(const char *method, const char *url)
@@ -552,10 +561,15 @@ bool http_client_run(http_client *c, http_feed_fn feed, void *ctx)
 			return true;
 		if (finished)
 			continue; /* callbacks may have queued work: start it before sleeping */
-		int timeout_ms = IDLE_POLL_MS;
+		/* The feed's own fd and clock count only while feed would be
+		 * called: a readable fd it cannot serve would spin the loop. */
+		bool fed = feeding && c->pending < want;
+		int timeout_ms = fed ? c->feed_wait_ms : IDLE_POLL_MS;
 		if (next >= 0 && next * 1000 < timeout_ms)
 			timeout_ms = (int)(next * 1000) + 1;
-		if (curl_multi_poll(c->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK)
+		struct curl_waitfd extra = { .fd = c->feed_fd, .events = CURL_WAIT_POLLIN };
+		bool watch = fed && c->feed_fd >= 0;
+		if (curl_multi_poll(c->multi, watch ? &extra : NULL, watch ? 1 : 0, timeout_ms, NULL) != CURLM_OK)
 			return false;
 	}
 }

@@ -143,6 +143,17 @@ http_request *fetch_get(fetch *f, const char *path)
 	return get(f->base_url, path);
 }
 
+http_request *fetch_post(fetch *f, const char *path, const buf *body)
+{
+	buf u = { 0 };
+	buf_printf(&u, "%s%s", f->base_url, path);
+	http_request *r = http_request_new("POST", buf_cstr(&u));
+	buf_free(&u);
+	http_request_header(r, "Accept: application/json");
+	http_request_body(r, body->data, body->len);
+	return r;
+}
+
 http_request *fetch_get_pricing(fetch *f, const char *path)
 {
 	return get(f->pricing_url, path);
@@ -262,10 +273,19 @@ int fetch_exit_for(fetch_status st)
 	}
 }
 
+bool fetch_sync_side_files(fetch *f)
+{
+	return (!f->failures || ndjson_writer_sync(f->failures)) && rejects_sync(f->rejects);
+}
+
 void fetch_emit(fetch *f, const cJSON *record)
 {
-	buf *b = ndjson_line_buf(f->out);
-	json_write(b, record);
+	json_write(ndjson_line_buf(f->out), record);
+	fetch_end_record(f);
+}
+
+void fetch_end_record(fetch *f)
+{
 	ndjson_end_line(f->out);
 	f->records++;
 	metric_add(f->m_records, 1);

@@ -66,6 +66,8 @@ void job_end(fetch *f, job *j);
 
 /* A GET on the store (path starts with '/') or the Pricing API, JSON accepted. */
 http_request *fetch_get(fetch *f, const char *path);
+/* A POST of a JSON body on the store; any answer body is accepted. */
+http_request *fetch_post(fetch *f, const char *path, const buf *body);
 http_request *fetch_get_pricing(fetch *f, const char *path);
 
 /* Check callback for JSON endpoints: a 2xx whose body is not JSON is retried
@@ -88,8 +90,14 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 /* The exit status a failure of this kind implies. */
 int fetch_exit_for(fetch_status st);
 
+/* Writes out and fsyncs the failures and rejects files (before a barrier
+ * is passed on: vtex-pipes(7), ACKNOWLEDGEMENTS); false on a write error. */
+bool fetch_sync_side_files(fetch *f);
+
 /* Writes one record (compact JSON) to standard output. */
 void fetch_emit(fetch *f, const cJSON *record);
+/* Ends a record built in ndjson_line_buf(f->out) and counts it. */
+void fetch_end_record(fetch *f);
 /* Writes one failure record: {"kind":KIND, ...fields of extra..., "reason":..,
  * "status":..}; extra is consumed. Raises the exit status by st. */
 void fetch_fail(fetch *f, const char *kind, cJSON *extra, fetch_status st, const char *reason,

@@ -1,8 +1,10 @@
-/* vtex-fetch: VTEX REST client writing NDJSON (catalog, orders, clients). */
+/* vtex-fetch: VTEX REST client writing NDJSON (catalog, orders, clients,
+ * the order feed). */
 #include "catalog.h"
 #include "clients.h"
 #include "cli.h"
 #include "exitcode.h"
+#include "feed.h"
 #include "fetch.h"
 #include "log.h"
 #include "ndjson_reader.h"
@@ -24,10 +26,13 @@ static const char HELP[] =
 	"       vtex-fetch order ID... [OPTION]...\n"
 	"       vtex-fetch clients [--updated-since T [--updated-until T]] [OPTION]...\n"
 	"       vtex-fetch retry [FILE] [OPTION]...           < a --failures file\n"
+	"       vtex-fetch feed [--ack-from FIFO] [OPTION]...  (until SIGTERM or SIGINT)\n"
+	"       vtex-fetch feed --configure [--status LIST] [OPTION]...\n"
 	"Fetch records from a VTEX store's REST APIs and write them to standard output,\n"
 	"one JSON object per line: products with their SKUs (and prices), full order\n"
 	"details, Master Data CL clients. Whatever cannot be fetched goes to --failures,\n"
-	"in a form `vtex-fetch retry` takes back.\n"
+	"in a form `vtex-fetch retry` takes back. `feed` reads the order Feed v3 and\n"
+	"writes each event as a hook notification line, committing what was read.\n"
 	"\n"
 	"What to fetch:\n"
 	"      --prices               catalog: add each SKU's price (Pricing API)\n"
@@ -40,6 +45,26 @@ static const char HELP[] =
 	"      --state FILE           watermark: without a start time, continue from the last\n"
 	"                             complete run; updated after a complete run (env VTEX_FETCH_STATE)\n"
 	"      --overlap SECONDS      start that much before the watermark (env VTEX_FETCH_OVERLAP; 900)\n"
+	"Order feed:\n"
+	"      --configure            set the app key's feed up (only if it differs), then exit\n"
+	"      --status LIST          --configure: only these workflow states, comma-separated\n"
+	"                             (env VTEX_FETCH_FEED_STATUS; every state)\n"
+	"      --visibility-timeout S --configure: how long a read event stays hidden; not committed\n"
+	"                             by then, it comes back (env VTEX_FETCH_VISIBILITY_TIMEOUT; 250)\n"
+	"      --retention S          --configure: how long VTEX keeps an event, 345600 to 1209600\n"
+	"                             (env VTEX_FETCH_RETENTION; 345600, 4 days)\n"
+	"      --poll-ms N            after an empty lot, wait N ms before asking again\n"
+	"                             (env VTEX_FETCH_POLL_MS; 1000)\n"
+	"      --ack-from FIFO        commit events only once the pipe's sink acknowledged their barrier\n"
+	"                             (vtex-pipes(7)); without it a lot is committed once written\n"
+	"                             (env VTEX_FETCH_ACK_FROM)\n"
+	"      --barrier-ms N         a barrier at most N ms after the first event it covers\n"
+	"                             (env VTEX_FETCH_BARRIER_MS; 1000)\n"
+	"      --barrier-records N    ... or once N events are not covered\n"
+	"                             (env VTEX_FETCH_BARRIER_RECORDS; 10000)\n"
+	"      --ack-timeout S        at the end, wait S seconds for a lot in flight, and as long\n"
+	"                             for the last acknowledgement\n"
+	"                             (env VTEX_FETCH_ACK_TIMEOUT; 30)\n"
 	"Where failures go:\n"
 	"      --failures FILE        what could not be fetched, one JSON line each (env VTEX_FETCH_FAILURES)\n"
 	"      --rejects FILE         input lines that are not usable events (env VTEX_FETCH_REJECTS)\n"
@@ -57,16 +82,18 @@ static const char HELP[] =
 	"\n"
 	"Environment: VTEX_ACCOUNT, VTEX_ENVIRONMENT (vtexcommercestable), VTEX_BASE_URL (overrides\n"
 	"both), VTEX_APP_KEY, VTEX_APP_TOKEN or VTEX_APP_TOKEN_FILE.\n"
-	"Exit status: 0 all fetched; 1 some records failed for good (404, bad input: see --failures,\n"
-	"--rejects); 69 VTEX refused a listing; 74 output closed; 75 retry budget exhausted (run\n"
-	"again, or `vtex-fetch retry` the failures file); 78 credentials refused (401/403) or bad\n"
-	"configuration; 64 usage.\n";
+	"Exit status: 0 all fetched (feed: stopped by a signal); 1 some records failed for good\n"
+	"(404, bad input: see --failures, --rejects); 69 VTEX refused a listing; 74 output closed;\n"
+	"75 retry budget exhausted (run again, or `vtex-fetch retry` the failures file); 78\n"
+	"credentials refused (401/403), no feed configured (feed: 404), or bad configuration; 64 usage.\n";
 
 enum {
 	OPT_PRICES = CLI_OPT_TOOL, OPT_CREATED_SINCE, OPT_CREATED_UNTIL, OPT_FROM_HOOKS,
 	OPT_UPDATED_SINCE, OPT_UPDATED_UNTIL, OPT_FIELDS, OPT_STATE, OPT_OVERLAP, OPT_FAILURES,
 	OPT_REJECTS, OPT_CONCURRENCY, OPT_RPS, OPT_RETRIES, OPT_BACKOFF_BASE, OPT_BACKOFF_MAX,
-	OPT_RETRY_AFTER_MAX, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT, OPT_CACERT,
+	OPT_RETRY_AFTER_MAX, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT, OPT_CACERT, OPT_CONFIGURE, OPT_STATUS,
+	OPT_VISIBILITY_TIMEOUT, OPT_RETENTION, OPT_POLL_MS, OPT_ACK_FROM, OPT_BARRIER_MS, OPT_BARRIER_RECORDS,
+	OPT_ACK_TIMEOUT,
 };
 
 static const struct option LONGOPTS[] = {
@@ -90,9 +117,24 @@ static const struct option LONGOPTS[] = {
 	{ "timeout", required_argument, 0, OPT_TIMEOUT },
 	{ "connect-timeout", required_argument, 0, OPT_CONNECT_TIMEOUT },
 	{ "cacert", required_argument, 0, OPT_CACERT },
+	{ "configure", no_argument, 0, OPT_CONFIGURE },
+	{ "status", required_argument, 0, OPT_STATUS },
+	{ "visibility-timeout", required_argument, 0, OPT_VISIBILITY_TIMEOUT },
+	{ "retention", required_argument, 0, OPT_RETENTION },
+	{ "poll-ms", required_argument, 0, OPT_POLL_MS },
+	{ "ack-from", required_argument, 0, OPT_ACK_FROM },
+	{ "barrier-ms", required_argument, 0, OPT_BARRIER_MS },
+	{ "barrier-records", required_argument, 0, OPT_BARRIER_RECORDS },
+	{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
 	CLI_COMMON_LONGOPTS,
 	{ 0 },
 };
+
+/* The feed queue's bounds (API.md 4.4); VTEX states none for the visibility
+ * timeout, so it is kept within 12 hours. */
+#define MAX_VISIBILITY 43200
+#define MIN_RETENTION 345600
+#define MAX_RETENTION 1209600
 
 #define DEFAULT_CLIENT_FIELDS                                                                    \
 	"id,email,firstName,lastName,document,documentType,phone,homePhone,isCorporate," \
@@ -106,6 +148,10 @@ typedef struct {
 	const char *fields, *state_path;
 	double overlap_s;
 	fetch_config fc;
+	bool configure;
+	feed_options feed;
+	feed_config_options feed_config;
+	const char *feed_flag, *configure_flag; /* a flag given that only feed, only --configure takes */
 	char **args;
 	int nargs;
 } options;
@@ -155,6 +201,20 @@ static void parse_options(cli_common *cli, options *o, int argc, char **argv)
 	h->timeout_s = env_double(cli, "VTEX_FETCH_TIMEOUT", "VTEX_FETCH_TIMEOUT", 60, 0.001, 86400);
 	h->connect_timeout_s =
 		env_double(cli, "VTEX_FETCH_CONNECT_TIMEOUT", "VTEX_FETCH_CONNECT_TIMEOUT", 10, 0.001, 3600);
+	feed_options *fo = &o->feed;
+	feed_config_options *fc = &o->feed_config;
+	fc->status = cli_env("VTEX_FETCH_FEED_STATUS", NULL);
+	fc->visibility_s = (long)env_double(cli, "VTEX_FETCH_VISIBILITY_TIMEOUT", "VTEX_FETCH_VISIBILITY_TIMEOUT",
+					    250, 1, MAX_VISIBILITY);
+	fc->retention_s = (long)env_double(cli, "VTEX_FETCH_RETENTION", "VTEX_FETCH_RETENTION", MIN_RETENTION,
+					   MIN_RETENTION, MAX_RETENTION);
+	fo->poll_ms = env_double(cli, "VTEX_FETCH_POLL_MS", "VTEX_FETCH_POLL_MS", 1000, 10, 3600000);
+	fo->ack_from = cli_env("VTEX_FETCH_ACK_FROM", NULL);
+	fo->policy = BARRIER_POLICY_DEFAULT;
+	fo->policy.interval_ms = env_double(cli, "VTEX_FETCH_BARRIER_MS", "VTEX_FETCH_BARRIER_MS", 1000, 1, 3600000);
+	fo->policy.records = (unsigned long)env_double(cli, "VTEX_FETCH_BARRIER_RECORDS", "VTEX_FETCH_BARRIER_RECORDS",
+						      10000, 1, 1e9);
+	fo->ack_timeout_s = env_double(cli, "VTEX_FETCH_ACK_TIMEOUT", "VTEX_FETCH_ACK_TIMEOUT", 30, 0, 86400);
 
 	int opt;
 	while ((opt = getopt_long(argc, argv, "hV", LONGOPTS, NULL)) != -1) {
@@ -185,11 +245,38 @@ static void parse_options(cli_common *cli, options *o, int argc, char **argv)
 			h->connect_timeout_s = cli_parse_double(cli, "--connect-timeout", optarg, 0.001, 3600);
 			break;
 		case OPT_CACERT: h->cacert = optarg; break;
+		case OPT_CONFIGURE: o->configure = true; o->feed_flag = "--configure"; break;
+		case OPT_STATUS: fc->status = optarg; o->configure_flag = "--status"; break;
+		case OPT_VISIBILITY_TIMEOUT:
+			fc->visibility_s = (long)cli_parse_ll(cli, "--visibility-timeout", optarg, 1, MAX_VISIBILITY);
+			o->configure_flag = "--visibility-timeout";
+			break;
+		case OPT_RETENTION:
+			fc->retention_s = (long)cli_parse_ll(cli, "--retention", optarg, MIN_RETENTION, MAX_RETENTION);
+			o->configure_flag = "--retention";
+			break;
+		case OPT_POLL_MS:
+			fo->poll_ms = cli_parse_double(cli, "--poll-ms", optarg, 10, 3600000);
+			o->feed_flag = "--poll-ms";
+			break;
+		case OPT_ACK_FROM: fo->ack_from = optarg; o->feed_flag = "--ack-from"; break;
+		case OPT_BARRIER_MS:
+			fo->policy.interval_ms = cli_parse_double(cli, "--barrier-ms", optarg, 1, 3600000);
+			o->feed_flag = "--barrier-ms";
+			break;
+		case OPT_BARRIER_RECORDS:
+			fo->policy.records = (unsigned long)cli_parse_ll(cli, "--barrier-records", optarg, 1, 1000000000);
+			o->feed_flag = "--barrier-records";
+			break;
+		case OPT_ACK_TIMEOUT:
+			fo->ack_timeout_s = cli_parse_double(cli, "--ack-timeout", optarg, 0, 86400);
+			o->feed_flag = "--ack-timeout";
+			break;
 		default: cli_usage_error(cli, "unexpected option");
 		}
 	}
 	if (optind >= argc)
-		cli_usage_error(cli, "a command is needed: catalog, orders, order, clients or retry");
+		cli_usage_error(cli, "a command is needed: catalog, orders, order, clients, retry or feed");
 	o->command = argv[optind];
 	o->args = argv + optind + 1;
 	o->nargs = argc - optind - 1;
@@ -330,9 +417,14 @@ int main(int argc, char **argv)
 
 	const char *cmd = o.command;
 	bool is_orders = strcmp(cmd, "orders") == 0, is_clients = strcmp(cmd, "clients") == 0;
-	if (!is_orders && !is_clients && strcmp(cmd, "catalog") != 0 && strcmp(cmd, "order") != 0 &&
+	bool is_feed = strcmp(cmd, "feed") == 0;
+	if (!is_orders && !is_clients && !is_feed && strcmp(cmd, "catalog") != 0 && strcmp(cmd, "order") != 0 &&
 	    strcmp(cmd, "retry") != 0)
-		cli_usage_error(&cli, "unknown command '%s' (catalog, orders, order, clients, retry)", cmd);
+		cli_usage_error(&cli, "unknown command '%s' (catalog, orders, order, clients, retry, feed)", cmd);
+	if (!is_feed && (o.feed_flag || o.configure_flag))
+		cli_usage_error(&cli, "%s: only for feed", o.feed_flag ? o.feed_flag : o.configure_flag);
+	if (is_feed && !o.configure && o.configure_flag)
+		cli_usage_error(&cli, "feed: %s goes with --configure", o.configure_flag);
 	if (strcmp(cmd, "order") == 0 && o.nargs == 0)
 		cli_usage_error(&cli, "order: give one or more order ids");
 	if (strcmp(cmd, "order") != 0 && strcmp(cmd, "retry") != 0 && o.nargs)
@@ -387,6 +479,10 @@ int main(int argc, char **argv)
 		orders_follow(need_orders(&r), STDIN_FILENO);
 	} else if (is_orders) {
 		orders_add_window(need_orders(&r), (window){ since, until });
+	} else if (is_feed && o.configure) {
+		feed_configure(&f, &o.feed_config);
+	} else if (is_feed) {
+		feed_run(&f, &o.feed);
 	} else if (strcmp(cmd, "order") == 0) {
 		for (int i = 0; i < o.nargs; i++)
 			orders_add_id(need_orders(&r), o.args[i], NULL);
@@ -395,7 +491,7 @@ int main(int argc, char **argv)
 	} else {
 		rc = read_failures(&r, &o, o.nargs ? o.args[0] : NULL);
 	}
-	if (rc == VP_EXIT_OK && !http_client_run(f.http, feed, &r)) {
+	if (rc == VP_EXIT_OK && !is_feed && !http_client_run(f.http, feed, &r)) {
 		log_error("the HTTP event loop failed");
 		rc = VP_EXIT_SOFTWARE;
 	}

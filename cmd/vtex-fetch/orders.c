@@ -1,4 +1,5 @@
 #include "orders.h"
+#include "barrier.h"
 #include "exitcode.h"
 #include "idset.h"
 #include "lineq.h"
@@ -40,6 +41,7 @@ struct orders {
 	size_t slices_open;  /* listing in progress */
 	lineq *in;
 	bool in_ended;
+	lineq_line barrier;  /* a barrier read and not yet passed on (text NULL: none) */
 	metric *m_splits;
 };
 
@@ -100,7 +102,9 @@ static void drain_input(orders *o)
 			o->in_ended = got == -1;
 			break;
 		}
-		orders_take_event(o, l.text, l.len, l.lineno);
+		/* Not passed on: what came before it was not all fetched. */
+		if (!barrier_is(l.text, l.len))
+			orders_take_event(o, l.text, l.len, l.lineno);
 		free(l.text);
 	}
 }
@@ -108,6 +112,7 @@ static void drain_input(orders *o)
 void orders_free(orders *o)
 {
 	drain_input(o);
+	free(o->barrier.text);
 	/* Left over only when the run was stopped: each still gets its failure record. */
 	while (o->ids_head) {
 		pending_id *p = o->ids_head;
@@ -399,12 +404,38 @@ void orders_take_event(orders *o, const char *text, size_t len, size_t lineno)
 	}
 }
 
+/* Every fetch started for the events before the barrier has ended in its
+ * order or its failure record: the side files go to disk, then the barrier
+ * goes out as it came, flushed. */
+static bool pass_barrier(orders *o)
+{
+	fetch *f = o->f;
+	if (!fetch_sync_side_files(f)) {
+		fetch_note_exit(f, VP_EXIT_IOERR);
+		return false;
+	}
+	ndjson_write_line(f->out, o->barrier.text, o->barrier.len);
+	ndjson_writer_flush(f->out);
+	free(o->barrier.text);
+	o->barrier.text = NULL;
+	return true;
+}
+
 bool orders_feed(orders *o, size_t room)
 {
 	fetch *f = o->f;
 	if (f->stopped)
 		return false;
 	while (room) {
+		/* A barrier holds back the events after it (they may not overtake it)
+		 * until the fetches of those before it are over; those run at once. */
+		if (o->barrier.text && !o->ids_head) {
+			if (f->jobs)
+				break;
+			if (!pass_barrier(o))
+				return false;
+			continue;
+		}
 		if (o->ids_head) {
 			pending_id *p = o->ids_head;
 			o->ids_head = p->next;
@@ -417,6 +448,10 @@ bool orders_feed(orders *o, size_t room)
 		if (o->in && !o->in_ended) {
 			lineq_line l;
 			int got = lineq_pop(o->in, &l);
+			if (got == 1 && barrier_is(l.text, l.len)) {
+				o->barrier = l;
+				continue;
+			}
 			if (got == 1) {
 				orders_take_event(o, l.text, l.len, l.lineno);
 				free(l.text);
@@ -444,5 +479,5 @@ bool orders_feed(orders *o, size_t room)
 	/* Waiting for input: what is done so far should reach the reader now. */
 	if (input_open && !o->ids_head && http_client_pending(f->http) == 0)
 		ndjson_writer_flush(f->out);
-	return input_open || o->ids_head || o->slices || o->slices_open;
+	return input_open || o->barrier.text || o->ids_head || o->slices || o->slices_open;
 }

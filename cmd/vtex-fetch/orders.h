@@ -17,7 +17,9 @@ void orders_add_id(orders *o, const char *order_id, cJSON *event);
 /* Queues every order created in w. */
 void orders_add_window(orders *o, window w);
 /* Takes hook events (or failure records of kind "order") from fd as they
- * come, on a reader thread. */
+ * come, on a reader thread. A barrier line (barrier.h) among them is passed
+ * on once every fetch of the events before it has ended and the side files
+ * are synced; the events after it wait for that. */
 void orders_follow(orders *o, int fd);
 /* One line of orders_follow's input: an event to fetch, a ping to skip, or a reject. */
 void orders_take_event(orders *o, const char *text, size_t len, size_t lineno);

@@ -166,3 +166,110 @@ void resp_error_reason(char *out, size_t outsz, long status, const char *body, s
 	}
 	out[o] = '\0';
 }
+
+bool resp_feed_lot(const cJSON *lot, resp_feed_item_fn item, void *ctx)
+{
+	if (!cJSON_IsArray(lot))
+		return false;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, lot) {
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(it, "handle");
+		item(ctx, it, cJSON_IsString(h) && *h->valuestring ? h->valuestring : NULL);
+	}
+	return true;
+}
+
+/* A member in any case (the feed spells them camelCase, the hook
+ * PascalCase), when the item has it. */
+static void hook_member(buf *out, const cJSON *item, const char *name, bool *first)
+{
+	const cJSON *v = cJSON_GetObjectItem(item, name);
+	if (!v)
+		return;
+	if (!*first)
+		buf_putc(out, ',');
+	*first = false;
+	buf_json_string(out, name, strlen(name));
+	buf_putc(out, ':');
+	json_write(out, v);
+}
+
+static void string_or_null(buf *out, const char *s)
+{
+	if (s)
+		buf_json_string(out, s, strlen(s));
+	else
+		buf_puts(out, "null");
+}
+
+bool resp_feed_hook_line(buf *out, const cJSON *item, const char *account, const char *key)
+{
+	static const char *const names[] = { "Domain", "OrderId", "State", "LastState", "LastChange", "CurrentChange" };
+	if (!cJSON_IsObject(item))
+		return false;
+	bool first = true;
+	buf_putc(out, '{');
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		hook_member(out, item, names[i], &first);
+	buf_puts(out, first ? "\"Origin\":{\"Account\":" : ",\"Origin\":{\"Account\":");
+	string_or_null(out, account);
+	buf_puts(out, ",\"Key\":");
+	string_or_null(out, key);
+	buf_putc(out, '}');
+	first = false;
+	hook_member(out, item, "EventId", &first);
+	buf_putc(out, '}');
+	return true;
+}
+
+long resp_feed_visibility(const cJSON *config)
+{
+	long v;
+	const cJSON *queue = cJSON_GetObjectItemCaseSensitive(config, "queue");
+	return resp_whole(cJSON_GetObjectItem(queue, "visibilityTimeoutInSeconds"), 1, &v) ? v : -1;
+}
+
+/* Every string of a is one of b's. */
+static bool all_in(const cJSON *a, const cJSON *b)
+{
+	const cJSON *x, *y;
+	cJSON_ArrayForEach(x, a) {
+		bool found = false;
+		cJSON_ArrayForEach(y, b)
+			found |= cJSON_IsString(x) && cJSON_IsString(y) && strcmp(x->valuestring, y->valuestring) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Two status lists as sets: absent, null and [] all mean "every status". */
+static bool same_statuses(const cJSON *a, const cJSON *b)
+{
+	const cJSON *la = cJSON_IsArray(a) && cJSON_GetArraySize(a) ? a : NULL;
+	const cJSON *lb = cJSON_IsArray(b) && cJSON_GetArraySize(b) ? b : NULL;
+	return all_in(la, lb) && all_in(lb, la);
+}
+
+static bool same_number(const cJSON *a, const cJSON *b)
+{
+	return cJSON_IsNumber(a) && cJSON_IsNumber(b) && a->valuedouble == b->valuedouble;
+}
+
+bool resp_feed_config_matches(const cJSON *have, const cJSON *want)
+{
+	const cJSON *hf = cJSON_GetObjectItemCaseSensitive(have, "filter");
+	const cJSON *wf = cJSON_GetObjectItemCaseSensitive(want, "filter");
+	const cJSON *ht = cJSON_GetObjectItemCaseSensitive(hf, "type");
+	const cJSON *wt = cJSON_GetObjectItemCaseSensitive(wf, "type");
+	const cJSON *hq = cJSON_GetObjectItemCaseSensitive(have, "queue");
+	const cJSON *wq = cJSON_GetObjectItemCaseSensitive(want, "queue");
+	return cJSON_IsString(ht) && cJSON_IsString(wt) && strcmp(ht->valuestring, wt->valuestring) == 0 &&
+	       !cJSON_GetObjectItemCaseSensitive(hf, "expression") &&
+	       same_statuses(cJSON_GetObjectItemCaseSensitive(hf, "status"),
+			     cJSON_GetObjectItemCaseSensitive(wf, "status")) &&
+	       same_number(cJSON_GetObjectItem(hq, "visibilityTimeoutInSeconds"),
+			   cJSON_GetObjectItem(wq, "visibilityTimeoutInSeconds")) &&
+	       same_number(cJSON_GetObjectItem(hq, "messageRetentionPeriodInSeconds"),
+			   cJSON_GetObjectItem(wq, "messageRetentionPeriodInSeconds"));
+}

@@ -1,12 +1,14 @@
 /* What VTEX answers look like, read without any I/O: a page of the OMS order
  * list, a page of GetProductAndSkuIds, a Master Data scroll page and its
- * headers, a hook event line (--from-hooks) and an error body. Shared by the
+ * headers, a hook event line (--from-hooks), an error body, and the order
+ * Feed v3's lot and configuration (with the hook line a feed event becomes). Shared by the
  * commands of vtex-fetch and fuzzed by fuzz/vtex_responses.c. Numbers VTEX
  * sends as totals and ids are read only when they are whole and in range
  * (a cast of any other double to long is undefined). */
 #ifndef VF_RESPONSES_H
 #define VF_RESPONSES_H
 
+#include "buf.h"
 #include "vtime.h"
 
 #include <cjson/cJSON.h>
@@ -48,6 +50,33 @@ typedef enum { HOOK_ORDER, HOOK_PING, HOOK_BAD } hook_kind;
  * *json_ok whether the line was JSON at all. */
 hook_kind resp_hook_event(const char *text, size_t len, cJSON **event, const char **order_id,
 			  const char **reason, bool *json_ok);
+
+/* ---- order Feed v3 (API.md 4.4) ---- */
+
+/* One item of a lot; handle is its handle when that is a non-empty string
+ * (what a commit names), else NULL: such an item cannot be committed. */
+typedef void (*resp_feed_item_fn)(void *ctx, const cJSON *item, const char *handle);
+/* GET /api/orders/feed: [{eventId, handle, domain, state, lastState,
+ * orderId, lastChange, currentChange}...]. false (nothing called) unless the
+ * answer is an array; otherwise item() for each element in order. */
+bool resp_feed_lot(const cJSON *lot, resp_feed_item_fn item, void *ctx);
+
+/* Appends the hook notification (API.md 4.3) a feed item stands for, as one
+ * line without '\n': Domain, OrderId, State, LastState, LastChange,
+ * CurrentChange from the item's members of those names in any case (those it
+ * has, values as they are), Origin {Account, Key} (NULL: null), then EventId
+ * when the item has one. false (nothing appended) unless item is an object. */
+bool resp_feed_hook_line(buf *out, const cJSON *item, const char *account, const char *key);
+
+/* GET /api/orders/feed/config: queue.visibilityTimeoutInSeconds (in any
+ * case) when it is a whole number >= 1, else -1. */
+long resp_feed_visibility(const cJSON *config);
+/* Whether the configuration VTEX holds is the one want asks for (a body of
+ * POST /api/orders/feed/config): the same filter type, the same statuses in
+ * any order (none: none), and the same queue times; the retention is read
+ * in either casing (MessageRetentionPeriodInSeconds is what is posted,
+ * messageRetentionPeriodInSeconds what GET shows). */
+bool resp_feed_config_matches(const cJSON *have, const cJSON *want);
 
 /* "HTTP <status>" and, when the body says something, ": " and its first
  * 150 bytes on one line: control characters become spaces and bytes that are

@@ -1,6 +1,7 @@
 /* lib/http against a scripted peer in a thread: methods, bodies, headers,
  * per-request callbacks, retry on 5xx with Retry-After, a check that refuses
- * a body, the retry budget, a request that cannot work, and the feed. The
+ * a body, the retry budget, a request that cannot work, and the feed (with
+ * its own fd and clock to wait on). The
  * peer answers each connection once, from a script, and records what came. */
 #include "buf.h"
 #include "http.h"
@@ -301,6 +302,56 @@ START_TEST(feed_hands_out_work)
 }
 END_TEST
 
+typedef struct {
+	int fd, calls, wanted_calls;
+	bool got;
+} waiter;
+
+/* No requests: the loop only waits, on the pipe or the clock. */
+static bool wait_feed(http_client *c, size_t room, void *ctx)
+{
+	(void)room;
+	waiter *w = ctx;
+	char b;
+	w->calls++;
+	if (w->fd >= 0 && read(w->fd, &b, 1) == 1)
+		w->got = true;
+	http_client_feed_wait(c, w->fd, w->fd >= 0 ? 600000 : 10);
+	return w->fd >= 0 ? !w->got : w->calls < w->wanted_calls;
+}
+
+static void *write_later(void *arg)
+{
+	usleep(50000);
+	ck_assert_int_eq(write(*(int *)arg, "x", 1), 1);
+	return NULL;
+}
+
+/* A readable fd wakes the loop at once (the wait is ten minutes, past the
+ * test's timeout), and the loop calls feed again within its max_wait_ms (50
+ * calls at 10 ms; the default second would pass the timeout too). */
+START_TEST(feed_waits_on_fd_and_clock)
+{
+	http_options o;
+	http_options_default(&o);
+	http_client *c = http_client_new(&o);
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	waiter w = { .fd = p[0] };
+	pthread_t t;
+	pthread_create(&t, NULL, write_later, &p[1]);
+	ck_assert(http_client_run(c, wait_feed, &w));
+	ck_assert(w.got);
+	pthread_join(t, NULL);
+	close(p[0]);
+	close(p[1]);
+	w = (waiter){ .fd = -1, .wanted_calls = 50 };
+	ck_assert(http_client_run(c, wait_feed, &w));
+	ck_assert_int_eq(w.calls, 50);
+	http_client_free(c);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("http_client");
@@ -312,6 +363,7 @@ int main(void)
 	tcase_add_test(tc, client_errors_are_not_retried);
 	tcase_add_test(tc, network_errors_are_retried);
 	tcase_add_test(tc, feed_hands_out_work);
+	tcase_add_test(tc, feed_waits_on_fd_and_clock);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
