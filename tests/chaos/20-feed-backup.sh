@@ -32,7 +32,8 @@ sb_start s --seed 31 --products 20 --clients 50 --orders 120 --history-days 60 -
 export VTEX_BASE_URL=$SB_URL
 # The feed exists from the store's start (a feed sees only later changes), with a
 # short visibility timeout, so an event whose commit a kill prevented comes back soon.
-t_exit "vtex-fetch feed --configure finds the feed as asked" 0 vtex-fetch feed --configure --visibility-timeout 20
+export VTEX_FETCH_VISIBILITY_TIMEOUT=20 # orders-feed's own --configure then finds it as asked
+t_exit "vtex-fetch feed --configure finds the feed as asked" 0 vtex-fetch feed --configure
 supervise orders-ingest env VTEX_WEBHOOK_LISTEN="127.0.0.1:$port" "$flows/orders-ingest"
 supervise orders-feed "$flows/orders-feed"
 supervise orders-process "$flows/orders-process"
