@@ -1,8 +1,10 @@
 #include "barrier.h"
 
+#include "exitcode.h"
 #include "log.h"
 #include "ndjson_writer.h"
 #include "progress.h"
+#include "rejects.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -34,6 +36,16 @@ bool barrier_parse(const char *text, size_t len, barrier_info *b)
 	}
 	cJSON_Delete(root);
 	return ok;
+}
+
+void barrier_forward(ndjson_writer *out, rejects *rej, const char *line, size_t len)
+{
+	if (!rejects_sync(rej)) {
+		log_error("cannot write the rejects file out before a barrier");
+		exit(VP_EXIT_IOERR);
+	}
+	ndjson_write_line(out, line, len);
+	ndjson_writer_flush(out);
 }
 
 /* ---- source ---- */

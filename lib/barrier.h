@@ -50,6 +50,12 @@ typedef struct {
 /* Parses a barrier line; false when it is not a well-formed one. */
 bool barrier_parse(const char *text, size_t len, barrier_info *b);
 
+struct rejects;
+/* What a stage in between does with a barrier once everything read before it
+ * is written to out: syncs its rejects (exit 74 when it cannot: the barrier
+ * must not pass ahead of them), then writes the line as it came and flushes. */
+void barrier_forward(struct ndjson_writer *out, struct rejects *rej, const char *line, size_t len);
+
 /* ---- the source's side ---- */
 
 typedef struct ack_source ack_source;

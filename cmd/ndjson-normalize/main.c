@@ -87,10 +87,7 @@ static void flush_when_idle(void *ctx)
  * (vtex-pipes(7), ACKNOWLEDGEMENTS). */
 static void pass_barrier(run *r, const ndjson_line *line)
 {
-	if (!rejects_sync(r->rej))
-		exit(VP_EXIT_IOERR);
-	ndjson_write_line(r->out, line->text, line->len);
-	ndjson_writer_flush(r->out);
+	barrier_forward(r->out, r->rej, line->text, line->len);
 	log_debug("barrier passed", LI("line", line->lineno));
 }
 

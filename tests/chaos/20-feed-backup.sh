@@ -62,6 +62,11 @@ t_eq "orders-process caught up with the topic" 0 "$(process_lag)"
 sleep 2
 unsupervise orders-process
 
+fed=$(kafka-cat -C -q -b "$KAFKA_BROKERS" -t vtex.orders.hooks -o beginning -e 2>/dev/null |
+	jq -r 'select(.EventId != null) | .EventId' | sort -u | wc -l)
+t_eq "every event the store put in its feed is in Kafka" \
+	"$(curl -s "$SB_URL/metrics" | prom_value vtex_sandbox_feed_events_total)" "$fed"
+
 end=2026-01-15T13:00:00Z
 t_exit "catalog flow" 0 "$flows/catalog" 2026-01-15T06:00:00Z "$end"
 t_exit "clients flow" 0 "$flows/clients" 2000-01-01T00:00:00Z "$end"
