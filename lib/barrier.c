@@ -196,8 +196,10 @@ int ack_source_take(ack_source *a, ack_done_fn done, void *user)
 		acked += take_line(a, a->in.data + start, i - start, done, user);
 		start = i + 1;
 	}
-	memmove(a->in.data, a->in.data + start, a->in.len - start);
-	a->in.len -= start;
+	if (start) { /* (nothing read yet: in.data is NULL, and memmove's arguments must not be) */
+		memmove(a->in.data, a->in.data + start, a->in.len - start);
+		a->in.len -= start;
+	}
 	return acked;
 }
 
