@@ -200,6 +200,19 @@ printf 'client MSG_SIZE_TOO_LARGE oclient 3200000 True\nbroker MSG_SIZE_TOO_LARG
 t_same_file "the two refused messages are in --rejects whole (key, value, error)" big.want big.check
 t_eq "the others were produced" "1 2 3 4" "$(kafka-cat -C -t big -e -q | python3 -c '
 import json, sys; print(" ".join(sorted(str(json.loads(l)["seq"]) for l in sys.stdin)))')"
+# With -J the reject's record is the message's envelope, which -P -J takes back.
+python3 -c '
+import json
+print(json.dumps({"key": "k1", "value": "v" * 1100000, "headers": [["h", "x"]]}))
+print("{\"vtex_pipes_barrier\":{\"source\":\"test\",\"run\":\"r3\",\"seq\":1,\"committed\":0,\"commit\":{}}}")' |
+	kafka-cat -P -J -t bigj --ack-to bigj.acks --rejects bigj.rej 2>bigj.err
+t_eq "-J, too large: exit 1" 1 $?
+t_eq "-J: the barrier acknowledged" 1 "$(grep -c "$BARRIER" bigj.acks)"
+python3 -c '
+import json, sys
+r = json.loads(open("bigj.rej").readline())["record"]
+print(r["topic"], r["key"], r["headers"], len(r["value"]))' >bigj.check
+t_eq "-J: the envelope is in --rejects whole" "bigj k1 [['h', 'x']] 1100000" "$(cat bigj.check)"
 
 # The broker gone past message.timeout.ms: no acknowledgement, exit 75, while
 # the input is still open.
