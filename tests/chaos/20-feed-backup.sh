@@ -36,9 +36,12 @@ export VTEX_FETCH_VISIBILITY_TIMEOUT=20 # orders-feed's own --configure then fin
 t_exit "vtex-fetch feed --configure finds the feed as asked" 0 vtex-fetch feed --configure
 supervise orders-ingest env VTEX_WEBHOOK_LISTEN="127.0.0.1:$port" "$flows/orders-ingest"
 supervise orders-feed "$flows/orders-feed"
-supervise orders-process "$flows/orders-process"
+# The history, loaded first (orders-process, which holds the DuckDB file while
+# it runs, starts after it; Kafka keeps the events meanwhile): every later
+# change must come by hook or feed.
 t_exit "orders-reconcile over the history before the live store" 0 \
 	"$flows/orders-reconcile" 2025-11-01T00:00:00Z "$SB_NOW"
+supervise orders-process "$flows/orders-process"
 sleep 5
 unsupervise orders-ingest
 echo "# orders-ingest down"
