@@ -54,7 +54,7 @@ sandbox() { # NAME ARGS...: starts a sandbox; its URL in $SB
 # ---- 1. throughput ----
 sandbox store --seed 5 --products 300 --clients 3000 --orders "$n" --history-days 30
 export VTEX_BASE_URL=$SB
-bin/vtex-fetch orders --created-since 2025-01-01T00:00:00Z --until 2026-01-15T12:00:00Z 2>"$out/list.log" |
+bin/vtex-fetch orders --created-since 2025-01-01T00:00:00Z --created-until 2026-01-15T12:00:00Z 2>"$out/list.log" |
 	jq -c '{Domain: "Fulfillment", OrderId: .orderId, State: .status, LastState: .status,
 		LastChange: .lastChange, CurrentChange: .lastChange, Origin: {Account: "sandbox", Key: env.VTEX_APP_KEY}}' \
 	>"$out/hooks.ndjson"
@@ -127,6 +127,9 @@ live_run() { # MODE: a live store for $live seconds through ingest and process
 	export VTEX_WEBHOOK_SECRET=$secret VTEX_SANDBOX_HOOK_SECRET=$secret VTEX_WEBHOOK_LISTEN=127.0.0.1:$port
 	export ORDERS_HOOK_TOPIC=live-$mode ORDERS_GROUP=live-$mode VTEX_PIPES_METRICS_INTERVAL=0.2
 	mkdir -p "$VP_VAR/spool"
+	# The topic exists before the consumer subscribes (a consumer subscribed to a
+	# topic not there yet sees it only at its next metadata refresh).
+	bin/kafka-cat -L -b "$B" -t "live-$mode" >/dev/null 2>&1 || true
 	if [ "$mode" = acks ]; then
 		supervise "ingest-$mode" scripts/flows/orders-ingest
 		supervise "process-$mode" scripts/flows/orders-process
