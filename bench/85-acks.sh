@@ -98,7 +98,7 @@ supervise() { # NAME CMD...
 	(while [ ! -e "$out/$name.stop" ]; do
 		"$@" 2>>"$out/$name.log" &
 		echo "$!" >"$out/$name.pid"
-		wait "$!"
+		wait "$!" || true
 		[ -e "$out/$name.stop" ] || sleep 2
 	done) &
 	pids+=($!)
