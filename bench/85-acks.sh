@@ -130,6 +130,11 @@ live_run() { # MODE: a live store for $live seconds through ingest and process
 	# The topic exists before the consumer subscribes (a consumer subscribed to a
 	# topic not there yet sees it only at its next metadata refresh).
 	bin/kafka-cat -L -b "$B" -t "live-$mode" >/dev/null 2>&1 || true
+	# The store first (its hooks are retried until the webhook answers), so
+	# the flows start with its address.
+	sandbox "live-$mode" --seed 9 --products 100 --clients 1000 --orders 2000 --orders-per-second 20 \
+		--hook-url "http://127.0.0.1:$port/hook"
+	export VTEX_BASE_URL=$SB
 	if [ "$mode" = acks ]; then
 		supervise "ingest-$mode" scripts/flows/orders-ingest
 		supervise "process-$mode" scripts/flows/orders-process
@@ -137,10 +142,6 @@ live_run() { # MODE: a live store for $live seconds through ingest and process
 		supervise "ingest-$mode" bash -c plain_ingest
 		supervise "process-$mode" bash -c plain_process
 	fi
-	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-	sandbox "live-$mode" --seed 9 --products 100 --clients 1000 --orders 2000 --orders-per-second 20 \
-		--hook-url "http://127.0.0.1:$port/hook"
-	export VTEX_BASE_URL=$SB
 	sleep "$live"
 	if [ "$mode" = acks ]; then recovery; fi
 	kill -USR2 "$SB_PID"
