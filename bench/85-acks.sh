@@ -196,7 +196,7 @@ queued=$(feed_left)
 mkfifo "$out/feed-acks"
 t0=$(now_s)
 (bin/vtex-fetch feed --ack-from "$out/feed-acks" --barrier-ms 200 --metrics-file "$out/feed.prom" 2>"$out/feed.log" |
-	tee >(grep '^{"vtex_pipes_barrier":' >"$out/feed-acks") | grep -vc '^{"vtex_pipes_barrier":' >"$out/feed.count") &
+	tee >(grep --line-buffered '^{"vtex_pipes_barrier":' >"$out/feed-acks") | grep -vc '^{"vtex_pipes_barrier":' >"$out/feed.count") &
 feeder=$!
 for _ in $(seq 1200); do [ "$(feed_left)" = 0 ] && break; sleep 0.1; done
 feed_secs=$(awk -v a="$t0" -v b="$(now_s)" 'BEGIN { printf "%.2f", b - a }')
