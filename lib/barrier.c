@@ -237,7 +237,8 @@ size_t ack_source_pending(const ack_source *a)
 	return a->npending;
 }
 
-double ack_source_oldest_age(const ack_source *a, double now)
+/* How long the oldest pending barrier has waited (s). */
+static double oldest_age(const ack_source *a, double now)
 {
 	return a->npending ? now - a->pending[0].at : 0;
 }
@@ -249,7 +250,7 @@ unsigned long long ack_source_committed(const ack_source *a)
 
 void ack_source_check_stalled(ack_source *a, double now)
 {
-	double age = ack_source_oldest_age(a, now);
+	double age = oldest_age(a, now);
 	if (age < 60 || now - a->last_stall_log < 60)
 		return;
 	a->last_stall_log = now;

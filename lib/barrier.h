@@ -102,9 +102,8 @@ int ack_source_take(ack_source *a, ack_done_fn done, void *user);
  * (calling done as they are); true when none is pending any more. */
 bool ack_source_drain(ack_source *a, int timeout_ms, ack_done_fn done, void *user);
 
-/* Barriers emitted and not yet acknowledged, and the age of the oldest (s). */
+/* Barriers emitted and not yet acknowledged. */
 size_t ack_source_pending(const ack_source *a);
-double ack_source_oldest_age(const ack_source *a, double now);
 unsigned long long ack_source_committed(const ack_source *a);
 /* Logs (once a minute at most) when the oldest barrier has waited more than
  * a minute: a sink without --ack-to, or a stage that drops barriers. */

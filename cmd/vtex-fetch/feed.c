@@ -282,6 +282,25 @@ static void take_item(void *ctx, const cJSON *item, const char *handle)
 	batch_add(b, xstrdup(handle));
 }
 
+/* True when a feed answer is a success; otherwise logs why and begins the
+ * drain with the exit status it calls for (404: no feed configured, 78). */
+static bool answer_ok(reader *r, fetch_status st, const http_response *res, const char *why, const char *what,
+		     double now)
+{
+	if (st == FETCH_NOT_FOUND) {
+		log_error("no order feed is configured for this app key (HTTP 404)",
+			  LS("hint", "run `vtex-fetch feed --configure` once (vtex-fetch(1), feed)"));
+		begin_drain(r, now, VP_EXIT_CONFIG);
+		return false;
+	}
+	if (st != FETCH_OK) {
+		log_error(what, LS("reason", why ? why : "failed"), LI("status", res->status));
+		begin_drain(r, now, st == FETCH_TEMPORARY ? VP_EXIT_TEMPFAIL : VP_EXIT_UNAVAILABLE);
+		return false;
+	}
+	return true;
+}
+
 static void lot_done(http_client *c, http_request *req, http_response *res, void *ctx)
 {
 	(void)c;
@@ -296,14 +315,7 @@ static void lot_done(http_client *c, http_request *req, http_response *res, void
 		cJSON_Delete(json);
 		return;
 	}
-	if (st == FETCH_NOT_FOUND) {
-		log_error("no order feed is configured for this app key (HTTP 404)",
-			  LS("hint", "run `vtex-fetch feed --configure` once (vtex-fetch(1), feed)"));
-		begin_drain(r, now, VP_EXIT_CONFIG);
-	} else if (st != FETCH_OK) {
-		log_error("cannot read the order feed", LS("reason", why ? why : "failed"), LI("status", res->status));
-		begin_drain(r, now, st == FETCH_TEMPORARY ? VP_EXIT_TEMPFAIL : VP_EXIT_UNAVAILABLE);
-	} else {
+	if (answer_ok(r, st, res, why, "cannot read the order feed", now)) {
 		int n = cJSON_GetArraySize(json);
 		/* Without acknowledgements a lot is committed once it is out. */
 		if (!r->ack)
@@ -345,15 +357,7 @@ static void config_done(http_client *c, http_request *req, http_response *res, v
 		cJSON_Delete(json);
 		return;
 	}
-	if (st == FETCH_NOT_FOUND) {
-		log_error("no order feed is configured for this app key (HTTP 404)",
-			  LS("hint", "run `vtex-fetch feed --configure` once (vtex-fetch(1), feed)"));
-		begin_drain(r, now, VP_EXIT_CONFIG);
-	} else if (st != FETCH_OK) {
-		log_error("cannot read the order feed's configuration", LS("reason", why ? why : "failed"),
-			  LI("status", res->status));
-		begin_drain(r, now, st == FETCH_TEMPORARY ? VP_EXIT_TEMPFAIL : VP_EXIT_UNAVAILABLE);
-	} else {
+	if (answer_ok(r, st, res, why, "cannot read the order feed's configuration", now)) {
 		long v = resp_feed_visibility(json);
 		if (v > 0)
 			r->visibility_s = v;
