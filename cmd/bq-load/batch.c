@@ -53,6 +53,7 @@ void batch_free(batch *b)
 	free(b->tables);
 	free(b->scratch_idx);
 	free(b->scratch_type);
+	buf_free(&b->barriers);
 	memset(b, 0, sizeof *b);
 }
 

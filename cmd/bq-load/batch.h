@@ -48,6 +48,8 @@ typedef struct {
 	/* this batch */
 	size_t rows, bytes;
 	double started;       /* progress_now() of the first row, 0 when empty */
+	buf barriers;         /* barrier lines read after these rows ('\n' after each):
+				 acknowledged once the batch is committed */
 	int *scratch_idx;     /* per key of the row being checked */
 	coltype *scratch_type;
 	size_t scratch_cap;

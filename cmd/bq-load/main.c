@@ -41,8 +41,7 @@ typedef struct {
 	loader ld;
 	load_ctx ctx;
 	progress prog;
-	ack_sink *ack;        /* --ack-to, or NULL */
-	metric *m_in, *m_bytes, *m_acks;
+	metric *m_in, *m_bytes;
 	int fatal;            /* exit code of a failure that ended the run */
 } run;
 
@@ -95,33 +94,16 @@ static void wait_for_input(run *r, ndjson_reader *in, int fd)
 	}
 }
 
-/* A checkpoint barrier (vtex-pipes(7), ACKNOWLEDGEMENTS): every row read
- * before it is loaded and committed, its rejects are on disk, and only then
- * is the barrier acknowledged. A failed load acknowledges nothing: the run
- * ends with the load's exit code and the source sends the rows again. */
+/* A checkpoint barrier (vtex-pipes(7), ACKNOWLEDGEMENTS) ends the batch;
+ * the loader acknowledges it once every row read before it is committed and
+ * its rejects are on disk, while the rows after it are read. A failed load
+ * acknowledges nothing: the run ends with the load's exit code and the
+ * source sends the rows again. */
 static void at_barrier(run *r, const char *source, const char *text, size_t len)
 {
 	flush(r, source);
 	if (!r->fatal)
-		r->fatal = loader_wait(&r->ld);
-	if (r->fatal)
-		return;
-	pthread_mutex_lock(&r->ctx.rej_lock);
-	bool synced = rejects_sync(r->ctx.rej);
-	pthread_mutex_unlock(&r->ctx.rej_lock);
-	if (!synced) {
-		log_error("cannot write the rejects file", LS("path", r->o->rejects));
-		r->fatal = VP_EXIT_IOERR;
-		return;
-	}
-	ndjson_writer_flush(r->ctx.out); /* the summary lines of what the barrier covers */
-	if (!r->ack)
-		return;
-	if (!ack_sink_write(r->ack, text, len)) {
-		r->fatal = VP_EXIT_IOERR;
-		return;
-	}
-	metric_add(r->m_acks, 1);
+		r->fatal = loader_barrier(&r->ld, text, len);
 }
 
 static void read_input(run *r, int fd, const char *name)
@@ -180,7 +162,7 @@ int main(int argc, char **argv)
 	r.ctx.m_rejected = metrics_counter("vtex_pipes_records_total", "Records by outcome.", "outcome=\"rejected\"");
 	r.ctx.m_batches = metrics_counter("vtex_pipes_batches_total", "Batches handed to the warehouse.", "");
 	r.m_bytes = metrics_counter("vtex_pipes_input_bytes_total", "Bytes read.", "");
-	r.m_acks = metrics_counter("vtex_pipes_acks_written_total",
+	r.ctx.m_acks = metrics_counter("vtex_pipes_acks_written_total",
 				   "Checkpoint barriers acknowledged (written to --ack-to) once their rows were committed.", "");
 	r.ctx.out = ndjson_writer_open(STDOUT_FILENO, "-");
 
@@ -207,7 +189,7 @@ int main(int argc, char **argv)
 	batch_init(&r.bufs[1], dest, o.tmpdir, o.table);
 	r.cur = &r.bufs[0];
 	if (o.ack_to)
-		r.ack = ack_sink_new(o.ack_to);
+		r.ctx.ack = ack_sink_new(o.ack_to);
 	pthread_mutex_init(&r.ctx.rej_lock, NULL);
 	loader_start(&r.ld, r.tgt, &r.ctx);
 	progress_start(&r.prog, "rows");
@@ -235,13 +217,13 @@ int main(int argc, char **argv)
 	unsigned long long rejected = rejects_count(r.ctx.rej);
 	log_info("done", LI("rows", metric_value(r.m_in)), LI("loaded", metric_value(r.ctx.m_loaded)),
 		 LI("already_loaded", metric_value(r.ctx.m_already)), LI("rejected", rejected),
-		 LI("batches", metric_value(r.ctx.m_batches)), LI("acks", metric_value(r.m_acks)));
+		 LI("batches", metric_value(r.ctx.m_batches)), LI("acks", metric_value(r.ctx.m_acks)));
 	if (!rejects_close(r.ctx.rej)) {
 		log_error("cannot write the rejects file", LS("path", o.rejects));
 		rc = VP_EXIT_IOERR;
 	}
 	ndjson_writer_close(r.ctx.out);
-	ack_sink_free(r.ack);
+	ack_sink_free(r.ctx.ack);
 	r.tgt->free(r.tgt);
 	batch_free(&r.bufs[0]);
 	batch_free(&r.bufs[1]);

@@ -4,6 +4,7 @@
 #ifndef BQLOAD_TARGET_H
 #define BQLOAD_TARGET_H
 
+#include "barrier.h"
 #include "batch.h"
 #include "metrics.h"
 #include "ndjson_writer.h"
@@ -20,6 +21,8 @@ typedef struct {
 	ndjson_writer *out;   /* one summary line per table and batch */
 	char loaded_at[32];   /* this batch's _loaded_at, RFC 3339 UTC with microseconds */
 	metric *m_loaded, *m_already, *m_rejected, *m_batches;
+	ack_sink *ack;        /* --ack-to, or NULL */
+	metric *m_acks;
 } load_ctx;
 
 /* What became of one table's rows in a batch. */

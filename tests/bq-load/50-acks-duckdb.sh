@@ -2,8 +2,9 @@
 # bq-load and checkpoint barriers (vtex-pipes(7), ACKNOWLEDGEMENTS), on
 # DuckDB: a barrier line is never a row, with or without --ack-to, and ends
 # the batch; with --ack-to it is written there only once the rows before it
-# are committed (kill -9 at the moment it appears: they are in the file); a
-# bq-load killed mid-batch, or whose load fails, acknowledges nothing of it.
+# are committed (kill -9 at the moment it appears: they are in the file),
+# while the rows after it are read; a bq-load killed mid-batch, or whose load
+# fails, acknowledges nothing of it.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/common.sh"
 bq_build_query_helper
@@ -94,6 +95,8 @@ for how in kill fail; do
 	{ rows "held_$how" 11 20; barrier 2; } >&3
 	until_ok drained 3
 	if [ $how = kill ]; then
+		rows "held_$how" 21 30 >&3
+		t_run "the rows after barrier 2 are read while its batch waits for the file" until_ok drained 3
 		kill -9 $pid
 		wait $pid 2>/dev/null
 		t_eq "killed while its batch waits for the file: barrier 2 not acknowledged" 1 "$(count "$D/acks-$how")"
