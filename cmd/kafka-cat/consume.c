@@ -439,6 +439,10 @@ int kc_consume(kc_opts *o)
 	kc_conf_set(conf, "client.id", "kafka-cat");
 	if (o->group) {
 		kc_conf_set(conf, "group.id", o->group);
+		/* A member that subscribed before its topic existed (the consumer of
+		 * a flow started before its producer) sees the topic only at the next
+		 * metadata refresh: librdkafka's 5 minutes left it idle that long. */
+		kc_conf_set(conf, "topic.metadata.refresh.interval.ms", "10000");
 	} else {
 		/* librdkafka 2.0 wants a group.id even to assign partitions by hand;
 		 * this one never joins, never commits (-X group.id=... replaces it). */

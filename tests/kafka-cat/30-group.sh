@@ -3,7 +3,8 @@
 # partitions, every message is consumed; then one is killed (SIGKILL) and the
 # other takes its partitions over: nothing lost. SIGTERM stops the survivor
 # cleanly (exit 0). The committed offsets then cover everything: a third
-# member of the group finds nothing left.
+# member of the group finds nothing left. A member started before its topic
+# existed reads it once it appears.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/broker.sh"
 kafka_need
@@ -55,4 +56,15 @@ t_eq "SIGTERM: the survivor exits 0" 0 $?
 kafka-cat -C -G g1 -t orders -e "${GX[@]}" >c.out 2>c.err
 t_eq "a later member of the group exits 0 at the end" 0 $?
 t_eq "nothing left uncommitted" 0 "$(wc -l <c.out)"
+
+# A member subscribed before its topic exists (the flow's consumer started
+# before its producer) reads it once it appears, from the beginning.
+kafka-cat -C -G g2 -t later "${GX[@]}" >d.out 2>d.err &
+D=$!
+t_on_exit "kill -9 $D 2>/dev/null"
+sleep 2
+seq_lines 0 10 | kafka-cat -P -t later --key-field OrderId -q
+wait_for 40 eval '[ $(wc -l <d.out) -ge 10 ]'
+t_eq "a member started before its topic existed reads all of it" 10 "$(wc -l <d.out)"
+kill -TERM $D
 t_done
