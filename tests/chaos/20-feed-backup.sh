@@ -9,39 +9,13 @@
 . "$VP_ROOT/tests/kafka-cat/broker.sh"
 . "$VP_ROOT/tests/vtex-sandbox/sandbox_lib.sh"
 . "$(dirname "$0")/chaos_lib.sh"
-kafka_need
-py=${VP_CACHE:-$HOME/.cache/vtex-pipes}/venv-dbt/bin/python
-for t in vtex-webhook vtex-sandbox vtex-fetch ndjson-validate dedup ndjson-normalize bq-load kafka-cat; do
-	[ -x "$VP_BIN/$t" ] || { echo "bin/$t not built"; exit 77; }
-done
-[ -x "$py" ] || { echo "no dbt virtualenv (scripts/bootstrap)"; exit 77; }
-flows=$VP_ROOT/scripts/flows
-kafka_start --set num.partitions=3
-export VP_VAR=$T_TMP/var BQ_TARGET=duckdb:$T_TMP/warehouse.duckdb ORDERS_FLUSH_MS=300 VTEX_ACCOUNT=sandbox
-export VTEX_PIPES_METRICS_INTERVAL=1 VTEX_WEBHOOK_SECRET=feed-secret-$RANDOM$RANDOM VTEX_SANDBOX_HOOK_SECRET
-VTEX_SANDBOX_HOOK_SECRET=$VTEX_WEBHOOK_SECRET ORDERS_INSTANCE_ID=feed-backup
-export ORDERS_INSTANCE_ID
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-truth=$T_TMP/truth.json
-
+chaos_setup
 sb_start s --seed 31 --products 20 --clients 50 --orders 120 --history-days 60 --truth "$truth" \
 	--orders-per-second 3 --live-step-seconds 0.5 --hook-url "http://127.0.0.1:$port/hook" \
 	--hook-max-attempts 1 --hook-timeout-ms 2000 \
 	--feed-config '{"queue":{"visibilityTimeoutInSeconds":20}}' ||
 	{ t_fail "sandbox starts"; t_done; }
-export VTEX_BASE_URL=$SB_URL
-# The feed exists from the store's start (a feed sees only later changes), with a
-# short visibility timeout, so an event whose commit a kill prevented comes back soon.
-export VTEX_FETCH_VISIBILITY_TIMEOUT=20 # orders-feed's own --configure then finds it as asked
-t_exit "vtex-fetch feed --configure finds the feed as asked" 0 vtex-fetch feed --configure
-supervise orders-ingest env VTEX_WEBHOOK_LISTEN="127.0.0.1:$port" "$flows/orders-ingest"
-supervise orders-feed "$flows/orders-feed"
-# The history, loaded first (orders-process, which holds the DuckDB file while
-# it runs, starts after it; Kafka keeps the events meanwhile): every later
-# change must come by hook or feed.
-t_exit "orders-reconcile over the history before the live store" 0 \
-	"$flows/orders-reconcile" 2025-11-01T00:00:00Z "$SB_NOW"
-supervise orders-process "$flows/orders-process"
+chaos_flows_start
 sleep 5
 unsupervise orders-ingest
 echo "# orders-ingest down"

@@ -16,6 +16,13 @@
 #                           Counts in CHAOS_KILLS, CHAOS_STALLED; false when the
 #                           stage was not running
 #   restarts NAME           how many times NAME's flow ended and was started again
+#   chaos_setup             skips the script without the tools, the broker's jars
+#                           or dbt's virtualenv; starts a broker (3 partitions)
+#                           and sets the flows' environment; $port is for the
+#                           hooks, $truth for the store's truth file, $py dbt's Python
+#   chaos_flows_start       (after sb_start) configures the store's feed, starts
+#                           orders-ingest and orders-feed, loads the history with
+#                           orders-reconcile, then starts orders-process
 CHAOS_KILLS=0 CHAOS_STALLED=0
 
 supervise() {
@@ -81,4 +88,39 @@ process_lag() {
 	run=$(ls -td "$VP_VAR/runs/orders-process"/*/ 2>/dev/null | head -1)
 	[ -s "$run/consume.prom" ] || return 0
 	awk '/^vtex_pipes_kafka_consumer_lag_messages[{ ]/ { s += $NF; n++ } END { if (n) print s }' "$run/consume.prom"
+}
+
+chaos_setup() {
+	local t
+	kafka_need
+	py=${VP_CACHE:-$HOME/.cache/vtex-pipes}/venv-dbt/bin/python
+	for t in vtex-webhook vtex-sandbox vtex-fetch ndjson-validate dedup ndjson-normalize bq-load kafka-cat; do
+		[ -x "$VP_BIN/$t" ] || { echo "bin/$t not built"; exit 77; }
+	done
+	[ -x "$py" ] || { echo "no dbt virtualenv (scripts/bootstrap)"; exit 77; }
+	flows=$VP_ROOT/scripts/flows
+	kafka_start --set num.partitions=3
+	export VP_VAR=$T_TMP/var BQ_TARGET=duckdb:$T_TMP/warehouse.duckdb ORDERS_FLUSH_MS=300 VTEX_ACCOUNT=sandbox
+	export VTEX_PIPES_METRICS_INTERVAL=1 VTEX_WEBHOOK_SECRET=chaos-secret-$RANDOM$RANDOM
+	export VTEX_SANDBOX_HOOK_SECRET=$VTEX_WEBHOOK_SECRET
+	# A killed consumer's group member is replaced at once (static membership).
+	export ORDERS_INSTANCE_ID=chaos-process-$$
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	truth=$T_TMP/truth.json
+}
+
+chaos_flows_start() {
+	export VTEX_BASE_URL=$SB_URL
+	# The feed exists from the store's start (a feed sees only later changes), with a
+	# short visibility timeout, so an event whose commit a kill prevented comes back soon.
+	export VTEX_FETCH_VISIBILITY_TIMEOUT=20 # orders-feed's own --configure then finds it as asked
+	t_exit "vtex-fetch feed --configure finds the feed as asked" 0 vtex-fetch feed --configure
+	supervise orders-ingest env VTEX_WEBHOOK_LISTEN="127.0.0.1:$port" "$flows/orders-ingest"
+	supervise orders-feed "$flows/orders-feed"
+	# The history, loaded first (orders-process, which holds the DuckDB file while
+	# it runs, starts after it; Kafka keeps the events meanwhile): every later
+	# change must come by hook or feed.
+	t_exit "orders-reconcile over the history before the live store" 0 \
+		"$flows/orders-reconcile" 2025-11-01T00:00:00Z "$SB_NOW"
+	supervise orders-process "$flows/orders-process"
 }
