@@ -142,6 +142,11 @@ static void read_input(run *r, int fd, const char *name)
 			r->fatal = VP_EXIT_IOERR;
 			break;
 		}
+		if (st == NDJSON_BAD) { /* overlong */
+			metric_add(r->m_in, 1);
+			load_reject_line(&r->ctx, name, line.lineno, line.reason, line.text, line.len, false);
+			continue;
+		}
 		metric_add(r->m_bytes, (double)line.len + 1);
 		if (barrier_is(line.text, line.len)) { /* never a row */
 			at_barrier(r, name, line.text, line.len);

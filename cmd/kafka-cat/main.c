@@ -93,6 +93,7 @@ static const char HELP[] =
 	"                          commits, lag per partition) and /healthz while\n"
 	"                          consuming; port 0 picks one, logged (env\n"
 	"                          KAFKA_CAT_METRICS_LISTEN, -C only)\n"
+	CLI_INPUT_HELP
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 done; 1 some input lines rejected; 64 usage; 69 no broker\n"

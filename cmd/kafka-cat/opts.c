@@ -253,6 +253,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
 		{ "ack-to", required_argument, 0, OPT_ACK_TO },
 		CLI_COMMON_LONGOPTS,
+		CLI_INPUT_LONGOPTS,
 		{ 0 },
 	};
 	const char *err = NULL, *s;

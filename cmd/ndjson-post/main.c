@@ -55,6 +55,7 @@ static const char help[] =
 	"      --timeout SEC       per attempt (env NDJSON_POST_TIMEOUT; 30)\n"
 	"      --cacert FILE       trust this CA (PEM) too; TLS is always verified (env NDJSON_POST_CACERT)\n"
 	"      --rejects FILE      refused records, with the reason (env NDJSON_POST_REJECTS)\n"
+	CLI_INPUT_HELP
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 every record accepted, 1 some refused (see --rejects), 64 usage,\n"
@@ -84,6 +85,7 @@ static const struct option longopts[] = {
 	{ "cacert", required_argument, 0, OPT_CACERT },
 	{ "rejects", required_argument, 0, OPT_REJECTS },
 	CLI_COMMON_LONGOPTS,
+	CLI_INPUT_LONGOPTS,
 	{ 0 },
 };
 
