@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "exitcode.h"
+#include "http.h"
 #include "log.h"
 #include "metrics.h"
 #include "ndjson_reader.h"
@@ -96,6 +97,9 @@ void cli_init(cli_common *c, const char *tool, const char *help)
 	const char *max_line = cli_env("VTEX_PIPES_MAX_LINE", NULL);
 	if (max_line)
 		cli_set_max_line(c, "VTEX_PIPES_MAX_LINE", max_line);
+	const char *max_response = cli_env("VTEX_PIPES_MAX_RESPONSE", NULL);
+	if (max_response)
+		http_set_max_body(cli_parse_bytes(c, "VTEX_PIPES_MAX_RESPONSE", max_response));
 }
 
 void cli_set_max_line(const cli_common *c, const char *opt, const char *arg)

@@ -242,6 +242,30 @@ START_TEST(client_errors_are_not_retried)
 }
 END_TEST
 
+/* A body past the maximum ends the transfer with a clear error, not retried,
+ * and the callback gets no half body. */
+START_TEST(response_body_over_the_maximum)
+{
+	peer p = { .nanswers = 1 };
+	p.answers[0] = OK_JSON("20") "{\"a\":\"0123456789ab\"}";
+	peer_start(&p);
+	http_set_max_body(10);
+	http_client *c = client(3);
+	http_set_max_body(0);
+	result r = { 0 };
+	http_request *req = http_request_new("GET", url(&p, "/big"));
+	http_request_on_done(req, on_done, &r);
+	http_submit(c, req);
+	ck_assert(http_client_run(c, NULL, NULL));
+	ck_assert_int_eq(r.outcome, HTTP_OUTCOME_FATAL);
+	ck_assert_int_eq(r.kind, HTTP_ERR_TOO_LARGE);
+	ck_assert_int_eq(r.attempts, 1);
+	ck_assert_str_eq(r.body, "");
+	http_client_free(c);
+	peer_stop(&p);
+}
+END_TEST
+
 START_TEST(network_errors_are_retried)
 {
 	peer p = { .nanswers = 0 };
@@ -361,6 +385,7 @@ int main(void)
 	tcase_add_test(tc, retries_5xx_then_succeeds);
 	tcase_add_test(tc, check_refusal_is_retried_until_budget);
 	tcase_add_test(tc, client_errors_are_not_retried);
+	tcase_add_test(tc, response_body_over_the_maximum);
 	tcase_add_test(tc, network_errors_are_retried);
 	tcase_add_test(tc, feed_hands_out_work);
 	tcase_add_test(tc, feed_waits_on_fd_and_clock);
