@@ -253,9 +253,6 @@ int main(int argc, char **argv)
 	pthread_mutex_destroy(&r.ctx.rej_lock);
 	cli_finish(&o.cli);
 	options_free(&o);
-	if (r.fatal)
-		return r.fatal;
-	if (rc)
-		return rc;
-	return rejected ? VP_EXIT_REJECTS : VP_EXIT_OK;
+	rc = vp_exit_worst(rc, r.fatal);
+	return rejected ? vp_exit_worst(rc, VP_EXIT_REJECTS) : rc;
 }

@@ -355,16 +355,16 @@ int main(int argc, char **argv)
 		latest_finish(d.lat, emit_latest, &d);
 	progress_end(&d.prog);
 	if (!output_close(&d.out))
-		rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	if (d.st && read_ok && rc == VP_EXIT_OK && !output_compact(&d.out))
 		rc = VP_EXIT_IOERR;
 	unsigned long long rejected = rejects_count(d.rej);
 	if (!rejects_close(d.rej)) {
 		log_error("cannot write the rejects file", LS("path", o.rejects_path));
-		rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	}
 	if (!read_ok)
-		rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	size_t keys = d.lat ? latest_keys(d.lat) : seen_keys(&d.seen);
 	size_t bytes = seen_bytes(&d.seen);
 	if (d.lat)
@@ -375,8 +375,8 @@ int main(int argc, char **argv)
 	log_info("done", LI("in", metric_value(d.m_in)), LI("out", metric_value(d.m_out)),
 		 LI("duplicates", metric_value(d.m_dup)), LI("rejected", metric_value(d.m_rej)),
 		 LI("keys", keys), LI("memory_bytes", bytes));
-	if (rc == VP_EXIT_OK && rejected > 0)
-		rc = VP_EXIT_REJECTS;
+	if (rejected > 0)
+		rc = vp_exit_worst(rc, VP_EXIT_REJECTS);
 	cli_finish(&o.cli);
 out:
 	output_free(&d.out);

@@ -484,14 +484,13 @@ int kc_produce(kc_opts *o)
 		rc = kc_denied ? VP_EXIT_CONFIG : VP_EXIT_TEMPFAIL;
 	}
 	if (p.ack_failed && !kc_denied)
-		rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	if (!rejects_close(p.rej)) {
 		log_error("cannot write the rejects file", LS("path", o->rejects_path));
-		if (rc == VP_EXIT_OK)
-			rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	}
-	if (rc == VP_EXIT_OK && p.refused)
-		rc = VP_EXIT_REJECTS;
+	if (p.refused)
+		rc = vp_exit_worst(rc, VP_EXIT_REJECTS);
 	if (p.rkt)
 		rd_kafka_topic_destroy(p.rkt);
 	rd_kafka_destroy(p.rk);

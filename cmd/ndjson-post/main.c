@@ -563,9 +563,9 @@ int main(int argc, char **argv)
 	unsigned long long rejected = rejects_count(r.rej);
 	log_info("done", LI("records", metric_value(r.m_in)), LI("sent", metric_value(r.m_sent)),
 		 LI("rejected", rejected), LI("failed", r.failed), LD("seconds", progress_now() - t0));
-	if (!rejects_close(r.rej) && !r.fatal) {
+	if (!rejects_close(r.rej)) {
 		log_error("cannot write the rejects file", LS("path", o.rejects));
-		r.fatal = VP_EXIT_IOERR;
+		r.fatal = vp_exit_worst(r.fatal, VP_EXIT_IOERR);
 	}
 	if (r.in) {
 		ndjson_reader_close(r.in);
@@ -586,9 +586,8 @@ int main(int argc, char **argv)
 		free(o.headers[i]);
 	free(o.headers);
 	cli_finish(&o.cli);
-	if (r.fatal)
-		return r.fatal;
+	rc = r.fatal;
 	if (r.failed)
-		return VP_EXIT_TEMPFAIL;
-	return rejected ? VP_EXIT_REJECTS : VP_EXIT_OK;
+		rc = vp_exit_worst(rc, VP_EXIT_TEMPFAIL);
+	return rejected ? vp_exit_worst(rc, VP_EXIT_REJECTS) : rc;
 }

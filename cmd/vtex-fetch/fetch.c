@@ -60,22 +60,9 @@ void fetch_init(fetch *f, const fetch_config *cfg)
 		  LI("concurrency", o.concurrency), LD("rps", o.rps));
 }
 
-static int severity(int code)
-{
-	switch (code) {
-	case VP_EXIT_CONFIG: return 5;
-	case VP_EXIT_UNAVAILABLE: return 4;
-	case VP_EXIT_TEMPFAIL: return 3;
-	case VP_EXIT_REJECTS: return 2;
-	case VP_EXIT_OK: return 0;
-	default: return 1;
-	}
-}
-
 void fetch_note_exit(fetch *f, int code)
 {
-	if (severity(code) > severity(f->exit_code))
-		f->exit_code = code;
+	f->exit_code = vp_exit_worst(f->exit_code, code);
 }
 
 void job_start(fetch *f, job *j, job_fail_fn fail)

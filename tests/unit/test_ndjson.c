@@ -1,5 +1,6 @@
 /* NDJSON reader and writer: long lines, CRLF, blank lines, refusals with line
  * numbers, buffered output, and a closed reader (EPIPE) reported, not fatal. */
+#include "exitcode.h"
 #include "ndjson_reader.h"
 #include "ndjson_writer.h"
 #include "rejects.h"
@@ -221,6 +222,32 @@ START_TEST(overlong_lines_dropped_with_length)
 }
 END_TEST
 
+/* One rule for which exit code wins (exitcode.h). */
+START_TEST(exit_code_rule)
+{
+	static const int order[] = { 0, 1, 75, 69, 65, 74, 70, 78, 64 };
+	size_t n = sizeof order / sizeof *order;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			int want = order[i > j ? i : j];
+			ck_assert_int_eq(vp_exit_worst(order[i], order[j]), want);
+		}
+}
+END_TEST
+
+/* Rejects that cannot be written end the run with 74, never 1 (an exit
+ * test: the writer's failure handler ends the process). */
+START_TEST(rejects_unwritable_is_74)
+{
+	ndjson_writer *out = ndjson_writer_open_file("/dev/null", false);
+	rejects *r = rejects_open("/dev/full", "test");
+	ck_assert_ptr_nonnull(r);
+	rejects_add(r, "-", 1, "bad", "x", 1, false);
+	unsigned long long rejected = 0;
+	exit(rejects_finish_run(out, r, "/dev/full", VP_EXIT_OK, &rejected));
+}
+END_TEST
+
 static int failures_seen, failure_errno;
 static void note_failure(ndjson_writer *w, int err, void *ctx)
 {
@@ -313,6 +340,8 @@ int main(void)
 	tcase_add_test(tc, sixteen_mib_lines);
 	tcase_add_test(tc, strict_text_rule);
 	tcase_add_test(tc, overlong_lines_dropped_with_length);
+	tcase_add_test(tc, exit_code_rule);
+	tcase_add_exit_test(tc, rejects_unwritable_is_74, VP_EXIT_IOERR);
 	tcase_add_test(tc, writer_buffers_and_flushes);
 	tcase_add_test(tc, writer_reports_closed_reader);
 	tcase_add_test(tc, rejects_lines_with_extra_members);
