@@ -126,8 +126,12 @@ static enum ndjson_status skip_overlong(ndjson_reader *r, ndjson_line *line)
 {
 	size_t head = r->end - r->start < HEAD ? r->end - r->start : HEAD;
 	size_t total = 0;
-	char *nl;
+	char *nl = memchr(r->data + r->start, '\n', head);
 
+	if (nl)
+		head = (size_t)(nl - (r->data + r->start));
+	if (nl && head && r->data[r->start + head - 1] == '\r')
+		head--;
 	memcpy(r->head, r->data + r->start, head);
 	r->head[head] = '\0';
 	while (!(nl = memchr(r->data + r->start, '\n', r->end - r->start))) {
