@@ -626,3 +626,45 @@ void http_client_free(http_client *c)
 	free(c);
 	curl_global_cleanup();
 }
+
+bool http_url_plain_remote(const char *url)
+{
+	if (strncasecmp(url, "http://", 7) != 0)
+		return false;
+	const char *host = url + 7, *at = NULL;
+	size_t n = strcspn(host, "/?#");
+	for (const char *p = host; p < host + n; p++)
+		if (*p == '@')
+			at = p;
+	if (at) { /* user:password@ */
+		n -= (size_t)(at + 1 - host);
+		host = at + 1;
+	}
+	if (*host == '[')
+		return !(n >= 5 && strncmp(host, "[::1]", 5) == 0);
+	size_t hl = strcspn(host, ":/?#");
+	if (hl > n)
+		hl = n;
+	if (hl == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return false;
+	return !(hl >= 4 && strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == hl);
+}
+
+bool http_header_is_secret(const char *name, size_t len)
+{
+	static const char *const exact[] = { "authorization", "proxy-authorization", "cookie" };
+	static const char *const parts[] = { "token", "secret", "password", "apikey", "api-key" };
+	char low[128];
+	if (len >= sizeof low)
+		return true; /* no honest header name is that long */
+	for (size_t i = 0; i < len; i++)
+		low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+	low[len] = '\0';
+	for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+		if (strcmp(low, exact[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		if (strstr(low, parts[i]))
+			return true;
+	return false;
+}

@@ -118,6 +118,16 @@ void http_client_feed_wait(http_client *c, int fd, int max_wait_ms);
 size_t http_client_pending(const http_client *c);
 void http_client_free(http_client *c);
 
+/* True when url is plain http:// to a host other than the loopback
+ * (localhost, 127.0.0.0/8, [::1]): what it carries crosses a network in
+ * clear. The tools refuse to send credentials that way without an explicit
+ * option; the loopback never leaves the host, so it is allowed. */
+bool http_url_plain_remote(const char *url);
+/* True when a header of that name carries a credential: Authorization,
+ * Proxy-Authorization, Cookie, or a name holding "token", "secret",
+ * "password", "apikey" or "api-key" (any case). */
+bool http_header_is_secret(const char *name, size_t len);
+
 /* method: "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", ... */
 http_request *http_request_new(const char *method, const char *url);
 void http_request_header(http_request *r, const char *line);
