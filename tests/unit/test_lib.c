@@ -210,7 +210,7 @@ static char *secret_log(const char *env_name, char **secret)
 	return out;
 }
 
-START_TEST(secret_file_readable_by_all_warns)
+START_TEST(secret_file_readable_by_others_refused)
 {
 	char path[] = "/tmp/vp-secret-XXXXXX";
 	int fd = mkstemp(path);
@@ -226,13 +226,24 @@ START_TEST(secret_file_readable_by_all_warns)
 	ck_assert_str_eq(logged, "");
 	secret_free(s);
 	free(logged);
-	chmod(path, 0644);
+	/* Readable by its group, or by every user: refused, the path named. */
+	static const mode_t shared[] = { 0640, 0604, 0644 };
+	for (size_t i = 0; i < 3; i++) {
+		chmod(path, shared[i]);
+		logged = secret_log("VP_TEST_TOKEN", &s);
+		ck_assert_ptr_null(s);
+		ck_assert_ptr_nonnull(strstr(logged, "level=error"));
+		ck_assert_ptr_nonnull(strstr(logged, "readable by its group or by every user"));
+		ck_assert_ptr_nonnull(strstr(logged, path));
+		ck_assert_ptr_null(strstr(logged, "t0ken-value")); /* the path, never the value */
+		free(logged);
+	}
+	/* ... unless explicitly allowed: then a warning. */
+	setenv("VTEX_PIPES_ALLOW_SHARED_SECRET_FILE", "1", 1);
 	logged = secret_log("VP_TEST_TOKEN", &s);
+	unsetenv("VTEX_PIPES_ALLOW_SHARED_SECRET_FILE");
 	ck_assert_str_eq(s, "t0ken-value");
 	ck_assert_ptr_nonnull(strstr(logged, "level=warn"));
-	ck_assert_ptr_nonnull(strstr(logged, "readable by every user"));
-	ck_assert_ptr_nonnull(strstr(logged, path));
-	ck_assert_ptr_null(strstr(logged, "t0ken-value")); /* the path, never the value */
 	secret_free(s);
 	free(logged);
 	unlink(path);
@@ -353,7 +364,7 @@ int main(void)
 	tcase_add_test(tc, metrics_render_and_write);
 	tcase_add_test(tc, metrics_constant_labels);
 	tcase_add_test(tc, secrets_from_env_then_file);
-	tcase_add_test(tc, secret_file_readable_by_all_warns);
+	tcase_add_test(tc, secret_file_readable_by_others_refused);
 	tcase_add_test(tc, listen_addresses);
 	tcase_add_test(tc, metrics_served_over_http);
 	suite_add_tcase(s, tc);
