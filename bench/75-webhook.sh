@@ -12,7 +12,7 @@ WORK=$BENCH_DATA/webhook
 DUR=${BENCH_WEBHOOK_SECONDS:-10}
 CONNS=64
 rm -rf "$WORK" && mkdir -p "$WORK"
-export WH_SECRET=bench-secret-$RANDOM VTEX_WEBHOOK_SECRET
+export WH_SECRET=bench-secret-$RANDOM-0123456789 VTEX_WEBHOOK_SECRET
 VTEX_WEBHOOK_SECRET=$WH_SECRET
 pids=()
 cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done; }

@@ -262,6 +262,9 @@ static char *load_secret(const options *o)
 	}
 	if (strpbrk(s, "\r\n"))
 		config_error("the secret holds a line break", o->secret_file);
+	/* Whoever guesses it can inject order events: no short words. */
+	if (strlen(s) < WEBHOOK_SECRET_MIN)
+		config_error("the secret is shorter than 16 bytes (use e.g. `openssl rand -hex 32`)", o->secret_file);
 	return s;
 }
 

@@ -4,7 +4,7 @@
 #   $T_TMP/NAME.stdout); sets WH_URL and WH_PID_<NAME>; stops it at the end.
 # wh_post URL BODY [curl args...]: POSTs BODY with the right secret; prints the status.
 # wh_event N: a realistic hook body for order N (as VTEX sends it).
-WH_SECRET=${WH_SECRET:-whsec-$RANDOM$RANDOM}
+WH_SECRET=${WH_SECRET:-whsec-$RANDOM$RANDOM-0123456789abcdef}
 export WH_SECRET
 export VTEX_WEBHOOK_SECRET=$WH_SECRET
 
