@@ -122,6 +122,29 @@ START_TEST(log_logfmt_and_json)
 }
 END_TEST
 
+static void log_hostile(void *arg)
+{
+	(void)arg;
+	log_warn("record rejected", LS("reason", "x\rts=2026 level=error msg=forged"), LS("path", "a\x1b[2Jb"),
+		  LS("plain", "ok"));
+}
+
+/* Values with control characters (\r, ANSI escapes) are quoted and escaped:
+ * no forged line, no terminal control. */
+START_TEST(log_quotes_control_characters)
+{
+	log_init("test");
+	log_set_format("logfmt");
+	char *text = stderr_of(log_hostile, NULL);
+	ck_assert_ptr_nonnull(strstr(text, " reason=\"x\\rts=2026 level=error msg=forged\""));
+	ck_assert_ptr_nonnull(strstr(text, " path=\"a\\u001b[2Jb\""));
+	ck_assert_ptr_nonnull(strstr(text, " plain=ok"));
+	ck_assert_ptr_null(strchr(text, '\r'));
+	ck_assert_ptr_null(strchr(text, '\x1b'));
+	free(text);
+}
+END_TEST
+
 START_TEST(metrics_render_and_write)
 {
 	const double bounds[] = { 0.1, 1 };
@@ -361,6 +384,7 @@ int main(void)
 	tcase_add_test(tc, doubles_round_trip);
 	tcase_add_test(tc, dotted_lookup_and_compact_write);
 	tcase_add_test(tc, log_logfmt_and_json);
+	tcase_add_test(tc, log_quotes_control_characters);
 	tcase_add_test(tc, metrics_render_and_write);
 	tcase_add_test(tc, metrics_constant_labels);
 	tcase_add_test(tc, secrets_from_env_then_file);
