@@ -1,4 +1,5 @@
 #include "fetch.h"
+#include "json_text.h"
 #include "cli.h"
 #include "exitcode.h"
 #include "json_path.h"
@@ -239,10 +240,15 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 		return FETCH_PERMANENT;
 	}
 	if (json) {
-		*json = parsed ? parsed : cJSON_ParseWithLength(res->body.data, res->body.len);
+		/* The input rule of every tool (json_text.h): cJSON would cut a
+		 * value at a \u0000 and write it out shortened. */
+		const char *bad = json_text_problem(res->body.data ? res->body.data : "", res->body.len);
+		*json = parsed && !bad ? parsed : bad ? NULL : cJSON_ParseWithLength(res->body.data, res->body.len);
+		if (*json != parsed)
+			cJSON_Delete(parsed);
 		parsed = NULL;
 		if (!*json) {
-			*why = "response body is not valid JSON";
+			*why = bad ? bad : "response body is not valid JSON";
 			return FETCH_PERMANENT;
 		}
 	}

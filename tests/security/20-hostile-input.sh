@@ -71,6 +71,26 @@ rss=$(cat rss | tail -1)
 [ "$rss" -lt 32768 ] && t_ok "a 64 MiB line read past in under 32 MiB ($rss KiB)" || t_fail "memory for a 64 MiB line" "$rss KiB"
 rm -f huge.ndjson
 
+# vtex-fetch: a VTEX answer holding a \u0000 is a failure record with the
+# reason, never an order written with its value cut short.
+python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        b = b"{\"orderId\":\"1-01\",\"clientProfileData\":{\"email\":\"a@b.com\\u0000x\"}}"
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(s.server_port))
+s.serve_forever()' vtex.port &
+t_on_exit "kill $!"
+for _ in $(seq 100); do [ -s vtex.port ] && break; sleep 0.05; done
+VTEX_BASE_URL=http://127.0.0.1:$(cat vtex.port) VTEX_APP_KEY=k VTEX_APP_TOKEN=t \
+	vtex-fetch order 1-01 --failures f.ndjson > out 2>err
+t_eq "vtex-fetch: a \\u0000 in a VTEX answer: exit 1, nothing written" "1 0" "$? $(wc -c < out)"
+t_run "... a failure record with the reason" grep -q 'escaped NUL' f.ndjson
+
 # vtex-webhook: 400 for an OrderId holding a NUL, and nothing written.
 ev='{"OrderId":"v1-01\u0000x","State":"invoiced","LastChange":"2026-01-15T17:11:39Z"}'
 wh_start w --output events.ndjson || { t_fail "webhook starts"; t_done; }
