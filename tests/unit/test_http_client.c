@@ -266,6 +266,32 @@ START_TEST(response_body_over_the_maximum)
 }
 END_TEST
 
+/* Which URLs would carry credentials in clear, and which headers are credentials. */
+START_TEST(plain_http_and_secret_headers)
+{
+	ck_assert(http_url_plain_remote("http://crm.example/x"));
+	ck_assert(http_url_plain_remote("HTTP://10.0.0.1:80/x"));
+	ck_assert(http_url_plain_remote("http://127.0.0.1.evil.example/x"));
+	ck_assert(http_url_plain_remote("http://localhostx/"));
+	ck_assert(http_url_plain_remote("http://[::2]:80/"));
+	ck_assert(http_url_plain_remote("http://127.0.0.1@evil.example/"));
+	ck_assert(!http_url_plain_remote("https://crm.example/x"));
+	ck_assert(!http_url_plain_remote("http://127.0.0.1:8080/x"));
+	ck_assert(!http_url_plain_remote("http://127.9.9.9/"));
+	ck_assert(!http_url_plain_remote("http://localhost/x"));
+	ck_assert(!http_url_plain_remote("http://LOCALHOST:9"));
+	ck_assert(!http_url_plain_remote("http://[::1]:9/x"));
+	ck_assert(!http_url_plain_remote("http://user:pw@localhost/x"));
+	static const char *const secret[] = { "Authorization", "proxy-authorization", "Cookie", "X-VTEX-API-AppToken",
+					      "X-Api-Key", "X-APIKEY", "Client-Secret", "X-Password" };
+	for (size_t i = 0; i < sizeof secret / sizeof *secret; i++)
+		ck_assert_msg(http_header_is_secret(secret[i], strlen(secret[i])), "%s", secret[i]);
+	static const char *const plain[] = { "Content-Type", "Idempotency-Key", "X-Signature", "Accept", "X-Test" };
+	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
+		ck_assert_msg(!http_header_is_secret(plain[i], strlen(plain[i])), "%s", plain[i]);
+}
+END_TEST
+
 START_TEST(network_errors_are_retried)
 {
 	peer p = { .nanswers = 0 };
@@ -386,6 +412,7 @@ int main(void)
 	tcase_add_test(tc, check_refusal_is_retried_until_budget);
 	tcase_add_test(tc, client_errors_are_not_retried);
 	tcase_add_test(tc, response_body_over_the_maximum);
+	tcase_add_test(tc, plain_http_and_secret_headers);
 	tcase_add_test(tc, network_errors_are_retried);
 	tcase_add_test(tc, feed_hands_out_work);
 	tcase_add_test(tc, feed_waits_on_fd_and_clock);
