@@ -12,7 +12,7 @@ WORK=$BENCH_DATA/webhook
 DUR=${BENCH_WEBHOOK_SECONDS:-10}
 CONNS=64
 rm -rf "$WORK" && mkdir -p "$WORK"
-export WH_SECRET=bench-secret-$RANDOM VTEX_WEBHOOK_SECRET
+export WH_SECRET=bench-secret-$RANDOM-0123456789 VTEX_WEBHOOK_SECRET
 VTEX_WEBHOOK_SECRET=$WH_SECRET
 pids=()
 cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done; }
@@ -38,10 +38,10 @@ start_webhook() { # NAME ARGS...
 }
 
 rows=()
-start_webhook plain --output "$WORK/plain.ndjson"
+start_webhook plain --output "$WORK/plain.ndjson" --no-spool
 read -r rps p50 p99 bad < <(wrk_run "$(cat "$WORK/plain.url")/hook")
 lines=$(wc -l <"$WORK/plain.ndjson")
-rows+=("| vtex-webhook, output file (write+flush before 200) | $rps | $p50 | $p99 | $bad | $lines |")
+rows+=("| vtex-webhook --no-spool, output file (write+flush before 200) | $rps | $p50 | $p99 | $bad | $lines |")
 plain_rps=$rps
 metrics=$(curl -s "$(cat "$WORK/plain.url")/metrics")
 batch=$(awk '$1 ~ /^vtex_pipes_webhook_batch_lines_sum($|\{)/ { s = $2 } $1 ~ /^vtex_pipes_webhook_batch_lines_count($|\{)/ { c = $2 } END { printf "%.1f", c ? s / c : 0 }' <<<"$metrics")

@@ -122,7 +122,7 @@ export -f plain_ingest plain_process
 declare -A fresh
 live_run() { # MODE: a live store for $live seconds through ingest and process
 	local mode=$1 port secret
-	port=$(free_port) secret=bench-secret-$RANDOM$RANDOM
+	port=$(free_port) secret=bench-secret-$RANDOM$RANDOM-0123456789
 	export VP_VAR=$out/var-$mode BQ_TARGET=duckdb:$out/live-$mode.duckdb ORDERS_FLUSH_MS=1000
 	export VTEX_WEBHOOK_SECRET=$secret VTEX_SANDBOX_HOOK_SECRET=$secret VTEX_WEBHOOK_LISTEN=127.0.0.1:$port
 	export ORDERS_HOOK_TOPIC=live-$mode ORDERS_GROUP=live-$mode VTEX_PIPES_METRICS_INTERVAL=0.2

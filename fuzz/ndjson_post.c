@@ -23,8 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cJSON *rec = cJSON_Parse(line);
 	if (url_template_parse(&t, in, &err)) {
 		buf out = { 0 };
-		const char *missing = NULL;
-		if (rec && url_template_expand(&t, rec, &out, &missing)) {
+		const char *missing = NULL, *why = NULL;
+		if (rec && url_template_expand(&t, rec, &out, &missing, &why)) {
 			/* Only the template's own literal text may carry such bytes. */
 			size_t lit = 0;
 			for (size_t i = 0; i <= t.n; i++)

@@ -13,6 +13,7 @@ static void done(http_client *c, http_request *req, http_response *res, void *ct
 		     : res->error_kind == HTTP_ERR_STATUS ? "the server kept answering 429 or 5xx"
 		     : res->error_kind == HTTP_ERR_TLS_TRUST ? "the server's TLS certificate is not trusted"
 		     : res->error_kind == HTTP_ERR_REQUEST ? "the request cannot be made (bad URL?)"
+		     : res->error_kind == HTTP_ERR_TOO_LARGE ? "the response was larger than VTEX_PIPES_MAX_RESPONSE"
 		     : "network error";
 	buf_put(&out->body, res->body.data ? res->body.data : "", res->body.len);
 	buf_cstr(&out->body);

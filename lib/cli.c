@@ -1,7 +1,9 @@
 #include "cli.h"
 #include "exitcode.h"
+#include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "ndjson_reader.h"
 #include "ndjson_writer.h"
 
 #include <errno.h>
@@ -92,6 +94,20 @@ void cli_init(cli_common *c, const char *tool, const char *help)
 		metrics_const_label("flow", flow);
 	flush_start(c);
 	vp_ignore_sigpipe();
+	const char *max_line = cli_env("VTEX_PIPES_MAX_LINE", NULL);
+	if (max_line)
+		cli_set_max_line(c, "VTEX_PIPES_MAX_LINE", max_line);
+	const char *max_response = cli_env("VTEX_PIPES_MAX_RESPONSE", NULL);
+	if (max_response)
+		http_set_max_body(cli_parse_bytes(c, "VTEX_PIPES_MAX_RESPONSE", max_response));
+}
+
+void cli_set_max_line(const cli_common *c, const char *opt, const char *arg)
+{
+	size_t n = cli_parse_bytes(c, opt, arg);
+	if (n < 1024)
+		cli_usage_error(c, "%s: '%s' is below 1K", opt, arg);
+	ndjson_reader_set_max_line(n);
 }
 
 noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
@@ -121,6 +137,9 @@ bool cli_common_option(cli_common *c, int opt, const char *arg)
 	case CLI_OPT_LOG_FORMAT:
 		if (!log_set_format(arg))
 			cli_usage_error(c, "--log-format: '%s' is not logfmt or json", arg);
+		return true;
+	case CLI_OPT_MAX_LINE:
+		cli_set_max_line(c, "--max-line", arg);
 		return true;
 	case CLI_OPT_METRICS_FILE:
 		pthread_mutex_lock(&flush_lock);

@@ -13,6 +13,7 @@ enum {
 	CLI_OPT_LOG_LEVEL = 0x1000,
 	CLI_OPT_LOG_FORMAT,
 	CLI_OPT_METRICS_FILE,
+	CLI_OPT_MAX_LINE,
 	CLI_OPT_TOOL = 0x1100,
 };
 
@@ -22,6 +23,13 @@ enum {
 	{ "log-level", required_argument, 0, CLI_OPT_LOG_LEVEL },              \
 	{ "log-format", required_argument, 0, CLI_OPT_LOG_FORMAT },            \
 	{ "metrics-file", required_argument, 0, CLI_OPT_METRICS_FILE }
+
+/* For the tools that read NDJSON: the longest line taken (ndjson_reader.h);
+ * the environment's VTEX_PIPES_MAX_LINE is read by cli_init. */
+#define CLI_INPUT_LONGOPTS { "max-line", required_argument, 0, CLI_OPT_MAX_LINE }
+#define CLI_INPUT_HELP                                                                          \
+	"      --max-line SIZE     longer input lines go to the rejects with their length\n"       \
+	"                          (env VTEX_PIPES_MAX_LINE; 16M)\n"
 
 /* Help text lines for the common flags, to end a tool's --help. */
 #define CLI_COMMON_HELP                                                                   \
@@ -48,6 +56,8 @@ bool cli_common_option(cli_common *c, int opt, const char *arg);
 /* Prints "tool: message" and a hint to stderr and exits VP_EXIT_USAGE (64). */
 noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Sets the maximum input line length from a size (opt names it in errors). */
+void cli_set_max_line(const cli_common *c, const char *opt, const char *arg);
 /* Writes the metrics file when one was asked for; logs when it cannot. With
  * VTEX_PIPES_METRICS_INTERVAL=SECONDS set, cli_init starts a thread that
  * also rewrites it that often while the tool runs; cli_finish stops it. */

@@ -26,8 +26,17 @@ struct http_request {
 	http_response res;
 	double started, not_before;
 	char errbuf[CURL_ERROR_SIZE];
+	size_t max_body;
+	bool too_large;       /* the body passed max_body: the transfer was ended */
 	http_request *next;
 };
+
+static size_t max_body = HTTP_MAX_BODY_DEFAULT;
+
+void http_set_max_body(size_t bytes)
+{
+	max_body = bytes ? bytes : HTTP_MAX_BODY_DEFAULT;
+}
 
 struct http_client {
 	http_options o;
@@ -71,6 +80,7 @@ void http_options_default(http_options *o)
 		.timeout_s = 60,
 		.retry = { .max_attempts = 7, .base_s = 0.5, .max_s = 30, .retry_after_max_s = 120 },
 		.pause_on_429 = true,
+		.max_body = max_body,
 	};
 }
 
@@ -257,6 +267,10 @@ bool http_response_header(const http_response *res, const char *name, char *out,
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
 	http_request *r = ud;
+	if (size * n > r->max_body - r->res.body.len) {
+		r->too_large = true;
+		return 0; /* ends the transfer (CURLE_WRITE_ERROR) */
+	}
 	buf_put(&r->res.body, data, size * n);
 	return size * n;
 }
@@ -285,6 +299,8 @@ static bool start(http_client *c, http_request *r, double now)
 	r->res.body.len = 0;
 	r->res.headers.len = 0;
 	r->errbuf[0] = '\0';
+	r->max_body = c->o.max_body ? c->o.max_body : HTTP_MAX_BODY_DEFAULT;
+	r->too_large = false;
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (strcmp(r->method, "GET") == 0) {
@@ -450,7 +466,12 @@ static void finish(http_client *c, http_request *r, CURLcode code, double now)
 	bool retryable = false;
 	const char *error = NULL;
 	res->error_kind = HTTP_ERR_NONE;
-	if (code != CURLE_OK) {
+	if (r->too_large) {
+		snprintf(r->errbuf, sizeof r->errbuf, "response body larger than the maximum of %zu bytes", r->max_body);
+		error = r->errbuf;
+		res->error_kind = HTTP_ERR_TOO_LARGE;
+		res->body.len = 0; /* never half a body */
+	} else if (code != CURLE_OK) {
 		metric_add(c->net_errors, 1);
 		error = r->errbuf[0] ? r->errbuf : curl_easy_strerror(code);
 		res->error_kind = curl_error_kind(code);
@@ -604,4 +625,46 @@ void http_client_free(http_client *c)
 	free(c->cacert);
 	free(c);
 	curl_global_cleanup();
+}
+
+bool http_url_plain_remote(const char *url)
+{
+	if (strncasecmp(url, "http://", 7) != 0)
+		return false;
+	const char *host = url + 7, *at = NULL;
+	size_t n = strcspn(host, "/?#");
+	for (const char *p = host; p < host + n; p++)
+		if (*p == '@')
+			at = p;
+	if (at) { /* user:password@ */
+		n -= (size_t)(at + 1 - host);
+		host = at + 1;
+	}
+	if (*host == '[')
+		return !(n >= 5 && strncmp(host, "[::1]", 5) == 0);
+	size_t hl = strcspn(host, ":/?#");
+	if (hl > n)
+		hl = n;
+	if (hl == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return false;
+	return !(hl >= 4 && strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == hl);
+}
+
+bool http_header_is_secret(const char *name, size_t len)
+{
+	static const char *const exact[] = { "authorization", "proxy-authorization", "cookie" };
+	static const char *const parts[] = { "token", "secret", "password", "apikey", "api-key" };
+	char low[128];
+	if (len >= sizeof low)
+		return true; /* no honest header name is that long */
+	for (size_t i = 0; i < len; i++)
+		low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+	low[len] = '\0';
+	for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+		if (strcmp(low, exact[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		if (strstr(low, parts[i]))
+			return true;
+	return false;
 }

@@ -39,11 +39,18 @@ typedef struct {
 	double timeout_s;          /* whole transfer, per attempt */
 	http_retry_policy retry;
 	bool pause_on_429;         /* a 429 with Retry-After holds every new start that long */
+	size_t max_body;           /* a longer response body ends the transfer: HTTP_ERR_TOO_LARGE */
 } http_options;
+
+/* The default maximum response body: 64 MiB (a VTEX page or a BigQuery
+ * answer is at most a few MiB), or what http_set_max_body set (cli_init:
+ * VTEX_PIPES_MAX_RESPONSE). */
+#define HTTP_MAX_BODY_DEFAULT ((size_t)64 << 20)
+void http_set_max_body(size_t bytes);
 
 /* Fills o with the defaults: 8 transfers, no rate limit, 10 s connect, 60 s
  * per attempt, 7 attempts, backoff 0.5 s doubling up to 30 s, Retry-After up
- * to 120 s, pause_on_429 on. */
+ * to 120 s, pause_on_429 on, the maximum response body. */
 void http_options_default(http_options *o);
 
 /* What became of a request, given to its done callback. */
@@ -61,6 +68,7 @@ typedef enum {
 	HTTP_ERR_NETWORK,      /* connect, DNS, timeout, reset, ... */
 	HTTP_ERR_TLS_TRUST,    /* the peer's certificate is not trusted (see cacert) */
 	HTTP_ERR_REQUEST,      /* the request itself cannot work: bad URL, protocol, memory */
+	HTTP_ERR_TOO_LARGE,    /* the response body passed max_body (not retried) */
 } http_error_kind;
 
 typedef struct {
@@ -109,6 +117,16 @@ void http_client_feed_wait(http_client *c, int fd, int max_wait_ms);
 /* Requests submitted and not yet done (queued, waiting to retry, or in flight). */
 size_t http_client_pending(const http_client *c);
 void http_client_free(http_client *c);
+
+/* True when url is plain http:// to a host other than the loopback
+ * (localhost, 127.0.0.0/8, [::1]): what it carries crosses a network in
+ * clear. The tools refuse to send credentials that way without an explicit
+ * option; the loopback never leaves the host, so it is allowed. */
+bool http_url_plain_remote(const char *url);
+/* True when a header of that name carries a credential: Authorization,
+ * Proxy-Authorization, Cookie, or a name holding "token", "secret",
+ * "password", "apikey" or "api-key" (any case). */
+bool http_header_is_secret(const char *name, size_t len);
 
 /* method: "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", ... */
 http_request *http_request_new(const char *method, const char *url);

@@ -62,10 +62,15 @@ bool log_enabled(enum log_level level)
 	return level >= log_min;
 }
 
-/* logfmt values are quoted when they hold a space, '=', '"' or nothing. */
+/* logfmt values are quoted when they hold a space, '=', '"', a backslash, a
+ * control character or nothing: a value from outside (a path, a reason
+ * quoting a peer) holding '\r' or an ANSI escape could otherwise forge a log
+ * line or rewrite a terminal; quoted, every control character is escaped. */
 static void logfmt_value(buf *b, const char *s)
 {
-	bool quote = *s == '\0' || strpbrk(s, " =\"\t\n\\") != NULL;
+	bool quote = *s == '\0';
+	for (const unsigned char *p = (const unsigned char *)s; *p && !quote; p++)
+		quote = *p <= ' ' || *p == '=' || *p == '"' || *p == '\\' || *p == 0x7f;
 	if (!quote) {
 		buf_puts(b, s);
 		return;

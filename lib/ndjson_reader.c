@@ -1,14 +1,18 @@
 #include "ndjson_reader.h"
 #include "buf.h"
+#include "json_text.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { READ_BLOCK = 1 << 20 };
+enum { READ_BLOCK = 1 << 20, HEAD = 1024 };
+
+static size_t max_line = NDJSON_MAX_LINE_DEFAULT;
 
 struct ndjson_reader {
 	int fd;
@@ -19,13 +23,27 @@ struct ndjson_reader {
 	int eof;
 	void (*on_idle)(void *ctx);
 	void *idle_ctx;
+	size_t max_line;
+	char head[HEAD + 1];  /* the start of an overlong line, for the rejects */
+	char reason[128];
 };
+
+void ndjson_reader_set_max_line(size_t bytes)
+{
+	max_line = bytes ? bytes : NDJSON_MAX_LINE_DEFAULT;
+}
+
+size_t ndjson_reader_max_line(void)
+{
+	return max_line;
+}
 
 ndjson_reader *ndjson_reader_open(int fd, const char *name)
 {
 	ndjson_reader *r = xcalloc(1, sizeof *r);
 	r->fd = fd;
 	r->name = xstrdup(name ? name : "-");
+	r->max_line = max_line;
 	r->cap = READ_BLOCK * 2;
 	r->data = xmalloc(r->cap + 1);
 	return r;
@@ -101,6 +119,44 @@ bool ndjson_reader_buffered(const ndjson_reader *r)
 	return r->eof || memchr(r->data + r->start, '\n', r->end - r->start) != NULL;
 }
 
+/* The line at r->start is longer than the maximum: keeps its head, drops
+ * the rest as it is read (never holding it whole) up to and including its
+ * '\n', and describes it in *line. */
+static enum ndjson_status skip_overlong(ndjson_reader *r, ndjson_line *line)
+{
+	size_t head = r->end - r->start < HEAD ? r->end - r->start : HEAD;
+	size_t total = 0;
+	char *nl = memchr(r->data + r->start, '\n', head);
+
+	if (nl)
+		head = (size_t)(nl - (r->data + r->start));
+	if (nl && head && r->data[r->start + head - 1] == '\r')
+		head--;
+	memcpy(r->head, r->data + r->start, head);
+	r->head[head] = '\0';
+	while (!(nl = memchr(r->data + r->start, '\n', r->end - r->start))) {
+		total += r->end - r->start;
+		r->start = r->end;
+		if (r->eof)
+			break;
+		if (fill(r) < 0)
+			return NDJSON_IOERR;
+	}
+	if (nl) {
+		total += (size_t)(nl - (r->data + r->start));
+		r->start = (size_t)(nl - r->data) + 1;
+	}
+	r->lineno++;
+	snprintf(r->reason, sizeof r->reason, "line of %zu bytes, longer than the maximum of %zu (--max-line)",
+		 total, r->max_line);
+	line->text = r->head;
+	line->len = head;
+	line->lineno = r->lineno;
+	line->reason = r->reason;
+	line->unterminated = nl == NULL;
+	return NDJSON_BAD;
+}
+
 enum ndjson_status ndjson_next_line(ndjson_reader *r, ndjson_line *line)
 {
 	size_t scanned = 0; /* bytes of the current line already searched for '\n' */
@@ -111,6 +167,8 @@ enum ndjson_status ndjson_next_line(ndjson_reader *r, ndjson_line *line)
 		char *nl = memchr(base + scanned, '\n', avail - scanned);
 		size_t len;
 
+		if ((nl ? (size_t)(nl - base) : avail) > r->max_line)
+			return skip_overlong(r, line);
 		if (!nl && !r->eof) {
 			scanned = avail;
 			int got = fill(r);
@@ -146,8 +204,11 @@ enum ndjson_status ndjson_next_line(ndjson_reader *r, ndjson_line *line)
 cJSON *ndjson_parse_object(const char *text, size_t len, const char **reason)
 {
 	const char *end = NULL;
-	cJSON *obj = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	cJSON *obj;
 
+	if ((*reason = json_text_problem(text, len)) != NULL)
+		return NULL;
+	obj = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (!obj) {
 		*reason = "invalid JSON";
 		return NULL;

@@ -94,15 +94,14 @@ bool rejects_close(rejects *r)
 int rejects_finish_run(ndjson_writer *out, rejects *r, const char *rejects_path, int status,
 		       unsigned long long *rejected)
 {
-	if (!ndjson_writer_close(out) && status == VP_EXIT_OK)
-		status = VP_EXIT_IOERR;
+	if (!ndjson_writer_close(out))
+		status = vp_exit_worst(status, VP_EXIT_IOERR);
 	*rejected = rejects_count(r);
 	if (!rejects_close(r)) {
 		log_error("cannot write the rejects file", LS("path", rejects_path));
-		if (status == VP_EXIT_OK)
-			status = VP_EXIT_IOERR;
+		status = vp_exit_worst(status, VP_EXIT_IOERR);
 	}
-	if (status == VP_EXIT_OK && *rejected)
-		status = VP_EXIT_REJECTS;
+	if (*rejected)
+		status = vp_exit_worst(status, VP_EXIT_REJECTS);
 	return status;
 }

@@ -30,8 +30,8 @@ bool rejects_close(rejects *r);
 struct ndjson_writer;
 /* The end of a filter's run (records in, records or rejects out): closes its
  * output and its rejects (rejects_path names the file in the error) and
- * returns its exit status: status when not 0, 74 when either could not be
- * written, 1 when records were rejected, else 0. *rejected: how many. */
+ * returns its exit status, the worst (exitcode.h) of status, 74 when either
+ * could not be written and 1 when records were rejected. *rejected: how many. */
 int rejects_finish_run(struct ndjson_writer *out, rejects *r, const char *rejects_path, int status,
 		       unsigned long long *rejected);
 

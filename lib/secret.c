@@ -31,8 +31,19 @@ char *secret_read_file(const char *path, const char **err)
 		log_error("cannot open a secret file", LS("path", path), LS("error", strerror(errno)));
 		return NULL;
 	}
-	if (fstat(fd, &st) == 0 && (st.st_mode & S_IROTH))
-		log_warn("secret file is readable by every user; chmod o-r it", LS("path", path));
+	/* Group members are other users too: only the owner may read it. */
+	if (fstat(fd, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH))) {
+		const char *allow = getenv("VTEX_PIPES_ALLOW_SHARED_SECRET_FILE");
+		if (!allow || strcmp(allow, "1") != 0) {
+			*err = "the secret file is readable by its group or by every user";
+			log_error("secret file is readable by its group or by every user; chmod 600 it "
+				  "(or VTEX_PIPES_ALLOW_SHARED_SECRET_FILE=1)", LS("path", path));
+			close(fd);
+			return NULL;
+		}
+		log_warn("secret file is readable by its group or by every user (allowed by "
+			 "VTEX_PIPES_ALLOW_SHARED_SECRET_FILE=1)", LS("path", path));
+	}
 	char *s = xmalloc(SECRET_MAX + 1);
 	size_t len = 0;
 	for (;;) {

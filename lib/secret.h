@@ -1,6 +1,9 @@
 /* Secrets come from the environment or from a file, never from argv.
  * secret_read("VTEX_APP_TOKEN") looks at $VTEX_APP_TOKEN, then at the file
- * named by $VTEX_APP_TOKEN_FILE. A file readable by others draws a warning.
+ * named by $VTEX_APP_TOKEN_FILE. A file readable by its group or by every
+ * user is refused (an error naming the path), unless
+ * VTEX_PIPES_ALLOW_SHARED_SECRET_FILE=1 (e.g. a mounted secret volume whose
+ * mode cannot be chosen), which turns the refusal into a warning.
  * Trailing newlines are stripped. The value is never logged. */
 #ifndef VP_SECRET_H
 #define VP_SECRET_H

@@ -230,8 +230,8 @@ int main(int argc, char **argv)
 		 LS("since", o.since_col ? o.since_col : ""), LS("after", literal ? literal : ""));
 	int rc = o.wh.kind == WH_DUCKDB ? duck_export(&o, literal, &s) : bq_export(&o, literal, &s);
 	progress_end(&s.prog);
-	if (!ndjson_writer_close(s.out) && rc == VP_EXIT_OK)
-		rc = VP_EXIT_IOERR;
+	if (!ndjson_writer_close(s.out))
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	metric_set(m_secs, progress_now() - t0);
 	if (rc == VP_EXIT_OK && o.since_col && s.wm_col < 0) {
 		log_error("the --since column is not in the result", LS("column", o.since_col));

@@ -124,6 +124,11 @@ static void read_input(run *r, int fd, const char *name)
 			r->fatal = VP_EXIT_IOERR;
 			break;
 		}
+		if (st == NDJSON_BAD) { /* overlong */
+			metric_add(r->m_in, 1);
+			load_reject_line(&r->ctx, name, line.lineno, line.reason, line.text, line.len, false);
+			continue;
+		}
 		metric_add(r->m_bytes, (double)line.len + 1);
 		if (barrier_is(line.text, line.len)) { /* never a row */
 			at_barrier(r, name, line.text, line.len);
@@ -230,9 +235,6 @@ int main(int argc, char **argv)
 	pthread_mutex_destroy(&r.ctx.rej_lock);
 	cli_finish(&o.cli);
 	options_free(&o);
-	if (r.fatal)
-		return r.fatal;
-	if (rc)
-		return rc;
-	return rejected ? VP_EXIT_REJECTS : VP_EXIT_OK;
+	rc = vp_exit_worst(rc, r.fatal);
+	return rejected ? vp_exit_worst(rc, VP_EXIT_REJECTS) : rc;
 }

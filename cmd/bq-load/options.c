@@ -54,6 +54,7 @@ static const char help[] =
 	"                          FIFO, or a file (env BQ_LOAD_ACK_TO). Without it a barrier\n"
 	"                          still ends the batch, and is dropped; it is never a row\n"
 	"  -n, --dry-run           load nothing: print each table's schema and row count\n"
+	CLI_INPUT_HELP
 	CLI_COMMON_HELP
 	"\n"
 	"BigQuery credentials: BQ_TOKEN or BQ_TOKEN_FILE (a bearer token), else\n"
@@ -94,6 +95,7 @@ static const struct option longopts[] = {
 	{ "ack-to", required_argument, 0, OPT_ACK_TO },
 	{ "dry-run", no_argument, 0, 'n' },
 	CLI_COMMON_LONGOPTS,
+	CLI_INPUT_LONGOPTS,
 	{ 0 },
 };
 

@@ -56,6 +56,7 @@ static const char HELP[] =
 	"      --tmpdir DIR        where --latest-only spills (env DEDUP_TMPDIR, TMPDIR; /tmp)\n"
 	"      --rejects FILE      write records without a usable key or version there\n"
 	"                          (env DEDUP_REJECTS)\n"
+	CLI_INPUT_HELP
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 done; 1 done, some records rejected; 64 usage; 65 state file\n"
@@ -120,6 +121,7 @@ static void parse_options(options *o, int argc, char **argv)
 		{ "tmpdir", required_argument, 0, OPT_TMPDIR },
 		{ "rejects", required_argument, 0, OPT_REJECTS },
 		CLI_COMMON_LONGOPTS,
+		CLI_INPUT_LONGOPTS,
 		{ 0 },
 	};
 	const char *max_memory = cli_env("DEDUP_MAX_MEMORY", "1G");
@@ -284,8 +286,11 @@ static bool read_input(void *ctx, int fd, const char *name)
 	enum ndjson_status st;
 
 	ndjson_reader_on_idle(r, flush_when_idle, d);
-	while ((st = ndjson_next_line(r, &l)) == NDJSON_OK) {
-		if (barrier_is(l.text, l.len))
+	while ((st = ndjson_next_line(r, &l)) == NDJSON_OK || st == NDJSON_BAD) {
+		if (st == NDJSON_BAD) { /* overlong */
+			metric_add(d->m_in, 1);
+			reject(d, name, &l, l.reason, false);
+		} else if (barrier_is(l.text, l.len))
 			barrier(d, &l);
 		else
 			take(d, name, &l);
@@ -350,16 +355,16 @@ int main(int argc, char **argv)
 		latest_finish(d.lat, emit_latest, &d);
 	progress_end(&d.prog);
 	if (!output_close(&d.out))
-		rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	if (d.st && read_ok && rc == VP_EXIT_OK && !output_compact(&d.out))
 		rc = VP_EXIT_IOERR;
 	unsigned long long rejected = rejects_count(d.rej);
 	if (!rejects_close(d.rej)) {
 		log_error("cannot write the rejects file", LS("path", o.rejects_path));
-		rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	}
 	if (!read_ok)
-		rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	size_t keys = d.lat ? latest_keys(d.lat) : seen_keys(&d.seen);
 	size_t bytes = seen_bytes(&d.seen);
 	if (d.lat)
@@ -370,8 +375,8 @@ int main(int argc, char **argv)
 	log_info("done", LI("in", metric_value(d.m_in)), LI("out", metric_value(d.m_out)),
 		 LI("duplicates", metric_value(d.m_dup)), LI("rejected", metric_value(d.m_rej)),
 		 LI("keys", keys), LI("memory_bytes", bytes));
-	if (rc == VP_EXIT_OK && rejected > 0)
-		rc = VP_EXIT_REJECTS;
+	if (rejected > 0)
+		rc = vp_exit_worst(rc, VP_EXIT_REJECTS);
 	cli_finish(&o.cli);
 out:
 	output_free(&d.out);

@@ -605,8 +605,8 @@ out:
 	rd_kafka_consumer_close(c.rk);
 	rd_kafka_destroy(c.rk);
 	kc_acks_close(c.acks);
-	if (!ndjson_writer_close(c.w) && rc == VP_EXIT_OK)
-		rc = VP_EXIT_IOERR;
+	if (!ndjson_writer_close(c.w))
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	rd_kafka_topic_partition_list_destroy(c.written);
 	rd_kafka_topic_partition_list_destroy(c.assigned);
 	free(c.hdrs);

@@ -32,7 +32,11 @@ static const char HELP[] =
 	"                          timestamp, key, headers, value}; -P -J reads it back\n"
 	"  -X PROP=VALUE           any librdkafka property (security.protocol, sasl.*,\n"
 	"                          ssl.*, linger.ms, ...); after kafka-cat's defaults;\n"
-	"                          secrets (*password*, *secret*) refused: see below\n"
+	"                          secrets (*password*, *secret*) refused: see below;\n"
+	"                          so is turning TLS verification off, without:\n"
+	"      --allow-unverified-tls  take enable.ssl.certificate.verification=false or\n"
+	"                          ssl.endpoint.identification.algorithm=none\n"
+	"                          (env KAFKA_CAT_ALLOW_UNVERIFIED_TLS=1; test brokers only)\n"
 	"  -F FILE                 librdkafka properties from FILE (PROP=VALUE lines,\n"
 	"                          # comments) (env KAFKA_CAT_CONFIG, read first)\n"
 	"SASL password: env KAFKA_CAT_SASL_PASSWORD, or the file that\n"
@@ -93,6 +97,7 @@ static const char HELP[] =
 	"                          commits, lag per partition) and /healthz while\n"
 	"                          consuming; port 0 picks one, logged (env\n"
 	"                          KAFKA_CAT_METRICS_LISTEN, -C only)\n"
+	CLI_INPUT_HELP
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 done; 1 some input lines rejected; 64 usage; 69 no broker\n"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum {
 	OPT_KEY_FIELD = CLI_OPT_TOOL,
@@ -21,6 +22,7 @@ enum {
 	OPT_BARRIER_RECORDS,
 	OPT_ACK_TIMEOUT,
 	OPT_ACK_TO,
+	OPT_ALLOW_UNVERIFIED_TLS,
 };
 
 static char errbuf[512];
@@ -49,6 +51,15 @@ bool kc_secret_prop(const char *prop)
 	name[n] = '\0';
 	return strstr(name, "password") || strstr(name, "secret") || strcmp(name, "ssl.key.pem") == 0 ||
 	       strcmp(name, "sasl.oauthbearer.config") == 0;
+}
+
+bool kc_tls_unverified(const char *name, const char *value)
+{
+	if (strcmp(name, "enable.ssl.certificate.verification") == 0)
+		return strcasecmp(value, "true") != 0 && strcmp(value, "1") != 0;
+	if (strcmp(name, "ssl.endpoint.identification.algorithm") == 0)
+		return strcasecmp(value, "https") != 0;
+	return false;
 }
 
 void kc_kv_add(kc_kvlist *l, const char *name, size_t nlen, const char *value, size_t vlen)
@@ -252,7 +263,9 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		{ "barrier-records", required_argument, 0, OPT_BARRIER_RECORDS },
 		{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
 		{ "ack-to", required_argument, 0, OPT_ACK_TO },
+		{ "allow-unverified-tls", no_argument, 0, OPT_ALLOW_UNVERIFIED_TLS },
 		CLI_COMMON_LONGOPTS,
+		CLI_INPUT_LONGOPTS,
 		{ 0 },
 	};
 	const char *err = NULL, *s;
@@ -263,6 +276,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 	o->group = cli_env("KAFKA_CAT_GROUP", NULL);
 	o->key_field = cli_env("KAFKA_CAT_KEY_FIELD", NULL);
 	o->rejects_path = cli_env("KAFKA_CAT_REJECTS", NULL);
+	o->allow_unverified_tls = strcmp(cli_env("KAFKA_CAT_ALLOW_UNVERIFIED_TLS", "0"), "1") == 0;
 	o->partition = -1;
 	o->offset = (kc_offset){ KC_OFF_BEGINNING, 0 };
 	o->metadata_timeout_ms = 10000;
@@ -339,6 +353,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		case OPT_BARRIER_RECORDS: brec = optarg; break;
 		case OPT_ACK_TIMEOUT: atmo = optarg; break;
 		case OPT_ACK_TO: o->ack_to = optarg; break;
+		case OPT_ALLOW_UNVERIFIED_TLS: o->allow_unverified_tls = true; break;
 		case OPT_COMMIT_INTERVAL:
 			if (!parse_i64(optarg, &v) || v < 0 || v > 3600000)
 				return fail("--commit-interval-ms: '%s' is not 0 to 3600000", optarg);
@@ -407,6 +422,11 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 	}
 	if ((err = check_acks(o, bms, brec, atmo)))
 		return err;
+	for (size_t i = 0; i < o->props.n && !o->allow_unverified_tls; i++)
+		if (kc_tls_unverified(o->props.v[i].name, o->props.v[i].value))
+			return fail("%s: turns off the verification of the broker's TLS certificate (a man in the "
+				    "middle could read and forge every message); give the broker's CA with "
+				    "ssl.ca.location, or --allow-unverified-tls", o->props.v[i].name);
 	if (o->mode == KC_MODE_LIST && (o->group || o->key_delim || o->key_field || o->key || o->headers.n))
 		return "-L takes -b, -t, -J, -X, -F and -m only";
 	return NULL;

@@ -64,6 +64,7 @@ typedef struct {
 	long long barrier_records;  /* --barrier-records (10000), env KAFKA_CAT_BARRIER_RECORDS */
 	long long ack_timeout_s;    /* --ack-timeout SECONDS (30), env KAFKA_CAT_ACK_TIMEOUT */
 	const char *ack_to;         /* --ack-to PATH (-P), env KAFKA_CAT_ACK_TO */
+	bool allow_unverified_tls;  /* --allow-unverified-tls, env KAFKA_CAT_ALLOW_UNVERIFIED_TLS=1 */
 } kc_opts;
 
 /* Parses argv into o (cli_init first). Returns NULL when all is well, else
@@ -73,6 +74,10 @@ void kc_opts_free(kc_opts *o);
 /* Whether a librdkafka property ("name" or "name=value") holds a secret
  * (sasl.password, ssl.key.password, ...): -X refuses those. */
 bool kc_secret_prop(const char *prop);
+/* Whether a librdkafka property turns off TLS verification
+ * (enable.ssl.certificate.verification=false, ssl.endpoint.identification.
+ * algorithm other than https): refused without --allow-unverified-tls. */
+bool kc_tls_unverified(const char *name, const char *value);
 /* Whether -X/-F set this librdkafka property. */
 bool kc_props_has(const kc_opts *o, const char *name);
 

@@ -422,10 +422,15 @@ int kc_produce(kc_opts *o)
 	enum ndjson_status st = NDJSON_EOF;
 	ndjson_reader_on_idle(r, while_idle, &p);
 	progress_start(&p.prog, "messages");
-	while (!kc_stop && !p.stop_input && (st = ndjson_next_line(r, &l)) == NDJSON_OK) {
+	while (!kc_stop && !p.stop_input && ((st = ndjson_next_line(r, &l)) == NDJSON_OK || st == NDJSON_BAD)) {
 		/* Input stopped while this was read: the source sends it again. */
 		if (p.stop_input)
 			break;
+		if (st == NDJSON_BAD) { /* overlong */
+			metric_add(p.m_in, 1);
+			reject(&p, l.lineno, l.reason, l.text, l.len, false);
+			continue;
+		}
 		/* A signal ends input mid-line: that piece is not a whole record. */
 		if (kc_stop && l.unterminated) {
 			if (!barrier_is(l.text, l.len)) {
@@ -479,14 +484,13 @@ int kc_produce(kc_opts *o)
 		rc = kc_denied ? VP_EXIT_CONFIG : VP_EXIT_TEMPFAIL;
 	}
 	if (p.ack_failed && !kc_denied)
-		rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	if (!rejects_close(p.rej)) {
 		log_error("cannot write the rejects file", LS("path", o->rejects_path));
-		if (rc == VP_EXIT_OK)
-			rc = VP_EXIT_IOERR;
+		rc = vp_exit_worst(rc, VP_EXIT_IOERR);
 	}
-	if (rc == VP_EXIT_OK && p.refused)
-		rc = VP_EXIT_REJECTS;
+	if (p.refused)
+		rc = vp_exit_worst(rc, VP_EXIT_REJECTS);
 	if (p.rkt)
 		rd_kafka_topic_destroy(p.rkt);
 	rd_kafka_destroy(p.rk);

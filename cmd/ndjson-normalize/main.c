@@ -41,6 +41,7 @@ static const char help[] =
 	"                          (env NDJSON_NORMALIZE_RAW=1)\n"
 	"      --rejects FILE      write records that cannot be normalized there, with the\n"
 	"                          reason (env NDJSON_NORMALIZE_REJECTS)\n"
+	CLI_INPUT_HELP
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 all records normalized, 1 some rejected, 64 usage error,\n"
@@ -57,6 +58,7 @@ static const struct option longopts[] = {
 	{ "raw", no_argument, 0, OPT_RAW },
 	{ "rejects", required_argument, 0, OPT_REJECTS },
 	CLI_COMMON_LONGOPTS,
+	CLI_INPUT_LONGOPTS,
 	{ 0 },
 };
 
@@ -100,13 +102,13 @@ static bool normalize_input(void *ctx, int fd, const char *name)
 	ndjson_line line;
 	enum ndjson_status st;
 
-	while ((st = ndjson_next_line(in, &line)) == NDJSON_OK) {
-		if (barrier_is(line.text, line.len)) {
+	while ((st = ndjson_next_line(in, &line)) == NDJSON_OK || st == NDJSON_BAD) {
+		if (st == NDJSON_OK && barrier_is(line.text, line.len)) {
 			pass_barrier(r, &line);
 			continue;
 		}
-		const char *reason = NULL;
-		cJSON *rec = ndjson_parse_object(line.text, line.len, &reason);
+		const char *reason = line.reason; /* an overlong line's */
+		cJSON *rec = st == NDJSON_OK ? ndjson_parse_object(line.text, line.len, &reason) : NULL;
 
 		metric_add(r->m_in, 1);
 		metric_add(r->m_bytes, (double)line.len + 1);

@@ -54,7 +54,15 @@ static const char help[] =
 	"      --retries N         attempts per request, the first included (env NDJSON_POST_RETRIES; 7)\n"
 	"      --timeout SEC       per attempt (env NDJSON_POST_TIMEOUT; 30)\n"
 	"      --cacert FILE       trust this CA (PEM) too; TLS is always verified (env NDJSON_POST_CACERT)\n"
+	"      --allow-secret-header  take a -H carrying a credential (Authorization, Cookie,\n"
+	"                          *token*, *secret*, ...) on the command line, where every\n"
+	"                          user can read it (env NDJSON_POST_ALLOW_SECRET_HEADER=1;\n"
+	"                          prefer --auth, or NDJSON_POST_HEADERS)\n"
+	"      --allow-plain-http  send credentials (--auth, a credential header) over\n"
+	"                          http:// to a host other than the loopback\n"
+	"                          (env NDJSON_POST_ALLOW_PLAIN_HTTP=1)\n"
 	"      --rejects FILE      refused records, with the reason (env NDJSON_POST_REJECTS)\n"
+	CLI_INPUT_HELP
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 every record accepted, 1 some refused (see --rejects), 64 usage,\n"
@@ -64,7 +72,8 @@ static const char help[] =
 
 enum {
 	OPT_MAX_BYTES = CLI_OPT_TOOL, OPT_AUTH, OPT_HMAC_HEADER, OPT_IDEM_KEY, OPT_IDEM_HEADER, OPT_RPS,
-	OPT_CONCURRENCY, OPT_RETRIES, OPT_TIMEOUT, OPT_CACERT, OPT_REJECTS,
+	OPT_CONCURRENCY, OPT_RETRIES, OPT_TIMEOUT, OPT_CACERT, OPT_REJECTS, OPT_ALLOW_SECRET_HEADER,
+	OPT_ALLOW_PLAIN_HTTP,
 };
 
 static const struct option longopts[] = {
@@ -83,7 +92,10 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, 0, OPT_TIMEOUT },
 	{ "cacert", required_argument, 0, OPT_CACERT },
 	{ "rejects", required_argument, 0, OPT_REJECTS },
+	{ "allow-secret-header", no_argument, 0, OPT_ALLOW_SECRET_HEADER },
+	{ "allow-plain-http", no_argument, 0, OPT_ALLOW_PLAIN_HTTP },
 	CLI_COMMON_LONGOPTS,
+	CLI_INPUT_LONGOPTS,
 	{ 0 },
 };
 
@@ -100,15 +112,24 @@ typedef struct {
 	int concurrency, retries;
 	auth_kind auth;
 	bool own_ctype;            /* a -H gave Content-Type */
+	bool secret_header;        /* a header carries a credential */
+	bool secret_on_argv;       /* ... and came from -H: its name, for the error */
+	const char *argv_secret;
+	bool allow_secret_header, allow_plain_http;
 	char **files;
 	int nfiles;
 } options;
 
-static void add_header(options *o, const char *h)
+static void add_header(options *o, const char *h, bool from_argv)
 {
 	const char *colon = strchr(h, ':');
 	if (!colon || colon == h)
-		cli_usage_error(&o->cli, "--header: '%s' is not 'Name: value'", h);
+		cli_usage_error(&o->cli, "--header: '%.*s' is not 'Name: value'", (int)strcspn(h, ":"), h);
+	if (http_header_is_secret(h, (size_t)(colon - h))) {
+		o->secret_header = true;
+		if (from_argv && !o->argv_secret)
+			o->argv_secret = h;
+	}
 	if ((size_t)(colon - h) == 12 && !strncasecmp(h, "Content-Type", 12))
 		o->own_ctype = true;
 	o->headers = xrealloc(o->headers, (o->nheaders + 1) * sizeof *o->headers);
@@ -134,11 +155,13 @@ static void options_parse(options *o, int argc, char **argv)
 	o->timeout = cli_parse_double(c, "NDJSON_POST_TIMEOUT", cli_env("NDJSON_POST_TIMEOUT", "30"), 0.1, 3600);
 	o->cacert = cli_env("NDJSON_POST_CACERT", NULL);
 	o->rejects = cli_env("NDJSON_POST_REJECTS", NULL);
+	o->allow_secret_header = !strcmp(cli_env("NDJSON_POST_ALLOW_SECRET_HEADER", "0"), "1");
+	o->allow_plain_http = !strcmp(cli_env("NDJSON_POST_ALLOW_PLAIN_HTTP", "0"), "1");
 	const char *env_headers = cli_env("NDJSON_POST_HEADERS", NULL);
 	if (env_headers) {
 		char *copy = xstrdup(env_headers), *save = NULL;
 		for (char *h = strtok_r(copy, "\n", &save); h; h = strtok_r(NULL, "\n", &save))
-			add_header(o, h);
+			add_header(o, h, false);
 		free(copy);
 	}
 	int opt;
@@ -147,7 +170,7 @@ static void options_parse(options *o, int argc, char **argv)
 		switch (opt) {
 		case 'u': o->url = v; break;
 		case 'X': o->method = v; break;
-		case 'H': add_header(o, v); break;
+		case 'H': add_header(o, v, true); break;
 		case 'b': o->batch = cli_parse_ll(c, "--batch", v, 1, 100000); break;
 		case OPT_MAX_BYTES: o->max_bytes = cli_parse_bytes(c, "--max-bytes", v); break;
 		case OPT_AUTH: o->auth_name = v; break;
@@ -160,6 +183,8 @@ static void options_parse(options *o, int argc, char **argv)
 		case OPT_TIMEOUT: o->timeout = cli_parse_double(c, "--timeout", v, 0.1, 3600); break;
 		case OPT_CACERT: o->cacert = v; break;
 		case OPT_REJECTS: o->rejects = v; break;
+		case OPT_ALLOW_SECRET_HEADER: o->allow_secret_header = true; break;
+		case OPT_ALLOW_PLAIN_HTTP: o->allow_plain_http = true; break;
 		default:
 			if (!cli_common_option(c, opt, v))
 				cli_usage_error(c, "unknown option");
@@ -189,6 +214,14 @@ static void options_parse(options *o, int argc, char **argv)
 		cli_usage_error(c, "--cacert: cannot read '%s'", o->cacert);
 	if (strpbrk(o->hmac_header, ": \r\n") || strpbrk(o->idem_header, ": \r\n"))
 		cli_usage_error(c, "--hmac-header and --idempotency-header take a header name");
+	/* The command line is readable by every user of the host (/proc/PID/cmdline). */
+	if (o->argv_secret && !o->allow_secret_header)
+		cli_usage_error(c, "-H %.*s: a credential on the command line is readable by every user; use "
+			        "--auth with NDJSON_POST_TOKEN[_FILE], or NDJSON_POST_HEADERS, or --allow-secret-header",
+				(int)strcspn(o->argv_secret, ":"), o->argv_secret);
+	if ((o->auth == AUTH_BEARER || o->auth == AUTH_BASIC || o->secret_header) && http_url_plain_remote(o->url) && !o->allow_plain_http)
+		cli_usage_error(c, "--url: credentials would cross the network in clear (http:// to a host other "
+			        "than the loopback); use https://, or --allow-plain-http");
 }
 
 /* One record of a request: where it came from, and its text in the body. */
@@ -456,12 +489,12 @@ static bool feed(http_client *c, size_t room, void *ctx)
 			metric_add(r->m_rejected, 1);
 			continue;
 		}
-		const char *missing = NULL;
+		const char *missing = NULL, *bad = NULL;
 		url.len = 0;
 		size_t extra = line.len + (r->o->batch > 1 ? 2 : 0);
-		if (!url_template_expand(&r->url, rec, &url, &missing)) {
+		if (!url_template_expand(&r->url, rec, &url, &missing, &bad)) {
 			buf why = { 0 };
-			buf_printf(&why, "the URL's field {%s} is missing, null or not a scalar", missing);
+			buf_printf(&why, "the URL's field {%s} %s", missing, bad);
 			reject(r, r->source, line.lineno, buf_cstr(&why), line.text, line.len);
 			buf_free(&why);
 		} else if (extra > r->o->max_bytes) {
@@ -561,9 +594,9 @@ int main(int argc, char **argv)
 	unsigned long long rejected = rejects_count(r.rej);
 	log_info("done", LI("records", metric_value(r.m_in)), LI("sent", metric_value(r.m_sent)),
 		 LI("rejected", rejected), LI("failed", r.failed), LD("seconds", progress_now() - t0));
-	if (!rejects_close(r.rej) && !r.fatal) {
+	if (!rejects_close(r.rej)) {
 		log_error("cannot write the rejects file", LS("path", o.rejects));
-		r.fatal = VP_EXIT_IOERR;
+		r.fatal = vp_exit_worst(r.fatal, VP_EXIT_IOERR);
 	}
 	if (r.in) {
 		ndjson_reader_close(r.in);
@@ -584,9 +617,8 @@ int main(int argc, char **argv)
 		free(o.headers[i]);
 	free(o.headers);
 	cli_finish(&o.cli);
-	if (r.fatal)
-		return r.fatal;
+	rc = r.fatal;
 	if (r.failed)
-		return VP_EXIT_TEMPFAIL;
-	return rejected ? VP_EXIT_REJECTS : VP_EXIT_OK;
+		rc = vp_exit_worst(rc, VP_EXIT_TEMPFAIL);
+	return rejected ? vp_exit_worst(rc, VP_EXIT_REJECTS) : rc;
 }

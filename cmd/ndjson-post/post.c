@@ -45,20 +45,27 @@ bool url_template_has_fields(const url_template *t)
 	return t->n > 0;
 }
 
-bool url_template_expand(const url_template *t, const cJSON *rec, buf *out, const char **missing)
+bool url_template_expand(const url_template *t, const cJSON *rec, buf *out, const char **field, const char **why)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		buf_puts(out, t->lit[i]);
 		const cJSON *v = json_path_get(rec, t->field[i]);
-		if (cJSON_IsString(v))
-			buf_url_escape(out, v->valuestring);
-		else if (cJSON_IsNumber(v) || cJSON_IsBool(v)) {
+		if (cJSON_IsString(v)) {
+			const char *s = v->valuestring;
+			if (!*s || !strcmp(s, ".") || !strcmp(s, "..")) {
+				*field = t->field[i];
+				*why = "is empty, '.' or '..', which would change the URL's path";
+				return false;
+			}
+			buf_url_escape(out, s);
+		} else if (cJSON_IsNumber(v) || cJSON_IsBool(v)) {
 			buf num = { 0 };
 			json_write(&num, v);
 			buf_url_escape(out, buf_cstr(&num));
 			buf_free(&num);
 		} else {
-			*missing = t->field[i];
+			*field = t->field[i];
+			*why = "is missing, null or not a scalar";
 			return false;
 		}
 	}

@@ -20,9 +20,11 @@ typedef struct {
 /* False with *err (static text) on an unclosed or empty {}. */
 bool url_template_parse(url_template *t, const char *text, const char **err);
 /* The URL for rec: each slot's value (a string as it is, a number or boolean
- * as its JSON text) percent-encoded. False with *missing set to the field
- * when one is absent, null, or an object or array. */
-bool url_template_expand(const url_template *t, const cJSON *rec, buf *out, const char **missing);
+ * as its JSON text) percent-encoded, '/' included. False with *field set to
+ * the field and *why to the reason when one is absent, null, an object or an
+ * array, or empty, "." or ".." (which would change the path: curl and servers
+ * remove dot segments, so /c/{id}/notes with id ".." would be /notes). */
+bool url_template_expand(const url_template *t, const cJSON *rec, buf *out, const char **field, const char **why);
 bool url_template_has_fields(const url_template *t);
 void url_template_free(url_template *t);
 

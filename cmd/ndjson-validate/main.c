@@ -41,6 +41,7 @@ static const char help[] =
 	"      --max-places N      places reported per broken rule and record (env\n"
 	"                          NDJSON_VALIDATE_MAX_PLACES; 5)\n"
 	"      --list-rules        print the rules (name, severity, path) and exit\n"
+	CLI_INPUT_HELP
 	CLI_COMMON_HELP
 	"\n"
 	"Exit status: 0 every record passed, 1 some were rejected, 64 usage error,\n"
@@ -58,6 +59,7 @@ static const struct option longopts[] = {
 	{ "max-places", required_argument, 0, OPT_MAX_PLACES },
 	{ "list-rules", no_argument, 0, OPT_LIST },
 	CLI_COMMON_LONGOPTS,
+	CLI_INPUT_LONGOPTS,
 	{ 0 },
 };
 
@@ -270,13 +272,13 @@ static bool validate_input(void *ctx, int fd, const char *name)
 	enum ndjson_status st;
 
 	ndjson_reader_on_idle(in, flush_when_idle, r);
-	while ((st = ndjson_next_line(in, &line)) == NDJSON_OK) {
-		if (barrier_is(line.text, line.len)) {
+	while ((st = ndjson_next_line(in, &line)) == NDJSON_OK || st == NDJSON_BAD) {
+		if (st == NDJSON_OK && barrier_is(line.text, line.len)) {
 			pass_barrier(r, &line);
 			continue;
 		}
-		const char *why = NULL;
-		cJSON *rec = ndjson_parse_object(line.text, line.len, &why);
+		const char *why = line.reason; /* an overlong line's */
+		cJSON *rec = st == NDJSON_OK ? ndjson_parse_object(line.text, line.len, &why) : NULL;
 
 		metric_add(r->m_in, 1);
 		metric_add(r->m_bytes, (double)line.len + 1);

@@ -1,4 +1,5 @@
 #include "fetch.h"
+#include "json_text.h"
 #include "cli.h"
 #include "exitcode.h"
 #include "json_path.h"
@@ -60,22 +61,9 @@ void fetch_init(fetch *f, const fetch_config *cfg)
 		  LI("concurrency", o.concurrency), LD("rps", o.rps));
 }
 
-static int severity(int code)
-{
-	switch (code) {
-	case VP_EXIT_CONFIG: return 5;
-	case VP_EXIT_UNAVAILABLE: return 4;
-	case VP_EXIT_TEMPFAIL: return 3;
-	case VP_EXIT_REJECTS: return 2;
-	case VP_EXIT_OK: return 0;
-	default: return 1;
-	}
-}
-
 void fetch_note_exit(fetch *f, int code)
 {
-	if (severity(code) > severity(f->exit_code))
-		f->exit_code = code;
+	f->exit_code = vp_exit_worst(f->exit_code, code);
 }
 
 void job_start(fetch *f, job *j, job_fail_fn fail)
@@ -252,10 +240,15 @@ fetch_status fetch_classify(fetch *f, http_request *req, http_response *res, cJS
 		return FETCH_PERMANENT;
 	}
 	if (json) {
-		*json = parsed ? parsed : cJSON_ParseWithLength(res->body.data, res->body.len);
+		/* The input rule of every tool (json_text.h): cJSON would cut a
+		 * value at a \u0000 and write it out shortened. */
+		const char *bad = json_text_problem(res->body.data ? res->body.data : "", res->body.len);
+		*json = parsed && !bad ? parsed : bad ? NULL : cJSON_ParseWithLength(res->body.data, res->body.len);
+		if (*json != parsed)
+			cJSON_Delete(parsed);
 		parsed = NULL;
 		if (!*json) {
-			*why = "response body is not valid JSON";
+			*why = bad ? bad : "response body is not valid JSON";
 			return FETCH_PERMANENT;
 		}
 	}

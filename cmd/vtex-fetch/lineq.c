@@ -26,8 +26,9 @@ static void *reader_main(void *arg)
 	lineq *q = arg;
 	ndjson_line line;
 	enum ndjson_status st;
-	while ((st = ndjson_next_line(q->reader, &line)) == NDJSON_OK) {
-		lineq_line l = { xstrndup(line.text, line.len), line.len, line.lineno };
+	while ((st = ndjson_next_line(q->reader, &line)) == NDJSON_OK || st == NDJSON_BAD) {
+		lineq_line l = { xstrndup(line.text, line.len), line.len, line.lineno,
+				 st == NDJSON_BAD ? xstrdup(line.reason) : NULL };
 		pthread_mutex_lock(&q->lock);
 		while (q->count == q->max)
 			pthread_cond_wait(&q->not_full, &q->lock);
@@ -118,8 +119,11 @@ void lineq_free(lineq *q)
 		return;
 	}
 	pthread_join(q->thread, NULL);
-	for (size_t i = 0; i < q->count; i++)
-		free(q->ring[(q->head + i) % q->max].text);
+	for (size_t i = 0; i < q->count; i++) {
+		lineq_line *l = &q->ring[(q->head + i) % q->max];
+		free(l->text);
+		free(l->reason);
+	}
 	free(q->ring);
 	ndjson_reader_close(q->reader);
 	pthread_mutex_destroy(&q->lock);

@@ -14,6 +14,8 @@ typedef struct {
 	char *text;    /* malloc'd, NUL-terminated; the caller frees it */
 	size_t len;
 	size_t lineno;
+	char *reason;  /* malloc'd: why a line longer than --max-line was dropped
+	                  (text is then its head); NULL for a whole line */
 } lineq_line;
 
 /* wake(ctx) is called from the reader thread after each line and at EOF. */

@@ -78,6 +78,7 @@ static const char HELP[] =
 	"      --timeout S            per attempt (env VTEX_FETCH_TIMEOUT; 60)\n"
 	"      --connect-timeout S    (env VTEX_FETCH_CONNECT_TIMEOUT; 10)\n"
 	"      --cacert FILE          trust this CA (PEM) too; TLS is always verified (env VTEX_FETCH_CACERT)\n"
+	CLI_INPUT_HELP
 	CLI_COMMON_HELP
 	"\n"
 	"Environment: VTEX_ACCOUNT, VTEX_ENVIRONMENT (vtexcommercestable), VTEX_BASE_URL (overrides\n"
@@ -127,6 +128,7 @@ static const struct option LONGOPTS[] = {
 	{ "barrier-records", required_argument, 0, OPT_BARRIER_RECORDS },
 	{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
 	CLI_COMMON_LONGOPTS,
+	CLI_INPUT_LONGOPTS,
 	{ 0 },
 };
 

@@ -103,9 +103,10 @@ static void drain_input(orders *o)
 			break;
 		}
 		/* Not passed on: what came before it was not all fetched. */
-		if (!barrier_is(l.text, l.len))
-			orders_take_event(o, l.text, l.len, l.lineno);
+		if (l.reason || !barrier_is(l.text, l.len))
+			orders_take_event(o, &l);
 		free(l.text);
+		free(l.reason);
 	}
 }
 
@@ -386,14 +387,19 @@ void orders_follow(orders *o, int fd)
 	o->in = lineq_start(fd, "-", 1024, wake_http, o);
 }
 
-void orders_take_event(orders *o, const char *text, size_t len, size_t lineno)
+void orders_take_event(orders *o, const lineq_line *l)
 {
 	const char *reason = NULL, *id;
 	cJSON *ev;
 	bool json_ok;
-	switch (resp_hook_event(text, len, &ev, &id, &reason, &json_ok)) {
+	size_t lineno = l->lineno;
+	if (l->reason) { /* longer than --max-line */
+		rejects_add(o->f->rejects, "-", lineno, l->reason, l->text, l->len, false);
+		return;
+	}
+	switch (resp_hook_event(l->text, l->len, &ev, &id, &reason, &json_ok)) {
 	case HOOK_BAD:
-		rejects_add(o->f->rejects, "-", lineno, reason, text, len, json_ok);
+		rejects_add(o->f->rejects, "-", lineno, reason, l->text, l->len, json_ok);
 		break;
 	case HOOK_PING:
 		log_info("skipped a hook ping event", LI("line", lineno));
@@ -448,13 +454,14 @@ bool orders_feed(orders *o, size_t room)
 		if (o->in && !o->in_ended) {
 			lineq_line l;
 			int got = lineq_pop(o->in, &l);
-			if (got == 1 && barrier_is(l.text, l.len)) {
+			if (got == 1 && !l.reason && barrier_is(l.text, l.len)) {
 				o->barrier = l;
 				continue;
 			}
 			if (got == 1) {
-				orders_take_event(o, l.text, l.len, l.lineno);
+				orders_take_event(o, &l);
 				free(l.text);
+				free(l.reason);
 				continue;
 			}
 			if (got == -1) {

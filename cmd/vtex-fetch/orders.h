@@ -5,6 +5,7 @@
 #define VF_ORDERS_H
 
 #include "fetch.h"
+#include "lineq.h"
 #include "window.h"
 
 typedef struct orders orders;
@@ -22,7 +23,7 @@ void orders_add_window(orders *o, window w);
  * are synced; the events after it wait for that. */
 void orders_follow(orders *o, int fd);
 /* One line of orders_follow's input: an event to fetch, a ping to skip, or a reject. */
-void orders_take_event(orders *o, const char *text, size_t len, size_t lineno);
+void orders_take_event(orders *o, const lineq_line *l);
 
 /* http_feed_fn-like: submits queued work; false when nothing more will come. */
 bool orders_feed(orders *o, size_t room);

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,6 +129,22 @@ static void drop_expired(commitq *q, size_t next, size_t written)
 	q->out.len = pos;
 }
 
+/* A write to a regular file failed (disk full, I/O error) after part of a
+ * line went out: the file is cut back to the end of the last whole line, so
+ * no line answered 503 is left half written (the next run's first line would
+ * be glued to it). torn: bytes of unfinished lines already written. */
+static void cut_torn_line(commitq *q, size_t torn)
+{
+	struct stat st;
+	if (!torn || fstat(q->o.out_fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < torn)
+		return;
+	if (ftruncate(q->o.out_fd, st.st_size - (off_t)torn) != 0)
+		log_error("cannot cut a half-written line off the output; the next start ends it",
+			  LS("error", strerror(errno)));
+	else
+		log_warn("write failed mid-line: the half-written line was cut off the output", LI("bytes", torn));
+}
+
 /* Writes the batch buffer. On a non-blocking output (pipe, socket) each
  * write happens under the lock, after dropping the lines answered 503, so a
  * line answered 503 before any byte of it went out is never written. */
@@ -155,6 +172,8 @@ static void write_batch(commitq *q, answer **ans, size_t *capans)
 				next++;
 			}
 		} else if (!(n < 0 && (err == EINTR || err == EAGAIN))) {
+			if (next < q->nbatch)
+				cut_torn_line(q, written - q->batch[next]->start);
 			mark_closed(q, n < 0 ? err : EIO);
 			fail_all(q);
 		}

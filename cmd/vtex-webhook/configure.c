@@ -179,6 +179,10 @@ int configure_main(int argc, char **argv)
 		if (!err && (!secret || !*secret))
 			log_error("no shared secret to give VTEX",
 				  LS("hint", "set VTEX_WEBHOOK_SECRET or VTEX_WEBHOOK_SECRET_FILE, or give --secret-file"));
+		if (!err && secret && *secret && strlen(secret) < WEBHOOK_SECRET_MIN) {
+			log_error("the shared secret is shorter than 16 bytes (use e.g. `openssl rand -hex 32`)");
+			err = "short";
+		}
 		if (err || !secret || !*secret) {
 			secret_free(secret);
 			vtex_endpoint_free(&ep);

@@ -5,6 +5,9 @@
 #ifndef VW_CONFIGURE_H
 #define VW_CONFIGURE_H
 
+/* The shortest shared secret taken (bytes), by the server and by configure. */
+#define WEBHOOK_SECRET_MIN 16
+
 int configure_main(int argc, char **argv);
 
 #endif

@@ -1,4 +1,5 @@
 #include "event.h"
+#include "json_text.h"
 #include "vtime.h"
 
 #include <cjson/cJSON.h>
@@ -19,31 +20,11 @@ static const char *string_field(const cJSON *o, const char *name, const cJSON **
 	return NULL;
 }
 
-/* JSON allows no raw control character in a string and none but whitespace
- * outside one; cJSON lets some through (a NUL even cuts a key short). */
-static bool control_chars_ok(const char *body, size_t len)
-{
-	bool in_string = false, escaped = false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)body[i];
-		if (c < 0x20 && (in_string || (c != ' ' && c != '\t' && c != '\n' && c != '\r')))
-			return false;
-		if (escaped)
-			escaped = false;
-		else if (in_string && c == '\\')
-			escaped = true;
-		else if (c == '"')
-			in_string = !in_string;
-	}
-	return true;
-}
-
 event_kind event_check(const char *body, size_t len, const char **why)
 {
-	if (!control_chars_ok(body, len)) {
-		*why = "body is not JSON (raw control character)";
+	/* The rule of every tool's input: UTF-8, no raw control character, no \u0000. */
+	if ((*why = json_text_problem(body, len)) != NULL)
 		return EVENT_BAD;
-	}
 	const char *end = NULL;
 	cJSON *o = cJSON_ParseWithLengthOpts(body, len, &end, false);
 	event_kind k = EVENT_BAD;

@@ -30,8 +30,8 @@ static const char HELP[] =
 	"       vtex-webhook configure --url URL [OPTION]...   (see vtex-webhook configure --help)\n"
 	"Receive VTEX order hook notifications and write one NDJSON line per event\n"
 	"(the payload as sent plus \"_received_at\") to standard output. A request is\n"
-	"answered 200 only once its line is written and flushed (with --spool: appended\n"
-	"to a journal and fsync'd); 503 when the output is closed or stalls past the\n"
+	"answered 200 only once its line is appended to the spool's journal and fsync'd\n"
+	"(with --no-spool: once written to the output); 503 when that fails or stalls past the\n"
 	"write deadline, so VTEX retries. VTEX's ping {\"hookConfig\":\"ping\"} gets 200\n"
 	"and is written nowhere. Every request on the hook path must carry the shared\n"
 	"secret header (401 otherwise); the body must be a JSON object with string\n"
@@ -51,7 +51,12 @@ static const char HELP[] =
 	"                              (env VTEX_WEBHOOK_OUTPUT)\n"
 	"      --spool DIR             acknowledge once journalled and fsync'd in DIR; the\n"
 	"                              journal is forwarded to the output, replayed on\n"
-	"                              restart, trimmed once forwarded (env VTEX_WEBHOOK_SPOOL)\n"
+	"                              restart, trimmed once forwarded (env VTEX_WEBHOOK_SPOOL;\n"
+	"                              $STATE_DIRECTORY/spool, else $XDG_STATE_HOME or\n"
+	"                              ~/.local/state, /vtex-pipes/webhook-spool). One process per DIR\n"
+	"      --no-spool              no journal: answer 200 once the line is written to the\n"
+	"                              output (lost if the host crashes before it is read;\n"
+	"                              env VTEX_WEBHOOK_SPOOL=none)\n"
 	"      --ack-from FIFO         with --spool: write checkpoint barriers between the lines\n"
 	"                              forwarded and read them back from FIFO (made, mode 0600,\n"
 	"                              when absent); the spool's position is committed, and its\n"
@@ -69,6 +74,10 @@ static const char HELP[] =
 	"                              (env VTEX_WEBHOOK_MAX_HEADER; 16K)\n"
 	"      --timeout SECONDS       close a connection idle (or a client this slow) that long\n"
 	"                              (env VTEX_WEBHOOK_TIMEOUT; 10)\n"
+	"      --request-deadline SECONDS  close a connection whose request is not whole and\n"
+	"                              answered that long after its first byte, however\n"
+	"                              steadily it trickles in (env VTEX_WEBHOOK_REQUEST_DEADLINE;\n"
+	"                              30; at least 5, above --write-deadline-ms)\n"
 	"      --max-connections N     open connections at most (env VTEX_WEBHOOK_MAX_CONNECTIONS; 1000)\n"
 	"      --max-per-ip N          open connections per client address at most\n"
 	"                              (env VTEX_WEBHOOK_MAX_PER_IP; 128)\n"
@@ -108,12 +117,15 @@ enum {
 	OPT_BARRIER_MS,
 	OPT_BARRIER_RECORDS,
 	OPT_ACK_TIMEOUT,
+	OPT_NO_SPOOL,
+	OPT_REQUEST_DEADLINE,
 };
 
 typedef struct {
 	cli_common cli;
 	server_config srv;
 	const char *secret_file, *cert_file, *key_file, *output, *spool_dir, *ready_file, *ack_from;
+	char *default_spool;   /* the spool directory when none was named */
 	double deadline_s, drain_s, ack_timeout_s;
 	barrier_policy barriers;
 } options;
@@ -140,6 +152,30 @@ static char *read_pem(const char *path)
 	return b.data;
 }
 
+/* The spool by default: $STATE_DIRECTORY/spool (systemd's StateDirectory=),
+ * else $XDG_STATE_HOME (or ~/.local/state) /vtex-pipes/webhook-spool; the
+ * parents are made, mode 0700. */
+static char *default_spool_dir(const cli_common *c)
+{
+	buf d = { 0 };
+	const char *state = cli_env("STATE_DIRECTORY", NULL), *xdg = cli_env("XDG_STATE_HOME", NULL);
+	if (state)
+		buf_printf(&d, "%.*s/spool", (int)strcspn(state, ":"), state); /* the first of a list */
+	else if (xdg)
+		buf_printf(&d, "%s/vtex-pipes/webhook-spool", xdg);
+	else if (cli_env("HOME", NULL))
+		buf_printf(&d, "%s/.local/state/vtex-pipes/webhook-spool", getenv("HOME"));
+	else
+		cli_usage_error(c, "no spool directory: give --spool DIR (or --no-spool); HOME is not set");
+	char *p = (char *)buf_cstr(&d);
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(p, 0700); /* an error shows when the spool itself is made */
+		*s = '/';
+	}
+	return p;
+}
+
 static void parse_options(options *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -164,6 +200,8 @@ static void parse_options(options *o, int argc, char **argv)
 		{ "barrier-ms", required_argument, 0, OPT_BARRIER_MS },
 		{ "barrier-records", required_argument, 0, OPT_BARRIER_RECORDS },
 		{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
+		{ "no-spool", no_argument, 0, OPT_NO_SPOOL },
+		{ "request-deadline", required_argument, 0, OPT_REQUEST_DEADLINE },
 		CLI_COMMON_LONGOPTS,
 		{ 0 },
 	};
@@ -171,6 +209,7 @@ static void parse_options(options *o, int argc, char **argv)
 	const char *max_body = cli_env("VTEX_WEBHOOK_MAX_BODY", "64K");
 	const char *max_header = cli_env("VTEX_WEBHOOK_MAX_HEADER", "16K");
 	const char *timeout = cli_env("VTEX_WEBHOOK_TIMEOUT", "10");
+	const char *request_deadline = cli_env("VTEX_WEBHOOK_REQUEST_DEADLINE", "30");
 	const char *max_conn = cli_env("VTEX_WEBHOOK_MAX_CONNECTIONS", "1000");
 	const char *max_per_ip = cli_env("VTEX_WEBHOOK_MAX_PER_IP", "128");
 	const char *threads = cli_env("VTEX_WEBHOOK_THREADS", "2");
@@ -188,6 +227,7 @@ static void parse_options(options *o, int argc, char **argv)
 	o->key_file = cli_env("VTEX_WEBHOOK_TLS_KEY", NULL);
 	o->output = cli_env("VTEX_WEBHOOK_OUTPUT", NULL);
 	o->spool_dir = cli_env("VTEX_WEBHOOK_SPOOL", NULL);
+	bool no_spool = o->spool_dir && strcmp(o->spool_dir, "none") == 0;
 	o->ack_from = cli_env("VTEX_WEBHOOK_ACK_FROM", NULL);
 	while ((c = getopt_long(argc, argv, "l:o:hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -198,7 +238,9 @@ static void parse_options(options *o, int argc, char **argv)
 		case OPT_SECRET_FILE: o->secret_file = optarg; break;
 		case OPT_TLS_CERT: o->cert_file = optarg; break;
 		case OPT_TLS_KEY: o->key_file = optarg; break;
-		case OPT_SPOOL: o->spool_dir = optarg; break;
+		case OPT_SPOOL: o->spool_dir = optarg; no_spool = false; break;
+		case OPT_NO_SPOOL: no_spool = true; break;
+		case OPT_REQUEST_DEADLINE: request_deadline = optarg; break;
 		case OPT_WRITE_DEADLINE: deadline = optarg; break;
 		case OPT_MAX_BODY: max_body = optarg; break;
 		case OPT_MAX_HEADER: max_header = optarg; break;
@@ -223,6 +265,7 @@ static void parse_options(options *o, int argc, char **argv)
 	o->srv.max_body = cli_parse_bytes(&o->cli, "--max-body", max_body);
 	o->srv.max_header = cli_parse_bytes(&o->cli, "--max-header", max_header);
 	o->srv.timeout_s = (unsigned)cli_parse_ll(&o->cli, "--timeout", timeout, 1, 3600);
+	o->srv.request_deadline_s = cli_parse_double(&o->cli, "--request-deadline", request_deadline, 5, 3600);
 	o->srv.max_connections = (unsigned)cli_parse_ll(&o->cli, "--max-connections", max_conn, 1, 100000);
 	o->srv.max_per_ip = (unsigned)cli_parse_ll(&o->cli, "--max-per-ip", max_per_ip, 1, 100000);
 	o->srv.threads = (unsigned)cli_parse_ll(&o->cli, "--threads", threads, 1, 64);
@@ -231,10 +274,14 @@ static void parse_options(options *o, int argc, char **argv)
 	o->barriers.interval_ms = (double)cli_parse_ll(&o->cli, "--barrier-ms", barrier_ms, 1, 3600000);
 	o->barriers.records = (unsigned long)cli_parse_ll(&o->cli, "--barrier-records", barrier_records, 1, 1000000000);
 	o->ack_timeout_s = cli_parse_double(&o->cli, "--ack-timeout", ack_timeout, 0, 86400);
+	if (no_spool)
+		o->spool_dir = NULL;
+	else if (!o->spool_dir)
+		o->spool_dir = o->default_spool = default_spool_dir(&o->cli);
 	if (o->ack_from && !*o->ack_from)
 		o->ack_from = NULL;
 	if (o->ack_from && !o->spool_dir)
-		cli_usage_error(&o->cli, "--ack-from needs --spool (the journal keeps what is not acknowledged yet)");
+		cli_usage_error(&o->cli, "--ack-from needs the spool (the journal keeps what is not acknowledged yet): drop --no-spool");
 	if (o->srv.max_body < 64 || o->srv.max_body > (64u << 20))
 		cli_usage_error(&o->cli, "--max-body: between 64 and 64M");
 	if (o->srv.max_header < 4096 || o->srv.max_header > (1u << 20))
@@ -262,6 +309,9 @@ static char *load_secret(const options *o)
 	}
 	if (strpbrk(s, "\r\n"))
 		config_error("the secret holds a line break", o->secret_file);
+	/* Whoever guesses it can inject order events: no short words. */
+	if (strlen(s) < WEBHOOK_SECRET_MIN)
+		config_error("the secret is shorter than 16 bytes (use e.g. `openssl rand -hex 32`)", o->secret_file);
 	return s;
 }
 
@@ -276,6 +326,31 @@ static void restore_output(void)
 		fcntl(out_fd, F_SETFL, out_flags);
 }
 
+/* A regular file output whose last line has no '\n' (a crash in the middle
+ * of a write) gets one, so the next event is not glued to it. That piece
+ * was never answered 200 (VTEX sends its event again); downstream it is one
+ * line that is not JSON, refused to the next stage's rejects with its line
+ * number (vtex-webhook(1), OUTPUT). */
+static void end_partial_line(int fd, const char *name)
+{
+	struct stat st;
+	char last;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return;
+	int rfd = open(name, O_RDONLY | O_CLOEXEC);
+	ssize_t n = rfd >= 0 ? pread(rfd, &last, 1, st.st_size - 1) : -1;
+	if (rfd >= 0)
+		close(rfd);
+	if (n != 1 || last == '\n')
+		return;
+	if (write(fd, "\n", 1) != 1) {
+		log_error("cannot end the partial last line of the output", LS("path", name), LS("error", strerror(errno)));
+		exit(VP_EXIT_IOERR);
+	}
+	log_warn("ended a partial last line left in the output by an earlier run (never acknowledged: "
+		 "VTEX sends its event again; the next stage rejects the piece)", LS("path", name));
+}
+
 static int open_output(const options *o)
 {
 	if (o->output) {
@@ -285,6 +360,7 @@ static int open_output(const options *o)
 			exit(VP_EXIT_IOERR);
 		}
 	}
+	end_partial_line(out_fd, o->output ? o->output : "/dev/stdout");
 	if (o->ack_from) {
 		/* Only the spool's forwarder writes (it waits for a slow reader), and
 		 * barriers go through a blocking writer: a blocking output. */
@@ -429,6 +505,7 @@ int main(int argc, char **argv)
 	cli_finish(&o.cli);
 	secret_free(secret);
 	free(o.srv.tls_cert);
+	free(o.default_spool);
 	if (o.srv.tls_key) {
 		for (volatile char *p = o.srv.tls_key; *p; p++)
 			*p = 0;

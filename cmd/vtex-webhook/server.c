@@ -10,18 +10,31 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 enum route { R_HOOK, R_HEALTH, R_METRICS, R_OTHER };
 enum { CODE_OTHER = 0 };
 
+/* A connection, for the request deadline: when the request it is reading
+ * began (its accept, or the end of the one before on a kept-alive
+ * connection, so never later than the request's first byte). */
+typedef struct conn_clock {
+	struct conn_clock *prev, *next;
+	int fd;
+	double since;
+	bool suspended; /* its event is in the commit queue: answered within the write deadline */
+} conn_clock;
+
 typedef struct {
 	struct MHD_Connection *conn;
+	conn_clock *clock;
 	double started;
 	enum route route;
 	bool too_big, waiting;
@@ -36,7 +49,12 @@ struct server {
 	_Atomic unsigned active;
 	_Atomic bool quiesced;
 	metric *m_codes[8];
-	metric *m_seconds, *m_last_ok, *m_pings, *m_rejected;
+	metric *m_seconds, *m_last_ok, *m_pings, *m_rejected, *m_deadline;
+	pthread_mutex_t clocks_mu;
+	conn_clock *clocks;
+	pthread_t watchdog;
+	bool watchdog_on;
+	_Atomic bool stopping;
 };
 
 static const int codes[] = { 200, 400, 401, 404, 405, 413, 503 };
@@ -180,6 +198,11 @@ static enum MHD_Result on_body(server *s, request *r)
 	event_line(&line, r->body.data, r->body.len, vtime_format(vtime_now(), at));
 	/* Suspended before the hand-off: the answer may come from another thread at once. */
 	r->waiting = true;
+	if (r->clock) {
+		pthread_mutex_lock(&s->clocks_mu);
+		r->clock->suspended = true;
+		pthread_mutex_unlock(&s->clocks_mu);
+	}
 	MHD_suspend_connection(r->conn);
 	bool queued = commitq_submit(s->q, line.data, line.len, r);
 	buf_free(&line);
@@ -200,6 +223,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!r) {
 		r = xcalloc(1, sizeof *r);
 		r->conn = conn;
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		r->clock = ci ? ci->socket_context : NULL;
 		r->started = progress_now();
 		*con_cls = r;
 		atomic_fetch_add(&s->active, 1);
@@ -229,10 +254,75 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED && r->route == R_HOOK)
 		log_warn("hook request timed out (slow client)");
+	if (r->clock) { /* the next request on this connection starts its clock now */
+		pthread_mutex_lock(&s->clocks_mu);
+		r->clock->since = progress_now();
+		r->clock->suspended = false;
+		pthread_mutex_unlock(&s->clocks_mu);
+	}
 	buf_free(&r->body);
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->active, 1);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	server *s = cls;
+	conn_clock *k = *socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		k = xcalloc(1, sizeof *k);
+		k->fd = ci ? ci->connect_fd : -1;
+		k->since = progress_now();
+		pthread_mutex_lock(&s->clocks_mu);
+		k->next = s->clocks;
+		if (s->clocks)
+			s->clocks->prev = k;
+		s->clocks = k;
+		pthread_mutex_unlock(&s->clocks_mu);
+		*socket_context = k;
+	} else if (k) { /* closed: called before libmicrohttpd closes the socket */
+		pthread_mutex_lock(&s->clocks_mu);
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			s->clocks = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		pthread_mutex_unlock(&s->clocks_mu);
+		free(k);
+		*socket_context = NULL;
+	}
+}
+
+/* --timeout bounds idle time only: a client sending a byte now and then
+ * could hold a connection for ever. Every half second, a connection whose
+ * request began more than --request-deadline ago (and is not waiting for
+ * its commit) is shut down; libmicrohttpd then closes it. */
+static void *watchdog(void *arg)
+{
+	server *s = arg;
+	while (!atomic_load(&s->stopping)) {
+		struct timespec ts = { 0, 500 * 1000000L };
+		nanosleep(&ts, NULL);
+		double now = progress_now();
+		unsigned cut = 0;
+		pthread_mutex_lock(&s->clocks_mu);
+		for (conn_clock *k = s->clocks; k; k = k->next)
+			if (!k->suspended && k->fd >= 0 && now - k->since > s->cfg.request_deadline_s) {
+				shutdown(k->fd, SHUT_RDWR);
+				k->since = now; /* once is enough */
+				cut++;
+			}
+		pthread_mutex_unlock(&s->clocks_mu);
+		if (cut) {
+			metric_add(s->m_deadline, cut);
+			log_warn("connections past --request-deadline closed (slow clients)", LI("connections", cut));
+		}
+	}
+	return NULL;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -269,6 +359,9 @@ server *server_start(const server_config *cfg, commitq *q, char *url, size_t url
 	s->m_pings = metrics_counter("vtex_pipes_webhook_pings_total", "VTEX pings answered.", "");
 	s->m_rejected = metrics_counter("vtex_pipes_webhook_refused_total",
 					"Hook requests refused (400, 401, 405, 413): nothing written.", "");
+	s->m_deadline = metrics_counter("vtex_pipes_webhook_deadline_closed_total",
+					"Connections closed for a request past --request-deadline.", "");
+	pthread_mutex_init(&s->clocks_mu, NULL);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
 			 MHD_USE_ERROR_LOG;
@@ -293,6 +386,7 @@ server *server_start(const server_config *cfg, commitq *q, char *url, size_t url
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
 				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				MHD_OPTION_ARRAY, cfg->tls_cert ? tls : none,
 				MHD_OPTION_END);
 	if (!s->d) {
@@ -300,6 +394,7 @@ server *server_start(const server_config *cfg, commitq *q, char *url, size_t url
 		free(s);
 		return NULL;
 	}
+	s->watchdog_on = pthread_create(&s->watchdog, NULL, watchdog, s) == 0;
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	listen_url(url, urlsz, cfg->tls_cert ? "https" : "http", cfg->listen, info ? (unsigned)info->port : 0);
 	return s;
@@ -322,6 +417,10 @@ void server_stop(server *s)
 {
 	if (!s)
 		return;
+	atomic_store(&s->stopping, true);
+	if (s->watchdog_on)
+		pthread_join(s->watchdog, NULL);
 	MHD_stop_daemon(s->d);
+	pthread_mutex_destroy(&s->clocks_mu);
 	free(s);
 }

@@ -17,6 +17,7 @@ typedef struct {
 	char *tls_cert, *tls_key; /* PEM text (not file names), or NULL */
 	size_t max_body, max_header;
 	unsigned timeout_s, max_connections, max_per_ip, threads;
+	double request_deadline_s; /* a request, from its first byte to its answer */
 } server_config;
 
 typedef struct server server;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ struct spool {
 	off_t fwd_off; /* ... at this offset */
 	off_t com_off; /* the committed position, in js[0] */
 	int fwd_fd;    /* the "forwarded" file, rewritten in place (without acknowledgements) */
+	int lock_fd;   /* DIR/lock, flock'ed while open: one vtex-webhook per spool */
 	unsigned long long torn;
 	buf chunk;
 };
@@ -137,12 +139,21 @@ spool *spool_open(const char *dir, size_t rotate_bytes, bool acked, const char *
 	s->rotate_bytes = rotate_bytes;
 	s->acked = acked;
 	s->fwd_fd = -1;
+	s->lock_fd = -1;
 	pthread_mutex_init(&s->mu, NULL);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		*err = "cannot create the spool directory";
 		goto fail;
 	}
 	buf fpath = { 0 };
+	buf_printf(&fpath, "%s/lock", dir);
+	s->lock_fd = open(buf_cstr(&fpath), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	buf_free(&fpath);
+	if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		*err = s->lock_fd < 0 ? "cannot open the spool's lock file"
+				      : "the spool is in use by another vtex-webhook (one process per spool directory)";
+		goto fail;
+	}
 	buf_printf(&fpath, "%s/forwarded", dir);
 	s->fwd_fd = open(buf_cstr(&fpath), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	buf_free(&fpath);
@@ -434,6 +445,8 @@ void spool_close(spool *s)
 		close(s->js[i].fd);
 	if (s->fwd_fd >= 0)
 		close(s->fwd_fd);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	free(s->js);
 	buf_free(&s->chunk);
 	pthread_mutex_destroy(&s->mu);

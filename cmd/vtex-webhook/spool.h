@@ -18,6 +18,9 @@
  * atomically (temporary file, fsync, rename, fsync of the directory). A
  * journal is deleted once committed to its end.
  *
+ * DIR/lock is flock(2)ed while the spool is open: a second vtex-webhook on
+ * the same DIR is refused.
+ *
  * spool_append() and spool_forward() may run on two threads at once;
  * spool_forwarded() and spool_acknowledge() belong to the forwarding thread. */
 #ifndef VW_SPOOL_H

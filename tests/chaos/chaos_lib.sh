@@ -101,7 +101,7 @@ chaos_setup() {
 	flows=$VP_ROOT/scripts/flows
 	kafka_start --set num.partitions=3
 	export VP_VAR=$T_TMP/var BQ_TARGET=duckdb:$T_TMP/warehouse.duckdb ORDERS_FLUSH_MS=300 VTEX_ACCOUNT=sandbox
-	export VTEX_PIPES_METRICS_INTERVAL=1 VTEX_WEBHOOK_SECRET=chaos-secret-$RANDOM$RANDOM
+	export VTEX_PIPES_METRICS_INTERVAL=1 VTEX_WEBHOOK_SECRET=chaos-secret-$RANDOM$RANDOM-0123456789
 	export VTEX_SANDBOX_HOOK_SECRET=$VTEX_WEBHOOK_SECRET
 	# A killed consumer's group member is replaced at once (static membership).
 	export ORDERS_INSTANCE_ID=chaos-process-$$

@@ -17,7 +17,7 @@ py=${VP_CACHE:-$HOME/.cache/vtex-pipes}/venv-dbt/bin/python
 flows=$VP_ROOT/scripts/flows
 kafka_start --set num.partitions=3
 export VP_VAR=$T_TMP/var BQ_TARGET=duckdb:$T_TMP/warehouse.duckdb
-export VTEX_WEBHOOK_SECRET=flow-secret-$RANDOM VTEX_SANDBOX_HOOK_SECRET
+export VTEX_WEBHOOK_SECRET=flow-secret-$RANDOM-0123456789 VTEX_SANDBOX_HOOK_SECRET
 VTEX_SANDBOX_HOOK_SECRET=$VTEX_WEBHOOK_SECRET
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 

@@ -90,11 +90,13 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 KAFKA_CAT_SASL_PASSWORD_FILE=pw.txt kafka-cat -L "${X[@]}" -X ssl.ca.location=other.pem >/dev/null 2>other.err
 t_eq "another CA: exit 78" 78 $?
 
-# A password file every user can read draws a warning (and still works).
-chmod 644 pw.txt
+# A password file its group or every user can read is refused (lib/secret).
+chmod 640 pw.txt
 KAFKA_CAT_SASL_PASSWORD_FILE=pw.txt kafka-cat -L "${X[@]}" -X ssl.ca.location="$CA" >/dev/null 2>wr.err
-t_eq "world-readable password file: still works" 0 $?
-grep -q "readable by every user" wr.err && t_ok "world-readable password file: warning" || t_fail "warning" "$(cat wr.err)"
+t_eq "group-readable password file: refused, exit 78" 78 $?
+grep -q "readable by its group or by every user" wr.err && t_ok "group-readable password file: says why" ||
+	t_fail "refusal message" "$(cat wr.err)"
+chmod 600 pw.txt
 t_exit "unreadable password file: 78" 78 env KAFKA_CAT_SASL_PASSWORD_FILE=/nonexistent/pw kafka-cat -L "${X[@]}" 2>/dev/null
 
 # A restart of the same broker directory keeps the SASL_SSL listener, its

@@ -5,7 +5,7 @@
 # service-account key), the running process's /proc/PID/cmdline (readable by
 # every user) does not hold it, nor do its logs (debug level), metrics,
 # rejects, failures, outputs or error messages, including when the peer
-# refuses it. A secret file readable by every user draws a warning.
+# refuses it. A secret file readable by its group or by every user is refused.
 . "$(dirname "$0")/../lib.sh"
 for t in vtex-sandbox vtex-fetch bq-load; do command -v "$t" >/dev/null || { echo "$t not built"; exit 77; }; done
 cd "$T_TMP"
@@ -73,14 +73,18 @@ VTEX_APP_TOKEN=$WRONG vtex-fetch catalog --log-level debug --metrics-file fetch-
 	--failures fetch-wrong.fail >fetch-wrong.out 2>fetch-wrong.log
 t_eq "vtex-fetch with a wrong token: exit 78" 78 $?
 t_run "... says why" grep -q 'VTEX denied access' fetch-wrong.log
-# The token from a file: quiet when only its owner can read it, a warning when everyone can.
+# The token from a file: quiet when only its owner can read it, refused when its group or everyone can.
 printf '%s\n' "$VTOK" >token.txt
 chmod 600 token.txt
 VTEX_APP_TOKEN= VTEX_APP_TOKEN_FILE=token.txt vtex-fetch order 1-01 --failures f.fail >/dev/null 2>file600.log
-t_run "token file of mode 600: no warning" bash -c "! grep -q 'readable by every user' file600.log"
-chmod 644 token.txt
-VTEX_APP_TOKEN= VTEX_APP_TOKEN_FILE=token.txt vtex-fetch order 1-01 --failures f.fail >/dev/null 2>file644.log
-t_run "token file of mode 644: a warning naming the file" grep -q 'level=warn.*readable by every user.*path=token.txt' file644.log
+t_run "token file of mode 600: no warning" bash -c "! grep -q 'readable by' file600.log"
+for mode in 640 644; do
+	chmod $mode token.txt
+	VTEX_APP_TOKEN= VTEX_APP_TOKEN_FILE=token.txt vtex-fetch order 1-01 --failures f.fail >/dev/null 2>file$mode.log
+	t_eq "token file of mode $mode: refused (78)" 78 $?
+	t_run "... an error naming the file" grep -q 'level=error.*readable by its group or by every user.*path=token.txt' file$mode.log
+done
+chmod 600 token.txt
 
 # bq-load against the scripted BigQuery fake: a fixed token, then a service-account key.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out sa.key 2>/dev/null

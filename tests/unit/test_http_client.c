@@ -242,6 +242,56 @@ START_TEST(client_errors_are_not_retried)
 }
 END_TEST
 
+/* A body past the maximum ends the transfer with a clear error, not retried,
+ * and the callback gets no half body. */
+START_TEST(response_body_over_the_maximum)
+{
+	peer p = { .nanswers = 1 };
+	p.answers[0] = OK_JSON("20") "{\"a\":\"0123456789ab\"}";
+	peer_start(&p);
+	http_set_max_body(10);
+	http_client *c = client(3);
+	http_set_max_body(0);
+	result r = { 0 };
+	http_request *req = http_request_new("GET", url(&p, "/big"));
+	http_request_on_done(req, on_done, &r);
+	http_submit(c, req);
+	ck_assert(http_client_run(c, NULL, NULL));
+	ck_assert_int_eq(r.outcome, HTTP_OUTCOME_FATAL);
+	ck_assert_int_eq(r.kind, HTTP_ERR_TOO_LARGE);
+	ck_assert_int_eq(r.attempts, 1);
+	ck_assert_str_eq(r.body, "");
+	http_client_free(c);
+	peer_stop(&p);
+}
+END_TEST
+
+/* Which URLs would carry credentials in clear, and which headers are credentials. */
+START_TEST(plain_http_and_secret_headers)
+{
+	ck_assert(http_url_plain_remote("http://crm.example/x"));
+	ck_assert(http_url_plain_remote("HTTP://10.0.0.1:80/x"));
+	ck_assert(http_url_plain_remote("http://127.0.0.1.evil.example/x"));
+	ck_assert(http_url_plain_remote("http://localhostx/"));
+	ck_assert(http_url_plain_remote("http://[::2]:80/"));
+	ck_assert(http_url_plain_remote("http://127.0.0.1@evil.example/"));
+	ck_assert(!http_url_plain_remote("https://crm.example/x"));
+	ck_assert(!http_url_plain_remote("http://127.0.0.1:8080/x"));
+	ck_assert(!http_url_plain_remote("http://127.9.9.9/"));
+	ck_assert(!http_url_plain_remote("http://localhost/x"));
+	ck_assert(!http_url_plain_remote("http://LOCALHOST:9"));
+	ck_assert(!http_url_plain_remote("http://[::1]:9/x"));
+	ck_assert(!http_url_plain_remote("http://user:pw@localhost/x"));
+	static const char *const secret[] = { "Authorization", "proxy-authorization", "Cookie", "X-VTEX-API-AppToken",
+					      "X-Api-Key", "X-APIKEY", "Client-Secret", "X-Password" };
+	for (size_t i = 0; i < sizeof secret / sizeof *secret; i++)
+		ck_assert_msg(http_header_is_secret(secret[i], strlen(secret[i])), "%s", secret[i]);
+	static const char *const plain[] = { "Content-Type", "Idempotency-Key", "X-Signature", "Accept", "X-Test" };
+	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
+		ck_assert_msg(!http_header_is_secret(plain[i], strlen(plain[i])), "%s", plain[i]);
+}
+END_TEST
+
 START_TEST(network_errors_are_retried)
 {
 	peer p = { .nanswers = 0 };
@@ -361,6 +411,8 @@ int main(void)
 	tcase_add_test(tc, retries_5xx_then_succeeds);
 	tcase_add_test(tc, check_refusal_is_retried_until_budget);
 	tcase_add_test(tc, client_errors_are_not_retried);
+	tcase_add_test(tc, response_body_over_the_maximum);
+	tcase_add_test(tc, plain_http_and_secret_headers);
 	tcase_add_test(tc, network_errors_are_retried);
 	tcase_add_test(tc, feed_hands_out_work);
 	tcase_add_test(tc, feed_waits_on_fd_and_clock);

@@ -178,6 +178,20 @@ START_TEST(metrics_listen_and_secrets)
 	ck_assert(kc_props_has(&o, "sasl.password"));
 	kc_opts_free(&o);
 	unlink(path);
+	/* TLS verification off: refused from -X and from a file, unless asked for. */
+	PARSE_ERR("--allow-unverified-tls", "-L", "-X", "enable.ssl.certificate.verification=false");
+	PARSE_ERR("--allow-unverified-tls", "-L", "-X", "ssl.endpoint.identification.algorithm=none");
+	char path2[] = "/tmp/kc-tls-XXXXXX";
+	fd = mkstemp(path2);
+	ck_assert_int_gt(write(fd, "enable.ssl.certificate.verification=0\n", 38), 0);
+	close(fd);
+	PARSE_ERR("--allow-unverified-tls", "-L", "-F", path2);
+	PARSE_OK(&o, "-L", "-F", path2, "--allow-unverified-tls");
+	kc_opts_free(&o);
+	unlink(path2);
+	PARSE_OK(&o, "-L", "-X", "enable.ssl.certificate.verification=true", "-X",
+		 "ssl.endpoint.identification.algorithm=https");
+	kc_opts_free(&o);
 }
 END_TEST
 

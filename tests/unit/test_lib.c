@@ -122,6 +122,29 @@ START_TEST(log_logfmt_and_json)
 }
 END_TEST
 
+static void log_hostile(void *arg)
+{
+	(void)arg;
+	log_warn("record rejected", LS("reason", "x\rts=2026 level=error msg=forged"), LS("path", "a\x1b[2Jb"),
+		  LS("plain", "ok"));
+}
+
+/* Values with control characters (\r, ANSI escapes) are quoted and escaped:
+ * no forged line, no terminal control. */
+START_TEST(log_quotes_control_characters)
+{
+	log_init("test");
+	log_set_format("logfmt");
+	char *text = stderr_of(log_hostile, NULL);
+	ck_assert_ptr_nonnull(strstr(text, " reason=\"x\\rts=2026 level=error msg=forged\""));
+	ck_assert_ptr_nonnull(strstr(text, " path=\"a\\u001b[2Jb\""));
+	ck_assert_ptr_nonnull(strstr(text, " plain=ok"));
+	ck_assert_ptr_null(strchr(text, '\r'));
+	ck_assert_ptr_null(strchr(text, '\x1b'));
+	free(text);
+}
+END_TEST
+
 START_TEST(metrics_render_and_write)
 {
 	const double bounds[] = { 0.1, 1 };
@@ -210,7 +233,7 @@ static char *secret_log(const char *env_name, char **secret)
 	return out;
 }
 
-START_TEST(secret_file_readable_by_all_warns)
+START_TEST(secret_file_readable_by_others_refused)
 {
 	char path[] = "/tmp/vp-secret-XXXXXX";
 	int fd = mkstemp(path);
@@ -226,13 +249,24 @@ START_TEST(secret_file_readable_by_all_warns)
 	ck_assert_str_eq(logged, "");
 	secret_free(s);
 	free(logged);
-	chmod(path, 0644);
+	/* Readable by its group, or by every user: refused, the path named. */
+	static const mode_t shared[] = { 0640, 0604, 0644 };
+	for (size_t i = 0; i < 3; i++) {
+		chmod(path, shared[i]);
+		logged = secret_log("VP_TEST_TOKEN", &s);
+		ck_assert_ptr_null(s);
+		ck_assert_ptr_nonnull(strstr(logged, "level=error"));
+		ck_assert_ptr_nonnull(strstr(logged, "readable by its group or by every user"));
+		ck_assert_ptr_nonnull(strstr(logged, path));
+		ck_assert_ptr_null(strstr(logged, "t0ken-value")); /* the path, never the value */
+		free(logged);
+	}
+	/* ... unless explicitly allowed: then a warning. */
+	setenv("VTEX_PIPES_ALLOW_SHARED_SECRET_FILE", "1", 1);
 	logged = secret_log("VP_TEST_TOKEN", &s);
+	unsetenv("VTEX_PIPES_ALLOW_SHARED_SECRET_FILE");
 	ck_assert_str_eq(s, "t0ken-value");
 	ck_assert_ptr_nonnull(strstr(logged, "level=warn"));
-	ck_assert_ptr_nonnull(strstr(logged, "readable by every user"));
-	ck_assert_ptr_nonnull(strstr(logged, path));
-	ck_assert_ptr_null(strstr(logged, "t0ken-value")); /* the path, never the value */
 	secret_free(s);
 	free(logged);
 	unlink(path);
@@ -350,10 +384,11 @@ int main(void)
 	tcase_add_test(tc, doubles_round_trip);
 	tcase_add_test(tc, dotted_lookup_and_compact_write);
 	tcase_add_test(tc, log_logfmt_and_json);
+	tcase_add_test(tc, log_quotes_control_characters);
 	tcase_add_test(tc, metrics_render_and_write);
 	tcase_add_test(tc, metrics_constant_labels);
 	tcase_add_test(tc, secrets_from_env_then_file);
-	tcase_add_test(tc, secret_file_readable_by_all_warns);
+	tcase_add_test(tc, secret_file_readable_by_others_refused);
 	tcase_add_test(tc, listen_addresses);
 	tcase_add_test(tc, metrics_served_over_http);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,6 @@
 /* NDJSON reader and writer: long lines, CRLF, blank lines, refusals with line
  * numbers, buffered output, and a closed reader (EPIPE) reported, not fatal. */
+#include "exitcode.h"
 #include "ndjson_reader.h"
 #include "ndjson_writer.h"
 #include "rejects.h"
@@ -123,7 +124,9 @@ START_TEST(sixteen_mib_lines)
 	}
 	pthread_t th;
 	feeder f;
+	ndjson_reader_set_max_line(32u << 20); /* above the default */
 	ndjson_reader *r = reader_over(in, n, &th, &f);
+	ndjson_reader_set_max_line(0);
 	ndjson_line l;
 	cJSON *o;
 
@@ -138,6 +141,110 @@ START_TEST(sixteen_mib_lines)
 	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_EOF);
 	reader_done(r, th, &f);
 	free(in);
+}
+END_TEST
+
+/* One rule for every tool's input: bad UTF-8, raw control characters and an
+ * escaped NUL (cJSON would cut the string at it) are refused with the reason. */
+START_TEST(strict_text_rule)
+{
+	static const struct {
+		const char *text, *reason;
+	} cases[] = {
+		{ "{\"id\":\"x\\u0000evil\"}", "escaped NUL (\\u0000) in a string" },
+		{ "{\"a\\u0000b\":1}", "escaped NUL (\\u0000) in a string" },
+		{ "{\"id\":\"a\tb\"}", "raw control character in a string" },
+		{ "{\"id\":\"a\x1b[31mb\"}", "raw control character in a string" },
+		{ "{\"id\":\x01\"a\"}", "raw control character" },
+		{ "{\"id\":\"\xff\"}", "invalid UTF-8" },
+		{ "{\"id\":\"\xc0\xaf\"}", "invalid UTF-8" },
+		{ "{\"id\":\"\xed\xa0\x80\"}", "invalid UTF-8" },
+		{ "{\"id\":\"x\\\\u0000\"}", NULL },  /* an escaped backslash, then text */
+		{ "{\"id\":\"\\u0001 \\t \\\" é 😀\"}", NULL },
+		{ "{\"id\": 1,\t\"b\":2}", NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *why = NULL;
+		cJSON *o = ndjson_parse_object(cases[i].text, strlen(cases[i].text), &why);
+		if (cases[i].reason) {
+			ck_assert_msg(o == NULL, "case %zu passed", i);
+			ck_assert_str_eq(why, cases[i].reason);
+		} else {
+			ck_assert_msg(o != NULL, "case %zu refused: %s", i, why);
+			cJSON_Delete(o);
+		}
+	}
+	/* A NUL byte in the line itself. */
+	const char *why = NULL;
+	ck_assert_ptr_null(ndjson_parse_object("{\"a\":\"b\0c\"}", 11, &why));
+	ck_assert_str_eq(why, "raw control character in a string");
+}
+END_TEST
+
+/* A line past the maximum is reported with its length and dropped as it is
+ * read; the lines around it are unharmed, the last one too without '\n'. */
+START_TEST(overlong_lines_dropped_with_length)
+{
+	size_t big = 3000;
+	char *in = malloc(2 * big + 100);
+	size_t n = (size_t)sprintf(in, "{\"a\":1}\n{\"k\":\"");
+	memset(in + n, 'x', big);
+	n += big;
+	n += (size_t)sprintf(in + n, "\"}\r\n{\"b\":2}\n");
+	memset(in + n, 'y', big);
+	n += big;
+	pthread_t th;
+	feeder f;
+	ndjson_reader_set_max_line(1024);
+	ndjson_reader *r = reader_over(in, n, &th, &f);
+	ndjson_reader_set_max_line(0);
+	ndjson_line l;
+	cJSON *o;
+
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
+	cJSON_Delete(o);
+	ck_assert_int_eq(ndjson_next_line(r, &l), NDJSON_BAD);
+	ck_assert_uint_eq(l.lineno, 2);
+	ck_assert_str_eq(l.reason, "line of 3009 bytes, longer than the maximum of 1024 (--max-line)");
+	ck_assert_uint_eq(l.len, 1024);
+	ck_assert_int_eq(strncmp(l.text, "{\"k\":\"xxx", 9), 0);
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_OK);
+	ck_assert_uint_eq(l.lineno, 3);
+	ck_assert_int_eq(cJSON_GetObjectItem(o, "b")->valueint, 2);
+	cJSON_Delete(o);
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_BAD);
+	ck_assert_uint_eq(l.lineno, 4);
+	ck_assert(l.unterminated);
+	ck_assert_str_eq(l.reason, "line of 3000 bytes, longer than the maximum of 1024 (--max-line)");
+	ck_assert_int_eq(ndjson_next_object(r, &l, &o), NDJSON_EOF);
+	reader_done(r, th, &f);
+	free(in);
+}
+END_TEST
+
+/* One rule for which exit code wins (exitcode.h). */
+START_TEST(exit_code_rule)
+{
+	static const int order[] = { 0, 1, 75, 69, 65, 74, 70, 78, 64 };
+	size_t n = sizeof order / sizeof *order;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			int want = order[i > j ? i : j];
+			ck_assert_int_eq(vp_exit_worst(order[i], order[j]), want);
+		}
+}
+END_TEST
+
+/* Rejects that cannot be written end the run with 74, never 1 (an exit
+ * test: the writer's failure handler ends the process). */
+START_TEST(rejects_unwritable_is_74)
+{
+	ndjson_writer *out = ndjson_writer_open_file("/dev/null", false);
+	rejects *r = rejects_open("/dev/full", "test");
+	ck_assert_ptr_nonnull(r);
+	rejects_add(r, "-", 1, "bad", "x", 1, false);
+	unsigned long long rejected = 0;
+	exit(rejects_finish_run(out, r, "/dev/full", VP_EXIT_OK, &rejected));
 }
 END_TEST
 
@@ -231,6 +338,10 @@ int main(void)
 	tcase_add_test(tc, lines_crlf_blank_and_last_without_newline);
 	tcase_add_test(tc, refusals_name_line_and_reason);
 	tcase_add_test(tc, sixteen_mib_lines);
+	tcase_add_test(tc, strict_text_rule);
+	tcase_add_test(tc, overlong_lines_dropped_with_length);
+	tcase_add_test(tc, exit_code_rule);
+	tcase_add_exit_test(tc, rejects_unwritable_is_74, VP_EXIT_IOERR);
 	tcase_add_test(tc, writer_buffers_and_flushes);
 	tcase_add_test(tc, writer_reports_closed_reader);
 	tcase_add_test(tc, rejects_lines_with_extra_members);

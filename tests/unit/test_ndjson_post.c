@@ -13,7 +13,8 @@ static char *expand(const char *tpl, const char *json, const char **missing)
 	ck_assert_msg(url_template_parse(&t, tpl, &err), "%s", err);
 	cJSON *rec = cJSON_Parse(json);
 	buf out = { 0 };
-	bool ok = url_template_expand(&t, rec, &out, missing);
+	const char *why = NULL;
+	bool ok = url_template_expand(&t, rec, &out, missing, &why);
 	cJSON_Delete(rec);
 	static char field[64];
 	if (!ok) {
@@ -38,6 +39,24 @@ START_TEST(url_templates)
 	ck_assert_ptr_null(expand("https://crm/{id}", "{\"id\":null}", &missing));
 	ck_assert_str_eq(missing, "id");
 	ck_assert_ptr_null(expand("https://crm/{id}", "{\"id\":{}}", &missing));
+	/* No value can change the path: dot segments and empty values are
+	 * refused, every other character of a value is data ('/' and '%' too). */
+	static const char *const dots[] = { "..", ".", "" };
+	for (size_t i = 0; i < 3; i++) {
+		char rec[64];
+		snprintf(rec, sizeof rec, "{\"id\":\"%s\"}", dots[i]);
+		ck_assert_ptr_null(expand("https://crm/api/customers/{id}/notes", rec, &missing));
+		ck_assert_str_eq(missing, "id");
+	}
+	u = expand("https://crm/c/{id}/n", "{\"id\":\"%2e%2e\"}", &missing);
+	ck_assert_str_eq(u, "https://crm/c/%252e%252e/n");
+	free(u);
+	u = expand("https://crm/c/{id}/n", "{\"id\":\"../../admin\"}", &missing);
+	ck_assert_str_eq(u, "https://crm/c/..%2F..%2Fadmin/n");
+	free(u);
+	u = expand("https://crm/c/{id}/n", "{\"id\":\"...\"}", &missing);
+	ck_assert_str_eq(u, "https://crm/c/.../n");
+	free(u);
 	url_template t;
 	const char *err;
 	ck_assert(!url_template_parse(&t, "https://crm/{id", &err));

@@ -36,7 +36,7 @@ START_TEST(event_kinds)
 	ck_assert_int_eq(event_check("{\"hookConfig\":\"ping\"}", 21, &why), EVENT_PING);
 	static const struct { const char *body, *why; } bad[] = {
 		{ "", "body is not JSON" },
-		{ "{\"OrderId\":\"a\nb\",\"State\":\"x\",\"LastChange\":\"2026-01-15\"}", "body is not JSON (raw control character)" },
+		{ "{\"OrderId\":\"a\nb\",\"State\":\"x\",\"LastChange\":\"2026-01-15\"}", "raw control character in a string" },
 		{ "{\"OrderId\":", "body is not JSON" },
 		{ "[1]", "body is not a JSON object" },
 		{ "{\"OrderId\":\"a\",\"State\":\"x\",\"LastChange\":\"2026-01-15\"}}", "body is not JSON (text after the object)" },

@@ -15,6 +15,8 @@ t_exit "write deadline past VTEX's 5 s: 64" 64 vtex-webhook --write-deadline-ms 
 t_exit "path without /: 64" 64 vtex-webhook --path hook 2>/dev/null
 t_exit "tls cert without key: 64" 64 vtex-webhook --tls-cert /dev/null 2>/dev/null
 t_exit "no secret: 78" 78 env -u VTEX_WEBHOOK_SECRET vtex-webhook 2>/dev/null
+t_exit "a secret shorter than 16 bytes: 78" 78 env VTEX_WEBHOOK_SECRET=fifteen-bytes-x vtex-webhook --listen 127.0.0.1:0 </dev/null 2>/dev/null
+t_exit "... for configure too" 78 env VTEX_WEBHOOK_SECRET=fifteen-bytes-x VTEX_ACCOUNT=a VTEX_APP_KEY=k VTEX_APP_TOKEN=t vtex-webhook configure --url https://x/hook </dev/null 2>/dev/null
 t_exit "unreadable secret file: 78" 78 vtex-webhook --secret-file "$T_TMP/none" 2>/dev/null
 t_exit "bad listen address: 69" 69 vtex-webhook --listen nowhere:1 2>/dev/null
 echo 'not pem' >"$T_TMP/x.pem"

@@ -28,7 +28,7 @@ vtex-webhook configure --url "$WH_URL/hook" >/dev/null 2>&1
 t_eq "without --status: every workflow state" '{"type":"FromWorkflow"}' "$(sb_get /api/orders/hook/config | jq -c .filter)"
 
 # A receiver with another secret refuses the ping: VTEX (the sandbox) saves nothing.
-WH_SECRET=other-secret VTEX_WEBHOOK_SECRET=other-secret wh_start w2 --output "$T_TMP/out2" || t_fail "second webhook starts"
+WH_SECRET=other-secret-0123456789 VTEX_WEBHOOK_SECRET=other-secret-0123456789 wh_start w2 --output "$T_TMP/out2" || t_fail "second webhook starts"
 vtex-webhook configure --url "$WH_URL/hook" >/dev/null 2>"$T_TMP/refused.log"
 t_eq "a ping refused (401): exit 69" 69 "$?"
 t_run "VTEX's reason is logged" grep -q 'did not answer the ping' "$T_TMP/refused.log"

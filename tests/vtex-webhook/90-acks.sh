@@ -51,7 +51,7 @@ journals_are() { [ "$(journals)" = "$1" ]; }
 post() { local i; for i in "$@"; do [ "$(wh_post "$WH_URL" "$(wh_event "$i")")" = 200 ] || return 1; done; }
 order_ids() { grep -o '"OrderId":"v[0-9]*-01"' "$@" | grep -o '[1-9][0-9]*-' | tr -d - | sort -n | paste -sd' '; }
 
-t_exit "--ack-from without --spool is a usage error" 64 vtex-webhook --ack-from "$ACKS" 2>/dev/null
+t_exit "--ack-from with --no-spool is a usage error" 64 vtex-webhook --ack-from "$ACKS" --no-spool 2>/dev/null
 t_run "and makes no FIFO" test ! -e "$ACKS"
 
 start a || { t_fail "webhook starts"; t_done; }

@@ -1,18 +1,25 @@
 # Helpers for the vtex-webhook integration tests (sourced after tests/lib.sh).
-# wh_start NAME ARGS...: starts vtex-webhook on a free port (stdout to
+# wh_start NAME ARGS...: starts vtex-webhook on a free port, with --no-spool
+#   unless ARGS name a --spool (stdout to
 #   $WH_STDOUT if set, else --output must be among ARGS or it goes to
 #   $T_TMP/NAME.stdout); sets WH_URL and WH_PID_<NAME>; stops it at the end.
 # wh_post URL BODY [curl args...]: POSTs BODY with the right secret; prints the status.
 # wh_event N: a realistic hook body for order N (as VTEX sends it).
-WH_SECRET=${WH_SECRET:-whsec-$RANDOM$RANDOM}
+WH_SECRET=${WH_SECRET:-whsec-$RANDOM$RANDOM-0123456789abcdef}
 export WH_SECRET
 export VTEX_WEBHOOK_SECRET=$WH_SECRET
+# The default spool directory is under $XDG_STATE_HOME: the test's own.
+export XDG_STATE_HOME=$T_TMP/state
+unset STATE_DIRECTORY VTEX_WEBHOOK_SPOOL
 
 wh_start() {
-	local name=$1 i
+	local name=$1 i spool=--no-spool
 	shift
+	# The spool is the default: a test that wants it names its own directory
+	# (--spool); the others run unspooled (--no-spool), never in $HOME.
+	case " $* " in *" --spool "*|*" --spool="*|*" --no-spool "*) spool= ;; esac
 	rm -f "$T_TMP/$name.url"
-	vtex-webhook --listen 127.0.0.1:0 --ready-file "$T_TMP/$name.url" "$@" \
+	vtex-webhook --listen 127.0.0.1:0 --ready-file "$T_TMP/$name.url" $spool "$@" \
 		>"${WH_STDOUT:-$T_TMP/$name.stdout}" 2>"$T_TMP/$name.log" </dev/null &
 	eval "WH_PID_$name=$!"
 	t_on_exit "kill $! 2>/dev/null; wait $! 2>/dev/null"
