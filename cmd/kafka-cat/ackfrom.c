@@ -134,10 +134,13 @@ int kc_acks_wait(kc_acks *a, int timeout_ms, int *got)
 		if (r < 0 && errno != EINTR)
 			return -1;
 		if (r > 0) {
+			size_t before = ack_source_pending(a->src);
 			int n = kc_acks_take(a);
 			if (n < 0)
 				return -1;
 			*got += n;
+			if (ack_source_pending(a->src) < before) /* draining a backlog is no stall */
+				end = progress_now() + timeout_ms / 1000.0;
 		}
 	}
 	return 1;

@@ -32,8 +32,8 @@ void kc_acks_emit(kc_acks *a, ndjson_writer *w, const rd_kafka_topic_partition_l
 /* Reads the acknowledgements waiting, without blocking. Returns how many
  * acknowledged barriers brought offsets (to commit), -1 on a read error. */
 int kc_acks_take(kc_acks *a);
-/* Waits up to timeout_ms until every barrier is acknowledged, or a second
- * stop signal. Returns 1 when none is pending any more, 0 when some still
+/* Waits until every barrier is acknowledged, as long as one is acknowledged
+ * at least every timeout_ms, or until a second stop signal. Returns 1 when none is pending any more, 0 when some still
  * is, -1 on a read error; *got counts the barriers that brought offsets. */
 int kc_acks_wait(kc_acks *a, int timeout_ms, int *got);
 
