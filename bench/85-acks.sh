@@ -64,7 +64,7 @@ declare -A secs
 process() { # MODE ROUND: orders-process's stages over the whole topic (-e)
 	local mode=$1 r=$2 from=() to=() t0
 	if [ "$mode" = acks ]; then
-		from=(--ack-from "$out/acks-$r" --barrier-ms 1000)
+		from=(--ack-from "$out/acks-$r" --barrier-ms 1000 --ack-timeout 600) # -e waits for the whole backlog
 		to=(--ack-to "$out/acks-$r")
 	fi
 	t0=$(now_s)
