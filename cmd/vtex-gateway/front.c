@@ -162,7 +162,7 @@ static enum MHD_Result answer_job(exchange *x, const char *method)
 		return MHD_NO;
 	size_t bytes = j->resp_body.len;
 	j->resp_body = (buf){ 0 };
-	const char *p = j->resp_headers.data, *end = p + j->resp_headers.len;
+	const char *p = j->resp_headers.len ? buf_cstr(&j->resp_headers) : NULL, *end = p + j->resp_headers.len;
 	while (p && p < end) {
 		const char *eol = strstr(p, "\r\n"), *colon = memchr(p, ':', (size_t)(eol - p));
 		if (colon) {
