@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,13 +103,24 @@ void gw_job_free(gw_job *j)
 	free(j);
 }
 
+/* The series of answers by class, priority and status, cached: the registry
+ * lookup (a lock and a walk) would cost more than the rest of an answer. */
+static _Atomic(metric *) answer_series[GW__CLASSES][GW__PRIORITIES][600];
+
 static metric *answers(int cls, int prio, int status)
 {
+	_Atomic(metric *) *slot = status >= 0 && status < 600 ? &answer_series[cls][prio][status] : NULL;
+	metric *m = slot ? atomic_load_explicit(slot, memory_order_acquire) : NULL;
+	if (m)
+		return m;
 	char labels[96];
 	snprintf(labels, sizeof labels, "class=\"%s\",priority=\"%s\",code=\"%d\"", gw_class_name(cls),
 		 gw_priority_name(prio), status);
-	return metrics_counter("vtex_pipes_gateway_requests_total", "Requests answered to callers, by class, priority and status.",
-			       labels);
+	m = metrics_counter("vtex_pipes_gateway_requests_total", "Requests answered to callers, by class, priority and status.",
+			    labels);
+	if (slot)
+		atomic_store_explicit(slot, m, memory_order_release);
+	return m;
 }
 
 /* Hands j back to its caller. */
