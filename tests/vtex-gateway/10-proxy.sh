@@ -72,4 +72,17 @@ t_eq "a wrong token: 401" 401 "$(curl -s -o /dev/null -w '%{http_code}' -H 'Auth
 t_eq "the token: 200" 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $VTEX_GATEWAY_TOKEN" "$GW_URL/api/oms/pvt/orders?per_page=1")"
 env -u VTEX_APP_KEY -u VTEX_APP_TOKEN VTEX_GATEWAY=$GW_URL vtex-fetch order $(head -1 <<<"$ids") >"$T_TMP/f2.ndjson" 2>/dev/null
 t_eq "vtex-fetch sends VTEX_GATEWAY_TOKEN" 1 "$(wc -l <"$T_TMP/f2.ndjson")"
+kill "$(gw_pid t)"; wait "$(gw_pid t)" 2>/dev/null
+
+# HTTPS with the token, as for callers on other hosts; the callers verify its certificate.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+	-keyout "$T_TMP/gw.key" -out "$T_TMP/gw.pem" 2>/dev/null
+chmod 600 "$T_TMP/gw.key"
+gw_start tls --listen 127.0.0.1:0 --tls-cert "$T_TMP/gw.pem" --tls-key "$T_TMP/gw.key" || { t_fail "gateway with TLS starts"; t_done; }
+t_eq "HTTPS: the gateway's URL" https "${GW_URL%%:*}"
+env -u VTEX_APP_KEY -u VTEX_APP_TOKEN VTEX_GATEWAY=$GW_URL VTEX_FETCH_CACERT=$T_TMP/gw.pem \
+	vtex-fetch order $(head -1 <<<"$ids") >"$T_TMP/f3.ndjson" 2>/dev/null
+t_eq "vtex-fetch over HTTPS with the token and the gateway's CA" 1 "$(wc -l <"$T_TMP/f3.ndjson")"
+rc=0; env -u VTEX_APP_KEY -u VTEX_APP_TOKEN VTEX_GATEWAY=$GW_URL vtex-fetch order x >/dev/null 2>&1 || rc=$?
+t_eq "vtex-fetch refuses the gateway's certificate without its CA (78)" 78 "$rc"
 t_done
