@@ -25,6 +25,12 @@ bool vtex_endpoint_from_env(vtex_endpoint *e, const char **why, const char **hin
 	buf b = { 0 };
 
 	*e = (vtex_endpoint){ 0 };
+	const char *gateway = cli_env("VTEX_GATEWAY", NULL);
+	if (gateway) { /* it routes /pricing/ to the pricing host itself */
+		e->base_url = without_trailing_slash(gateway);
+		e->pricing_url = xstrdup(e->base_url);
+		return true;
+	}
 	if (base) {
 		e->base_url = without_trailing_slash(base);
 	} else {
@@ -52,7 +58,50 @@ void vtex_endpoint_free(vtex_endpoint *e)
 	*e = (vtex_endpoint){ 0 };
 }
 
-bool vtex_add_credentials(http_client *c, const char **why, const char **hint)
+/* Adds "Name: value" unless the value would break the header. */
+static void gateway_header(http_client *c, const char *name, const char *value)
+{
+	if (!value || strpbrk(value, "\r\n"))
+		return;
+	buf h = { 0 };
+	buf_printf(&h, "%s: %s", name, value);
+	http_client_default_header(c, buf_cstr(&h));
+	buf_free(&h);
+}
+
+static bool gateway_credentials(http_client *c, const char **why, const char **hint)
+{
+	const char *err = NULL;
+	const char *prio = cli_env("VTEX_GATEWAY_PRIORITY", "batch");
+	if (strcmp(prio, "realtime") != 0 && strcmp(prio, "batch") != 0 && strcmp(prio, "backfill") != 0) {
+		*why = "VTEX_GATEWAY_PRIORITY is not realtime, batch or backfill";
+		*hint = "set VTEX_GATEWAY_PRIORITY=realtime, batch or backfill";
+		return false;
+	}
+	char *token = secret_read("VTEX_GATEWAY_TOKEN", &err);
+	if (err || (token && strpbrk(token, "\r\n"))) {
+		secret_free(token);
+		*why = "cannot use the gateway token";
+		*hint = "check VTEX_GATEWAY_TOKEN or the file named by VTEX_GATEWAY_TOKEN_FILE";
+		return false;
+	}
+	if (token) {
+		buf h = { 0 };
+		buf_printf(&h, "Authorization: Bearer %s", token);
+		http_client_default_header(c, buf_cstr(&h));
+		for (volatile char *p = h.data; p < h.data + h.len; p++)
+			*p = 0;
+		buf_free(&h);
+		secret_free(token);
+	}
+	gateway_header(c, "X-VTEX-Pipes-Priority", prio);
+	gateway_header(c, "X-VTEX-Pipes-Run-Id", cli_env("VTEX_PIPES_RUN_ID", NULL));
+	gateway_header(c, "X-VTEX-Pipes-Flow", cli_env("VTEX_PIPES_FLOW", NULL));
+	log_debug("through vtex-gateway", LS("priority", prio));
+	return true;
+}
+
+static bool app_credentials(http_client *c, const char **why, const char **hint)
 {
 	const char *err = NULL;
 	const char *key = cli_env("VTEX_APP_KEY", NULL);
@@ -86,4 +135,11 @@ bool vtex_add_credentials(http_client *c, const char **why, const char **hint)
 	}
 	secret_free(token);
 	return ok;
+}
+
+bool vtex_add_credentials(http_client *c, const char **why, const char **hint)
+{
+	if (cli_env("VTEX_GATEWAY", NULL))
+		return gateway_credentials(c, why, hint);
+	return app_credentials(c, why, hint);
 }

@@ -81,6 +81,27 @@ panel("Share of vtex-fetch attempts that were retries (1 h)", "timeseries",
       [(f'sum by (flow) (increase(vtex_pipes_http_retries_total{{tool="vtex-fetch",{F}}}[1h])) / sum by (flow) (increase(vtex_pipes_http_requests_total{{tool="vtex-fetch",{F}}}[1h]))', "{{flow}}")],
       unit="percentunit")
 endrow()
+row("VTEX budget (vtex-gateway)")
+panel("Budget used and left in the current window, per class", "timeseries",
+      [('max by (class) (vtex_pipes_gateway_budget_used_requests)', "{{class}} used"),
+       ('max by (class) (vtex_pipes_gateway_budget_left_requests)', "{{class}} left")],
+      desc="Requests started and left in the class's budget window (vtex_pipes_gateway_budget_window_seconds); alert VtexPipesVtexBudgetExhausted.")
+panel("Queue wait by priority, p50 and p99", "timeseries",
+      [('histogram_quantile(0.5, sum by (le, priority) (rate(vtex_pipes_gateway_queue_wait_seconds_bucket[5m])))', "{{priority}} p50"),
+       ('histogram_quantile(0.99, sum by (le, priority) (rate(vtex_pipes_gateway_queue_wait_seconds_bucket[5m])))', "{{priority}} p99")],
+      unit="s", desc="Realtime should stay low while batch and backfill wait (7:2:1 share).")
+panel("Requests waiting, by class and priority", "timeseries",
+      [('sum by (class, priority) (vtex_pipes_gateway_queued_requests)', "{{class}} {{priority}}")])
+panel("VTEX 429s and retries per class (1 h)", "timeseries",
+      [('sum by (class) (increase(vtex_pipes_gateway_throttled_total[1h]))', "{{class}} 429"),
+       ('sum by (class) (increase(vtex_pipes_gateway_retries_total[1h]))', "{{class}} retries")],
+      desc="Each 429 pauses its class for every caller; none is passed on to a tool.")
+panel("VTEX latency through the gateway, p95 per class", "timeseries",
+      [('histogram_quantile(0.95, sum by (le, class) (rate(vtex_pipes_gateway_upstream_seconds_bucket[5m])))', "{{class}} p95")],
+      unit="s")
+panel("Answers to callers by priority and status (5 m)", "timeseries",
+      [('sum by (priority, code) (rate(vtex_pipes_gateway_requests_total[5m]))', "{{priority}} {{code}}")], unit="reqps")
+endrow()
 row("Freshness")
 panel("Time since the last successful run", "stat",
       [(f'time() - vtex_pipes_flow_last_success_timestamp_seconds{{{F}}}', "{{flow}}")], unit="s", w=12,

@@ -38,6 +38,8 @@ def instant(text):
 events = []
 for line in open(hooks_path):
     hook = json.loads(json.loads(line)["value"])
+    if "_received_at" not in hook:  # from VTEX's feed (orders-feed): no receive time to measure from
+        continue
     events.append((hook["OrderId"], instant(hook["LastChange"]), instant(hook["_received_at"])))
 
 con = duckdb.connect(warehouse, read_only=True)

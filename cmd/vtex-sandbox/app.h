@@ -11,6 +11,7 @@ struct scrolls;
 struct hooks;
 struct feeds;
 struct faults;
+struct limiter;
 struct delayer;
 struct live;
 
@@ -22,6 +23,7 @@ typedef struct app {
 	struct hooks *hooks;
 	struct feeds *feeds;
 	struct faults *faults;
+	struct limiter *limiter;
 	struct delayer *delayer;
 	struct live *live;
 	struct MHD_Daemon *daemon;

@@ -2,6 +2,7 @@
 #ifndef SB_CONFIG_H
 #define SB_CONFIG_H
 
+#include "limits.h"
 #include "vtime.h"
 
 #include <stdbool.h>
@@ -43,6 +44,7 @@ typedef struct {
 	unsigned slow_ms;
 	unsigned retry_after;
 	double rate_limit;
+	sb_limits account_limits;
 	unsigned latency_ms;
 
 	unsigned scroll_ttl;

@@ -74,6 +74,11 @@ static const char help[] =
 	"      --slow-ms N            delay of the slow fault (VTEX_SANDBOX_SLOW_MS; 15000)\n"
 	"      --retry-after N        Retry-After seconds on 429 (VTEX_SANDBOX_RETRY_AFTER; 1)\n"
 	"      --rate-limit RPS       answer 429 above this many requests/s (VTEX_SANDBOX_RATE_LIMIT; 0: none)\n"
+	"      --account-limits SPEC  VTEX's per-account limits by class, 429 with Retry-After above them:\n"
+	"                             off, vtex (OMS 6,000/min, Catalog 45,000/min and 15,000/min per\n"
+	"                             endpoint, 60 s of 429 on OMS after one) or a list such as\n"
+	"                             oms=50,catalog=300,catalog_endpoint=150,window=5,oms_pause=5\n"
+	"                             (VTEX_SANDBOX_ACCOUNT_LIMITS; off)\n"
 	"      --latency-ms N         answer every request this much later (VTEX_SANDBOX_LATENCY_MS; 0)\n"
 	"Common:\n" CLI_COMMON_HELP;
 
@@ -84,7 +89,7 @@ enum {
 	OPT_SLOW_MS, OPT_RETRY_AFTER, OPT_RATE_LIMIT, OPT_LATENCY_MS, OPT_ORDERS_PER_SECOND,
 	OPT_LIVE_STEP_SECONDS, OPT_NEW_CLIENT_SHARE, OPT_CLIENT_UPDATES_PER_SECOND, OPT_HOOK_URL,
 	OPT_HOOK_HEADER, OPT_HOOK_DUP_RATE, OPT_HOOK_REORDER_RATE, OPT_HOOK_MAX_ATTEMPTS, OPT_HOOK_TIMEOUT_MS,
-	OPT_FEED_CONFIG, OPT_FEED_MIN_RETENTION, OPT_LATE_SHARE,
+	OPT_FEED_CONFIG, OPT_FEED_MIN_RETENTION, OPT_LATE_SHARE, OPT_ACCOUNT_LIMITS,
 };
 
 static const struct option longopts[] = {
@@ -109,6 +114,7 @@ static const struct option longopts[] = {
 	{ "slow-ms", required_argument, 0, OPT_SLOW_MS },
 	{ "retry-after", required_argument, 0, OPT_RETRY_AFTER },
 	{ "rate-limit", required_argument, 0, OPT_RATE_LIMIT },
+	{ "account-limits", required_argument, 0, OPT_ACCOUNT_LIMITS },
 	{ "latency-ms", required_argument, 0, OPT_LATENCY_MS },
 	{ "orders-per-second", required_argument, 0, OPT_ORDERS_PER_SECOND },
 	{ "live-step-seconds", required_argument, 0, OPT_LIVE_STEP_SECONDS },
@@ -142,7 +148,8 @@ static const struct {
 	{ OPT_LIST_LAG, "VTEX_SANDBOX_LIST_LAG" }, { OPT_FAULT_RATE, "VTEX_SANDBOX_FAULT_RATE" },
 	{ OPT_FAULTS, "VTEX_SANDBOX_FAULTS" }, { OPT_FAULT_SEED, "VTEX_SANDBOX_FAULT_SEED" },
 	{ OPT_SLOW_MS, "VTEX_SANDBOX_SLOW_MS" }, { OPT_RETRY_AFTER, "VTEX_SANDBOX_RETRY_AFTER" },
-	{ OPT_RATE_LIMIT, "VTEX_SANDBOX_RATE_LIMIT" }, { OPT_LATENCY_MS, "VTEX_SANDBOX_LATENCY_MS" },
+	{ OPT_RATE_LIMIT, "VTEX_SANDBOX_RATE_LIMIT" },
+	{ OPT_ACCOUNT_LIMITS, "VTEX_SANDBOX_ACCOUNT_LIMITS" }, { OPT_LATENCY_MS, "VTEX_SANDBOX_LATENCY_MS" },
 	{ OPT_ORDERS_PER_SECOND, "VTEX_SANDBOX_ORDERS_PER_SECOND" },
 	{ OPT_LIVE_STEP_SECONDS, "VTEX_SANDBOX_LIVE_STEP_SECONDS" },
 	{ OPT_NEW_CLIENT_SHARE, "VTEX_SANDBOX_NEW_CLIENT_SHARE" },
@@ -201,6 +208,12 @@ static void set_option(cli_common *c, sb_config *cfg, int opt, const char *v)
 	case OPT_SLOW_MS: cfg->slow_ms = (unsigned)cli_parse_ll(c, flag, v, 0, 600000); break;
 	case OPT_RETRY_AFTER: cfg->retry_after = (unsigned)cli_parse_ll(c, flag, v, 0, 3600); break;
 	case OPT_RATE_LIMIT: cfg->rate_limit = cli_parse_double(c, flag, v, 0, 1e7); break;
+	case OPT_ACCOUNT_LIMITS: {
+		const char *why = NULL;
+		if (!limits_parse(v, &cfg->account_limits, &why))
+			cli_usage_error(c, "--account-limits: '%s': %s", v, why);
+		break;
+	}
 	case OPT_LATENCY_MS: cfg->latency_ms = (unsigned)cli_parse_ll(c, flag, v, 0, 600000); break;
 	case OPT_ORDERS_PER_SECOND: cfg->orders_per_second = cli_parse_double(c, flag, v, 0, 100000); break;
 	case OPT_LIVE_STEP_SECONDS: cfg->live_step_seconds = cli_parse_double(c, flag, v, 0.01, 86400); break;
@@ -364,6 +377,7 @@ int main(int argc, char **argv)
 		 LD("seconds", progress_now() - t0));
 	a.scrolls = scrolls_new(cfg.scroll_ttl, cfg.seed);
 	a.faults = faults_new(&cfg);
+	a.limiter = limiter_new(&cfg.account_limits);
 	a.hooks = hooks_new(&cfg, &a.keys, cfg.seed);
 	if (cfg.hook_url) {
 		const char *err;
@@ -429,6 +443,7 @@ int main(int argc, char **argv)
 	cli_finish(&cli);
 	scrolls_free(a.scrolls);
 	faults_free(a.faults);
+	limiter_free(a.limiter);
 	store_free(&a.st);
 	keyring_free(&a.keys);
 	curl_global_cleanup();

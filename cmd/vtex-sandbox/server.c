@@ -2,6 +2,7 @@
 #include "delay.h"
 #include "faults.h"
 #include "http.h"
+#include "limits.h"
 #include "log.h"
 #include "metrics.h"
 #include "progress.h"
@@ -150,6 +151,17 @@ static void answer(app *a, request *rq, response *rs)
 	if (!rt->public) {
 		if (!faults_rate_ok(a->faults)) {
 			retry_after(a, rs);
+			return;
+		}
+		unsigned wait;
+		const char *class;
+		if (!limiter_admit(a->limiter, rt->id, &wait, &class)) {
+			char labels[48];
+			snprintf(labels, sizeof labels, "class=\"%s\"", class);
+			metric_add(metrics_counter("vtex_sandbox_throttled_total",
+						   "Requests over an account limit (answered 429), by class.", labels), 1);
+			resp_header(rs, "Retry-After", "%u", wait);
+			resp_text(rs, 429, "{\"error\":{\"code\":\"429\",\"message\":\"Too Many Requests\",\"exception\":null}}");
 			return;
 		}
 		const char *key = req_header(rq, "X-VTEX-API-AppKey"), *token = req_header(rq, "X-VTEX-API-AppToken");

@@ -1,5 +1,6 @@
 # Debian packages: build toolchain and C libraries (through pkg-config), test
-# tools (Check, valgrind, clang for the fuzzers, kcat, promtool from prometheus) and the
+# tools (Check, valgrind, clang for the fuzzers, kcat, prometheus with promtool and
+# prometheus-node-exporter for tests/monitoring/) and the
 # benchmark peers (jq, Miller, wrk, hyperfine) and python3 for bench/gen-orders.
 set -euo pipefail
 packages=(
@@ -7,7 +8,7 @@ packages=(
 	libcurl4-openssl-dev libcjson-dev librdkafka-dev libssl-dev libmicrohttpd-dev check libxxhash-dev
 	clang libclang-rt-14-dev valgrind
 	jq miller kcat wrk hyperfine python3
-	prometheus
+	prometheus prometheus-node-exporter
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -10,7 +10,10 @@
 # (the textfile-collector directory the flows publish their metrics to;
 # default $VP_VAR/metrics), VTEX_PIPES_RUN_ID (default: one made here), and
 # what the tools read themselves (VTEX_BASE_URL, VTEX_ACCOUNT, VTEX_APP_KEY,
-# VTEX_APP_TOKEN or VTEX_APP_TOKEN_FILE, GOOGLE_APPLICATION_CREDENTIALS, ...).
+# VTEX_APP_TOKEN or VTEX_APP_TOKEN_FILE, or VTEX_GATEWAY with
+# VTEX_GATEWAY_TOKEN(_FILE) and VTEX_GATEWAY_PRIORITY (realtime for the
+# real-time flows, batch for the others, unless set),
+# GOOGLE_APPLICATION_CREDENTIALS, ...).
 #
 # Observability: one run id per flow run, in every log line of the flow and
 # of its tools (VTEX_PIPES_RUN_ID); every tool's metrics carry flow="<flow>"
@@ -30,6 +33,11 @@ export PATH="$VP_BIN:$PATH"
 # Set once per flow run (kept when the caller gave one, e.g. a scheduler's id).
 export VTEX_PIPES_RUN_ID=${VTEX_PIPES_RUN_ID:-$flow_name-$(date -u +%Y%m%dT%H%M%SZ)-$$}
 export VTEX_PIPES_FLOW=$flow_name
+# Through a vtex-gateway (VTEX_GATEWAY set), the real-time flows go first.
+case $flow_name in
+orders-process | orders-feed | orders-ingest) export VTEX_GATEWAY_PRIORITY=${VTEX_GATEWAY_PRIORITY:-realtime} ;;
+*) export VTEX_GATEWAY_PRIORITY=${VTEX_GATEWAY_PRIORITY:-batch} ;;
+esac
 FLOW_T0=$(date +%s)
 export BQ_TARGET=${BQ_TARGET:-duckdb:$VP_VAR/warehouse.duckdb}
 

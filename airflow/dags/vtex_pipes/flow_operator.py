@@ -2,8 +2,9 @@
 interval, retried only when the flow exits 75 (temporary failure; re-running
 an interval is safe). Secrets never appear in a DAG: the VTEX credentials come
 from the Airflow connection `vtex_default` when it exists (login = app key,
-password = app token, host = base URL, extra {"account": ...}), else from the
-worker's environment; the warehouse from the Variable `vtex_bq_target`, else
+password = app token, host = base URL, extra {"account": ...}; or extra
+{"gateway": URL} alone, a vtex-gateway that holds them, with the gateway's own
+token as password), else from the worker's environment; the warehouse from the Variable `vtex_bq_target`, else
 the environment's BQ_TARGET. The internal APIs' credentials (crm-sync,
 erp-sync) come from the connections `crm_api` and `erp_api` when they exist
 (login and password, extra {"auth": "bearer"|"basic"|"hmac", "url": ...}),
@@ -54,6 +55,12 @@ def _vtex_env() -> dict[str, str]:
     except Exception:  # no such connection: the environment provides them
         return {}
     env = {}
+    gateway = (conn.extra_dejson or {}).get("gateway")
+    if gateway:  # the gateway holds the VTEX credentials; the tools send none
+        env["VTEX_GATEWAY"] = gateway
+        if conn.password:
+            env["VTEX_GATEWAY_TOKEN"] = conn.password
+        return env
     if conn.host:
         env["VTEX_BASE_URL"] = conn.host if "://" in conn.host else f"https://{conn.host}"
     if conn.login:

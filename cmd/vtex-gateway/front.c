@@ -1,0 +1,302 @@
+#include "front.h"
+#include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
+#include "secret.h"
+
+#include <curl/curl.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+enum { ST_NEW, ST_BODY, ST_WAITING };
+
+struct gw_front {
+	gw_front_cfg cfg;
+	gw_sched *s;
+	struct MHD_Daemon *d;
+};
+
+/* One exchange with a caller. */
+typedef struct {
+	char *uri;      /* as sent: path and query */
+	int state;
+	bool too_big;
+	double t0;
+	gw_job *job;
+	struct MHD_Connection *conn;
+	char run_id[80], flow[80];
+} exchange;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	exchange *x = xcalloc(1, sizeof *x);
+	x->uri = xstrdup(uri);
+	x->conn = conn;
+	x->t0 = now_s();
+	return x;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode why)
+{
+	exchange *x = *con_cls;
+	(void)cls;
+	(void)conn;
+	(void)why;
+	if (!x)
+		return;
+	gw_job_free(x->job);
+	free(x->uri);
+	free(x);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *body)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+	enum MHD_Result ok = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result reply_error(struct MHD_Connection *conn, unsigned status, const char *message)
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"error\":{\"code\":\"%u\",\"message\":\"vtex-gateway: %s\",\"exception\":null}}", status,
+		 message);
+	metric_add(metrics_counter("vtex_pipes_gateway_refused_total", "Requests refused before any queue, by status.",
+				   status == 401 ? "code=\"401\"" : status == 413 ? "code=\"413\"" : "code=\"400\""),
+		   1);
+	return reply(conn, status, body);
+}
+
+static enum MHD_Result serve_metrics(struct MHD_Connection *conn)
+{
+	size_t len;
+	char *text = metrics_render(&len);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; version=0.0.4");
+	enum MHD_Result ok = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/* Request headers that are the caller's own or the hop's stay here; the
+ * gateway's credentials replace any the caller sent. */
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *name, const char *value)
+{
+	static const char *const drop[] = { "host", "authorization", "connection", "content-length", "transfer-encoding",
+					    "accept-encoding", "expect", "user-agent", "keep-alive", "te", "upgrade",
+					    "cookie", "vtexidclientautcookie", "x-vtex-api-appkey", "x-vtex-api-apptoken" };
+	gw_job *j = cls;
+	(void)kind;
+	if (!value || strncasecmp(name, "x-vtex-pipes-", 13) == 0 || strncasecmp(name, "proxy-", 6) == 0)
+		return MHD_YES;
+	for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
+		if (strcasecmp(name, drop[i]) == 0)
+			return MHD_YES;
+	buf h = { 0 };
+	buf_printf(&h, "%s: %s", name, value);
+	j->headers = curl_slist_append(j->headers, buf_cstr(&h));
+	buf_free(&h);
+	return MHD_YES;
+}
+
+static void job_done(void *ctx)
+{
+	exchange *x = ctx;
+	MHD_resume_connection(x->conn);
+}
+
+static void header_copy(char *out, size_t n, struct MHD_Connection *conn, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+	snprintf(out, n, "%s", v ? v : "");
+}
+
+/* The whole request is in: a job for its class, the connection held meanwhile. */
+static enum MHD_Result queue_job(gw_front *f, exchange *x, const char *method)
+{
+	gw_job *j = x->job;
+	size_t plen = strcspn(x->uri, "?");
+	char path[1024];
+	snprintf(path, sizeof path, "%.*s", (int)(plen < sizeof path ? plen : sizeof path - 1), x->uri);
+	j->cls = gw_class_of(path);
+	gw_endpoint_of(path, j->endpoint, sizeof j->endpoint);
+	j->method = xstrdup(method);
+	buf u = { 0 };
+	buf_printf(&u, "%s%s", j->cls == GW_PRICING ? f->cfg.pricing_url : f->cfg.base_url, x->uri);
+	j->url = xstrdup(buf_cstr(&u));
+	buf_free(&u);
+	MHD_get_connection_values(x->conn, MHD_HEADER_KIND, copy_header, j);
+	j->done = job_done;
+	j->ctx = x;
+	x->state = ST_WAITING;
+	MHD_suspend_connection(x->conn);
+	gw_sched_submit(f->s, j);
+	return MHD_YES;
+}
+
+static enum MHD_Result answer_job(exchange *x, const char *method)
+{
+	gw_job *j = x->job;
+	struct MHD_Response *r = MHD_create_response_from_buffer(j->resp_body.len, j->resp_body.data, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		return MHD_NO;
+	size_t bytes = j->resp_body.len;
+	j->resp_body = (buf){ 0 };
+	const char *p = j->resp_headers.len ? buf_cstr(&j->resp_headers) : NULL, *end = p + j->resp_headers.len;
+	while (p && p < end) {
+		const char *eol = strstr(p, "\r\n"), *colon = memchr(p, ':', (size_t)(eol - p));
+		if (colon) {
+			char name[128], value[1024];
+			const char *v = colon + 1;
+			while (*v == ' ')
+				v++;
+			snprintf(name, sizeof name, "%.*s", (int)(colon - p), p);
+			snprintf(value, sizeof value, "%.*s", (int)(eol - v), v);
+			MHD_add_response_header(r, name, value);
+		}
+		p = eol + 2;
+	}
+	enum MHD_Result ok = MHD_queue_response(x->conn, (unsigned)j->status, r);
+	MHD_destroy_response(r);
+	size_t plen = strcspn(x->uri, "?");
+	char path[512];
+	snprintf(path, sizeof path, "%.*s", (int)(plen < sizeof path ? plen : sizeof path - 1), x->uri);
+	log_info("request", LS("run_id", x->run_id), LS("flow", x->flow), LS("class", gw_class_name(j->cls)),
+		 LS("priority", gw_priority_name(j->prio)), LS("method", method), LS("path", path), LI("status", j->status),
+		 LI("attempts", j->attempts), LD("queue_seconds", j->queued_s), LD("upstream_seconds", j->upstream_s),
+		 LD("seconds", now_s() - x->t0), LI("bytes", bytes));
+	return ok;
+}
+
+static bool authorized(gw_front *f, struct MHD_Connection *conn)
+{
+	if (!f->cfg.token)
+		return true;
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	return h && strncasecmp(h, "Bearer ", 7) == 0 && secret_equal(h + 7, f->cfg.token);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	gw_front *f = cls;
+	exchange *x = *con_cls;
+	(void)version;
+	if (x->state == ST_WAITING)
+		return answer_job(x, method);
+	if (x->state == ST_NEW) {
+		x->state = ST_BODY;
+		if (strcmp(url, "/metrics") == 0 && x->uri[0] == '/' && strcmp(method, "GET") == 0)
+			return serve_metrics(conn);
+		if (strcmp(url, "/healthz") == 0)
+			return reply(conn, MHD_HTTP_OK, "{\"status\":\"ok\"}");
+		if (!authorized(f, conn))
+			return reply_error(conn, MHD_HTTP_UNAUTHORIZED, "a valid Authorization: Bearer token is required");
+		if (x->uri[0] != '/')
+			return reply_error(conn, MHD_HTTP_BAD_REQUEST, "the request target must be a path");
+		const char *prio = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-VTEX-Pipes-Priority");
+		int p = prio ? gw_priority_parse(prio) : GW_BATCH;
+		if (p < 0)
+			return reply_error(conn, MHD_HTTP_BAD_REQUEST, "X-VTEX-Pipes-Priority is realtime, batch or backfill");
+		x->job = xcalloc(1, sizeof *x->job);
+		x->job->prio = p;
+		header_copy(x->run_id, sizeof x->run_id, conn, "X-VTEX-Pipes-Run-Id");
+		header_copy(x->flow, sizeof x->flow, conn, "X-VTEX-Pipes-Flow");
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (x->job->body.len + *upload_size > f->cfg.max_body)
+			x->too_big = true;
+		else
+			buf_put(&x->job->body, upload_data, *upload_size);
+		x->job->has_body = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (x->too_big)
+		return reply_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+	return queue_job(f, x, method);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_debug("libmicrohttpd", LS("detail", msg));
+}
+
+gw_front *gw_front_start(const gw_front_cfg *cfg, gw_sched *s, char *url, size_t urlsz)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (!listen_addr_parse(cfg->listen, &ss, &sl)) {
+		log_error("--listen wants ADDR:PORT or [ADDR6]:PORT", LS("listen", cfg->listen));
+		return NULL;
+	}
+	gw_front *f = xcalloc(1, sizeof *f);
+	f->cfg = *cfg;
+	f->s = s;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
+			 MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (cfg->tls_cert)
+		flags |= MHD_USE_TLS;
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, cfg->tls_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, cfg->tls_key },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-TLS1.0:-VERS-TLS1.1" },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	struct MHD_OptionItem none[] = { { MHD_OPTION_END, 0, NULL } };
+	f->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, f,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300,
+				MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, f,
+				MHD_OPTION_ARRAY, cfg->tls_cert ? tls : none,
+				MHD_OPTION_END);
+	if (!f->d) {
+		log_error("cannot listen (address in use, or a bad TLS certificate or key)", LS("listen", cfg->listen));
+		free(f);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(f->d, MHD_DAEMON_INFO_BIND_PORT);
+	listen_url(url, urlsz, cfg->tls_cert ? "https" : "http", cfg->listen, info ? (unsigned)info->port : 0);
+	return f;
+}
+
+void gw_front_stop(gw_front *f)
+{
+	if (!f)
+		return;
+	MHD_stop_daemon(f->d);
+	free(f);
+}

@@ -1,0 +1,74 @@
+/* One scheduler per endpoint class: a queue per priority, the class's budget
+ * (a token bucket), its concurrency cap, one pause for every caller after a
+ * 429, and retries with jitter; a thread runs the class's libcurl multi
+ * client (lib/http.h, one attempt per submit: retries are the scheduler's,
+ * so each goes through the budget and the queue again).
+ *
+ * Budget: a class with budget N per window W starts at most N requests in any
+ * W seconds: a bucket of B = max(1, N/W/10) tokens (a tenth of a second's worth) refilled
+ * at (N - B)/W a second. An endpoint budget is a second bucket per endpoint.
+ *
+ * Priorities, no starvation: of every 10 starts while all three wait, 7 go to
+ * realtime, 2 to batch, 1 to backfill; a share its priority does not use goes
+ * to the highest priority waiting. So realtime is served first, batch takes
+ * what is left, backfill the idle budget, and each still moves under load. */
+#ifndef GW_SCHED_H
+#define GW_SCHED_H
+
+#include "buf.h"
+#include "classes.h"
+#include "http.h"
+
+#include <stdbool.h>
+
+enum gw_priority { GW_REALTIME, GW_BATCH, GW_BACKFILL, GW__PRIORITIES };
+
+const char *gw_priority_name(int p);
+/* "realtime", "batch", "backfill" (case-insensitive); -1 otherwise. */
+int gw_priority_parse(const char *s);
+
+typedef void (*gw_done_fn)(void *ctx);
+
+/* One caller's request, from the front end to VTEX and back. */
+typedef struct gw_job {
+	int cls, prio;
+	char *method, *url; /* upstream */
+	struct curl_slist *headers;
+	buf body;
+	bool has_body;
+	char endpoint[160];
+	gw_done_fn done;    /* called once, from the class's thread, with the result filled */
+	void *ctx;
+	/* the result */
+	int status;          /* what the caller gets */
+	buf resp_body;
+	buf resp_headers;    /* "Name: value\r\n" lines to pass on */
+	int attempts;
+	double queued_s, upstream_s;
+	/* the scheduler's */
+	double enqueued, not_before;
+	void *owner;         /* its class */
+	struct gw_job *next;
+} gw_job;
+
+typedef struct {
+	gw_class_cfg cls[GW__CLASSES];
+	const char *base_url, *pricing_url;
+	const char *cacert;
+	http_retry_policy retry;
+	double max_queue_s;  /* a request waiting longer gets 503 and Retry-After */
+	double timeout_s, connect_timeout_s;
+} gw_sched_cfg;
+
+typedef struct gw_sched gw_sched;
+
+/* Starts a thread per class; credentials (vtex_add_credentials) are added to
+ * each class's client. NULL with *why when they are missing. */
+gw_sched *gw_sched_start(const gw_sched_cfg *cfg, const char **why, const char **hint);
+/* Queues a job (the class owns it until done runs). */
+void gw_sched_submit(gw_sched *s, gw_job *j);
+/* Answers every queued job 503, lets the ones in flight finish, joins the threads. */
+void gw_sched_stop(gw_sched *s);
+void gw_job_free(gw_job *j);
+
+#endif
