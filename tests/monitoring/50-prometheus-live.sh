@@ -24,7 +24,7 @@ flows=$VP_ROOT/scripts/flows
 kafka_start --set num.partitions=2
 export VP_VAR=$T_TMP/var VP_METRICS_DIR=$T_TMP/var/metrics ORDERS_FLUSH_MS=300 VTEX_ACCOUNT=sandbox
 mkdir -p "$VP_METRICS_DIR"
-export VTEX_WEBHOOK_SECRET=prom-secret-$RANDOM VTEX_SANDBOX_HOOK_SECRET
+export VTEX_WEBHOOK_SECRET=prom-secret-$RANDOM-0123456789 VTEX_SANDBOX_HOOK_SECRET
 VTEX_SANDBOX_HOOK_SECRET=$VTEX_WEBHOOK_SECRET
 hook_port=$(free_port) lag_port=$(free_port) ne_port=$(free_port) prom_port=$(free_port)
 

@@ -24,7 +24,7 @@ done
 flows=$VP_ROOT/scripts/flows
 kafka_start --set num.partitions=3
 export VP_VAR=$T_TMP/var ORDERS_FLUSH_MS=300 VTEX_ACCOUNT=sandbox
-export VTEX_WEBHOOK_SECRET=gw-secret-$RANDOM VTEX_SANDBOX_HOOK_SECRET
+export VTEX_WEBHOOK_SECRET=gw-secret-$RANDOM-0123456789 VTEX_SANDBOX_HOOK_SECRET
 VTEX_SANDBOX_HOOK_SECRET=$VTEX_WEBHOOK_SECRET
 hook_port=$(free_port) gw_port=$(free_port)
 truth=$T_TMP/truth.json
