@@ -129,7 +129,7 @@ static int load_table(bq_target *bt, table_batch *t, load_ctx *c)
 				 LS("error", why));
 			reject_taken(c, t, rows, n, why);
 		}
-		load_report(c, t, st, st == TB_REJECTED ? t->rows : loaded, job_id);
+		load_report(c, t, st, st == TB_REJECTED ? t->rows : loaded, 0, job_id);
 	}
 	for (size_t k = 0; srows && k < taken; k++) {
 		buf_free(&srows[k].json);
