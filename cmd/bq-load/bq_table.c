@@ -99,7 +99,7 @@ int bq_table_lookup(bq_tables *ts, const char *name, bq_table **out)
 	return VP_EXIT_OK;
 }
 
-static const cJSON *field_named(const cJSON *fields, const char *name)
+const cJSON *field_named(const cJSON *fields, const char *name)
 {
 	const cJSON *f;
 	cJSON_ArrayForEach(f, fields) {
