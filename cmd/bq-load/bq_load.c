@@ -39,7 +39,10 @@ static void load_json(buf *b, const options *o, const bq_load_dest *dst, const c
 		buf_puts(b, "},\"autodetect\":false,\"writeDisposition\":\"WRITE_APPEND\","
 			    "\"createDisposition\":\"CREATE_IF_NEEDED\",\"schemaUpdateOptions\":[\"ALLOW_FIELD_ADDITION\"],"
 			    "\"maxBadRecords\":0,\"ignoreUnknownValues\":false");
-		bq_table_options_load(b, o);
+		/* Only for a table the job creates: BigQuery refuses a load whose
+		 * partitioning or clustering differs from the existing table's. */
+		if (!dst->exists)
+			bq_table_options_load(b, o, dst->table, fields);
 	}
 	buf_puts(b, "}}}");
 }

@@ -20,6 +20,7 @@ typedef struct {
 	const char *table;      /* destination table */
 	const char *job_prefix; /* the job id is PREFIX_N, N the attempt */
 	bool staging;           /* WRITE_TRUNCATE into an existing table; no table options */
+	bool exists;            /* the table exists: no table options either */
 } bq_load_dest;
 
 /* body: the NDJSON rows; fields: the schema to send. *status says what

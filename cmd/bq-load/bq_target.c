@@ -1,6 +1,7 @@
 /* The BigQuery target: per table of a batch, the rows are made to fit the
- * table's schema (bq_rows.h) and sent as one load job (bq_load.h) or through
- * insertAll (bq_stream.h). */
+ * table's schema (bq_rows.h) and sent through a staging table and a
+ * de-duplicating INSERT when the table has _row_id (bq_dedup.h), else as one
+ * load job (bq_load.h), or through insertAll (bq_stream.h). */
 #include "bq_api.h"
 #include "bq_dedup.h"
 #include "bq_load.h"
@@ -116,7 +117,7 @@ static int load_table(bq_target *bt, table_batch *t, load_ctx *c)
 	} else if (!stream) {
 		buf prefix = { 0 };
 		buf_printf(&prefix, "vtexpipes_%.200s_%s", t->name, t->id);
-		bq_load_dest dst = { .table = t->name, .job_prefix = buf_cstr(&prefix) };
+		bq_load_dest dst = { .table = t->name, .job_prefix = buf_cstr(&prefix), .exists = tb->exists };
 		rc = bq_load_job(&bt->api, bt->o, &dst, &body, fields, &st, &job_id, &why);
 		buf_free(&prefix);
 		if (rc == VP_EXIT_OK && st != TB_REJECTED)
