@@ -4,7 +4,8 @@
  * by DuckDB itself (read_json with the columns spelled out) into it, then
  * (table, batch id) is recorded in <dataset>._vtex_pipes_batches. A row
  * whose _row_id the table already holds (or that an earlier row of the batch
- * has) is left out by an anti-join in the same INSERT, so a version is loaded
+ * has) is left out by the INSERT itself (the batch's ids looked up in the
+ * table, inside the transaction), so a version is loaded
  * once however the rows are cut into batches; a batch id already recorded is
  * skipped whole without reading its rows (the cheap case: the same batch run
  * again, and tables without _row_id). A failure rolls everything back. When DuckDB refuses a table's values (a conversion
@@ -258,6 +259,15 @@ static void loaded_at(buf *b, const load_ctx *c)
 	buf_putc(b, '\'');
 }
 
+/* read_json over t's staging file, with the columns spelled out (read). */
+static void read_json_call(duck_target *d, const table_batch *t, buf *read)
+{
+	buf_puts(&d->sql, "read_json(");
+	duck_sql_str(&d->sql, t->path);
+	buf_printf(&d->sql, ", format = 'newline_delimited', records = true, maximum_object_size = %zu, columns = {%s})",
+		   t->max_line + 1024, buf_cstr(read));
+}
+
 /* Inserts the batch's rows of t; *skipped: rows left out as already in the
  * table by _row_id (only when both the table and the batch have that column). */
 static bool insert_rows(duck_target *d, table_batch *t, const schema *have, const load_ctx *c, size_t *skipped)
@@ -289,21 +299,32 @@ static bool insert_rows(duck_target *d, table_batch *t, const schema *have, cons
 	d->sql.len = 0;
 	buf_puts(&d->sql, "INSERT INTO ");
 	table_ref(d, &d->sql, t->name);
-	buf_printf(&d->sql, " (%s\"" COL_BATCH_ID "\", \"" COL_LOADED_AT "\") SELECT %s", buf_cstr(&cols), buf_cstr(&cols));
-	duck_sql_str(&d->sql, t->id);
-	buf_puts(&d->sql, ", ");
-	loaded_at(&d->sql, c);
-	buf_puts(&d->sql, " FROM read_json(");
-	duck_sql_str(&d->sql, t->path);
-	buf_printf(&d->sql, ", format = 'newline_delimited', records = true, maximum_object_size = %zu, columns = {%s})",
-		   t->max_line + 1024, buf_cstr(&read));
+	buf_printf(&d->sql, " (%s\"" COL_BATCH_ID "\", \"" COL_LOADED_AT "\") ", buf_cstr(&cols));
 	if (dedup) {
-		/* Rows without an id always go in; of those with one, only the
-		 * first of each id the table does not have yet. */
-		buf_puts(&d->sql, " AS s WHERE NOT EXISTS (SELECT 1 FROM ");
+		/* Only the batch's ids are looked up in the table (a semi-join that
+		 * hashes the batch and scans the table's _row_id column once: an
+		 * anti-join against the whole table would hash the table instead).
+		 * Rows without an id always go in; of those with one, only the first
+		 * of each id the table does not have yet. */
+		buf_printf(&d->sql, "WITH s AS MATERIALIZED (SELECT %.*s FROM ", (int)(cols.len - 2), buf_cstr(&cols));
+		read_json_call(d, t, &read);
+		buf_puts(&d->sql, "), have AS (SELECT \"" COL_ROW_ID "\" FROM ");
 		table_ref(d, &d->sql, t->name);
-		buf_puts(&d->sql, " AS t WHERE t.\"" COL_ROW_ID "\" = s.\"" COL_ROW_ID "\")"
-				  " QUALIFY s.\"" COL_ROW_ID "\" IS NULL OR row_number() OVER (PARTITION BY s.\"" COL_ROW_ID "\") = 1");
+		buf_puts(&d->sql, " WHERE \"" COL_ROW_ID "\" IN (SELECT \"" COL_ROW_ID "\" FROM s)) SELECT ");
+		buf_puts(&d->sql, buf_cstr(&cols));
+		duck_sql_str(&d->sql, t->id);
+		buf_puts(&d->sql, ", ");
+		loaded_at(&d->sql, c);
+		buf_puts(&d->sql, " FROM s WHERE \"" COL_ROW_ID "\" IS NULL OR \"" COL_ROW_ID "\" NOT IN (SELECT \"" COL_ROW_ID
+				  "\" FROM have) QUALIFY \"" COL_ROW_ID "\" IS NULL OR row_number() OVER (PARTITION BY \"" COL_ROW_ID
+				  "\") = 1");
+	} else {
+		buf_printf(&d->sql, "SELECT %s", buf_cstr(&cols));
+		duck_sql_str(&d->sql, t->id);
+		buf_puts(&d->sql, ", ");
+		loaded_at(&d->sql, c);
+		buf_puts(&d->sql, " FROM ");
+		read_json_call(d, t, &read);
 	}
 	buf_free(&cols);
 	buf_free(&read);
