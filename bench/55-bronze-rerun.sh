@@ -87,6 +87,6 @@ median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 	echo
 	echo "The check's cost in bq-load alone (1,000,000 rows of 100 bytes, one table; alternating, 3 rounds,"
 	echo "median): into a fresh file, batches of 300,000: $(median "${fresh[@]}") s; the same rows again into"
-	echo "the loaded file, batches of 250,000, every row skipped by the anti-join: $(median "${again[@]}") s."
+	echo "the loaded file, batches of 250,000, every row skipped by the _row_id check: $(median "${again[@]}") s."
 } >"$VP_ROOT/bench/results/bronze-rerun.md"
 cat "$VP_ROOT/bench/results/bronze-rerun.md"
