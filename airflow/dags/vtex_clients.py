@@ -1,5 +1,7 @@
-"""Customers daily, incrementally: the CL documents updated in the run's data
-interval (the previous day)."""
+"""Customers daily, incrementally: the CL documents updated since the last
+complete run, by the flow's own watermark (scripts/flows/clients), up to the end
+of the run's data interval. catchup=False loses nothing: a day skipped or
+failed is fetched by the next run, which starts from the watermark."""
 from datetime import timedelta
 
 from airflow.sdk import DAG, CronDataIntervalTimetable
@@ -8,7 +10,7 @@ from vtex_pipes.flow_operator import (BRONZE, DEFAULT_ARGS, INTERVAL_END, INTERV
 
 with DAG(
     dag_id="vtex_clients",
-    description="VTEX Master Data CL, incremental by updatedIn, into bronze",
+    description="VTEX Master Data CL, incremental by updatedIn from a watermark, into bronze",
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=START_DATE,
     catchup=False,

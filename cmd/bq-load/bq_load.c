@@ -12,7 +12,7 @@
 
 enum { JOB_ATTEMPTS = 3 };
 
-static void job_json(buf *b, const options *o, const char *table, const char *job_id, const cJSON *fields)
+static void load_json(buf *b, const options *o, const bq_load_dest *dst, const char *job_id, const cJSON *fields)
 {
 	buf_puts(b, "{\"jobReference\":{\"projectId\":");
 	buf_json_string(b, o->project, strlen(o->project));
@@ -28,13 +28,37 @@ static void job_json(buf *b, const options *o, const char *table, const char *jo
 	buf_puts(b, ",\"datasetId\":");
 	buf_json_string(b, o->dataset, strlen(o->dataset));
 	buf_puts(b, ",\"tableId\":");
-	buf_json_string(b, table, strlen(table));
+	buf_json_string(b, dst->table, strlen(dst->table));
 	buf_puts(b, "},\"schema\":{\"fields\":");
 	json_write(b, fields);
-	buf_puts(b, "},\"autodetect\":false,\"writeDisposition\":\"WRITE_APPEND\","
-		    "\"createDisposition\":\"CREATE_IF_NEEDED\",\"schemaUpdateOptions\":[\"ALLOW_FIELD_ADDITION\"],"
-		    "\"maxBadRecords\":0,\"ignoreUnknownValues\":false");
-	bq_table_options_load(b, o);
+	if (dst->staging)
+		/* The staging table exists already (made with its expiry and key). */
+		buf_puts(b, "},\"autodetect\":false,\"writeDisposition\":\"WRITE_TRUNCATE\","
+			    "\"createDisposition\":\"CREATE_NEVER\",\"maxBadRecords\":0,\"ignoreUnknownValues\":false");
+	else {
+		buf_puts(b, "},\"autodetect\":false,\"writeDisposition\":\"WRITE_APPEND\","
+			    "\"createDisposition\":\"CREATE_IF_NEEDED\",\"schemaUpdateOptions\":[\"ALLOW_FIELD_ADDITION\"],"
+			    "\"maxBadRecords\":0,\"ignoreUnknownValues\":false");
+		/* Only for a table the job creates: BigQuery refuses a load whose
+		 * partitioning or clustering differs from the existing table's. */
+		if (!dst->exists)
+			bq_table_options_load(b, o, dst->table, fields);
+	}
+	buf_puts(b, "}}}");
+}
+
+static void query_json(buf *b, const options *o, const char *job_id, const char *sql)
+{
+	buf_puts(b, "{\"jobReference\":{\"projectId\":");
+	buf_json_string(b, o->project, strlen(o->project));
+	buf_puts(b, ",\"jobId\":");
+	buf_json_string(b, job_id, strlen(job_id));
+	if (o->location) {
+		buf_puts(b, ",\"location\":");
+		buf_json_string(b, o->location, strlen(o->location));
+	}
+	buf_puts(b, "},\"configuration\":{\"query\":{\"useLegacySql\":false,\"query\":");
+	buf_json_string(b, sql, strlen(sql));
 	buf_puts(b, "}}}");
 }
 
@@ -45,12 +69,19 @@ static void jobs_path(buf *b, const options *o, bool upload)
 	buf_puts(b, "/jobs");
 }
 
-/* Inserts the job with its data. The reply is the Job resource (200), or 409. */
+/* Inserts the job with its data (none for a query). The reply is the Job
+ * resource (200), or 409. */
 static int insert(bq_api *a, const options *o, const char *job, const buf *body, bq_reply *rep)
 {
 	buf path = { 0 };
 	int rc;
-	jobs_path(&path, o, true);
+	jobs_path(&path, o, body != NULL);
+	if (!body) {
+		rc = bq_call(a, "jobs.insert(query)", "POST", buf_cstr(&path), "application/json; charset=UTF-8", job,
+			     strlen(job), NULL, rep);
+		buf_free(&path);
+		return rc;
+	}
 	if (body->len <= o->resumable_over) {
 		unsigned char rnd[12];
 		char boundary[64];
@@ -166,7 +197,7 @@ static char *job_error(const cJSON *job, bool *passing)
 	buf b = { 0 };
 	const char *r = cJSON_IsString(reason) ? reason->valuestring : "error";
 	*passing = passing_reason(r);
-	buf_printf(&b, "load job failed: %s: %s", r, cJSON_IsString(msg) ? msg->valuestring : "");
+	buf_printf(&b, "job failed: %s: %s", r, cJSON_IsString(msg) ? msg->valuestring : "");
 	const cJSON *e;
 	int shown = 0;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(st, "errors")) {
@@ -177,8 +208,11 @@ static char *job_error(const cJSON *job, bool *passing)
 	return (char *)buf_cstr(&b);
 }
 
-int bq_load_job(bq_api *a, const options *o, const char *table, const char *batch_id, const buf *body, const cJSON *fields,
-		tb_status *status, char **job_id, char **why)
+/* One job, tried again under the next id PREFIX_N when it fails for a passing
+ * reason. sql: a query job, else a load job of body into dst. *done_job: the
+ * final Job resource when the caller wants it. */
+static int run_job(bq_api *a, const options *o, const char *prefix, const bq_load_dest *dst, const buf *body,
+		   const cJSON *fields, const char *sql, tb_status *status, char **job_id, char **why, cJSON **done_job)
 {
 	*why = NULL;
 	*job_id = NULL;
@@ -186,12 +220,15 @@ int bq_load_job(bq_api *a, const options *o, const char *table, const char *batc
 		buf id = { 0 }, job = { 0 };
 		bq_reply rep;
 		bool existed = false;
-		buf_printf(&id, "vtexpipes_%.200s_%s_%d", table, batch_id, attempt);
+		buf_printf(&id, "%s_%d", prefix, attempt);
 		free(*job_id);
 		*job_id = xstrdup(buf_cstr(&id));
 		buf_free(&id);
-		job_json(&job, o, table, *job_id, fields);
-		int rc = insert(a, o, buf_cstr(&job), body, &rep);
+		if (sql)
+			query_json(&job, o, *job_id, sql);
+		else
+			load_json(&job, o, dst, *job_id, fields);
+		int rc = insert(a, o, buf_cstr(&job), sql ? NULL : body, &rep);
 		buf_free(&job);
 		if (rc != VP_EXIT_OK)
 			return rc;
@@ -226,13 +263,17 @@ int bq_load_job(bq_api *a, const options *o, const char *table, const char *batc
 		}
 		bool passing = false;
 		char *err = job_error(j, &passing);
-		cJSON_Delete(j);
 		if (!err) {
 			*status = existed ? TB_ALREADY_LOADED : TB_LOADED;
+			if (done_job)
+				*done_job = j;
+			else
+				cJSON_Delete(j);
 			return VP_EXIT_OK;
 		}
+		cJSON_Delete(j);
 		if (passing && attempt + 1 < JOB_ATTEMPTS) {
-			log_warn("a load job failed for a passing reason; trying again under a new job id",
+			log_warn("a job failed for a passing reason; trying again under a new job id",
 				 LS("job_id", *job_id), LS("error", err));
 			free(err);
 			continue;
@@ -242,4 +283,17 @@ int bq_load_job(bq_api *a, const options *o, const char *table, const char *batc
 		return VP_EXIT_OK;
 	}
 	return VP_EXIT_TEMPFAIL; /* not reached: the last attempt returns */
+}
+
+int bq_load_job(bq_api *a, const options *o, const bq_load_dest *dst, const buf *body, const cJSON *fields,
+		tb_status *status, char **job_id, char **why)
+{
+	return run_job(a, o, dst->job_prefix, dst, body, fields, NULL, status, job_id, why, NULL);
+}
+
+int bq_query_job(bq_api *a, const options *o, const char *job_prefix, const char *sql, tb_status *status,
+		 cJSON **job, char **job_id, char **why)
+{
+	*job = NULL;
+	return run_job(a, o, job_prefix, NULL, NULL, NULL, sql, status, job_id, why, job);
 }

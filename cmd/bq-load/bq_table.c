@@ -1,4 +1,5 @@
 #include "bq_table.h"
+#include "cluster.h"
 #include "exitcode.h"
 #include "json_path.h"
 #include "log.h"
@@ -19,23 +20,12 @@ void bq_table_path(buf *b, const options *o, const char *table)
 	}
 }
 
-static void table_options(buf *b, const options *o, bool load)
+static void table_options(buf *b, const options *o, const char *table, const cJSON *fields, bool load)
 {
-	if (o->partition_field)
+	if (o->partition_field && field_named(fields, o->partition_field))
 		buf_printf(b, ",\"timePartitioning\":{\"type\":\"%s\",\"field\":\"%s\"}", o->partition_type,
 			   o->partition_field);
-	if (o->cluster) {
-		buf_puts(b, ",\"clustering\":{\"fields\":[");
-		const char *p = o->cluster;
-		for (bool first = true; *p; first = false) {
-			size_t n = strcspn(p, ",");
-			if (!first)
-				buf_putc(b, ',');
-			buf_json_string(b, p, n);
-			p += n + (p[n] == ',');
-		}
-		buf_puts(b, "]}");
-	}
+	cluster_json(b, o->cluster, table, fields);
 	if (o->kms_key) {
 		buf_puts(b, load ? ",\"destinationEncryptionConfiguration\":{\"kmsKeyName\":"
 				 : ",\"encryptionConfiguration\":{\"kmsKeyName\":");
@@ -44,8 +34,15 @@ static void table_options(buf *b, const options *o, bool load)
 	}
 }
 
-void bq_table_options_load(buf *b, const options *o) { table_options(b, o, true); }
-void bq_table_options_table(buf *b, const options *o) { table_options(b, o, false); }
+void bq_table_options_load(buf *b, const options *o, const char *table, const cJSON *fields)
+{
+	table_options(b, o, table, fields, true);
+}
+
+void bq_table_options_table(buf *b, const options *o, const char *table, const cJSON *fields)
+{
+	table_options(b, o, table, fields, false);
+}
 
 int bq_table_lookup(bq_tables *ts, const char *name, bq_table **out)
 {
@@ -99,7 +96,7 @@ int bq_table_lookup(bq_tables *ts, const char *name, bq_table **out)
 	return VP_EXIT_OK;
 }
 
-static const cJSON *field_named(const cJSON *fields, const char *name)
+const cJSON *field_named(const cJSON *fields, const char *name)
 {
 	const cJSON *f;
 	cJSON_ArrayForEach(f, fields) {
@@ -189,7 +186,7 @@ int bq_table_ensure(bq_tables *ts, bq_table *tb, const cJSON *fields, char **why
 	json_write(&body, fields);
 	buf_putc(&body, '}');
 	if (!tb->exists)
-		bq_table_options_table(&body, o);
+		bq_table_options_table(&body, o, tb->name, fields);
 	buf_putc(&body, '}');
 	const char *call = tb->exists ? "tables.patch" : "tables.insert";
 	int rc = bq_call(ts->api, call, tb->exists ? "PATCH" : "POST", buf_cstr(&path), "application/json",

@@ -34,6 +34,8 @@ int bq_table_lookup(bq_tables *ts, const char *name, bq_table **out);
  * and in *types each column's effective type, for bq_row_json. *added tells
  * whether any field is new. */
 cJSON *bq_table_fields_for(bq_tables *ts, const bq_table *tb, const table_batch *t, schema *types, bool *added);
+/* The field of that name in a fields array, or NULL. */
+const cJSON *field_named(const cJSON *fields, const char *name);
 /* The table and its fields as they are after a successful load or change. */
 void bq_table_update(bq_table *tb, const cJSON *fields);
 /* Streaming needs the table to exist with every field: creates or patches it.
@@ -41,10 +43,11 @@ void bq_table_update(bq_table *tb, const cJSON *fields);
 int bq_table_ensure(bq_tables *ts, bq_table *tb, const cJSON *fields, char **why);
 /* The "tableReference"-style path /bigquery/v2/projects/P/datasets/D/tables[/T]. */
 void bq_table_path(buf *b, const options *o, const char *table);
-/* Adds the --partition, --cluster and --kms-key settings (object fields) to a
- * load configuration, or to a table resource. */
-void bq_table_options_load(buf *b, const options *o);
-void bq_table_options_table(buf *b, const options *o);
+/* Adds the --partition, --cluster (cluster.h) and --kms-key settings (object
+ * fields) of table, whose fields are given, to a load configuration, or to a
+ * table resource. A partitioning or clustering field the table lacks is left out. */
+void bq_table_options_load(buf *b, const options *o, const char *table, const cJSON *fields);
+void bq_table_options_table(buf *b, const options *o, const char *table, const cJSON *fields);
 void bq_tables_free(bq_tables *ts);
 
 #endif

@@ -1,7 +1,9 @@
 /* The BigQuery target: per table of a batch, the rows are made to fit the
- * table's schema (bq_rows.h) and sent as one load job (bq_load.h) or through
- * insertAll (bq_stream.h). */
+ * table's schema (bq_rows.h) and sent through a staging table and a
+ * de-duplicating INSERT when the table has _row_id (bq_dedup.h), else as one
+ * load job (bq_load.h), or through insertAll (bq_stream.h). */
 #include "bq_api.h"
+#include "bq_dedup.h"
 #include "bq_load.h"
 #include "bq_rows.h"
 #include "bq_stream.h"
@@ -101,11 +103,23 @@ static int load_table(bq_target *bt, table_batch *t, load_ctx *c)
 	}
 	char *why = NULL, *job_id = NULL;
 	tb_status st = TB_LOADED;
-	size_t loaded = taken;
+	size_t loaded = taken, skipped = 0;
 	if (!taken)
 		st = TB_REJECTED;
-	else if (!stream) {
-		rc = bq_load_job(&bt->api, bt->o, t->name, t->id, &body, fields, &st, &job_id, &why);
+	else if (!stream && field_named(fields, "_row_id")) {
+		size_t inserted;
+		rc = bq_dedup_load(&bt->tables, tb, t, &body, fields, taken, added, c->loaded_at, &st, &inserted, &job_id,
+				   &why);
+		if (rc == VP_EXIT_OK && st == TB_LOADED) {
+			skipped = taken > inserted ? taken - inserted : 0;
+			loaded = inserted;
+		}
+	} else if (!stream) {
+		buf prefix = { 0 };
+		buf_printf(&prefix, "vtexpipes_%.200s_%s", t->name, t->id);
+		bq_load_dest dst = { .table = t->name, .job_prefix = buf_cstr(&prefix), .exists = tb->exists };
+		rc = bq_load_job(&bt->api, bt->o, &dst, &body, fields, &st, &job_id, &why);
+		buf_free(&prefix);
 		if (rc == VP_EXIT_OK && st != TB_REJECTED)
 			bq_table_update(tb, fields);
 	} else {
@@ -129,7 +143,7 @@ static int load_table(bq_target *bt, table_batch *t, load_ctx *c)
 				 LS("error", why));
 			reject_taken(c, t, rows, n, why);
 		}
-		load_report(c, t, st, st == TB_REJECTED ? t->rows : loaded, job_id);
+		load_report(c, t, st, st == TB_REJECTED ? t->rows : loaded, skipped, job_id);
 	}
 	for (size_t k = 0; srows && k < taken; k++) {
 		buf_free(&srows[k].json);

@@ -2,9 +2,13 @@
  * bookkeeping table are made if missing, each table is created or gets its
  * new columns (or a wider type, see schema.h), and its staged lines are read
  * by DuckDB itself (read_json with the columns spelled out) into it, then
- * (table, batch id) is recorded in <dataset>._vtex_pipes_batches. A batch id
- * already recorded is skipped, so a re-run loads nothing twice; a failure
- * rolls everything back. When DuckDB refuses a table's values (a conversion
+ * (table, batch id) is recorded in <dataset>._vtex_pipes_batches. A row
+ * whose _row_id the table already holds (or that an earlier row of the batch
+ * has) is left out by the INSERT itself (the batch's ids looked up in the
+ * table, inside the transaction), so a version is loaded
+ * once however the rows are cut into batches; a batch id already recorded is
+ * skipped whole without reading its rows (the cheap case: the same batch run
+ * again, and tables without _row_id). A failure rolls everything back. When DuckDB refuses a table's values (a conversion
  * into a column made by hand, say), that table's rows of the batch are
  * rejected with DuckDB's message and the batch is done again without them.
  * The file stays open while batches follow one another and is closed as soon
@@ -26,6 +30,7 @@
 #include <time.h>
 
 #define BATCHES_TABLE "_vtex_pipes_batches"
+#define COL_ROW_ID "_row_id"
 
 typedef struct {
 	target base;
@@ -254,10 +259,22 @@ static void loaded_at(buf *b, const load_ctx *c)
 	buf_putc(b, '\'');
 }
 
-static bool insert_rows(duck_target *d, table_batch *t, const schema *have, const load_ctx *c)
+/* read_json over t's staging file, with the columns spelled out (read). */
+static void read_json_call(duck_target *d, const table_batch *t, buf *read)
+{
+	buf_puts(&d->sql, "read_json(");
+	duck_sql_str(&d->sql, t->path);
+	buf_printf(&d->sql, ", format = 'newline_delimited', records = true, maximum_object_size = %zu, columns = {%s})",
+		   t->max_line + 1024, buf_cstr(read));
+}
+
+/* Inserts the batch's rows of t; *skipped: rows left out as already in the
+ * table by _row_id (only when both the table and the batch have that column). */
+static bool insert_rows(duck_target *d, table_batch *t, const schema *have, const load_ctx *c, size_t *skipped)
 {
 	buf cols = { 0 }, read = { 0 };
-	bool ok;
+	bool ok, dedup = false;
+	*skipped = 0;
 	for (size_t i = 0; i < t->cols.n; i++) {
 		const column *col = &t->cols.cols[i];
 		/* Columns that held only nulls in this batch need not be read. */
@@ -274,20 +291,41 @@ static bool insert_rows(duck_target *d, table_batch *t, const schema *have, cons
 		duck_sql_str(&read, col->name);
 		buf_putc(&read, ':');
 		duck_sql_str(&read, h->type == CT_FOREIGN ? h->foreign : coltype_duckdb(h->type));
+		if (!strcmp(col->name, COL_ROW_ID))
+			dedup = true;
 	}
 	if (!read.len)
 		buf_puts(&read, "'_table': 'VARCHAR'");
 	d->sql.len = 0;
 	buf_puts(&d->sql, "INSERT INTO ");
 	table_ref(d, &d->sql, t->name);
-	buf_printf(&d->sql, " (%s\"" COL_BATCH_ID "\", \"" COL_LOADED_AT "\") SELECT %s", buf_cstr(&cols), buf_cstr(&cols));
-	duck_sql_str(&d->sql, t->id);
-	buf_puts(&d->sql, ", ");
-	loaded_at(&d->sql, c);
-	buf_puts(&d->sql, " FROM read_json(");
-	duck_sql_str(&d->sql, t->path);
-	buf_printf(&d->sql, ", format = 'newline_delimited', records = true, maximum_object_size = %zu, columns = {%s})",
-		   t->max_line + 1024, buf_cstr(&read));
+	buf_printf(&d->sql, " (%s\"" COL_BATCH_ID "\", \"" COL_LOADED_AT "\") ", buf_cstr(&cols));
+	if (dedup) {
+		/* Only the batch's ids are looked up in the table (a semi-join that
+		 * hashes the batch and scans the table's _row_id column once: an
+		 * anti-join against the whole table would hash the table instead).
+		 * Rows without an id always go in; of those with one, only the first
+		 * of each id the table does not have yet. */
+		buf_printf(&d->sql, "WITH s AS MATERIALIZED (SELECT %.*s FROM ", (int)(cols.len - 2), buf_cstr(&cols));
+		read_json_call(d, t, &read);
+		buf_puts(&d->sql, "), have AS (SELECT \"" COL_ROW_ID "\" FROM ");
+		table_ref(d, &d->sql, t->name);
+		buf_puts(&d->sql, " WHERE \"" COL_ROW_ID "\" IN (SELECT \"" COL_ROW_ID "\" FROM s)) SELECT ");
+		buf_puts(&d->sql, buf_cstr(&cols));
+		duck_sql_str(&d->sql, t->id);
+		buf_puts(&d->sql, ", ");
+		loaded_at(&d->sql, c);
+		buf_puts(&d->sql, " FROM s WHERE \"" COL_ROW_ID "\" IS NULL OR \"" COL_ROW_ID "\" NOT IN (SELECT \"" COL_ROW_ID
+				  "\" FROM have) QUALIFY \"" COL_ROW_ID "\" IS NULL OR row_number() OVER (PARTITION BY \"" COL_ROW_ID
+				  "\") = 1");
+	} else {
+		buf_printf(&d->sql, "SELECT %s", buf_cstr(&cols));
+		duck_sql_str(&d->sql, t->id);
+		buf_puts(&d->sql, ", ");
+		loaded_at(&d->sql, c);
+		buf_puts(&d->sql, " FROM ");
+		read_json_call(d, t, &read);
+	}
 	buf_free(&cols);
 	buf_free(&read);
 
@@ -296,12 +334,13 @@ static bool insert_rows(duck_target *d, table_batch *t, const schema *have, cons
 		return false;
 	int64_t n = duckdb_value_int64(&res, 0, 0);
 	duckdb_destroy_result(&res);
-	if (n != (int64_t)t->rows) {
+	if (n > (int64_t)t->rows || (!dedup && n != (int64_t)t->rows)) {
 		free(d->err);
 		d->err = xstrdup("DuckDB read back a different number of rows than were staged");
 		d->err_type = DUCKDB_ERROR_INTERNAL;
 		return false;
 	}
+	*skipped = t->rows - (size_t)n;
 	d->sql.len = 0;
 	buf_puts(&d->sql, "INSERT INTO ");
 	table_ref(d, &d->sql, BATCHES_TABLE);
@@ -347,6 +386,7 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 {
 	duck_target *d = (duck_target *)base;
 	tb_status *st = xcalloc(b->n, sizeof *st);
+	size_t *skipped = xcalloc(b->n, sizeof *skipped);
 	bool *skip = xcalloc(b->n, sizeof *skip);      /* rejected: left out of the next try */
 	int rc = d->open ? VP_EXIT_OK : db_open(d);
 
@@ -365,7 +405,7 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 			}
 			schema have;
 			schema_init(&have);
-			ok = ensure_table(d, t, &have) && insert_rows(d, t, &have, c);
+			ok = ensure_table(d, t, &have) && insert_rows(d, t, &have, c, &skipped[i]);
 			schema_free(&have);
 			st[i] = TB_LOADED;
 			if (!ok && data_error(d->err_type))
@@ -385,6 +425,7 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 			load_reject_all(c, t, why);
 			skip[failed] = true;
 			st[failed] = TB_REJECTED;
+			skipped[failed] = 0;
 		}
 		free(why);
 	}
@@ -392,8 +433,9 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 		db_close(d);
 	for (size_t i = 0; rc == VP_EXIT_OK && i < b->n; i++)
 		if (b->tables[i]->rows)
-			load_report(c, b->tables[i], st[i], b->tables[i]->rows, NULL);
+			load_report(c, b->tables[i], st[i], b->tables[i]->rows - skipped[i], skipped[i], NULL);
 	free(st);
+	free(skipped);
 	free(skip);
 	return rc;
 }

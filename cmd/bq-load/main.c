@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 
 	unsigned long long rejected = rejects_count(r.ctx.rej);
 	log_info("done", LI("rows", metric_value(r.m_in)), LI("loaded", metric_value(r.ctx.m_loaded)),
-		 LI("already_loaded", metric_value(r.ctx.m_already)), LI("rejected", rejected),
+		 LI("already_loaded", metric_value(r.ctx.m_already)), LI("skipped", r.ctx.skipped), LI("rejected", rejected),
 		 LI("batches", metric_value(r.ctx.m_batches)), LI("acks", metric_value(r.ctx.m_acks)));
 	if (!rejects_close(r.ctx.rej)) {
 		log_error("cannot write the rejects file", LS("path", o.rejects));

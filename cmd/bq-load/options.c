@@ -1,4 +1,5 @@
 #include "options.h"
+#include "cluster.h"
 #include "schema.h"
 #include "buf.h"
 #include "warehouse.h"
@@ -14,8 +15,9 @@ static const char help[] =
 	"Load rows (NDJSON from the FILEs or stdin, as ndjson-normalize writes them) into\n"
 	"the warehouse: each row goes to the table named by its _table field (or --table),\n"
 	"with _batch_id and _loaded_at added. Tables and columns are created when first\n"
-	"seen; each batch is loaded once, even when run again. One JSON line per table\n"
-	"and batch on stdout says what became of it.\n"
+	"seen; a row whose _row_id its table already holds is not loaded again, however\n"
+	"the input is cut into batches. One JSON line per table and batch on stdout says\n"
+	"what became of it.\n"
 	"\n"
 	"  -t, --target TARGET     duckdb:PATH (default duckdb:warehouse.duckdb) or\n"
 	"                          bigquery:PROJECT[.DATASET] (env BQ_TARGET)\n"
@@ -42,9 +44,12 @@ static const char help[] =
 	"      --cacert FILE       trust this CA (PEM) too for BigQuery and its token\n"
 	"                          endpoint; TLS is always verified (env BQ_LOAD_CACERT)\n"
 	"      --kms-key NAME      customer-managed key for tables a load creates (env BQ_LOAD_KMS_KEY)\n"
-	"      --partition FIELD[:TYPE]  time partitioning of tables a load creates, TYPE\n"
-	"                          DAY, HOUR, MONTH or YEAR (env BQ_LOAD_PARTITION; DAY)\n"
-	"      --cluster F1[,F2]   clustering fields of tables a load creates (env BQ_LOAD_CLUSTER)\n"
+	"      --partition FIELD[:TYPE]  time partitioning of BigQuery tables bq-load creates,\n"
+	"                          TYPE DAY, HOUR, MONTH or YEAR, or none (env BQ_LOAD_PARTITION;\n"
+	"                          _loaded_at:DAY)\n"
+	"      --cluster SPEC      clustering of BigQuery tables bq-load creates: [TABLE=]F1[,F2]\n"
+	"                          entries separated by ;, TABLE may hold *; none: no clustering\n"
+	"                          (env BQ_LOAD_CLUSTER; the business key of each table, see bq-load(1))\n"
 	"      --lock-timeout SEC  wait this long for another writer's lock on the DuckDB\n"
 	"                          file (env BQ_LOAD_LOCK_TIMEOUT; 120)\n"
 	"      --tmp-dir DIR       staging files (env BQ_LOAD_TMPDIR, TMPDIR; /tmp)\n"
@@ -115,7 +120,7 @@ static void parse_target(options *o)
 void options_parse(options *o, int argc, char **argv)
 {
 	const char *v;
-	const char *partition = cli_env("BQ_LOAD_PARTITION", NULL);
+	const char *partition = cli_env("BQ_LOAD_PARTITION", "_loaded_at:DAY");
 	const char *flush = cli_env("BQ_LOAD_FLUSH_MS", NULL);
 	const char *mode = cli_env("BQ_LOAD_MODE", "load");
 
@@ -132,7 +137,7 @@ void options_parse(options *o, int argc, char **argv)
 	o->location = cli_env("BQ_LOAD_LOCATION", NULL);
 	o->cacert = cli_env("BQ_LOAD_CACERT", NULL);
 	o->kms_key = cli_env("BQ_LOAD_KMS_KEY", NULL);
-	o->cluster = cli_env("BQ_LOAD_CLUSTER", NULL);
+	o->cluster = cli_env("BQ_LOAD_CLUSTER", CLUSTER_DEFAULT);
 	const char *batch_bytes = cli_env("BQ_LOAD_BATCH_BYTES", NULL);
 	o->batch_rows = cli_parse_ll(&o->cli, "BQ_LOAD_BATCH_ROWS", cli_env("BQ_LOAD_BATCH_ROWS", "0"), 0, 1LL << 50);
 	o->stream_rows = cli_parse_ll(&o->cli, "BQ_LOAD_STREAM_ROWS", cli_env("BQ_LOAD_STREAM_ROWS", "500"), 1, 50000);
@@ -205,6 +210,11 @@ void options_parse(options *o, int argc, char **argv)
 		cli_usage_error(&o->cli, "--batch-bytes: at least 1K");
 	if (o->stream_bytes < 1024 || o->stream_bytes > 10u << 20)
 		cli_usage_error(&o->cli, "--stream-bytes: between 1K and 10M (BigQuery's request limit)");
+	const char *why = cluster_spec_error(o->cluster);
+	if (why)
+		cli_usage_error(&o->cli, "--cluster: '%s': %s", o->cluster, why);
+	if (!strcmp(partition, "none"))
+		partition = NULL;
 	if (partition) {
 		const char *colon = strchr(partition, ':');
 		o->partition_field = colon ? xstrndup(partition, (size_t)(colon - partition)) : xstrdup(partition);

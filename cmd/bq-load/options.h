@@ -36,7 +36,7 @@ typedef struct {
 	const char *kms_key;
 	const char *partition_field; /* NULL: no time partitioning */
 	const char *partition_type;  /* DAY, HOUR, MONTH, YEAR */
-	const char *cluster;         /* comma-separated fields */
+	const char *cluster;         /* clustering spec (cluster.h) */
 	double lock_timeout;         /* seconds to wait for the DuckDB file's lock */
 	bool dry_run;
 	char **files;                /* input files; none: stdin */

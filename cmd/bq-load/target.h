@@ -23,13 +23,16 @@ typedef struct {
 	metric *m_loaded, *m_already, *m_rejected, *m_batches;
 	ack_sink *ack;        /* --ack-to, or NULL */
 	metric *m_acks;
+	size_t skipped;       /* rows left out as already in their table (by _row_id), this run */
 } load_ctx;
 
 /* What became of one table's rows in a batch. */
 typedef enum { TB_LOADED, TB_ALREADY_LOADED, TB_REJECTED } tb_status;
 
-/* Writes the summary line and counts the rows; job_id may be NULL. */
-void load_report(load_ctx *c, const table_batch *t, tb_status st, size_t rows, const char *job_id);
+/* Writes the summary line and counts the rows; job_id may be NULL. skipped:
+ * rows of the batch left out because their _row_id was already in the table
+ * (or earlier in the batch); rows: the rows loaded (or already, or rejected). */
+void load_report(load_ctx *c, const table_batch *t, tb_status st, size_t rows, size_t skipped, const char *job_id);
 /* Sends every staged row of t to the rejects stream with the reason. */
 void load_reject_all(load_ctx *c, table_batch *t, const char *reason);
 /* A refused input line (from the reading thread). */

@@ -55,8 +55,8 @@ flow_usage() { echo "usage: $flow_name $1" >&2; exit "$EX_USAGE"; }
 # flow_interval START END: the half-open interval [START, END) this run covers,
 # as UTC RFC 3339 in FLOW_START and FLOW_END; FLOW_RUN names the run (the same
 # interval, the same name) and FLOW_RUN_DIR holds its rejects, failures and
-# metrics. Running an interval again is harmless: bq-load loads a batch it
-# has already loaded only once, and silver keeps one row per key anyway.
+# metrics. Running an interval again is harmless: bq-load loads a row whose
+# _row_id is already in its table only once, and silver keeps one row per key anyway.
 flow_interval() {
 	local s e
 	s=$(date -u -d "$1" +%s 2>/dev/null) || flow_usage "START END: START '$1' is not a time"

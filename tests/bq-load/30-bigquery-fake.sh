@@ -6,7 +6,8 @@
 # mid-run (service-account JWT checked with openssl), the metadata server,
 # 401/403, insertAll refusing one row, and what a load job asks for (schema
 # additions, partitioning, clustering, KMS key; the KMS key also on a table
-# created for streaming).
+# created for streaming; the default layout of new tables), a DML job's
+# numDmlAffectedRows.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/common.sh"
 D=$T_TMP
@@ -36,8 +37,10 @@ PY
 	chmod 600 "$D/sa.json"
 }
 count() { grep -c "$1" "$LOG" || true; }
-rows() { printf '%s\n' '{"_table":"orders","_row_id":"a","n":1}' '{"_table":"orders","_row_id":"b","n":2}' \
-	'{"_table":"items","_row_id":"c","q":3}'; }
+# Rows without _row_id: the load job straight into the table (the job
+# mechanics; rows with _row_id go through a staging table, scenario dml).
+rows() { printf '%s\n' '{"_table":"orders","id":"a","n":1}' '{"_table":"orders","id":"b","n":2}' \
+	'{"_table":"items","id":"c","q":3}'; }
 load() { BQ_TOKEN=${BQ_TOKEN-t0} bq-load --target bigquery:p.d --endpoint "$EP" "$@"; }
 
 fake errorresult
@@ -119,26 +122,83 @@ t_run "the table was created first" grep -q '"method": "POST", "path": "/bigquer
 t_eq "2 rows streamed" '"rows":2' "$(grep -o '"rows":2' "$D/out12")"
 
 fake existing
-printf '%s\n' '{"_table":"orders","_row_id":"a","n":1,"note":5,"coupon":"X"}' '{"_table":"orders","_row_id":"b","n":1.5}' |
-	load --partition _loaded_at:DAY --cluster _row_id,n --kms-key projects/p/locations/eu/keyRings/r/cryptoKeys/k \
+printf '%s\n' '{"_table":"orders","id":"a","n":1,"note":5,"coupon":"X"}' '{"_table":"orders","id":"b","n":1.5}' |
+	load --partition _loaded_at:DAY --cluster id,n --kms-key projects/p/locations/eu/keyRings/r/cryptoKeys/k \
 	--location EU --rejects "$D/rej13" >"$D/out13" 2>"$D/err13"
 t_eq "a value that does not fit an existing column: exit 1" 1 $?
 t_run "rejected with the reason" grep -q 'field n: a number does not fit its INTEGER column' "$D/rej13"
-python3 - "$LOG" >"$D/job13" <<'PY'
+# jobopts LOG: per load job, its table, schema and the table options it asks for.
+jobopts() {
+	python3 - "$1" <<'PY'
 import json, sys
-job = [json.loads(l) for l in open(sys.argv[1]) if '"job"' in l][0]["job"]
-load = job["configuration"]["load"]
-print([f["name"] for f in load["schema"]["fields"]])
-print(load["schemaUpdateOptions"], load["writeDisposition"], load["sourceFormat"], job["jobReference"]["location"])
-print(load["timePartitioning"], load["clustering"], load["destinationEncryptionConfiguration"]["kmsKeyName"])
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if "load" not in e.get("job", {}).get("configuration", {}):
+        continue
+    job = e["job"]
+    load = job["configuration"]["load"]
+    print(load["destinationTable"]["tableId"], [f["name"] for f in load["schema"]["fields"]])
+    print(load.get("schemaUpdateOptions"), load["writeDisposition"], load["sourceFormat"], job["jobReference"].get("location"))
+    print(load.get("timePartitioning"), load.get("clustering"), load.get("destinationEncryptionConfiguration"))
 PY
+}
+jobopts "$LOG" >"$D/job13"
 t_eq "the job's schema: the table's fields, then the new ones" \
-	"['_row_id', 'n', 'note', 'coupon', '_batch_id', '_loaded_at']" "$(sed -n 1p "$D/job13")"
+	"orders ['id', 'n', 'note', 'coupon', '_batch_id', '_loaded_at']" "$(sed -n 1p "$D/job13")"
 t_eq "appends, and may add fields" "['ALLOW_FIELD_ADDITION'] WRITE_APPEND NEWLINE_DELIMITED_JSON EU" "$(sed -n 2p "$D/job13")"
-t_eq "partitioning, clustering, KMS key" \
-	"{'type': 'DAY', 'field': '_loaded_at'} {'fields': ['_row_id', 'n']} projects/p/locations/eu/keyRings/r/cryptoKeys/k" \
-	"$(sed -n 3p "$D/job13")"
+t_eq "an existing table: no partitioning, clustering or key asked (BigQuery refuses a mismatch)" \
+	"None None None" "$(sed -n 3p "$D/job13")"
 t_run "a number into a STRING column goes as its text" grep -q '\\"note\\":\\"5\\"' "$LOG"
+
+# Tables a load creates: partitioned by load day and clustered by their key (by
+# default, the vtex-pipes convention), or as --partition/--cluster say.
+fake ok
+: >"$LOG"
+printf '%s\n' '{"_table":"orders","order_id":"o1","n":1}' '{"_table":"orders__items","_root_id":"r","q":1}' \
+	'{"_table":"plain","x":1}' | load --kms-key projects/p/locations/eu/keyRings/r/cryptoKeys/k >/dev/null 2>"$D/err16"
+t_eq "new tables with the default layout: exit 0" 0 $?
+jobopts "$LOG" | sed -n '3p;6p;9p' >"$D/job16"
+t_eq "orders: by load day, clustered by order_id" \
+	"{'type': 'DAY', 'field': '_loaded_at'} {'fields': ['order_id']} {'kmsKeyName': 'projects/p/locations/eu/keyRings/r/cryptoKeys/k'}" \
+	"$(sed -n 1p "$D/job16")"
+t_eq "a child table: clustered by _root_id" "{'type': 'DAY', 'field': '_loaded_at'} {'fields': ['_root_id']}" \
+	"$(sed -n 2p "$D/job16" | cut -d' ' -f1-6)"
+t_eq "a table the convention does not name: partitioned only" "{'type': 'DAY', 'field': '_loaded_at'} None" \
+	"$(sed -n 3p "$D/job16" | cut -d' ' -f1-5)"
+fake ok
+: >"$LOG"
+printf '%s\n' '{"_table":"orders","order_id":"o1","n":1}' '{"_table":"plain","x":1}' |
+	load --partition none --cluster 'orders=none;n,x,nope' >/dev/null 2>"$D/err17"
+t_eq "--partition none, --cluster with entries: exit 0" 0 $?
+t_eq "no partitioning; orders=none; the catch-all entry, fields the table has" "None None|None {'fields': ['x']}" \
+	"$(jobopts "$LOG" | sed -n '3p;6p' | sed 's/ None$//' | paste -sd'|')"
+t_exit "a malformed --cluster is a usage error" 64 load --cluster 'a=b=c' </dev/null
+
+# Rows with _row_id: a staging table, then one INSERT of the ids the table
+# lacks; the count comes from the job's numDmlAffectedRows (which the
+# emulator does not report; 20-bigquery-emulator.sh checks the rows).
+fake dml
+printf '%s\n' '{"_table":"orders","_row_id":"a","n":1}' '{"_table":"orders","_row_id":"b","n":2}' |
+	load --location EU >"$D/out18" 2>"$D/err18"
+t_eq "load through a staging table: exit 0" 0 $?
+t_eq "the summary counts the job's numDmlAffectedRows: 1 loaded, 1 skipped" '"rows":1,"skipped":1' \
+	"$(grep -o '"rows":[0-9]*,"skipped":[0-9]*' "$D/out18")"
+python3 - "$LOG" >"$D/dml18" <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+made = [e["table"] for e in log if e["method"] == "POST" and "table" in e]
+print(made[0]["tableReference"]["tableId"], made[1]["tableReference"]["tableId"].startswith("_vtex_pipes_stage_"),
+      "expirationTime" in made[1])
+load = [e["job"]["configuration"]["load"] for e in log if "load" in e.get("job", {}).get("configuration", {})][0]
+print(load["destinationTable"]["tableId"] == made[1]["tableReference"]["tableId"], load["writeDisposition"])
+q = [e["job"] for e in log if "query" in e.get("job", {}).get("configuration", {})][0]
+print(q["jobReference"]["location"], "NOT EXISTS" in q["configuration"]["query"]["query"])
+print([e["method"] for e in log if e["path"].endswith(made[1]["tableReference"]["tableId"])])
+PY
+t_eq "the table, then a staging table that expires" "orders True True" "$(sed -n 1p "$D/dml18")"
+t_eq "the rows loaded into the staging table, replacing what a crashed run left" "True WRITE_TRUNCATE" "$(sed -n 2p "$D/dml18")"
+t_eq "one INSERT of the ids the table lacks, in the job's location" "EU True" "$(sed -n 3p "$D/dml18")"
+t_eq "the staging table is deleted" "['DELETE']" "$(sed -n 4p "$D/dml18")"
 
 fake ok
 printf '%s\n' '{"_table":"s","_row_id":"r1","v":1}' |

@@ -16,7 +16,7 @@ FAKE_TLS_CERT=srv.pem FAKE_TLS_KEY=srv.key python3 "$VP_ROOT/tests/bq-load/fake_
 t_on_exit "kill $!"
 for _ in $(seq 100); do [ -s port ] && break; sleep 0.05; done
 EP=https://127.0.0.1:$(cat port)
-rows() { printf '%s\n' '{"_table":"orders","_row_id":"a","n":1}' '{"_table":"orders","_row_id":"b","n":2}'; }
+rows() { printf '%s\n' '{"_table":"orders","id":"a","n":1}' '{"_table":"orders","id":"b","n":2}'; }
 load() { rows | BQ_TOKEN=t0 bq-load --target bigquery:p.d --endpoint "$EP" "$@"; }
 
 load >out1 2>err1

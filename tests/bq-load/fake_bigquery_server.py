@@ -2,7 +2,8 @@
 the failure paths the emulator does not reproduce: an errorResult seen only
 when polling, 409 on a duplicate job id, 429 and 5xx before success, a
 backendError worth a new job, tokens that expire or are revoked mid-run,
-401/403, insertAll refusing one row of a request. It is not BigQuery: it
+401/403, insertAll refusing one row of a request, a DML query job that
+reports numDmlAffectedRows (the emulator leaves it out). It is not BigQuery: it
 answers only what bq-load's tests ask, as the scenario says.
 
 Usage: fake_bigquery_server.py PORT_FILE LOG_FILE SCENARIO [PUBLIC_KEY.pem]
@@ -25,7 +26,7 @@ pubkey = sys.argv[4] if len(sys.argv) > 4 else None
 lock = threading.Lock()
 state = {"tokens": {}, "n_tokens": 0, "jobs": {}, "insert_calls": 0, "put_calls": 0, "tables": {}}
 if scenario == "existing":
-    state["tables"]["orders"] = [{"name": "_row_id", "type": "STRING"}, {"name": "n", "type": "INTEGER"},
+    state["tables"]["orders"] = [{"name": "id", "type": "STRING"}, {"name": "n", "type": "INTEGER"},
                                  {"name": "note", "type": "STRING"}]
 
 
@@ -137,6 +138,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = path.strip("/").split("/")
         if path.endswith("/jobs") and method == "POST" and "upload" in parts:
             return self.job_insert(q, body)
+        if path.endswith("/jobs") and method == "POST":
+            return self.query_job(json.loads(body))
         if parts[0] == "upload" and parts[1] == "session" and method == "PUT":
             state["put_calls"] += 1
             if scenario == "resumable-flaky" and state["put_calls"] == 1:
@@ -182,6 +185,16 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(200, job_resource(job_id, table, "RUNNING" if running else "DONE",
                                             self.job_error(job_id) if not running else None))
 
+    def query_job(self, job):
+        """A DML INSERT: done at once; scenario "dml" says it added one row."""
+        job_id = job["jobReference"]["jobId"]
+        self.entry["job"] = job
+        res = {"kind": "bigquery#job", "id": job_id, "jobReference": {"projectId": "p", "jobId": job_id},
+               "configuration": job["configuration"], "status": {"state": "DONE"},
+               "statistics": {"query": {"statementType": "INSERT", "numDmlAffectedRows": "1"}}}
+        state["jobs"][job_id] = {"table": "", "polls": 0, "job": job, "resource": res}
+        return self.reply(200, res)
+
     def job_error(self, job_id):
         if scenario == "backend" and job_id.endswith("_0"):
             return {"reason": "backendError", "message": "Backend error. Job aborted."}
@@ -192,6 +205,8 @@ class Handler(BaseHTTPRequestHandler):
         if not job:
             return self.error(404, "notFound", "Not found: Job p:" + job_id)
         job["polls"] += 1
+        if "resource" in job:
+            return self.reply(200, job["resource"])
         if scenario == "errorresult":
             if job["polls"] < 3:
                 return self.reply(200, job_resource(job_id, job["table"], "RUNNING"))
@@ -207,6 +222,9 @@ class Handler(BaseHTTPRequestHandler):
             if t in state["tables"]:
                 return self.reply(200, {"tableReference": {"tableId": t}, "schema": {"fields": state["tables"][t]}})
             return self.error(404, "notFound", "Not found: Table p:d.%s" % t)
+        if method == "DELETE":
+            state["tables"].pop(parts[-1], None)
+            return self.reply(204)
         res = json.loads(body)
         t = res["tableReference"]["tableId"]
         self.entry["table"] = res
@@ -237,6 +255,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_PATCH(self):
         self.handle_one("PATCH")
+
+    def do_DELETE(self):
+        self.handle_one("DELETE")
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
