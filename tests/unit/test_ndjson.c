@@ -162,6 +162,9 @@ START_TEST(strict_text_rule)
 		{ "{\"id\":\"x\\\\u0000\"}", NULL },  /* an escaped backslash, then text */
 		{ "{\"id\":\"\\u0001 \\t \\\" é 😀\"}", NULL },
 		{ "{\"id\": 1,\t\"b\":2}", NULL },
+		{ "{\"id\":\"x\\\\\\u0000\"}", "escaped NUL (\\u0000) in a string" }, /* \\ then \u0000 */
+		{ "{\"a\":\"q\\\"\",\t\"b\":\"\\\\\"}", NULL },  /* a tab after an escaped quote */
+		{ "{\"a\":\"q\\\",\t\"b\":1}", "raw control character in a string" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const char *why = NULL;
