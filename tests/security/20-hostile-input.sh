@@ -40,7 +40,7 @@ t_eq "ndjson-normalize: nothing written, the reason kept" 'escaped NUL (\u0000) 
 # bq-load (DuckDB): rejected before any batch.
 printf '%s\n' '{"_table":"t","id":"x\u0000y"}' '{"_table":"t","id":"ok"}' > rows.ndjson
 t_exit "bq-load: a \\u0000 row is rejected, the other loaded (exit 1)" 1 \
-	bq-load --target duckdb:wh.duckdb --rejects rej rows.ndjson > /dev/null 2>err
+	bash -c 'bq-load --target duckdb:wh.duckdb --rejects rej rows.ndjson > /dev/null 2>err'
 t_eq "bq-load: its reason" 'escaped NUL (\u0000) in a string' "$(jq -r .reason rej)"
 
 # --max-line and VTEX_PIPES_MAX_LINE, in each tool that reads NDJSON.
