@@ -33,11 +33,6 @@ void ndjson_reader_set_max_line(size_t bytes)
 	max_line = bytes ? bytes : NDJSON_MAX_LINE_DEFAULT;
 }
 
-size_t ndjson_reader_max_line(void)
-{
-	return max_line;
-}
-
 ndjson_reader *ndjson_reader_open(int fd, const char *name)
 {
 	ndjson_reader *r = xcalloc(1, sizeof *r);

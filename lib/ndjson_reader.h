@@ -37,7 +37,6 @@ typedef struct {
 
 /* The maximum line length of the readers opened from now on (0: the default). */
 void ndjson_reader_set_max_line(size_t bytes);
-size_t ndjson_reader_max_line(void);
 
 /* Reads from fd (not closed at the end); name is used in messages ("-" for stdin). */
 ndjson_reader *ndjson_reader_open(int fd, const char *name);

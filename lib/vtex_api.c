@@ -2,6 +2,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "log.h"
+#include "http.h"
 #include "secret.h"
 
 #include <stdlib.h>
@@ -33,6 +34,9 @@ bool vtex_endpoint_from_env(vtex_endpoint *e, const char **why, const char **hin
 	}
 	if (base) {
 		e->base_url = without_trailing_slash(base);
+		if (http_url_plain_remote(e->base_url))
+			log_warn("VTEX_BASE_URL is plain http:// to a host other than the loopback: the VTEX "
+				 "credentials cross the network in clear", LS("url", e->base_url));
 	} else {
 		if (!account) {
 			*why = "VTEX_ACCOUNT is not set";

@@ -23,6 +23,7 @@ enum {
 	OPT_ACK_TIMEOUT,
 	OPT_ACK_TO,
 	OPT_ALLOW_UNVERIFIED_TLS,
+	OPT_ALLOW_PLAIN_SASL,
 };
 
 static char errbuf[512];
@@ -51,6 +52,42 @@ bool kc_secret_prop(const char *prop)
 	name[n] = '\0';
 	return strstr(name, "password") || strstr(name, "secret") || strcmp(name, "ssl.key.pem") == 0 ||
 	       strcmp(name, "sasl.oauthbearer.config") == 0;
+}
+
+/* The value of the last -X/-F setting of a property, or NULL. */
+static const char *prop_value(const kc_opts *o, const char *name)
+{
+	const char *v = NULL;
+	for (size_t i = 0; i < o->props.n; i++)
+		if (strcmp(o->props.v[i].name, name) == 0)
+			v = o->props.v[i].value;
+	return v;
+}
+
+/* Whether every broker of the list (host:port,...) is on the loopback. */
+static bool brokers_local(const char *list)
+{
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		const char *h = p;
+		while (h < p + n && *h == ' ')
+			h++;
+		if (!(strncmp(h, "127.", 4) == 0 || strncasecmp(h, "localhost", 9) == 0 || strncmp(h, "[::1]", 5) == 0))
+			return false;
+		p += n + (p[n] == ',');
+	}
+	return true;
+}
+
+bool kc_password_in_clear(const kc_opts *o)
+{
+	const char *proto = prop_value(o, "security.protocol"), *mech = prop_value(o, "sasl.mechanism");
+	if (!proto || strcasecmp(proto, "SASL_PLAINTEXT") != 0 || !mech || strcasecmp(mech, "PLAIN") != 0)
+		return false;
+	const char *brokers = prop_value(o, "bootstrap.servers");
+	if (!brokers)
+		brokers = prop_value(o, "metadata.broker.list");
+	return !brokers_local(brokers ? brokers : o->brokers);
 }
 
 bool kc_tls_unverified(const char *name, const char *value)
@@ -264,6 +301,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
 		{ "ack-to", required_argument, 0, OPT_ACK_TO },
 		{ "allow-unverified-tls", no_argument, 0, OPT_ALLOW_UNVERIFIED_TLS },
+		{ "allow-plain-sasl", no_argument, 0, OPT_ALLOW_PLAIN_SASL },
 		CLI_COMMON_LONGOPTS,
 		CLI_INPUT_LONGOPTS,
 		{ 0 },
@@ -277,6 +315,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 	o->key_field = cli_env("KAFKA_CAT_KEY_FIELD", NULL);
 	o->rejects_path = cli_env("KAFKA_CAT_REJECTS", NULL);
 	o->allow_unverified_tls = strcmp(cli_env("KAFKA_CAT_ALLOW_UNVERIFIED_TLS", "0"), "1") == 0;
+	o->allow_plain_sasl = strcmp(cli_env("KAFKA_CAT_ALLOW_PLAIN_SASL", "0"), "1") == 0;
 	o->partition = -1;
 	o->offset = (kc_offset){ KC_OFF_BEGINNING, 0 };
 	o->metadata_timeout_ms = 10000;
@@ -354,6 +393,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		case OPT_ACK_TIMEOUT: atmo = optarg; break;
 		case OPT_ACK_TO: o->ack_to = optarg; break;
 		case OPT_ALLOW_UNVERIFIED_TLS: o->allow_unverified_tls = true; break;
+		case OPT_ALLOW_PLAIN_SASL: o->allow_plain_sasl = true; break;
 		case OPT_COMMIT_INTERVAL:
 			if (!parse_i64(optarg, &v) || v < 0 || v > 3600000)
 				return fail("--commit-interval-ms: '%s' is not 0 to 3600000", optarg);
@@ -427,6 +467,9 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 			return fail("%s: turns off the verification of the broker's TLS certificate (a man in the "
 				    "middle could read and forge every message); give the broker's CA with "
 				    "ssl.ca.location, or --allow-unverified-tls", o->props.v[i].name);
+	if (!o->allow_plain_sasl && kc_password_in_clear(o))
+		return "security.protocol=SASL_PLAINTEXT with sasl.mechanism=PLAIN sends the password in clear to a "
+		       "broker other than the loopback; use SASL_SSL, or --allow-plain-sasl";
 	if (o->mode == KC_MODE_LIST && (o->group || o->key_delim || o->key_field || o->key || o->headers.n))
 		return "-L takes -b, -t, -J, -X, -F and -m only";
 	return NULL;

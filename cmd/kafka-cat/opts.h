@@ -65,6 +65,7 @@ typedef struct {
 	long long ack_timeout_s;    /* --ack-timeout SECONDS (30), env KAFKA_CAT_ACK_TIMEOUT */
 	const char *ack_to;         /* --ack-to PATH (-P), env KAFKA_CAT_ACK_TO */
 	bool allow_unverified_tls;  /* --allow-unverified-tls, env KAFKA_CAT_ALLOW_UNVERIFIED_TLS=1 */
+	bool allow_plain_sasl;      /* --allow-plain-sasl, env KAFKA_CAT_ALLOW_PLAIN_SASL=1 */
 } kc_opts;
 
 /* Parses argv into o (cli_init first). Returns NULL when all is well, else
@@ -78,6 +79,10 @@ bool kc_secret_prop(const char *prop);
  * (enable.ssl.certificate.verification=false, ssl.endpoint.identification.
  * algorithm other than https): refused without --allow-unverified-tls. */
 bool kc_tls_unverified(const char *name, const char *value);
+/* Whether the SASL password would cross the network in clear: SASL_PLAINTEXT
+ * with the PLAIN mechanism to a broker other than the loopback (refused
+ * without --allow-plain-sasl; SCRAM never sends the password itself). */
+bool kc_password_in_clear(const kc_opts *o);
 /* Whether -X/-F set this librdkafka property. */
 bool kc_props_has(const kc_opts *o, const char *name);
 

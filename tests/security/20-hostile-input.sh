@@ -40,7 +40,7 @@ t_eq "ndjson-normalize: nothing written, the reason kept" 'escaped NUL (\u0000) 
 # bq-load (DuckDB): rejected before any batch.
 printf '%s\n' '{"_table":"t","id":"x\u0000y"}' '{"_table":"t","id":"ok"}' > rows.ndjson
 t_exit "bq-load: a \\u0000 row is rejected, the other loaded (exit 1)" 1 \
-	bq-load --target duckdb:wh.duckdb --rejects rej rows.ndjson > /dev/null 2>err
+	bash -c 'bq-load --target duckdb:wh.duckdb --rejects rej rows.ndjson > /dev/null 2>err'
 t_eq "bq-load: its reason" 'escaped NUL (\u0000) in a string' "$(jq -r .reason rej)"
 
 # --max-line and VTEX_PIPES_MAX_LINE, in each tool that reads NDJSON.
@@ -90,6 +90,11 @@ VTEX_BASE_URL=http://127.0.0.1:$(cat vtex.port) VTEX_APP_KEY=k VTEX_APP_TOKEN=t 
 	vtex-fetch order 1-01 --failures f.ndjson > out 2>err
 t_eq "vtex-fetch: a \\u0000 in a VTEX answer: exit 1, nothing written" "1 0" "$? $(wc -c < out)"
 t_run "... a failure record with the reason" grep -q 'escaped NUL' f.ndjson
+t_run "VTEX_BASE_URL on the loopback over http://: no warning" bash -c "! grep -q 'in clear' err"
+VTEX_BASE_URL=http://vtex.invalid VTEX_APP_KEY=k VTEX_APP_TOKEN=t \
+	vtex-fetch order 1-01 --retries 1 --connect-timeout 0.5 --failures f2.ndjson > /dev/null 2>err2
+t_run "... to another host: a warning that the credentials cross the network in clear" \
+	grep -q 'level=warn.*VTEX_BASE_URL is plain http.*in clear' err2
 
 # vtex-webhook: 400 for an OrderId holding a NUL, and nothing written.
 ev='{"OrderId":"v1-01\u0000x","State":"invoiced","LastChange":"2026-01-15T17:11:39Z"}'

@@ -192,6 +192,20 @@ START_TEST(metrics_listen_and_secrets)
 	PARSE_OK(&o, "-L", "-X", "enable.ssl.certificate.verification=true", "-X",
 		 "ssl.endpoint.identification.algorithm=https");
 	kc_opts_free(&o);
+	/* The SASL password in clear across a network: refused unless asked for. */
+	PARSE_ERR("--allow-plain-sasl", "-L", "-b", "kafka.example:9092", "-X", "security.protocol=SASL_PLAINTEXT", "-X",
+		  "sasl.mechanism=PLAIN");
+	PARSE_ERR("--allow-plain-sasl", "-L", "-b", "127.0.0.1:9092,10.0.0.2:9092", "-X",
+		  "security.protocol=sasl_plaintext", "-X", "sasl.mechanism=plain");
+	PARSE_OK(&o, "-L", "-b", "kafka.example:9092", "-X", "security.protocol=SASL_PLAINTEXT", "-X",
+		 "sasl.mechanism=PLAIN", "--allow-plain-sasl");
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-L", "-b", "127.0.0.1:9092,localhost:9093", "-X", "security.protocol=SASL_PLAINTEXT", "-X",
+		 "sasl.mechanism=PLAIN");
+	kc_opts_free(&o);
+	PARSE_OK(&o, "-L", "-b", "kafka.example:9092", "-X", "security.protocol=SASL_PLAINTEXT", "-X",
+		 "sasl.mechanism=SCRAM-SHA-512");
+	kc_opts_free(&o);
 }
 END_TEST
 
