@@ -227,10 +227,14 @@ thr_a=$(median "${secs[acks]}") thr_p=$(median "${secs[plain]}")
 	echo
 	echo "**acks:**"
 	echo
+	echo "| hook events | count | p50 | p95 | p99 | max |"
+	echo "|---|---:|---:|---:|---:|---:|"
 	cat "$out/fresh-acks.md"
 	echo
 	echo "**plain:**"
 	echo
+	echo "| hook events | count | p50 | p95 | p99 | max |"
+	echo "|---|---:|---:|---:|---:|---:|"
 	cat "$out/fresh-plain.md"
 	echo
 	echo "Recovery: every process of orders-process SIGKILLed while hooks keep coming; its restart loop"
