@@ -1,4 +1,5 @@
 #include "bq_auth.h"
+#include "base64.h"
 #include "bq_http.h"
 #include "cli.h"
 #include "exitcode.h"
@@ -27,11 +28,6 @@ struct bq_auth {
 	char *metadata_url;
 };
 
-void bq_base64url(buf *out, const void *data, size_t len)
-{
-	buf_base64(out, data, len, true);
-}
-
 char *bq_jwt_assertion(const char *client_email, const char *private_key_pem, const char *aud,
 		       const char *key_id, long now)
 {
@@ -48,9 +44,9 @@ char *bq_jwt_assertion(const char *client_email, const char *private_key_pem, co
 	buf_json_string(&claims, aud, strlen(aud));
 	/* iat a little in the past allows for clock skew; exp at most 1 h after iat. */
 	buf_printf(&claims, ",\"iat\":%ld,\"exp\":%ld}", now - 30, now - 30 + 3600);
-	bq_base64url(&out, hdr.data, hdr.len);
+	base64url_encode(&out, hdr.data, hdr.len);
 	buf_putc(&out, '.');
-	bq_base64url(&out, claims.data, claims.len);
+	base64url_encode(&out, claims.data, claims.len);
 	buf_free(&hdr);
 	buf_free(&claims);
 
@@ -65,7 +61,7 @@ char *bq_jwt_assertion(const char *client_email, const char *private_key_pem, co
 		sig = xmalloc(siglen);
 		if (EVP_DigestSign(md, sig, &siglen, (const unsigned char *)out.data, out.len) == 1) {
 			buf_putc(&out, '.');
-			bq_base64url(&out, sig, siglen);
+			base64url_encode(&out, sig, siglen);
 			result = xstrdup(buf_cstr(&out));
 		}
 	}

@@ -30,7 +30,5 @@ void bq_auth_free(bq_auth *a);
 /* For the tests: the RS256 JWT assertion for a key, at time now. */
 char *bq_jwt_assertion(const char *client_email, const char *private_key_pem, const char *aud,
 		       const char *key_id, long now);
-/* base64url without padding. */
-void bq_base64url(buf *out, const void *data, size_t len);
 
 #endif

@@ -171,24 +171,6 @@ void buf_free(buf *b)
 	b->len = b->cap = 0;
 }
 
-void buf_base64(buf *b, const void *data, size_t len, bool url)
-{
-	const char *al = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-			     : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = data;
-	size_t i = 0;
-	for (; i + 2 < len; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-		char q[4] = { al[v >> 18], al[(v >> 12) & 63], al[(v >> 6) & 63], al[v & 63] };
-		buf_put(b, q, 4);
-	}
-	if (len - i == 0)
-		return;
-	unsigned v = (unsigned)p[i] << 16 | (len - i == 2 ? (unsigned)p[i + 1] << 8 : 0);
-	char q[4] = { al[v >> 18], al[(v >> 12) & 63], len - i == 2 ? al[(v >> 6) & 63] : '=', '=' };
-	buf_put(b, q, url ? len - i + 1 : 4);
-}
-
 void buf_url_escape(buf *b, const char *s)
 {
 	for (; *s; s++) {

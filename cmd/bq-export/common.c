@@ -1,4 +1,5 @@
 #include "export.h"
+#include "base64.h"
 #include "duck.h"
 #include "vtime.h"
 
@@ -127,6 +128,6 @@ void put_time_us(buf *b, int64_t us)
 void put_base64(buf *b, const void *data, size_t len)
 {
 	buf_putc(b, '"');
-	buf_base64(b, data, len, false);
+	base64_encode(b, data, len);
 	buf_putc(b, '"');
 }
