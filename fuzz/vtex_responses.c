@@ -33,7 +33,7 @@ static size_t calls;
 static void on_row(void *ctx, const char *order_id, const vtime_t *created)
 {
 	(void)ctx;
-	char t[40];
+	char t[VTIME_FORMAT_SIZE];
 	if (!order_id)
 		abort();
 	if (created)

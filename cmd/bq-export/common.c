@@ -98,7 +98,7 @@ void wm_offer_text(watermark *w, const char *json, size_t len)
 
 void put_timestamp_us(buf *b, int64_t us)
 {
-	char t[40];
+	char t[VTIME_FORMAT_SIZE];
 	buf_putc(b, '"');
 	buf_puts(b, vtime_format((vtime_t)us * 10, t));
 	buf_putc(b, '"');

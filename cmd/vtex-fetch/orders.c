@@ -214,7 +214,7 @@ static void submit_detail(orders *o, pending_id *p)
 
 static void slice_fail_record(fetch *f, slice *s, fetch_status st, const char *why, long status)
 {
-	char a[40], b[40];
+	char a[VTIME_FORMAT_SIZE], b[VTIME_FORMAT_SIZE];
 	vtime_format(s->w.since, a);
 	vtime_format(s->w.until, b);
 	cJSON *extra = cJSON_CreateObject();

@@ -14,7 +14,7 @@ static buf got;
 static void row(void *ctx, const char *id, const vtime_t *created)
 {
 	(void)ctx;
-	char t[40];
+	char t[VTIME_FORMAT_SIZE];
 	buf_printf(&got, "%s@%s;", id, created ? vtime_format(*created, t) : "-");
 }
 
