@@ -96,8 +96,7 @@ static bool load_key(bq_auth *a, const char *path)
 	if (a->key_pem) {
 		/* Wipe the parsed copy of the private key too. */
 		cJSON *pk = cJSON_GetObjectItemCaseSensitive(k, "private_key");
-		for (volatile char *p = pk->valuestring; *p; p++)
-			*p = 0;
+		secret_wipe(pk->valuestring, strlen(pk->valuestring));
 	}
 	cJSON_Delete(k);
 	if (!a->token_uri && a->email)

@@ -520,8 +520,7 @@ int main(int argc, char **argv)
 			buf_puts(&h, "Authorization: Basic ");
 			base64_encode(&h, cred.data, cred.len);
 			http_client_default_header(r.http, buf_cstr(&h));
-			for (size_t i = 0; i < cred.len; i++)
-				cred.data[i] = 0;
+			secret_wipe(cred.data, cred.len);
 			buf_free(&cred);
 		}
 		secret_free(pw);
@@ -532,8 +531,7 @@ int main(int argc, char **argv)
 			rc = VP_EXIT_CONFIG;
 		}
 	}
-	for (size_t i = 0; i < h.len; i++)
-		h.data[i] = 0;
+	secret_wipe(h.data, h.len);
 	buf_free(&h);
 	r.rej = rc ? NULL : rejects_open(o.rejects, "ndjson-post");
 	if (!rc && !r.rej) {

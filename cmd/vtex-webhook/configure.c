@@ -212,9 +212,7 @@ int configure_main(int argc, char **argv)
 		cJSON *body = config_body(url, status, header, secret);
 		char *text = cJSON_PrintUnformatted(body);
 		http_request_body(rq, text, strlen(text));
-		for (volatile char *p = text; *p; p++)
-			*p = 0;
-		free(text);
+		secret_free(text);
 		cJSON_Delete(body);
 	}
 	outcome out = { .exit_code = VP_EXIT_SOFTWARE };
