@@ -144,7 +144,7 @@ void buf_put_double(buf *b, double v)
 		return;
 	}
 	/* Range first: casting a double outside int64_t's range is undefined. */
-	if (fabs(v) < 9007199254740992.0 && v == (double)(int64_t)v) {
+	if (fabs(v) < JSON_SAFE_INT_LIMIT && v == (double)(int64_t)v) {
 		buf_put_i64(b, (int64_t)v);
 		return;
 	}

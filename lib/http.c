@@ -59,7 +59,7 @@ static double uniform01(http_client *c)
 	c->rng ^= c->rng >> 12;
 	c->rng ^= c->rng << 25;
 	c->rng ^= c->rng >> 27;
-	return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+	return (double)((c->rng * 2685821657736338717ULL) >> 11) * 0x1p-53; /* 53 bits to [0, 1) */
 }
 
 void http_options_default(http_options *o)
