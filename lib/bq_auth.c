@@ -109,13 +109,12 @@ static bool load_key(bq_auth *a, const char *path)
 	return true;
 }
 
-bq_auth *bq_auth_new(const char *tool, const char *cacert, int *exit_code)
+bq_auth *bq_auth_new(const char *cacert, int *exit_code)
 {
 	bq_auth *a = xcalloc(1, sizeof *a);
 	const char *err = NULL;
 	http_options ho;
 	http_options_default(&ho);
-	ho.tool = tool;
 	ho.concurrency = 1;
 	ho.connect_timeout_s = 5;
 	ho.timeout_s = 30;

@@ -18,7 +18,7 @@
 typedef struct bq_auth bq_auth;
 
 /* NULL and *exit_code set (78) when the configured credentials are unusable. */
-bq_auth *bq_auth_new(const char *tool, const char *cacert, int *exit_code);
+bq_auth *bq_auth_new(const char *cacert, int *exit_code);
 /* The bearer token to send now, fetching a new one if needed; NULL and
  * *exit_code set when none can be had. */
 const char *bq_auth_token(bq_auth *a, int *exit_code);

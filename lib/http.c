@@ -31,7 +31,7 @@ struct http_request {
 
 struct http_client {
 	http_options o;
-	char *tool, *user_agent, *cacert;
+	char *user_agent, *cacert;
 	CURLM *multi;
 	struct curl_slist *defaults;
 	http_request *queue_head, *queue_tail; /* ready to start, FIFO */
@@ -65,7 +65,6 @@ static double uniform01(http_client *c)
 void http_options_default(http_options *o)
 {
 	*o = (http_options){
-		.tool = "vtex-pipes",
 		.concurrency = 8,
 		.connect_timeout_s = 10,
 		.timeout_s = 60,
@@ -93,7 +92,6 @@ http_client *http_client_new(const http_options *o)
 		c->o.concurrency = 1;
 	if (c->o.retry.max_attempts < 1)
 		c->o.retry.max_attempts = 1;
-	c->tool = xstrdup(o->tool ? o->tool : "vtex-pipes");
 	c->user_agent = xstrdup(o->user_agent ? o->user_agent : "vtex-pipes/" VP_VERSION);
 	c->cacert = o->cacert ? xstrdup(o->cacert) : NULL;
 	c->feed_fd = -1;
@@ -599,7 +597,6 @@ void http_client_free(http_client *c)
 	free_list(c->waiting);
 	curl_multi_cleanup(c->multi);
 	curl_slist_free_all(c->defaults);
-	free(c->tool);
 	free(c->user_agent);
 	free(c->cacert);
 	free(c);

@@ -487,7 +487,6 @@ int main(int argc, char **argv)
 
 	http_options ho;
 	http_options_default(&ho);
-	ho.tool = "ndjson-post";
 	ho.concurrency = o.concurrency;
 	ho.rps = o.rps;
 	ho.timeout_s = o.timeout;

@@ -23,7 +23,6 @@ bool url_template_parse(url_template *t, const char *text, const char **err);
  * as its JSON text) percent-encoded. False with *missing set to the field
  * when one is absent, null, or an object or array. */
 bool url_template_expand(const url_template *t, const cJSON *rec, buf *out, const char **missing);
-bool url_template_has_fields(const url_template *t);
 void url_template_free(url_template *t);
 
 /* Idempotency key: the first 128 bits of SHA-256, in hex (32 chars), over

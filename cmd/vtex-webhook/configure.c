@@ -188,7 +188,6 @@ int configure_main(int argc, char **argv)
 
 	http_options ho;
 	http_options_default(&ho);
-	ho.tool = "vtex-webhook";
 	ho.concurrency = 1;
 	ho.cacert = cacert;
 	ho.retry.max_attempts = 4;
