@@ -45,7 +45,8 @@ static void table_options(buf *b, const options *o, bool load)
 }
 
 void bq_table_options_load(buf *b, const options *o) { table_options(b, o, true); }
-void bq_table_options_table(buf *b, const options *o) { table_options(b, o, false); }
+/* The same settings for a table resource. */
+static void bq_table_options_table(buf *b, const options *o) { table_options(b, o, false); }
 
 int bq_table_lookup(bq_tables *ts, const char *name, bq_table **out)
 {

@@ -42,9 +42,8 @@ int bq_table_ensure(bq_tables *ts, bq_table *tb, const cJSON *fields, char **why
 /* The "tableReference"-style path /bigquery/v2/projects/P/datasets/D/tables[/T]. */
 void bq_table_path(buf *b, const options *o, const char *table);
 /* Adds the --partition, --cluster and --kms-key settings (object fields) to a
- * load configuration, or to a table resource. */
+ * load configuration. */
 void bq_table_options_load(buf *b, const options *o);
-void bq_table_options_table(buf *b, const options *o);
 void bq_tables_free(bq_tables *ts);
 
 #endif

@@ -319,7 +319,7 @@ out:
 
 /* ---- checking a record ---- */
 
-void violations_clear(violations *vs)
+static void violations_clear(violations *vs)
 {
 	for (size_t i = 0; i < vs->n; i++) {
 		free(vs->v[i].where);

@@ -90,6 +90,8 @@ static void slice_free(slice *s)
 	free(s);
 }
 
+static void orders_take_event(orders *o, const char *text, size_t len, size_t lineno);
+
 /* The run was stopped: input already read, and what keeps coming without a
  * pause, becomes failure records too (each event yields its order or one). */
 static void drain_input(orders *o)
@@ -386,7 +388,8 @@ void orders_follow(orders *o, int fd)
 	o->in = lineq_start(fd, "-", 1024, wake_http, o);
 }
 
-void orders_take_event(orders *o, const char *text, size_t len, size_t lineno)
+/* One line of orders_follow's input: an event to fetch, a ping to skip, or a reject. */
+static void orders_take_event(orders *o, const char *text, size_t len, size_t lineno)
 {
 	const char *reason = NULL, *id;
 	cJSON *ev;

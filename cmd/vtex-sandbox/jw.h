@@ -24,7 +24,6 @@ void jw_end(jw *w); /* closes the innermost object or array */
 void jw_key(jw *w, const char *key);
 
 void jw_str(jw *w, const char *s);
-void jw_str_or_null(jw *w, const char *s);
 void jw_i64(jw *w, int64_t v);
 void jw_num(jw *w, double v);
 void jw_bool(jw *w, bool v);
@@ -32,7 +31,6 @@ void jw_null(jw *w);
 /* Cents as decimal currency units (Pricing API, truth file). */
 void jw_units(jw *w, int64_t cents);
 void jw_time(jw *w, vtime_t t, enum vtime_shape f);
-void jw_time_or_null(jw *w, vtime_t t, enum vtime_shape f);
 /* Pre-rendered JSON text. */
 void jw_raw(jw *w, const char *json);
 

@@ -17,7 +17,8 @@ static void hex_id(rng *r, char out[33])
 	text_hex(rng_next(r), rng_next(r), 32, 1, out);
 }
 
-void order_payment_names(const struct order_plan *p, char *out, size_t n)
+/* "Visa, Vale": the distinct payment names of the active transaction. */
+static void order_payment_names(const struct order_plan *p, char *out, size_t n)
 {
 	const struct plan_tx *tx = &p->tx[p->ntx - 1];
 	out[0] = '\0';

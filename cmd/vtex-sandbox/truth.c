@@ -41,7 +41,7 @@ static void put_catalog(jw *w, const store *s)
 	jw_ki64(w, "sellable_skus", sellable);
 }
 
-void truth_json(buf *b, const store *s)
+static void truth_json(buf *b, const store *s)
 {
 	uint32_t norders = store_norders(s), nclients = store_nclients(s);
 	struct per_client *pc = xcalloc(nclients ? nclients : 1, sizeof *pc);
