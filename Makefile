@@ -28,7 +28,7 @@ BINDIR   ?= bin
 -include lib/lib.mk
 -include $(wildcard cmd/*/tool.mk)
 
-.PHONY: all test test-sanitized unit-tests demo bench fuzz install clean
+.PHONY: all bootstrap test test-sanitized unit-tests demo bench fuzz install clean
 all: $(TOOLS:%=$(BINDIR)/%)
 
 $(BUILD)/%.o: %.c
@@ -60,11 +60,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $$(filter $$(UNIT_OBJ),$$(UNIT_EXTRA_$
 
 unit-tests: $(UNIT_BIN)
 
-test:
+# What the tests need, installed when missing, as make demo does (scripts/demo):
+# scripts/bootstrap is idempotent and takes seconds when everything is there.
+bootstrap:
+	@mkdir -p $(BUILD)
+	@scripts/bootstrap >$(BUILD)/bootstrap.log 2>&1 || { cat $(BUILD)/bootstrap.log; exit 1; }
+
+test: bootstrap
 	@tests/run
 
 # The integration tests again, against the ASan+UBSan build of every tool.
-test-sanitized:
+test-sanitized: bootstrap
 	@VP_TEST_SANITIZED=1 tests/run
 
 demo: all
