@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "ids.h"
 #include "jw.h"
 #include "rng.h"
 #include "text.h"

@@ -1,6 +1,7 @@
 #include "order_json.h"
 #include "catalog.h"
 #include "client.h"
+#include "ids.h"
 #include "names.h"
 #include "rng.h"
 #include "text.h"

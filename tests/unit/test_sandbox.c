@@ -8,6 +8,7 @@
 #include "vtex-sandbox/feed.h"
 #include "vtex-sandbox/feed_queue.h"
 #include "vtex-sandbox/filter.h"
+#include "vtex-sandbox/ids.h"
 #include "vtex-sandbox/keys.h"
 #include "vtex-sandbox/jw.h"
 #include "vtex-sandbox/mdquery.h"
