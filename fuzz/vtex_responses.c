@@ -1,5 +1,5 @@
 /* libFuzzer target: how vtex-fetch reads VTEX's answers.
- * fuzz-link: cmd/vtex-fetch
+ * links: cmd/vtex-fetch
  *
  * The first byte picks the answer; the rest is it:
  *   0 an OMS order list page     {list:[{orderId,creationDate}],paging:{total}}

@@ -1,10 +1,10 @@
 /* bq-load's pure parts: types from JSON values and their widening, the
  * column index, identifier rules, UTF-8 checks, BigQuery row coercion,
- * and lib's base64url and RS256 JWT (bq_auth.h). (Sources included: they need
- * no DuckDB; utf8_valid comes from lib/.) */
-#include "bq-load/schema.c"
+ * and lib's RS256 JWT (bq_auth.h): the parts that need no DuckDB.
+ * links: cmd/bq-load/schema.c cmd/bq-load/bq_rows.c */
+#include "bq-load/bq_rows.h"
+#include "bq-load/schema.h"
 #include "utf8.h"
-#include "bq-load/bq_rows.c"
 #include "bq_auth.h"
 
 #include <check.h>

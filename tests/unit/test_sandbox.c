@@ -2,7 +2,13 @@
  * back to their entities, creation dates in index order, schedules move
  * forward, late orders), Master Data _where parsing and evaluation, text
  * helpers, the feed's queue and configuration, the hook/feed filter, the
- * credential pairs. */
+ * credential pairs.
+ * links: cmd/vtex-sandbox/store.c cmd/vtex-sandbox/ids.c cmd/vtex-sandbox/plan.c
+ * links: cmd/vtex-sandbox/catalog.c cmd/vtex-sandbox/client.c cmd/vtex-sandbox/names.c
+ * links: cmd/vtex-sandbox/text.c cmd/vtex-sandbox/timefmt.c cmd/vtex-sandbox/jw.c
+ * links: cmd/vtex-sandbox/segarr.c cmd/vtex-sandbox/mdquery.c
+ * links: cmd/vtex-sandbox/order_json.c cmd/vtex-sandbox/filter.c
+ * links: cmd/vtex-sandbox/keys.c cmd/vtex-sandbox/feed.c cmd/vtex-sandbox/feed_queue.c */
 #include "vtex-sandbox/catalog.h"
 #include "vtex-sandbox/client.h"
 #include "vtex-sandbox/feed.h"
