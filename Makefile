@@ -28,7 +28,7 @@ BINDIR   ?= bin
 -include lib/lib.mk
 -include $(wildcard cmd/*/tool.mk)
 
-.PHONY: all test test-sanitized unit-tests demo bench fuzz install clean
+.PHONY: all bootstrap test test-sanitized unit-tests demo bench fuzz install clean
 all: $(TOOLS:%=$(BINDIR)/%)
 
 $(BUILD)/%.o: %.c
@@ -49,22 +49,28 @@ $(foreach t,$(TOOLS),$(eval $(call TOOL_template,$(t))))
 # Tool directories may add cflags for their own objects via CFLAGS_<tool>.
 $(foreach t,$(TOOLS),$(eval CFLAGS_$(t) += $(if $(PKGS_$(t)),$(shell pkg-config --cflags $(PKGS_$(t))))))
 
-# A unit test also depends on the objects it links from cmd/ (UNIT_EXTRA_<test>).
-# (The pattern sits in a variable: a literal % here would be replaced by the stem.)
-UNIT_OBJ := %.o
+# A unit test links the objects of the tool code its "links:" line names (tests/links.mk).
+include tests/links.mk
+unit_obj = $(patsubst %.c,$(BUILD)/%.o,$(call links_src,tests/unit/$(1).c))
 .SECONDEXPANSION:
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $$(filter $$(UNIT_OBJ),$$(UNIT_EXTRA_$$*))
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $$(call unit_obj,$$*)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags check) -Icmd -o $@ $< $(UNIT_EXTRA_$*) $(LIB_A) \
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags check) -Icmd -o $@ $< $(call unit_obj,$*) $(LIB_A) \
 	  $(LDFLAGS_ALL) $(shell pkg-config --libs check $(LIB_PKGS)) -lm -lpthread
 
 unit-tests: $(UNIT_BIN)
 
-test:
+# What the tests need, installed when missing, as make demo does (scripts/demo):
+# scripts/bootstrap is idempotent and takes seconds when everything is there.
+bootstrap:
+	@mkdir -p $(BUILD)
+	@scripts/bootstrap >$(BUILD)/bootstrap.log 2>&1 || { cat $(BUILD)/bootstrap.log; exit 1; }
+
+test: bootstrap
 	@tests/run
 
 # The integration tests again, against the ASan+UBSan build of every tool.
-test-sanitized:
+test-sanitized: bootstrap
 	@VP_TEST_SANITIZED=1 tests/run
 
 demo: all

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dedup against Miller: 10 M order-like records over 1 M distinct keys.
-# Rows: dedup keep-first, dedup --version (streaming, newest wins), dedup
+# Rows: dedup keep-first, dedup --newest-by (streaming, newest wins), dedup
 # --latest-only (in memory, then spilled with a 64 MiB limit), and Miller's
 # keep-first `head -n 1 -g`, measured side by side in one run. Bytes per key =
 # (peak RSS - baseline) / keys; dedup's baseline is its run on the same input
@@ -46,10 +46,10 @@ dedup_base=$BENCH_RSS_KB
 measure "mlr head -n 1 -g (keep-first)" "$mlr_base" mlr --ijsonl --ojsonl head -n 1 -g orderId
 mlr_secs=$BENCH_SECS
 measure "dedup keep-first" "$dedup_base" dedup --key orderId
-measure "dedup --version" "$dedup_base" dedup --key orderId --version lastChange
-measure "dedup --latest-only" "$dedup_base" dedup --key orderId --version lastChange --latest-only
+measure "dedup --newest-by" "$dedup_base" dedup --key orderId --newest-by lastChange
+measure "dedup --latest-only" "$dedup_base" dedup --key orderId --newest-by lastChange --latest-only
 measure "dedup --latest-only, spilled" "$dedup_base" \
-	dedup --key orderId --version lastChange --latest-only --max-memory 64M --tmpdir bench/out/dedup
+	dedup --key orderId --newest-by lastChange --latest-only --max-memory 64M --tmpdir bench/out/dedup
 
 # The two keep-first outputs hold the same records in the same order (Miller
 # re-serialises them, with a space after each colon).
@@ -81,7 +81,7 @@ spills=$(grep -o 'msg="spilled to disk" spills=[0-9]* runs=[0-9]* bytes=[0-9]*' 
 	echo "Keep-first outputs of dedup and Miller hold the same records in the same order: $same."
 	echo "--latest-only in memory and spilled (64 MiB limit; $spills) give identical output: $same_latest."
 	echo "Baselines: dedup $((dedup_base / 1024)) MiB (fixed buffers: 3 MiB input, 256 KiB output), Miller"
-	echo "$((mlr_base / 1024)) MiB. dedup's key table is 32 bytes/key keep-first and 48 bytes/key with --version"
+	echo "$((mlr_base / 1024)) MiB. dedup's key table is 32 bytes/key keep-first and 48 bytes/key with --newest-by"
 	echo "at 1 M keys (2 M slots of 16 or 24 bytes, see dedup(1), Memory); --latest-only also holds each"
 	echo "key's record (about 150 bytes here) and 64 bytes of bookkeeping."
 } >bench/results/dedup.md

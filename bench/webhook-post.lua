@@ -9,7 +9,7 @@ local states = { "payment-pending", "payment-approved", "ready-for-handling", "h
 request = function()
 	n = n + 1
 	local body = string.format(
-		'{"Domain":"Fulfillment","OrderId":"v%09d-01","State":"%s","LastState":"window-to-cancel",' ..
+		'{"Domain":"Fulfillment","OrderId":"v%09dbnch-01","State":"%s","LastState":"window-to-cancel",' ..
 		'"LastChange":"2026-01-15T17:11:39.2550122Z","CurrentChange":"2026-01-15T17:12:48.0965893Z",' ..
 		'"Origin":{"Account":"sandbox","Key":"vtexappkey-sandbox-BENCH"}}', n, states[n % 5 + 1])
 	return wrk.format(nil, nil, nil, body)

@@ -1,13 +1,14 @@
 /* libFuzzer target: bq-load's row checks and its BigQuery row conversion.
- * (Sources included rather than fuzz-linked: the rest of cmd/bq-load needs DuckDB.)
+ * links: cmd/bq-load/schema.c cmd/bq-load/batch.c cmd/bq-load/bq_rows.c
  *
  * The input is one line. Checks: a line batch_add takes is staged byte for
  * byte in its table and is valid UTF-8; a refused line leaves nothing
  * staged; a taken row converts, against the column types its batch derived,
  * to a JSON object that carries _batch_id and _loaded_at and no _table. */
-#include "bq-load/schema.c"
-#include "bq-load/batch.c"
-#include "bq-load/bq_rows.c"
+#include "bq-load/batch.h"
+#include "bq-load/bq_rows.h"
+#include "bq-load/schema.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>

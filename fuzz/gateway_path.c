@@ -1,5 +1,5 @@
 /* libFuzzer target: vtex-gateway's reading of a caller's request path.
- * fuzz-link: cmd/vtex-gateway
+ * links: cmd/vtex-gateway/classes.c
  *
  * The input is a path as a caller sends it. Checks: its class is one of the
  * classes; its endpoint (ids as '*') fits any buffer it is given, ends with

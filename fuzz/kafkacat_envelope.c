@@ -1,11 +1,10 @@
 /* libFuzzer target: kafka-cat's -J envelope decoder (what -P -J reads).
- * (Source included rather than fuzz-linked: the rest of cmd/kafka-cat needs
- * librdkafka.)
+ * links: cmd/kafka-cat/envelope.c
  *
  * The input is one line. Checks: a decoded envelope encodes again and that
  * encoding decodes to the same key, value, headers, partition and timestamp
  * (what -C -J | -P -J relies on); a refusal always has a reason. */
-#include "kafka-cat/envelope.c"
+#include "kafka-cat/envelope.h"
 
 #include <stdint.h>
 #include <stdlib.h>

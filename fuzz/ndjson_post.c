@@ -1,5 +1,5 @@
 /* libFuzzer target: ndjson-post's URL template and idempotency keys.
- * fuzz-link: cmd/ndjson-post
+ * links: cmd/ndjson-post
  *
  * The input is a template, a newline, then a record line. Checks: a parsed
  * template expands without reading past its pieces; an expanded URL holds

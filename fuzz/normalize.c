@@ -1,5 +1,5 @@
 /* libFuzzer target: ndjson-normalize's core (record -> rows).
- * fuzz-link: cmd/ndjson-normalize
+ * links: cmd/ndjson-normalize
  *
  * The first byte picks the options (max depth, raw row, how root ids are
  * made); the rest is the record. Checks: every output line is a JSON object

@@ -1,5 +1,5 @@
 /* libFuzzer target: ndjson-validate's rule engine (rule files and records).
- * fuzz-link: cmd/ndjson-validate
+ * links: cmd/ndjson-validate
  *
  * The first byte picks the mode. Even: the rest is a record, checked against
  * a built-in rule file that uses every check, path form and pass_if. Odd: the

@@ -1,5 +1,5 @@
 /* libFuzzer target: how vtex-fetch reads VTEX's answers.
- * fuzz-link: cmd/vtex-fetch
+ * links: cmd/vtex-fetch
  *
  * The first byte picks the answer; the rest is it:
  *   0 an OMS order list page     {list:[{orderId,creationDate}],paging:{total}}
@@ -33,7 +33,7 @@ static size_t calls;
 static void on_row(void *ctx, const char *order_id, const vtime_t *created)
 {
 	(void)ctx;
-	char t[40];
+	char t[VTIME_FORMAT_SIZE];
 	if (!order_id)
 		abort();
 	if (created)

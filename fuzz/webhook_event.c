@@ -1,5 +1,5 @@
 /* libFuzzer target: vtex-webhook's body check and NDJSON line.
- * fuzz-link: cmd/vtex-webhook
+ * links: cmd/vtex-webhook
  *
  * The input is a request body. Checks: a body accepted as an order event
  * becomes one line (no newline in it) that parses as a JSON object equal to

@@ -1,8 +1,9 @@
 #include "base64.h"
 
-static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char std_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-void base64_encode(buf *out, const void *data, size_t len)
+static void encode(buf *out, const void *data, size_t len, const char *alphabet, bool pad)
 {
 	const unsigned char *p = data;
 	buf_reserve(out, (len + 2) / 3 * 4);
@@ -19,10 +20,24 @@ void base64_encode(buf *out, const void *data, size_t len)
 		unsigned v = (unsigned)p[i] << 16 | (i + 1 < len ? (unsigned)p[i + 1] << 8 : 0);
 		*o++ = alphabet[v >> 18];
 		*o++ = alphabet[(v >> 12) & 63];
-		*o++ = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
-		*o++ = '=';
+		if (i + 1 < len)
+			*o++ = alphabet[(v >> 6) & 63];
+		else if (pad)
+			*o++ = '=';
+		if (pad)
+			*o++ = '=';
 	}
 	out->len = (size_t)(o - out->data);
+}
+
+void base64_encode(buf *out, const void *data, size_t len)
+{
+	encode(out, data, len, std_alphabet, true);
+}
+
+void base64url_encode(buf *out, const void *data, size_t len)
+{
+	encode(out, data, len, url_alphabet, false);
 }
 
 static int value_of(unsigned char c)

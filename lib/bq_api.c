@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int bq_api_init(bq_api *a, const char *tool, const char *endpoint, double timeout_s,
+int bq_api_init(bq_api *a, const char *endpoint, double timeout_s,
 		const char *cacert)
 {
 	int rc = VP_EXIT_OK;
@@ -19,11 +19,10 @@ int bq_api_init(bq_api *a, const char *tool, const char *endpoint, double timeou
 	size_t n = strlen(a->base);
 	while (n && a->base[n - 1] == '/')
 		a->base[--n] = '\0';
-	a->auth = bq_auth_new(tool, cacert, &rc);
+	a->auth = bq_auth_new(cacert, &rc);
 	if (!a->auth)
 		return rc;
 	http_options_default(&ho);
-	ho.tool = tool;
 	ho.concurrency = 1;
 	ho.timeout_s = timeout_s;
 	ho.cacert = cacert;

@@ -19,11 +19,9 @@ typedef struct {
 	metric *m_sent;
 } bq_api;
 
-/* tool: names the client in its logs; timeout_s: per attempt (a large upload
- * needs long); cacert: an extra CA (PEM) trusted for BigQuery and the token
- * endpoint, or NULL. */
-int bq_api_init(bq_api *a, const char *tool, const char *endpoint, double timeout_s,
-		const char *cacert);
+/* timeout_s: per attempt (a large upload needs long); cacert: an extra CA
+ * (PEM) trusted for BigQuery and the token endpoint, or NULL. */
+int bq_api_init(bq_api *a, const char *endpoint, double timeout_s, const char *cacert);
 void bq_api_free(bq_api *a);
 
 /* One call; path is appended to the base URL. ctype may be NULL (no body).

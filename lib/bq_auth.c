@@ -1,4 +1,5 @@
 #include "bq_auth.h"
+#include "base64.h"
 #include "bq_http.h"
 #include "cli.h"
 #include "exitcode.h"
@@ -27,11 +28,6 @@ struct bq_auth {
 	char *metadata_url;
 };
 
-void bq_base64url(buf *out, const void *data, size_t len)
-{
-	buf_base64(out, data, len, true);
-}
-
 char *bq_jwt_assertion(const char *client_email, const char *private_key_pem, const char *aud,
 		       const char *key_id, long now)
 {
@@ -48,9 +44,9 @@ char *bq_jwt_assertion(const char *client_email, const char *private_key_pem, co
 	buf_json_string(&claims, aud, strlen(aud));
 	/* iat a little in the past allows for clock skew; exp at most 1 h after iat. */
 	buf_printf(&claims, ",\"iat\":%ld,\"exp\":%ld}", now - 30, now - 30 + 3600);
-	bq_base64url(&out, hdr.data, hdr.len);
+	base64url_encode(&out, hdr.data, hdr.len);
 	buf_putc(&out, '.');
-	bq_base64url(&out, claims.data, claims.len);
+	base64url_encode(&out, claims.data, claims.len);
 	buf_free(&hdr);
 	buf_free(&claims);
 
@@ -65,7 +61,7 @@ char *bq_jwt_assertion(const char *client_email, const char *private_key_pem, co
 		sig = xmalloc(siglen);
 		if (EVP_DigestSign(md, sig, &siglen, (const unsigned char *)out.data, out.len) == 1) {
 			buf_putc(&out, '.');
-			bq_base64url(&out, sig, siglen);
+			base64url_encode(&out, sig, siglen);
 			result = xstrdup(buf_cstr(&out));
 		}
 	}
@@ -100,8 +96,7 @@ static bool load_key(bq_auth *a, const char *path)
 	if (a->key_pem) {
 		/* Wipe the parsed copy of the private key too. */
 		cJSON *pk = cJSON_GetObjectItemCaseSensitive(k, "private_key");
-		for (volatile char *p = pk->valuestring; *p; p++)
-			*p = 0;
+		secret_wipe(pk->valuestring, strlen(pk->valuestring));
 	}
 	cJSON_Delete(k);
 	if (!a->token_uri && a->email)
@@ -114,13 +109,12 @@ static bool load_key(bq_auth *a, const char *path)
 	return true;
 }
 
-bq_auth *bq_auth_new(const char *tool, const char *cacert, int *exit_code)
+bq_auth *bq_auth_new(const char *cacert, int *exit_code)
 {
 	bq_auth *a = xcalloc(1, sizeof *a);
 	const char *err = NULL;
 	http_options ho;
 	http_options_default(&ho);
-	ho.tool = tool;
 	ho.concurrency = 1;
 	ho.connect_timeout_s = 5;
 	ho.timeout_s = 30;

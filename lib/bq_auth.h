@@ -18,7 +18,7 @@
 typedef struct bq_auth bq_auth;
 
 /* NULL and *exit_code set (78) when the configured credentials are unusable. */
-bq_auth *bq_auth_new(const char *tool, const char *cacert, int *exit_code);
+bq_auth *bq_auth_new(const char *cacert, int *exit_code);
 /* The bearer token to send now, fetching a new one if needed; NULL and
  * *exit_code set when none can be had. */
 const char *bq_auth_token(bq_auth *a, int *exit_code);
@@ -30,7 +30,5 @@ void bq_auth_free(bq_auth *a);
 /* For the tests: the RS256 JWT assertion for a key, at time now. */
 char *bq_jwt_assertion(const char *client_email, const char *private_key_pem, const char *aud,
 		       const char *key_id, long now);
-/* base64url without padding. */
-void bq_base64url(buf *out, const void *data, size_t len);
 
 #endif

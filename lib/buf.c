@@ -144,7 +144,7 @@ void buf_put_double(buf *b, double v)
 		return;
 	}
 	/* Range first: casting a double outside int64_t's range is undefined. */
-	if (fabs(v) < 9007199254740992.0 && v == (double)(int64_t)v) {
+	if (fabs(v) < JSON_SAFE_INT_LIMIT && v == (double)(int64_t)v) {
 		buf_put_i64(b, (int64_t)v);
 		return;
 	}
@@ -169,24 +169,6 @@ void buf_free(buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
-}
-
-void buf_base64(buf *b, const void *data, size_t len, bool url)
-{
-	const char *al = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-			     : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = data;
-	size_t i = 0;
-	for (; i + 2 < len; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-		char q[4] = { al[v >> 18], al[(v >> 12) & 63], al[(v >> 6) & 63], al[v & 63] };
-		buf_put(b, q, 4);
-	}
-	if (len - i == 0)
-		return;
-	unsigned v = (unsigned)p[i] << 16 | (len - i == 2 ? (unsigned)p[i + 1] << 8 : 0);
-	char q[4] = { al[v >> 18], al[(v >> 12) & 63], len - i == 2 ? al[(v >> 6) & 63] : '=', '=' };
-	buf_put(b, q, url ? len - i + 1 : 4);
 }
 
 void buf_url_escape(buf *b, const char *s)

@@ -23,9 +23,6 @@ void buf_json_string(buf *b, const char *s, size_t n);
 void buf_put_i64(buf *b, int64_t v);
 /* Appends a double the way JSON wants it: shortest exact form, integers without ".0". */
 void buf_put_double(buf *b, double v);
-/* Appends data in base64: url true gives the URL alphabet (-_) without
- * padding (JWT), false the standard one (+/) with '=' padding. */
-void buf_base64(buf *b, const void *data, size_t len, bool url);
 /* Appends s percent-encoded for a URL path segment or query value (all but
  * RFC 3986's unreserved characters). */
 void buf_url_escape(buf *b, const char *s);

@@ -40,7 +40,7 @@ void http_set_max_body(size_t bytes)
 
 struct http_client {
 	http_options o;
-	char *tool, *user_agent, *cacert;
+	char *user_agent, *cacert;
 	CURLM *multi;
 	struct curl_slist *defaults;
 	http_request *queue_head, *queue_tail; /* ready to start, FIFO */
@@ -68,13 +68,12 @@ static double uniform01(http_client *c)
 	c->rng ^= c->rng >> 12;
 	c->rng ^= c->rng << 25;
 	c->rng ^= c->rng >> 27;
-	return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+	return (double)((c->rng * 2685821657736338717ULL) >> 11) * 0x1p-53; /* 53 bits to [0, 1) */
 }
 
 void http_options_default(http_options *o)
 {
 	*o = (http_options){
-		.tool = "vtex-pipes",
 		.concurrency = 8,
 		.connect_timeout_s = 10,
 		.timeout_s = 60,
@@ -103,7 +102,6 @@ http_client *http_client_new(const http_options *o)
 		c->o.concurrency = 1;
 	if (c->o.retry.max_attempts < 1)
 		c->o.retry.max_attempts = 1;
-	c->tool = xstrdup(o->tool ? o->tool : "vtex-pipes");
 	c->user_agent = xstrdup(o->user_agent ? o->user_agent : "vtex-pipes/" VP_VERSION);
 	c->cacert = o->cacert ? xstrdup(o->cacert) : NULL;
 	c->feed_fd = -1;
@@ -620,7 +618,6 @@ void http_client_free(http_client *c)
 	free_list(c->waiting);
 	curl_multi_cleanup(c->multi);
 	curl_slist_free_all(c->defaults);
-	free(c->tool);
 	free(c->user_agent);
 	free(c->cacert);
 	free(c);

@@ -29,7 +29,6 @@ typedef struct http_client http_client;
 typedef struct http_request http_request;
 
 typedef struct {
-	const char *tool;          /* kept for callers; the metrics' tool label comes from cli_init */
 	const char *user_agent;    /* NULL: "vtex-pipes/<version>" */
 	const char *cacert;        /* PEM file of a private CA; NULL: the system store */
 	int concurrency;           /* parallel transfers (>= 1) */

@@ -95,12 +95,16 @@ bool secret_equal(const char *given, const char *secret)
 	return diff == 0 && ls > 0;
 }
 
+void secret_wipe(void *p, size_t n)
+{
+	if (p)
+		explicit_bzero(p, n);
+}
+
 void secret_free(char *s)
 {
 	if (!s)
 		return;
-	/* Volatile stores so the wipe is not optimised away. */
-	for (volatile char *p = s; *p; p++)
-		*p = 0;
+	secret_wipe(s, strlen(s));
 	free(s);
 }

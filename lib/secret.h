@@ -9,6 +9,7 @@
 #define VP_SECRET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Returns a malloc'd secret, or NULL when neither source is set; on a file
  * that cannot be read, NULL with *err set to a message (static storage). */
@@ -18,7 +19,10 @@ char *secret_read_file(const char *path, const char **err);
 /* Compares a presented value with the secret in time that depends only on
  * their lengths, not on where they first differ. NULL given: false. */
 bool secret_equal(const char *given, const char *secret);
-/* Overwrites and frees a secret. */
+/* Overwrites n bytes at p with zeros, in a way the compiler may not remove as
+ * a dead store (explicit_bzero): for every copy of a secret before it is freed. */
+void secret_wipe(void *p, size_t n);
+/* Wipes (secret_wipe) and frees a secret string; NULL is ignored. */
 void secret_free(char *s);
 
 #endif

@@ -129,8 +129,7 @@ static bool app_credentials(http_client *c, const char **why, const char **hint)
 		buf_printf(&h, "X-VTEX-API-AppToken: %s", token);
 		http_client_default_header(c, buf_cstr(&h));
 		/* Wipe our copy of the header line too. */
-		for (volatile char *p = h.data; p < h.data + h.len; p++)
-			*p = 0;
+		secret_wipe(h.data, h.len);
 		buf_free(&h);
 		/* Only the key's last 4 characters, to tell keys apart in logs. */
 		size_t n = strlen(key);

@@ -97,8 +97,9 @@ bool vtime_parse(const char *s, size_t len, vtime_t *out)
 	return true;
 }
 
-char *vtime_format(vtime_t t, char *out)
+char *vtime_format_as(vtime_t t, enum vtime_shape shape, char *out)
 {
+	const size_t size = VTIME_FORMAT_SIZE;
 	int64_t secs = t / VTIME_TICKS_PER_SEC, frac = t % VTIME_TICKS_PER_SEC;
 	if (frac < 0) {
 		frac += VTIME_TICKS_PER_SEC;
@@ -107,19 +108,34 @@ char *vtime_format(vtime_t t, char *out)
 	time_t tt = (time_t)secs;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
-	int n = snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	int n = snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (frac) {
+	char *rest = out + n;
+	size_t room = size - (size_t)n;
+	switch (shape) {
+	case VTIME_TRIMMED_Z: {
 		char f[9];
 		snprintf(f, sizeof f, "%07lld", (long long)frac);
 		size_t fl = 7;
-		while (f[fl - 1] == '0')
+		while (fl > 0 && f[fl - 1] == '0')
 			fl--;
 		f[fl] = '\0';
-		n += snprintf(out + n, (size_t)(40 - n), ".%s", f);
+		snprintf(rest, room, "%s%sZ", fl ? "." : "", f);
+		break;
 	}
-	snprintf(out + n, (size_t)(40 - n), "Z");
+	case VTIME_OFFSET7: snprintf(rest, room, ".%07lld+00:00", (long long)frac); break;
+	case VTIME_OFFSET6: snprintf(rest, room, ".%06lld+00:00", (long long)(frac / 10)); break;
+	case VTIME_OFFSET0: snprintf(rest, room, "+00:00"); break;
+	case VTIME_Z7: snprintf(rest, room, ".%07lldZ", (long long)frac); break;
+	case VTIME_Z0: snprintf(rest, room, "Z"); break;
+	case VTIME_LOCAL0: break;
+	}
 	return out;
+}
+
+char *vtime_format(vtime_t t, char *out)
+{
+	return vtime_format_as(t, VTIME_TRIMMED_Z, out);
 }
 
 vtime_t vtime_now(void)

@@ -357,7 +357,7 @@ static int run_query(bqx *x, const char *sql)
 int bq_export(const options *o, const char *literal, sink *s)
 {
 	bqx x = { .o = o, .s = s };
-	int rc = bq_api_init(&x.api, "bq-export", o->endpoint, 300, o->cacert);
+	int rc = bq_api_init(&x.api, o->endpoint, 300, o->cacert);
 	if (rc == VP_EXIT_OK) {
 		if (o->table && !literal) {
 			const char *dot = strchr(o->table, '.');

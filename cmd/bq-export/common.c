@@ -1,4 +1,5 @@
 #include "export.h"
+#include "base64.h"
 #include "duck.h"
 #include "vtime.h"
 
@@ -97,7 +98,7 @@ void wm_offer_text(watermark *w, const char *json, size_t len)
 
 void put_timestamp_us(buf *b, int64_t us)
 {
-	char t[40];
+	char t[VTIME_FORMAT_SIZE];
 	buf_putc(b, '"');
 	buf_puts(b, vtime_format((vtime_t)us * 10, t));
 	buf_putc(b, '"');
@@ -127,6 +128,6 @@ void put_time_us(buf *b, int64_t us)
 void put_base64(buf *b, const void *data, size_t len)
 {
 	buf_putc(b, '"');
-	buf_base64(b, data, len, false);
+	base64_encode(b, data, len);
 	buf_putc(b, '"');
 }

@@ -1,4 +1,6 @@
 #include "batch.h"
+#include "exitcode.h"
+#include "log.h"
 #include "ndjson_reader.h"
 #include "progress.h"
 #include "utf8.h"
@@ -78,8 +80,8 @@ static table_batch *table_get(batch *b, const char *name)
 	t->fd = -1;
 	t->sha = EVP_MD_CTX_new();
 	if (!t->sha) {
-		fprintf(stderr, "bq-load: out of memory\n");
-		exit(70);
+		log_error("out of memory: cannot start a table's checksum", LS("table", name));
+		exit(VP_EXIT_SOFTWARE);
 	}
 	table_start(b, t);
 	b->tables = xrealloc(b->tables, (b->n + 1) * sizeof *b->tables);

@@ -39,7 +39,8 @@ void bq_table_options_load(buf *b, const options *o, const char *table, const cJ
 	table_options(b, o, table, fields, true);
 }
 
-void bq_table_options_table(buf *b, const options *o, const char *table, const cJSON *fields)
+/* The same settings for a table resource. */
+static void bq_table_options_table(buf *b, const options *o, const char *table, const cJSON *fields)
 {
 	table_options(b, o, table, fields, false);
 }

@@ -44,10 +44,9 @@ int bq_table_ensure(bq_tables *ts, bq_table *tb, const cJSON *fields, char **why
 /* The "tableReference"-style path /bigquery/v2/projects/P/datasets/D/tables[/T]. */
 void bq_table_path(buf *b, const options *o, const char *table);
 /* Adds the --partition, --cluster (cluster.h) and --kms-key settings (object
- * fields) of table, whose fields are given, to a load configuration, or to a
- * table resource. A partitioning or clustering field the table lacks is left out. */
+ * fields) of table, whose fields are given, to a load configuration. A
+ * partitioning or clustering field the table lacks is left out. */
 void bq_table_options_load(buf *b, const options *o, const char *table, const cJSON *fields);
-void bq_table_options_table(buf *b, const options *o, const char *table, const cJSON *fields);
 void bq_tables_free(bq_tables *ts);
 
 #endif

@@ -195,7 +195,7 @@ target *bq_target_new(const options *o, int *exit_code)
 	bt->base.finish = bq_target_finish;
 	bt->base.free = bq_target_free;
 	bt->o = o;
-	*exit_code = bq_api_init(&bt->api, "bq-load", o->endpoint, 600, o->cacert);
+	*exit_code = bq_api_init(&bt->api, o->endpoint, 600, o->cacert);
 	if (*exit_code == VP_EXIT_OK && o->schema_dir && !(bt->sd = schema_dir_open(o->schema_dir)))
 		*exit_code = VP_EXIT_CONFIG;
 	if (*exit_code != VP_EXIT_OK) {

@@ -13,7 +13,6 @@ typedef struct {
 	char *table;
 	cJSON *doc;           /* the whole file, NULL when absent */
 	const cJSON *fields;  /* its fields array */
-	const char *error;
 } sd_table;
 
 struct schema_dir {
@@ -84,19 +83,12 @@ static sd_table *table_of(schema_dir *sd, const char *table)
 			f = cJSON_GetObjectItemCaseSensitive(f, "fields");
 		if (cJSON_IsArray(f))
 			t->fields = f;
-		else {
-			t->error = "not a BigQuery schema (a fields array)";
+		else
 			log_error("a schema file is not a BigQuery schema", LS("path", buf_cstr(&path)));
-		}
 		free(text);
 	}
 	buf_free(&path);
 	return t;
-}
-
-const char *schema_dir_error(schema_dir *sd, const char *table)
-{
-	return table_of(sd, table)->error;
 }
 
 const cJSON *schema_dir_field(schema_dir *sd, const char *table, const char *column)

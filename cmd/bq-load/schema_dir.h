@@ -17,7 +17,5 @@ void schema_dir_free(schema_dir *sd);
 const cJSON *schema_dir_field(schema_dir *sd, const char *table, const char *column);
 /* The DuckDB type matching the declared BigQuery type, or NULL when undeclared. */
 const char *schema_dir_duckdb_type(schema_dir *sd, const char *table, const char *column);
-/* False (and why) when a table's file exists but is not a usable schema. */
-const char *schema_dir_error(schema_dir *sd, const char *table);
 
 #endif

@@ -1,5 +1,5 @@
 /* Which fields make a record's key (--key F[,F...], dotted paths into nested
- * objects) and its version (--version F), and the fingerprint of a record's key.
+ * objects) and its version (--newest-by F), and the fingerprint of a record's key.
  *
  * The fingerprint is XXH3-128 (seeded; the seed is kept in the state file) of
  * the key values in field order, each typed: a string as 's', its length and

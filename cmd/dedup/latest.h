@@ -1,5 +1,5 @@
 /* --latest-only: holds the latest record of each key (the newest version, the
- * first read of that version; without --version the last one read) and, at the
+ * first read of that version; without --newest-by the last one read) and, at the
  * end of input, emits them in the order their keys were first seen.
  *
  * The records are held in memory while they fit in the limit. Past it, what is

@@ -34,11 +34,12 @@ static const char HELP[] =
 	"\n"
 	"  -k, --key FIELDS        key fields, comma-separated; dots reach into nested\n"
 	"                          objects (orderId, clientProfileData.email) (env DEDUP_KEY)\n"
-	"      --version FIELD     emit a record only when FIELD is newer than every\n"
-	"                          version emitted for its key: numbers as numbers, VTEX\n"
-	"                          timestamps as instants, other strings bytewise\n"
-	"                          (env DEDUP_VERSION_FIELD); without it the first record\n"
-	"                          of each key wins. Alone, --version prints dedup's version\n"
+	"      --newest-by FIELD   emit a record only when FIELD (its version) is newer\n"
+	"                          than every version emitted for its key: numbers as\n"
+	"                          numbers, VTEX timestamps as instants, other strings\n"
+	"                          bytewise (env DEDUP_NEWEST_BY); without it the first\n"
+	"                          record of each key wins. --version FIELD and\n"
+	"                          DEDUP_VERSION_FIELD: deprecated spellings of it\n"
 	"      --latest-only       batch mode: at end of input (and at each barrier) emit\n"
 	"                          only the latest record of each key, in first-seen order;\n"
 	"                          spills to disk past --max-memory (env DEDUP_LATEST_ONLY=1)\n"
@@ -64,7 +65,7 @@ static const char HELP[] =
 	"in use by another dedup; 78 state written for other fields. See dedup(1).\n";
 
 enum {
-	OPT_VERSION_FIELD = CLI_OPT_TOOL,
+	OPT_NEWEST_BY = CLI_OPT_TOOL,
 	OPT_LATEST_ONLY,
 	OPT_STATE,
 	OPT_STATE_ON_ACK,
@@ -97,22 +98,30 @@ typedef struct {
 	metric *m_in, *m_out, *m_dup, *m_rej;
 } dedup;
 
-/* --version is the version field when given one, dedup's own version when
- * given alone (last, or followed by another option), as every tool's is. */
-static void version_alone(int argc, char **argv)
+/* Deprecated: --newest-by was spelt --version FIELD, which collided with every
+ * tool's --version. A --version followed by a word that is no option (or
+ * --version=FIELD) still names the field, with a warning; any other --version
+ * is the version flag. Goes when the old spelling does. */
+static void deprecated_version_field(int argc, char **argv)
 {
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--version") == 0 && (i + 1 == argc || argv[i + 1][0] == '-')) {
-			printf("dedup %s\n", VP_VERSION);
-			exit(VP_EXIT_OK);
-		}
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		bool split = strcmp(argv[i], "--version") == 0 && i + 1 < argc && argv[i + 1][0] != '-';
+		bool joined = strncmp(argv[i], "--version=", 10) == 0;
+		if (!split && !joined)
+			continue;
+		log_warn("--version FIELD is deprecated: use --newest-by FIELD");
+		if (split)
+			argv[i++] = "--newest-by";
+		else if (asprintf(&argv[i], "--newest-by=%s", argv[i] + 10) < 0)
+			exit(VP_EXIT_SOFTWARE);
+	}
 }
 
 static void parse_options(options *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "key", required_argument, 0, 'k' },
-		{ "version", required_argument, 0, OPT_VERSION_FIELD },
+		{ "newest-by", required_argument, 0, OPT_NEWEST_BY },
 		{ "latest-only", no_argument, 0, OPT_LATEST_ONLY },
 		{ "state", required_argument, 0, OPT_STATE },
 		{ "state-on-ack", no_argument, 0, OPT_STATE_ON_ACK },
@@ -131,9 +140,11 @@ static void parse_options(options *o, int argc, char **argv)
 	int c;
 
 	cli_init(&o->cli, "dedup", HELP);
-	version_alone(argc, argv);
+	deprecated_version_field(argc, argv);
 	o->key = cli_env("DEDUP_KEY", NULL);
-	o->version_field = cli_env("DEDUP_VERSION_FIELD", NULL);
+	o->version_field = cli_env("DEDUP_NEWEST_BY", NULL);
+	if (!o->version_field && (o->version_field = cli_env("DEDUP_VERSION_FIELD", NULL)))
+		log_warn("DEDUP_VERSION_FIELD is deprecated: use DEDUP_NEWEST_BY");
 	o->state_path = cli_env("DEDUP_STATE", NULL);
 	o->tmpdir = cli_env("DEDUP_TMPDIR", cli_env("TMPDIR", "/tmp"));
 	o->rejects_path = cli_env("DEDUP_REJECTS", NULL);
@@ -146,7 +157,7 @@ static void parse_options(options *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "k:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': o->key = optarg; break;
-		case OPT_VERSION_FIELD: o->version_field = optarg; break;
+		case OPT_NEWEST_BY: o->version_field = optarg; break;
 		case OPT_LATEST_ONLY: o->latest_only = true; break;
 		case OPT_STATE: o->state_path = optarg; break;
 		case OPT_STATE_ON_ACK: o->state_on_ack = true; break;
@@ -166,11 +177,11 @@ static void parse_options(options *o, int argc, char **argv)
 	if (!o->key)
 		cli_usage_error(&o->cli, "--key is required");
 	if (o->version_field && !*o->version_field)
-		cli_usage_error(&o->cli, "--version: empty field name");
+		cli_usage_error(&o->cli, "--newest-by: empty field name");
 	if (o->state_on_ack && !o->state_path)
 		cli_usage_error(&o->cli, "--state-on-ack needs --state");
 	if (o->latest_only && o->state_path && !o->version_field)
-		cli_usage_error(&o->cli, "--latest-only with --state needs --version");
+		cli_usage_error(&o->cli, "--latest-only with --state needs --newest-by");
 	o->inputs = argv + optind;
 	o->ninputs = argc - optind;
 }

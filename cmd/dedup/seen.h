@@ -1,7 +1,7 @@
 /* The keys emitted so far, each with the newest version emitted for it: what
  * streaming dedup checks every record against, and what --state persists.
  *
- * Keep-first: a 16-byte slot per key. With --version: a 24-byte slot (the
+ * Keep-first: a 16-byte slot per key. With --newest-by: a 24-byte slot (the
  * version's kind in the slot's tag; a number as its double, a timestamp as its
  * ticks, a string as offset and length into a string arena, whose bytes come on
  * top). See keytab.h for the load factor. */

@@ -1,4 +1,4 @@
-/* Record versions (--version FIELD) and their order.
+/* Record versions (--newest-by FIELD) and their order.
  *
  * A JSON number is a NUMBER; a string that is a VTEX timestamp (lib/vtime.h)
  * is a TIME (an instant, 100 ns ticks, whatever its zone or digits); a string

@@ -1,4 +1,5 @@
-/* kafka-cat's librdkafka side, shared by main.c, produce.c, consume.c, meta.c. */
+/* kafka-cat's librdkafka side (client.c), shared by produce.c, consume.c and
+ * meta.c; and the three modes main.c starts. */
 #ifndef KAFKACAT_KC_H
 #define KAFKACAT_KC_H
 

@@ -99,7 +99,7 @@ bool kc_tls_unverified(const char *name, const char *value)
 	return false;
 }
 
-void kc_kv_add(kc_kvlist *l, const char *name, size_t nlen, const char *value, size_t vlen)
+static void kc_kv_add(kc_kvlist *l, const char *name, size_t nlen, const char *value, size_t vlen)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 8;
@@ -110,7 +110,8 @@ void kc_kv_add(kc_kvlist *l, const char *name, size_t nlen, const char *value, s
 	l->n++;
 }
 
-bool kc_kv_add_pair(kc_kvlist *l, const char *s)
+/* Splits "name=value" (value may be empty, name may not) into the list. */
+static bool kc_kv_add_pair(kc_kvlist *l, const char *s)
 {
 	const char *eq = strchr(s, '=');
 	if (!eq || eq == s)

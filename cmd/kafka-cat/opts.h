@@ -88,9 +88,6 @@ bool kc_props_has(const kc_opts *o, const char *name);
 
 /* "beginning", "end", "stored", "N", "-N", "s@MS". false when it is none. */
 bool kc_parse_offset(const char *s, kc_offset *out);
-/* Splits "name=value" (value may be empty, name may not) into the list. */
-bool kc_kv_add_pair(kc_kvlist *l, const char *s);
-void kc_kv_add(kc_kvlist *l, const char *name, size_t nlen, const char *value, size_t vlen);
 void kc_kv_free(kc_kvlist *l);
 /* Reads a librdkafka properties file (name=value lines, '#' comments, blank
  * lines) into l. Returns NULL, or a message naming the file and line (static

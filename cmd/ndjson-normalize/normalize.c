@@ -86,9 +86,9 @@ static void put_u64(buf *b, uint64_t v)
 
 static void put_number(buf *b, double d)
 {
-	if (d >= 0 && d < 9007199254740992.0 && d == (double)(uint64_t)d)
+	if (d >= 0 && d < JSON_SAFE_INT_LIMIT && d == (double)(uint64_t)d)
 		put_u64(b, (uint64_t)d);
-	else if (d < 0 && d > -9007199254740992.0 && d == (double)(int64_t)d) {
+	else if (d < 0 && d > -JSON_SAFE_INT_LIMIT && d == (double)(int64_t)d) {
 		buf_putc(b, '-');
 		put_u64(b, (uint64_t)-d);
 	} else

@@ -4,6 +4,7 @@
  * client retries 429 and 5xx with backoff and Retry-After under --rps and
  * --concurrency. Each request carries an idempotency key derived from its
  * records, so a retried or re-run request can be recognised by the API. */
+#include "base64.h"
 #include "cli.h"
 #include "exitcode.h"
 #include "http.h"
@@ -519,7 +520,6 @@ int main(int argc, char **argv)
 
 	http_options ho;
 	http_options_default(&ho);
-	ho.tool = "ndjson-post";
 	ho.concurrency = o.concurrency;
 	ho.rps = o.rps;
 	ho.timeout_s = o.timeout;
@@ -550,10 +550,9 @@ int main(int argc, char **argv)
 			buf cred = { 0 };
 			buf_printf(&cred, "%s:%s", user, pw);
 			buf_puts(&h, "Authorization: Basic ");
-			buf_base64(&h, cred.data, cred.len, false);
+			base64_encode(&h, cred.data, cred.len);
 			http_client_default_header(r.http, buf_cstr(&h));
-			for (size_t i = 0; i < cred.len; i++)
-				cred.data[i] = 0;
+			secret_wipe(cred.data, cred.len);
 			buf_free(&cred);
 		}
 		secret_free(pw);
@@ -564,8 +563,7 @@ int main(int argc, char **argv)
 			rc = VP_EXIT_CONFIG;
 		}
 	}
-	for (size_t i = 0; i < h.len; i++)
-		h.data[i] = 0;
+	secret_wipe(h.data, h.len);
 	buf_free(&h);
 	r.rej = rc ? NULL : rejects_open(o.rejects, "ndjson-post");
 	if (!rc && !r.rej) {

@@ -40,11 +40,6 @@ bool url_template_parse(url_template *t, const char *text, const char **err)
 	return true;
 }
 
-bool url_template_has_fields(const url_template *t)
-{
-	return t->n > 0;
-}
-
 bool url_template_expand(const url_template *t, const cJSON *rec, buf *out, const char **field, const char **why)
 {
 	for (size_t i = 0; i < t->n; i++) {

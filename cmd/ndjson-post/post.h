@@ -25,7 +25,6 @@ bool url_template_parse(url_template *t, const char *text, const char **err);
  * array, or empty, "." or ".." (which would change the path: curl and servers
  * remove dot segments, so /c/{id}/notes with id ".." would be /notes). */
 bool url_template_expand(const url_template *t, const cJSON *rec, buf *out, const char **field, const char **why);
-bool url_template_has_fields(const url_template *t);
 void url_template_free(url_template *t);
 
 /* Idempotency key: the first 128 bits of SHA-256, in hex (32 chars), over

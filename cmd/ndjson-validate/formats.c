@@ -1,4 +1,5 @@
 #include "formats.h"
+#include "buf.h"
 #include "vtime.h"
 
 #include <math.h>
@@ -138,7 +139,7 @@ bool format_check(vformat f, const cJSON *v)
 {
 	if (f == FMT_NUMERIC_ID && cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		return d >= 1 && d <= 9007199254740992.0 && floor(d) == d;
+		return d >= 1 && d <= JSON_SAFE_INT_LIMIT && floor(d) == d;
 	}
 	if (!cJSON_IsString(v))
 		return false;

@@ -319,7 +319,7 @@ out:
 
 /* ---- checking a record ---- */
 
-void violations_clear(violations *vs)
+static void violations_clear(violations *vs)
 {
 	for (size_t i = 0; i < vs->n; i++) {
 		free(vs->v[i].where);
@@ -392,7 +392,7 @@ static unsigned type_of(const cJSON *v)
 	case cJSON_String: return VT_STRING;
 	case cJSON_Number: {
 		double d = v->valuedouble;
-		return VT_NUMBER | (floor(d) == d && fabs(d) <= 9007199254740992.0 ? VT_INTEGER : 0);
+		return VT_NUMBER | (floor(d) == d && fabs(d) <= JSON_SAFE_INT_LIMIT ? VT_INTEGER : 0);
 	}
 	case cJSON_True:
 	case cJSON_False: return VT_BOOLEAN;

@@ -97,7 +97,6 @@ void ruleset_free(ruleset *rs);
 /* Checks rec against every rule; vs is reset first. At most max_per_rule
  * places are kept for one rule (every place still breaks the rule). */
 void ruleset_check(const ruleset *rs, const cJSON *rec, violations *vs, size_t max_per_rule);
-void violations_clear(violations *vs);
 void violations_free(violations *vs);
 
 /* Whether rule i appears in vs (a record broke it). */

@@ -54,7 +54,7 @@ static void scroll_record(fetch *f, scroll *s, fetch_status st, const char *why,
 {
 	cJSON *extra = cJSON_CreateObject();
 	if (s->has_window) {
-		char a[40], b[40];
+		char a[VTIME_FORMAT_SIZE], b[VTIME_FORMAT_SIZE];
 		vtime_format(s->since, a);
 		vtime_format(s->until, b);
 		cJSON_AddStringToObject(extra, "since", a);
@@ -126,7 +126,7 @@ static void submit(scroll *s)
 	} else {
 		buf where = { 0 };
 		if (s->has_window) {
-			char a[40], b[40];
+			char a[VTIME_FORMAT_SIZE], b[VTIME_FORMAT_SIZE];
 			window_format_ms(s->since, a, sizeof a);
 			window_format_ms(s->until, b, sizeof b);
 			buf_printf(&where, "((updatedIn between %s AND %s) OR (createdIn between %s AND %s))", a,

@@ -32,7 +32,6 @@ void fetch_init(fetch *f, const fetch_config *cfg)
 
 	http_options o = cfg->http;
 	f->attempts = o.retry.max_attempts;
-	o.tool = "vtex-fetch";
 	f->http = http_client_new(&o);
 	http_client_default_header(f->http, "Content-Type: application/json");
 	if (!vtex_add_credentials(f->http, &why, &hint))

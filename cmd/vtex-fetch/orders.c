@@ -90,6 +90,8 @@ static void slice_free(slice *s)
 	free(s);
 }
 
+static void orders_take_event(orders *o, const lineq_line *l);
+
 /* The run was stopped: input already read, and what keeps coming without a
  * pause, becomes failure records too (each event yields its order or one). */
 static void drain_input(orders *o)
@@ -215,7 +217,7 @@ static void submit_detail(orders *o, pending_id *p)
 
 static void slice_fail_record(fetch *f, slice *s, fetch_status st, const char *why, long status)
 {
-	char a[40], b[40];
+	char a[VTIME_FORMAT_SIZE], b[VTIME_FORMAT_SIZE];
 	vtime_format(s->w.since, a);
 	vtime_format(s->w.until, b);
 	cJSON *extra = cJSON_CreateObject();
@@ -387,7 +389,8 @@ void orders_follow(orders *o, int fd)
 	o->in = lineq_start(fd, "-", 1024, wake_http, o);
 }
 
-void orders_take_event(orders *o, const lineq_line *l)
+/* One line of orders_follow's input: an event to fetch, a ping to skip, or a reject. */
+static void orders_take_event(orders *o, const lineq_line *l)
 {
 	const char *reason = NULL, *id;
 	cJSON *ev;

@@ -22,8 +22,6 @@ void orders_add_window(orders *o, window w);
  * on once every fetch of the events before it has ended and the side files
  * are synced; the events after it wait for that. */
 void orders_follow(orders *o, int fd);
-/* One line of orders_follow's input: an event to fetch, a ping to skip, or a reject. */
-void orders_take_event(orders *o, const lineq_line *l);
 
 /* http_feed_fn-like: submits queued work; false when nothing more will come. */
 bool orders_feed(orders *o, size_t room);

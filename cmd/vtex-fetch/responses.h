@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* The largest total or id taken: doubles are exact up to 2^53. */
-#define RESP_MAX_COUNT 9007199254740992.0
+#define RESP_MAX_COUNT JSON_SAFE_INT_LIMIT
 
 /* A whole number in [min, RESP_MAX_COUNT]: true with *out. */
 bool resp_whole(const cJSON *n, double min, long *out);

@@ -25,7 +25,7 @@ bool state_get(const state *s, const char *section, const char *key, vtime_t *ou
 
 void state_set(state *s, const char *section, const char *key, vtime_t t)
 {
-	char when[40];
+	char when[VTIME_FORMAT_SIZE];
 	vtime_format(t, when);
 	cJSON *sec = cJSON_GetObjectItemCaseSensitive(s->root, section);
 	if (!cJSON_IsObject(sec)) {

@@ -29,7 +29,7 @@ bool window_split(window w, window *left, window *right)
 
 void window_format_ms(vtime_t t, char *out, size_t outsz)
 {
-	char full[40];
+	char full[VTIME_FORMAT_SIZE];
 	vtime_format(floor_ms(t), full); /* 2024-01-02T03:04:05[.fff]Z */
 	int ms = (int)((floor_ms(t) / WINDOW_TICKS_PER_MS) % 1000);
 	if (ms < 0)
@@ -39,7 +39,7 @@ void window_format_ms(vtime_t t, char *out, size_t outsz)
 
 void window_filter(window w, const char *field, char *out, size_t outsz)
 {
-	char a[40], b[40];
+	char a[VTIME_FORMAT_SIZE], b[VTIME_FORMAT_SIZE];
 	window_format_ms(floor_ms(w.since), a, sizeof a);
 	window_format_ms(ceil_ms(w.until), b, sizeof b);
 	snprintf(out, outsz, "%s:[%s TO %s]", field, a, b);

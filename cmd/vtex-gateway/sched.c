@@ -428,7 +428,6 @@ gw_sched *gw_sched_start(const gw_sched_cfg *cfg, const char **why, const char *
 			bucket_for(&k->bucket, k->cfg.budget, k->cfg.window, now);
 		http_options o;
 		http_options_default(&o);
-		o.tool = "vtex-gateway";
 		o.cacert = cfg->cacert;
 		o.concurrency = (int)k->cfg.concurrency;
 		o.timeout_s = cfg->timeout_s;

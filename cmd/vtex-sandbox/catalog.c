@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "ids.h"
 #include "jw.h"
 #include "rng.h"
 #include "text.h"
@@ -173,7 +174,7 @@ void catalog_json_product(buf *b, const store *s, uint32_t idx, bool with_store_
 	jw_kstr(&w, "Description", tmp);
 	snprintf(tmp, sizeof tmp, "%s %s.", p.type, p.adjective);
 	jw_kstr(&w, "DescriptionShort", tmp);
-	jw_ktime(&w, "ReleaseDate", p.release, TF_LOCAL0);
+	jw_ktime(&w, "ReleaseDate", p.release, VTIME_LOCAL0);
 	snprintf(tmp, sizeof tmp, "%s,%s,%s", p.type, p.adjective, p.brand->name);
 	jw_kstr(&w, "KeyWords", tmp);
 	jw_kstr(&w, "Title", p.name);
@@ -224,7 +225,7 @@ void catalog_json_sku(buf *b, const store *s, uint32_t idx, bool in_list)
 	jw_knum(&w, "WeightKg", k.weight / 1000.0);
 	jw_knum(&w, "CubicWeight", round(k.height * k.width * k.length / 6000.0 * 1e4) / 1e4);
 	jw_kbool(&w, "IsKit", false);
-	jw_ktime(&w, "CreationDate", k.created, TF_LOCAL0);
+	jw_ktime(&w, "CreationDate", k.created, VTIME_LOCAL0);
 	jw_knull(&w, "RewardValue");
 	jw_knull(&w, "EstimatedDateArrival");
 	jw_kstr(&w, "ManufacturerCode", "");
@@ -237,7 +238,7 @@ void catalog_json_sku(buf *b, const store *s, uint32_t idx, bool in_list)
 	jw_arr(&w);
 	jw_end(&w);
 	if (in_list)
-		jw_ktime(&w, "DateUpdated", k.created + 3 * VT_DAY, TF_LOCAL0);
+		jw_ktime(&w, "DateUpdated", k.created + 3 * VT_DAY, VTIME_LOCAL0);
 	jw_end(&w);
 }
 
@@ -410,7 +411,7 @@ void catalog_json_sku_context(buf *b, const store *s, uint32_t idx)
 	jw_knull(&w, "ModalType");
 	snprintf(tmp, sizeof tmp, "%s, %s", p.type, p.brand->name);
 	jw_kstr(&w, "KeyWords", tmp);
-	jw_ktime(&w, "ReleaseDate", p.release, TF_LOCAL0);
+	jw_ktime(&w, "ReleaseDate", p.release, VTIME_LOCAL0);
 	jw_kbool(&w, "ProductIsVisible", p.visible);
 	jw_kbool(&w, "ShowIfNotAvailable", p.show_without_stock);
 	jw_kbool(&w, "IsProductActive", p.active);
@@ -446,8 +447,8 @@ bool catalog_json_price(buf *b, const store *s, uint32_t idx)
 		jw_ki64(&w, "minQuantity", 1);
 		jw_key(&w, "dateRange");
 		jw_obj(&w);
-		jw_ktime(&w, "from", from, TF_Z0);
-		jw_ktime(&w, "to", from + rng_range(&r, 3, 30) * VT_DAY, TF_Z0);
+		jw_ktime(&w, "from", from, VTIME_Z0);
+		jw_ktime(&w, "to", from + rng_range(&r, 3, 30) * VT_DAY, VTIME_Z0);
 		jw_end(&w);
 		jw_end(&w);
 	}
@@ -478,7 +479,7 @@ bool catalog_json_computed_price(buf *b, const store *s, uint32_t idx, const cha
 	jw_kunits(&w, "listPrice", k.list);
 	jw_kunits(&w, "costPrice", k.cost);
 	jw_kunits(&w, "sellingPrice", k.base);
-	jw_ktime(&w, "priceValidUntil", (s->anchor / VT_DAY + 365) * VT_DAY, TF_Z0);
+	jw_ktime(&w, "priceValidUntil", (s->anchor / VT_DAY + 365) * VT_DAY, VTIME_Z0);
 	jw_end(&w);
 	return true;
 }

@@ -189,7 +189,7 @@ void client_json(buf *b, const struct client_info *c, uint32_t mask)
 		switch (v.kind) {
 		case CV_STR: jw_str(&w, v.s); break;
 		case CV_BOOL: jw_bool(&w, v.b); break;
-		case CV_DATE: jw_time(&w, v.t, TF_Z7); break;
+		case CV_DATE: jw_time(&w, v.t, VTIME_Z7); break;
 		case CV_LIST: jw_raw(&w, "[]"); break;
 		default: jw_null(&w);
 		}

@@ -296,8 +296,8 @@ bool feeds_receive(struct feeds *f, int key, size_t maxlot, double now, buf *out
 		jw_kstr(&w, "state", ostate_name((enum ostate)m->state));
 		jw_kstr(&w, "lastState", m->last_state >= 0 ? ostate_name((enum ostate)m->last_state) : "");
 		jw_kstr(&w, "orderId", m->order_id);
-		jw_ktime(&w, "lastChange", m->last_change, TF_Z7);
-		jw_ktime(&w, "currentChange", m->current_change, TF_Z7);
+		jw_ktime(&w, "lastChange", m->last_change, VTIME_Z7);
+		jw_ktime(&w, "currentChange", m->current_change, VTIME_Z7);
 		jw_end(&w);
 	}
 	jw_end(&w);

@@ -400,8 +400,8 @@ static void emit_one(struct hooks *h, int key, const struct order_event *ev)
 	jw_kstr(&w, "OrderId", ev->order_id);
 	jw_kstr(&w, "State", ostate_name(ev->state));
 	jw_kstr(&w, "LastState", ev->last_state >= 0 ? ostate_name((enum ostate)ev->last_state) : "");
-	jw_ktime(&w, "LastChange", ev->last_change, TF_Z7);
-	jw_ktime(&w, "CurrentChange", ev->current_change, TF_Z7);
+	jw_ktime(&w, "LastChange", ev->last_change, VTIME_Z7);
+	jw_ktime(&w, "CurrentChange", ev->current_change, VTIME_Z7);
 	jw_key(&w, "Origin");
 	jw_obj(&w);
 	jw_kstr(&w, "Account", h->cfg->account);

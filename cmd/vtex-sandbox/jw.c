@@ -54,14 +54,14 @@ void jw_key(jw *w, const char *key)
 }
 
 void jw_str(jw *w, const char *s) { sep(w); buf_json_string(w->b, s, strlen(s)); }
-void jw_str_or_null(jw *w, const char *s) { if (s) jw_str(w, s); else jw_null(w); }
+static void jw_str_or_null(jw *w, const char *s) { if (s) jw_str(w, s); else jw_null(w); }
 void jw_i64(jw *w, int64_t v) { sep(w); buf_put_i64(w->b, v); }
 void jw_num(jw *w, double v) { sep(w); buf_put_double(w->b, v); }
 void jw_bool(jw *w, bool v) { sep(w); buf_puts(w->b, v ? "true" : "false"); }
 void jw_null(jw *w) { sep(w); buf_puts(w->b, "null"); }
 void jw_raw(jw *w, const char *json) { sep(w); buf_puts(w->b, json); }
-void jw_time(jw *w, vtime_t t, enum tfmt f) { sep(w); tf_put(w->b, t, f); }
-void jw_time_or_null(jw *w, vtime_t t, enum tfmt f) { sep(w); tf_put_or_null(w->b, t, f); }
+void jw_time(jw *w, vtime_t t, enum vtime_shape f) { sep(w); tf_put(w->b, t, f); }
+static void jw_time_or_null(jw *w, vtime_t t, enum vtime_shape f) { sep(w); tf_put_or_null(w->b, t, f); }
 
 void jw_units(jw *w, int64_t cents)
 {
@@ -87,8 +87,8 @@ void jw_knum(jw *w, const char *k, double v) { jw_key(w, k); jw_num(w, v); }
 void jw_kbool(jw *w, const char *k, bool v) { jw_key(w, k); jw_bool(w, v); }
 void jw_knull(jw *w, const char *k) { jw_key(w, k); jw_null(w); }
 void jw_kunits(jw *w, const char *k, int64_t cents) { jw_key(w, k); jw_units(w, cents); }
-void jw_ktime(jw *w, const char *k, vtime_t t, enum tfmt f) { jw_key(w, k); jw_time(w, t, f); }
-void jw_ktime_or_null(jw *w, const char *k, vtime_t t, enum tfmt f) { jw_key(w, k); jw_time_or_null(w, t, f); }
+void jw_ktime(jw *w, const char *k, vtime_t t, enum vtime_shape f) { jw_key(w, k); jw_time(w, t, f); }
+void jw_ktime_or_null(jw *w, const char *k, vtime_t t, enum vtime_shape f) { jw_key(w, k); jw_time_or_null(w, t, f); }
 void jw_kraw(jw *w, const char *k, const char *json) { jw_key(w, k); jw_raw(w, json); }
 
 void jw_kid(jw *w, const char *k, int64_t v)

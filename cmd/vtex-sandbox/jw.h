@@ -24,15 +24,13 @@ void jw_end(jw *w); /* closes the innermost object or array */
 void jw_key(jw *w, const char *key);
 
 void jw_str(jw *w, const char *s);
-void jw_str_or_null(jw *w, const char *s);
 void jw_i64(jw *w, int64_t v);
 void jw_num(jw *w, double v);
 void jw_bool(jw *w, bool v);
 void jw_null(jw *w);
 /* Cents as decimal currency units (Pricing API, truth file). */
 void jw_units(jw *w, int64_t cents);
-void jw_time(jw *w, vtime_t t, enum tfmt f);
-void jw_time_or_null(jw *w, vtime_t t, enum tfmt f);
+void jw_time(jw *w, vtime_t t, enum vtime_shape f);
 /* Pre-rendered JSON text. */
 void jw_raw(jw *w, const char *json);
 
@@ -44,8 +42,8 @@ void jw_knum(jw *w, const char *k, double v);
 void jw_kbool(jw *w, const char *k, bool v);
 void jw_knull(jw *w, const char *k);
 void jw_kunits(jw *w, const char *k, int64_t cents);
-void jw_ktime(jw *w, const char *k, vtime_t t, enum tfmt f);
-void jw_ktime_or_null(jw *w, const char *k, vtime_t t, enum tfmt f);
+void jw_ktime(jw *w, const char *k, vtime_t t, enum vtime_shape f);
+void jw_ktime_or_null(jw *w, const char *k, vtime_t t, enum vtime_shape f);
 void jw_kraw(jw *w, const char *k, const char *json);
 /* "key": "<decimal integer>" (VTEX's ids-as-strings) */
 void jw_kid(jw *w, const char *k, int64_t v);

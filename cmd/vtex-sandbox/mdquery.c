@@ -30,7 +30,7 @@ void md_doc_init(md_doc *d, const store *s, uint32_t idx)
 	d->have_info = false;
 }
 
-struct cl_value md_doc_field(md_doc *d, enum cl_field f)
+static struct cl_value md_doc_field(md_doc *d, enum cl_field f)
 {
 	struct cl_value v = { .kind = CV_DATE };
 	if (is_date_field(f)) { /* without generating the document */

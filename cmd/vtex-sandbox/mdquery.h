@@ -24,7 +24,6 @@ typedef struct {
 } md_doc;
 
 void md_doc_init(md_doc *d, const store *s, uint32_t idx);
-struct cl_value md_doc_field(md_doc *d, enum cl_field f);
 
 /* Parses a _where expression; NULL with a message in err on a syntax error or an unknown field. */
 md_expr *mdq_parse(const char *where, char *err, size_t errn);

@@ -1,11 +1,11 @@
 #include "names.h"
 #include "rng.h"
 
-const struct department sb_departments[] = {
+static const struct department sb_departments[] = {
 	{ 1, "Moda" }, { 2, "Eletrônicos" }, { 3, "Casa & Cozinha" }, { 4, "Beleza & Saúde" },
 	{ 5, "Esporte & Lazer" }, { 6, "Livros" }, { 7, "Brinquedos" }, { 8, "Alimentos & Bebidas" },
 };
-const size_t sb_ndepartments = NELEM(sb_departments);
+static const size_t sb_ndepartments = NELEM(sb_departments);
 
 const struct category sb_categories[] = {
 	{ 10, 1, "Calçados", { "Tênis", "Sandália", "Bota", "Sapatênis" }, VAR_SHOES, 89, 799, 8 },

@@ -32,8 +32,6 @@ struct city {
 	const char *name, *state, *postal_prefix;
 };
 
-extern const struct department sb_departments[];
-extern const size_t sb_ndepartments;
 extern const struct category sb_categories[];
 extern const size_t sb_ncategories;
 extern const struct brand sb_brands[];

@@ -1,6 +1,7 @@
 #include "order_json.h"
 #include "catalog.h"
 #include "client.h"
+#include "ids.h"
 #include "names.h"
 #include "rng.h"
 #include "text.h"
@@ -17,7 +18,8 @@ static void hex_id(rng *r, char out[33])
 	text_hex(rng_next(r), rng_next(r), 32, 1, out);
 }
 
-void order_payment_names(const struct order_plan *p, char *out, size_t n)
+/* "Visa, Vale": the distinct payment names of the active transaction. */
+static void order_payment_names(const struct order_plan *p, char *out, size_t n)
 {
 	const struct plan_tx *tx = &p->tx[p->ntx - 1];
 	out[0] = '\0';
@@ -101,7 +103,7 @@ static void put_shipping(jw *w, const store *s, const struct order_plan *p, cons
 		jw_knull(w, "deliveryWindow");
 		jw_kstr(w, "deliveryCompany", sb_couriers[p->courier]);
 		jw_kstr(w, "shippingEstimate", tmp);
-		jw_ktime(w, "shippingEstimateDate", p->created + (vtime_t)p->shipping_days * VT_DAY, TF_OFFSET7);
+		jw_ktime(w, "shippingEstimateDate", p->created + (vtime_t)p->shipping_days * VT_DAY, VTIME_OFFSET7);
 		jw_key(w, "slas");
 		jw_arr(w);
 		jw_obj(w);
@@ -223,7 +225,7 @@ static void put_payment(jw *w, const store *s, const struct order_plan *p, const
 	snprintf(tmp, sizeof tmp, "%u", (unsigned)(rng_next(ids) % 100000000));
 	jw_kstr(w, "tid", tmp);
 	if (m->kind == PG_BOLETO)
-		jw_ktime(w, "dueDate", (p->created / VT_DAY + 3) * VT_DAY, TF_LOCAL0);
+		jw_ktime(w, "dueDate", (p->created / VT_DAY + 3) * VT_DAY, VTIME_LOCAL0);
 	else
 		jw_knull(w, "dueDate");
 	jw_key(w, "connectorResponses");
@@ -334,7 +336,7 @@ static void put_item(jw *w, const store *s, const struct order_plan *p, int i, c
 	jw_kraw(w, "offerings", "[]");
 	jw_kraw(w, "attachmentOfferings", "[]");
 	jw_kid(w, "sellerSku", k.id);
-	jw_ktime(w, "priceValidUntil", (p->created / VT_DAY + 365) * VT_DAY, TF_OFFSET7);
+	jw_ktime(w, "priceValidUntil", (p->created / VT_DAY + 365) * VT_DAY, VTIME_OFFSET7);
 	jw_ki64(w, "commission", 0);
 	jw_ki64(w, "tax", 0);
 	jw_knull(w, "preSaleDate");
@@ -461,7 +463,7 @@ static void put_packages(jw *w, const store *s, const struct order_plan *p, cons
 		jw_ki64(w, "invoiceValue", p->value);
 		snprintf(tmp, sizeof tmp, "https://%s.example.com/invoices/%u.pdf", s->account, number);
 		jw_kstr(w, "invoiceUrl", tmp);
-		jw_ktime(w, "issuanceDate", invoiced - 30 * VT_SEC, TF_OFFSET7);
+		jw_ktime(w, "issuanceDate", invoiced - 30 * VT_SEC, VTIME_OFFSET7);
 		snprintf(tmp, sizeof tmp, "BR%09uXX", (unsigned)(rng_next(ids) % 1000000000));
 		jw_kstr(w, "trackingNumber", tmp);
 		snprintf(tmp, sizeof tmp, "352%s%011u", group, number);
@@ -535,8 +537,8 @@ void order_json_detail(buf *b, const store *s, const struct order_plan *p)
 	jw_kbool(&w, "workflowIsInError", false);
 	jw_kstr(&w, "statusDescription", ostate_description(st));
 	jw_ki64(&w, "value", p->value);
-	jw_ktime(&w, "creationDate", p->created, TF_OFFSET6);
-	jw_ktime(&w, "lastChange", plan_last_change(p), TF_OFFSET7);
+	jw_ktime(&w, "creationDate", p->created, VTIME_OFFSET6);
+	jw_ktime(&w, "lastChange", plan_last_change(p), VTIME_OFFSET7);
 	jw_kstr(&w, "orderGroup", group);
 	snprintf(tmp, sizeof tmp, "atendimento@%s.example.com", s->account);
 	jw_kstr(&w, "followUpEmail", tmp);
@@ -548,8 +550,8 @@ void order_json_detail(buf *b, const store *s, const struct order_plan *p)
 	jw_kbool(&w, "allowCancellation", st < ST_HANDLING);
 	jw_kbool(&w, "allowEdition", false);
 	jw_kbool(&w, "isCheckedIn", false);
-	jw_ktime_or_null(&w, "authorizedDate", plan_time_of(p, ST_APPROVED), TF_OFFSET7);
-	jw_ktime_or_null(&w, "invoicedDate", plan_time_of(p, ST_INVOICED), TF_OFFSET7);
+	jw_ktime_or_null(&w, "authorizedDate", plan_time_of(p, ST_APPROVED), VTIME_OFFSET7);
+	jw_ktime_or_null(&w, "invoicedDate", plan_time_of(p, ST_INVOICED), VTIME_OFFSET7);
 	const char *reason = p->path == PATH_UNPAID ? "Pagamento não confirmado no prazo."
 			   : p->path == PATH_WINDOW_CANCEL ? "Cliente desistiu da compra."
 							   : "Item fora de estoque.";
@@ -582,7 +584,7 @@ void order_json_detail(buf *b, const store *s, const struct order_plan *p)
 		jw_kbool(&w, "RequestedBySellerNotification", p->path == PATH_HANDLING_CANCEL);
 		jw_kbool(&w, "RequestedByPaymentNotification", false);
 		jw_kstr(&w, "Reason", reason);
-		jw_ktime(&w, "CancellationDate", canceled ? canceled : cancel_started, TF_Z7);
+		jw_ktime(&w, "CancellationDate", canceled ? canceled : cancel_started, VTIME_Z7);
 		jw_end(&w);
 	} else {
 		jw_knull(&w, "cancellationData");
@@ -674,7 +676,7 @@ void order_json_list_row(jw *w, const store *s, const struct order_plan *p)
 	client_names(s, p->client, &first, &last);
 	jw_obj(w);
 	jw_kstr(w, "orderId", plan_order_id(s, p->idx, p->affiliate, tmp));
-	jw_ktime(w, "creationDate", p->created, TF_OFFSET0);
+	jw_ktime(w, "creationDate", p->created, VTIME_OFFSET0);
 	snprintf(tmp, sizeof tmp, "%s %s", first, last);
 	jw_kstr(w, "clientName", tmp);
 	jw_knull(w, "items");
@@ -699,7 +701,7 @@ void order_json_list_row(jw *w, const store *s, const struct order_plan *p)
 	jw_kbool(w, "workflowInRetry", false);
 	jw_knull(w, "lastMessageUnread");
 	if (authorized && !plan_time_of(p, ST_CANCEL))
-		jw_ktime(w, "ShippingEstimatedDate", p->created + (vtime_t)p->shipping_days * VT_DAY, TF_OFFSET0);
+		jw_ktime(w, "ShippingEstimatedDate", p->created + (vtime_t)p->shipping_days * VT_DAY, VTIME_OFFSET0);
 	else
 		jw_knull(w, "ShippingEstimatedDate");
 	jw_knull(w, "ShippingEstimatedDateMax");
@@ -707,7 +709,7 @@ void order_json_list_row(jw *w, const store *s, const struct order_plan *p)
 	jw_kbool(w, "orderIsComplete", true);
 	jw_knull(w, "listId");
 	jw_knull(w, "listType");
-	jw_ktime_or_null(w, "authorizedDate", authorized, TF_OFFSET0);
+	jw_ktime_or_null(w, "authorizedDate", authorized, VTIME_OFFSET0);
 	jw_knull(w, "callCenterOperatorName");
 	jw_ki64(w, "totalItems", p->total_items);
 	jw_kstr(w, "currencyCode", "BRL");

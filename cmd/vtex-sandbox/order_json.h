@@ -10,7 +10,5 @@
 
 void order_json_detail(buf *b, const store *s, const struct order_plan *p);
 void order_json_list_row(jw *w, const store *s, const struct order_plan *p);
-/* "Visa, Vale": the distinct payment names of the active transaction. */
-void order_payment_names(const struct order_plan *p, char *out, size_t n);
 
 #endif

@@ -1,5 +1,6 @@
 #include "plan.h"
 #include "catalog.h"
+#include "ids.h"
 #include "names.h"
 #include "rng.h"
 #include "timefmt.h"

@@ -2,6 +2,7 @@
 #include "args.h"
 #include "catalog.h"
 #include "faults.h"
+#include "ids.h"
 #include "jw.h"
 #include "rng.h"
 #include "routes.h"

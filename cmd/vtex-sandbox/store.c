@@ -1,6 +1,7 @@
 #include "store.h"
 #include "catalog.h"
 #include "exitcode.h"
+#include "ids.h"
 #include "log.h"
 #include "names.h"
 #include "plan.h"
@@ -14,44 +15,11 @@
 #include <string.h>
 #include <time.h>
 
-#define ORDER_GROUP_SPACE 1000000000000ULL /* 12 digits after the leading 1 */
 #define SEQUENCE_BASE 500000
 
 vtime_t store_now(const store *s)
 {
 	return s->anchor + (vtime_t)((progress_now() - s->mono_start) * VT_SEC);
-}
-
-int64_t store_product_id(const store *s, uint32_t idx)
-{
-	return 100 + 2 * (int64_t)idx + (int64_t)(mix64(s->seed ^ idx) & 1);
-}
-
-int64_t store_sku_id(const store *s, uint32_t idx)
-{
-	return 1000 + 3 * (int64_t)idx + (int64_t)(mix64(s->seed + idx) % 3);
-}
-
-bool store_product_index(const store *s, int64_t id, uint32_t *idx)
-{
-	if (id < 100 || (id - 100) / 2 >= s->n_products)
-		return false;
-	*idx = (uint32_t)((id - 100) / 2);
-	return store_product_id(s, *idx) == id;
-}
-
-bool store_sku_index(const store *s, int64_t id, uint32_t *idx)
-{
-	if (id < 1000 || (id - 1000) / 3 >= s->n_skus)
-		return false;
-	*idx = (uint32_t)((id - 1000) / 3);
-	return store_sku_id(s, *idx) == id;
-}
-
-uint64_t store_order_group(const store *s, uint32_t idx)
-{
-	unsigned __int128 x = (unsigned __int128)s->group_mul * idx + s->group_add;
-	return ORDER_GROUP_SPACE + (uint64_t)(x % ORDER_GROUP_SPACE);
 }
 
 bool store_order_index(const store *s, const char *id, uint32_t *idx)

@@ -84,15 +84,8 @@ static inline client_rec *store_client(const store *s, uint32_t i) { return seg_
 static inline uint32_t store_norders(const store *s) { return seg_count(&s->orders); }
 static inline uint32_t store_nclients(const store *s) { return seg_count(&s->clients); }
 
-/* Catalog ids: increasing with the index but not contiguous. */
-int64_t store_product_id(const store *s, uint32_t idx);
-int64_t store_sku_id(const store *s, uint32_t idx);
-bool store_product_index(const store *s, int64_t id, uint32_t *idx);
-bool store_sku_index(const store *s, int64_t id, uint32_t *idx);
-
-/* Order ids like VTEX's: [AFFILIATE-]<13-digit order group>-01; sequence 500000 + index. */
-uint64_t store_order_group(const store *s, uint32_t idx);
-/* Parses "1172452900788-01", "SCP-880102018018-01" or "seq500123". */
+/* Order ids like VTEX's (ids.h): [AFFILIATE-]<13-digit order group>-01;
+ * sequence 500000 + index. Parses "1172452900788-01", "SCP-880102018018-01" or "seq500123". */
 bool store_order_index(const store *s, const char *order_id, uint32_t *idx);
 
 /* First order index created at or after t (binary search), in [lo, hi]. */

@@ -41,7 +41,7 @@ static void put_catalog(jw *w, const store *s)
 	jw_ki64(w, "sellable_skus", sellable);
 }
 
-void truth_json(buf *b, const store *s)
+static void truth_json(buf *b, const store *s)
 {
 	uint32_t norders = store_norders(s), nclients = store_nclients(s);
 	struct per_client *pc = xcalloc(nclients ? nclients : 1, sizeof *pc);
@@ -70,7 +70,7 @@ void truth_json(buf *b, const store *s)
 	jw_obj(&w);
 	jw_kstr(&w, "account", s->account);
 	jw_ki64(&w, "seed", (int64_t)s->seed);
-	jw_ktime(&w, "as_of", store_now(s), TF_Z7);
+	jw_ktime(&w, "as_of", store_now(s), VTIME_Z7);
 	put_catalog(&w, s);
 	jw_ki64(&w, "orders", norders);
 	jw_key(&w, "orders_by_status");
@@ -105,8 +105,8 @@ void truth_json(buf *b, const store *s)
 			jw_kunits(&w, "avg_ticket", (int64_t)llround((double)pc[c].ltv / pc[c].orders));
 		else
 			jw_knull(&w, "avg_ticket");
-		jw_ktime_or_null(&w, "first_order", pc[c].first, TF_Z7);
-		jw_ktime_or_null(&w, "last_order", pc[c].last, TF_Z7);
+		jw_ktime_or_null(&w, "first_order", pc[c].first, VTIME_Z7);
+		jw_ktime_or_null(&w, "last_order", pc[c].last, VTIME_Z7);
 		jw_end(&w);
 	}
 	jw_end(&w);

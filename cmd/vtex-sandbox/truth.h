@@ -9,7 +9,6 @@
 
 #include <stdbool.h>
 
-void truth_json(buf *b, const store *s);
 /* Writes the truth to path atomically (temporary file, then rename). */
 bool truth_write(const store *s, const char *path);
 

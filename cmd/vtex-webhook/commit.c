@@ -440,14 +440,6 @@ bool commitq_closed(const commitq *q)
 	return atomic_load(&q->closed);
 }
 
-size_t commitq_pending(commitq *q)
-{
-	pthread_mutex_lock(&q->mu);
-	size_t n = q->pending;
-	pthread_mutex_unlock(&q->mu);
-	return n;
-}
-
 commitq_end commitq_stop(commitq *q, double drain_s)
 {
 	pthread_mutex_lock(&q->mu);

@@ -38,8 +38,6 @@ commitq *commitq_start(const commit_options *o);
 bool commitq_submit(commitq *q, const char *line, size_t len, void *owner);
 /* True once the output was found closed (EPIPE or a write error). */
 bool commitq_closed(const commitq *q);
-/* Lines submitted and not yet answered. */
-size_t commitq_pending(commitq *q);
 typedef enum {
 	COMMITQ_STOPPED,      /* everything written (and forwarded; with acks, the last barrier too) */
 	COMMITQ_OUT_CLOSED,   /* the output was closed */

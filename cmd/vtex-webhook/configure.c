@@ -192,7 +192,6 @@ int configure_main(int argc, char **argv)
 
 	http_options ho;
 	http_options_default(&ho);
-	ho.tool = "vtex-webhook";
 	ho.concurrency = 1;
 	ho.cacert = cacert;
 	ho.retry.max_attempts = 4;
@@ -216,9 +215,7 @@ int configure_main(int argc, char **argv)
 		cJSON *body = config_body(url, status, header, secret);
 		char *text = cJSON_PrintUnformatted(body);
 		http_request_body(rq, text, strlen(text));
-		for (volatile char *p = text; *p; p++)
-			*p = 0;
-		free(text);
+		secret_free(text);
 		cJSON_Delete(body);
 	}
 	outcome out = { .exit_code = VP_EXIT_SOFTWARE };

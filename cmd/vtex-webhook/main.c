@@ -506,11 +506,7 @@ int main(int argc, char **argv)
 	secret_free(secret);
 	free(o.srv.tls_cert);
 	free(o.default_spool);
-	if (o.srv.tls_key) {
-		for (volatile char *p = o.srv.tls_key; *p; p++)
-			*p = 0;
-		free(o.srv.tls_key);
-	}
+	secret_free(o.srv.tls_key);
 	if (end == COMMITQ_OUT_CLOSED)
 		return VP_EXIT_IOERR;
 	if (backlog) {

@@ -193,7 +193,7 @@ static enum MHD_Result on_body(server *s, request *r)
 	case EVENT_ORDER:
 		break;
 	}
-	char at[40];
+	char at[VTIME_FORMAT_SIZE];
 	buf line = { 0 };
 	event_line(&line, r->body.data, r->body.len, vtime_format(vtime_now(), at));
 	/* Suspended before the hand-off: the answer may come from another thread at once. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# dedup on files: keep-first, typed and compound keys, --version ordering
+# dedup on files: keep-first, typed and compound keys, --newest-by ordering
 # (numbers, VTEX timestamps across zones and digits, strings), byte-for-byte
 # output, rejects and exit codes, several input files, --help and the man page.
 . "$(dirname "$0")/../lib.sh"
@@ -30,7 +30,7 @@ printf '%s\n' '{"o":{"id":"A"},"s":"x"}' '{"o":{"id":"A"},"s":"y"}' '{"o":{"id":
 	'{"o":{"id":"A"},"s":"xA"}' >want
 t_same_file "compound nested key, CRLF in, LF out" want out
 
-# --version: the issue's timestamps, in an order that exercises every case.
+# --newest-by: the issue's timestamps, in an order that exercises every case.
 cat >ver.ndjson <<'IN'
 {"k":"o1","v":"2024-01-02T03:04:05.1234567Z","n":1}
 {"k":"o1","v":"2024-01-02T03:04:05.12Z","n":2}
@@ -45,8 +45,8 @@ cat >ver.ndjson <<'IN'
 {"k":"o3","v":"ba","n":11}
 {"k":"o3","v":"ba","n":12}
 IN
-dedup --key k --version v ver.ndjson >out 2>err
-t_eq "--version keeps only strictly newer versions" "1 3 5 6 8 9 11" \
+dedup --key k --newest-by v ver.ndjson >out 2>err
+t_eq "--newest-by keeps only strictly newer versions" "1 3 5 6 8 9 11" \
 	"$(jq -r .n out | tr '\n' ' ' | sed 's/ $//')"
 
 # Rejects: not JSON, not an object, missing key, null key, missing or bad version.
@@ -60,7 +60,7 @@ not json
 {"k":"c","v":{"x":1}}
 {"k":"a","v":2}
 IN
-dedup --key k --version v --rejects rej.ndjson bad.ndjson >out 2>err
+dedup --key k --newest-by v --rejects rej.ndjson bad.ndjson >out 2>err
 t_eq "rejects: exit 1 at the end" 1 $?
 printf '%s\n' '{"k":"a","v":1}' '{"k":"a","v":2}' >want
 t_same_file "rejects: good records still flow" want out
@@ -85,16 +85,29 @@ t_eq "missing input file: exit 74" 74 $?
 t_exit "no --key: 64" 64 dedup </dev/null 2>err
 t_exit "bad --key: 64" 64 dedup --key 'a,,b' </dev/null 2>err
 t_exit "bad --max-memory: 64" 64 dedup --key a --max-memory 12Q </dev/null 2>err
-t_exit "--latest-only --state without --version: 64" 64 dedup --key a --latest-only --state s </dev/null 2>err
+t_exit "--latest-only --state without --newest-by: 64" 64 dedup --key a --latest-only --state s </dev/null 2>err
 t_exit "unknown option: 64" 64 dedup --key a --frobnicate </dev/null 2>err
 
 # Environment fallbacks.
-DEDUP_KEY=k DEDUP_VERSION_FIELD=v dedup ver.ndjson >/dev/null 2>err
-printf '%s\n' '{"k":1,"v":1}' '{"k":1,"v":2}' | DEDUP_KEY=k DEDUP_VERSION_FIELD=v dedup >out 2>err
-t_eq "DEDUP_KEY and DEDUP_VERSION_FIELD" 2 "$(wc -l <out)"
+printf '%s\n' '{"k":1,"v":1}' '{"k":1,"v":2}' | DEDUP_KEY=k DEDUP_NEWEST_BY=v dedup >out 2>err
+t_eq "DEDUP_KEY and DEDUP_NEWEST_BY" 2 "$(wc -l <out)"
 
-# --version alone is dedup's version, like every tool's; -V too.
+# The former spellings of --newest-by still work, with a warning.
+dedup --key k --newest-by v ver.ndjson >want 2>err
+for old in "--version v" "--version=v"; do
+	dedup --key k $old ver.ndjson >out 2>err
+	t_same_file "$old: as --newest-by v" want out
+	grep -q 'deprecated: use --newest-by' err && t_ok "$old: warned" || t_fail "$old: warned" "$(cat err)"
+done
+DEDUP_KEY=k DEDUP_VERSION_FIELD=v dedup ver.ndjson >out 2>err
+t_same_file "DEDUP_VERSION_FIELD: as DEDUP_NEWEST_BY" want out
+grep -q 'deprecated: use DEDUP_NEWEST_BY' err && t_ok "DEDUP_VERSION_FIELD: warned" ||
+	t_fail "DEDUP_VERSION_FIELD: warned" "$(cat err)"
+
+# --version alone, or before another option, is dedup's version, like every tool's; -V too.
 t_eq "--version alone prints the version" "dedup $(cat "$VP_ROOT/VERSION")" "$(dedup --version)"
+t_eq "--version before an option prints the version" "dedup $(cat "$VP_ROOT/VERSION")" \
+	"$(dedup --version --key k </dev/null)"
 t_eq "-V prints the version" "dedup $(cat "$VP_ROOT/VERSION")" "$(dedup -V)"
 
 # --help and the man page name the same options.

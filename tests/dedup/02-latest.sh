@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --latest-only: the latest record per key in first-seen order, in memory and
 # through the spill path (a tiny --max-memory), checked against a reference
-# computed independently (jq); keep-last without --version; nothing left in
+# computed independently (jq); keep-last without --newest-by; nothing left in
 # the temporary directory.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP"
@@ -45,12 +45,12 @@ python3 ref.py version in.ndjson >want.version
 python3 ref.py last in.ndjson >want.last
 
 mkdir tmp
-dedup --key orderId --version lastChange --latest-only in.ndjson >out 2>err
+dedup --key orderId --newest-by lastChange --latest-only in.ndjson >out 2>err
 t_eq "in memory: exit 0" 0 $?
 t_same_file "in memory: newest version per key, first-seen order" want.version out
 grep -q 'spilled' err && t_fail "in memory: no spill" || t_ok "in memory: no spill"
 
-dedup --key orderId --version lastChange --latest-only --max-memory 1M --tmpdir tmp \
+dedup --key orderId --newest-by lastChange --latest-only --max-memory 1M --tmpdir tmp \
 	--log-level debug in.ndjson >out 2>err
 t_eq "spilled: exit 0" 0 $?
 t_same_file "spilled: same output as in memory" want.version out
@@ -60,27 +60,27 @@ t_eq "spilled: nothing left in --tmpdir" "" "$(ls -A tmp)"
 # Deeper: ~25 MB of records in a 1 MiB budget forces partitions to split again.
 python3 "$gen" 60000 20000 8 400 >big.ndjson
 python3 ref.py version big.ndjson >want.big
-TMPDIR=$T_TMP/tmp dedup --key orderId --version lastChange --latest-only --max-memory 1M \
+TMPDIR=$T_TMP/tmp dedup --key orderId --newest-by lastChange --latest-only --max-memory 1M \
 	--log-level debug big.ndjson >out 2>err
 t_same_file "spilled twice over: same as the reference" want.big out
 grep -q 'msg=spilled level=1' err && t_ok "partitions split again (level 1)" ||
 	t_fail "partitions split again" "$(grep -m3 spilled err)"
 
-# Without --version: the last record read per key.
+# Without --newest-by: the last record read per key.
 dedup --key orderId --latest-only in.ndjson >out 2>err
-t_same_file "keep-last without --version" want.last out
+t_same_file "keep-last without --newest-by" want.last out
 DEDUP_TMPDIR=$T_TMP/tmp dedup --key orderId --latest-only --max-memory 1M in.ndjson >out 2>err
 t_same_file "keep-last, spilled" want.last out
 
 # Rejects are counted and written in batch mode too.
 { cat in.ndjson; echo '{"lastChange":"2024-01-01"}'; } |
-	dedup --key orderId --version lastChange --latest-only --rejects rej >out 2>err
+	dedup --key orderId --newest-by lastChange --latest-only --rejects rej >out 2>err
 t_eq "latest-only: rejects give exit 1" 1 $?
 t_same_file "latest-only: output unchanged by a reject" want.version out
 t_eq "latest-only: the reject is written" 1 "$(wc -l <rej)"
 
 # An unwritable --tmpdir when a spill is needed: exit 74, said clearly.
-dedup --key orderId --version lastChange --latest-only --max-memory 1M --tmpdir /nonexistent \
+dedup --key orderId --newest-by lastChange --latest-only --max-memory 1M --tmpdir /nonexistent \
 	in.ndjson >out 2>err
 t_eq "unwritable --tmpdir: exit 74" 74 $?
 grep -q 'cannot create a spill file' err && t_ok "unwritable --tmpdir: logged" || t_fail "tmpdir message" "$(cat err)"

@@ -21,11 +21,11 @@ t_eq "clean end: journal compacted into the snapshot" "yes" "$([ -s s1 ] && echo
 printf '%s\n' '{"k":"a","v":"2024-01-02T03:04:05.12Z"}' '{"k":"b","v":5}' >a
 printf '%s\n' '{"k":"a","v":"2024-01-02T03:04:05.1234567Z"}' '{"k":"a","v":"2024-01-02T03:04:05.1Z"}' \
 	'{"k":"b","v":5}' '{"k":"b","v":"6"}' >b
-dedup --key k --version v --state s2 a >/dev/null 2>err
-dedup --key k --version v --state s2 b >out 2>err
+dedup --key k --newest-by v --state s2 a >/dev/null 2>err
+dedup --key k --newest-by v --state s2 b >out 2>err
 printf '%s\n' '{"k":"a","v":"2024-01-02T03:04:05.1234567Z"}' '{"k":"b","v":"6"}' >want
 t_same_file "versions persist across runs" want out
-dedup --key k --version v --state s2 --latest-only b >out 2>err
+dedup --key k --newest-by v --state s2 --latest-only b >out 2>err
 t_eq "latest-only with a state: nothing newer, nothing out" 0 "$(wc -l <out)"
 
 # Other fields: refused, not misread.
@@ -104,15 +104,15 @@ done
 
 # Same with versions: the newest version of every key comes out in the end.
 python3 "$gen" 100000 20000 12 >vload.ndjson
-dedup --key orderId --version lastChange --latest-only vload.ndjson >want.latest 2>err
-dedup --key orderId --version lastChange vload.ndjson 2>/dev/null | wc -c >size.all
+dedup --key orderId --newest-by lastChange --latest-only vload.ndjson >want.latest 2>err
+dedup --key orderId --newest-by lastChange vload.ndjson 2>/dev/null | wc -c >size.all
 for pct in 20 70; do
 	rm -f s6 s6.journal
-	run_and_kill $(($(cat size.all) * pct / 100)) --key orderId --version lastChange --state s6 \
+	run_and_kill $(($(cat size.all) * pct / 100)) --key orderId --newest-by lastChange --state s6 \
 		--state-compact 32K vload.ndjson
-	dedup --key orderId --version lastChange --state s6 vload.ndjson >out2 2>err
+	dedup --key orderId --newest-by lastChange --state s6 vload.ndjson >out2 2>err
 	cat out1.whole out2 >both
-	dedup --key orderId --version lastChange --latest-only both >got 2>err
+	dedup --key orderId --newest-by lastChange --latest-only both >got 2>err
 	t_eq "versions, kill -9 at ${pct}%: the newest version of every key was emitted" \
 		"$(jq -c '[.orderId,.i]' want.latest | sort | md5sum)" "$(jq -c '[.orderId,.i]' got | sort | md5sum)"
 done

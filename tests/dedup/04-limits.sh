@@ -16,7 +16,7 @@ grep -q 'output closed by the reader' err && t_ok "dedup | head -1: says the out
 # With versions, 1 MiB holds 64 shards of 512 slots of 24 bytes (768 KiB), 3/4
 # full at 24576 keys, with some shards doubled; the seed is random, so the count
 # varies a little. The run stops at the first key past the limit.
-dedup --key orderId --version lastChange --max-memory 1M --state st in.ndjson >out 2>err
+dedup --key orderId --newest-by lastChange --max-memory 1M --state st in.ndjson >out 2>err
 t_eq "keys past --max-memory: exit 70" 70 $?
 grep -q 'outgrew --max-memory' err && t_ok "keys past --max-memory: said so" || t_fail "message" "$(cat err)"
 keys=$(jq -r .orderId out | sort -u | wc -l)
@@ -25,17 +25,17 @@ t_eq "keys past --max-memory: every key held went out" "$held" "$keys"
 [ "$keys" -ge 16384 ] && [ "$keys" -le 32768 ] && t_ok "1 MiB held $keys keys (16384 to 32768)" ||
 	t_fail "keys held in 1 MiB" "$keys"
 # The state holds exactly what went out: a rerun with more memory emits the rest.
-dedup --key orderId --version lastChange --state st in.ndjson >out2 2>err
+dedup --key orderId --newest-by lastChange --state st in.ndjson >out2 2>err
 cat out out2 >both
-dedup --key orderId --version lastChange in.ndjson >all 2>err
+dedup --key orderId --newest-by lastChange in.ndjson >all 2>err
 t_eq "after exit 70, a rerun completes the output" "$(sort all | md5sum)" "$(sort both | md5sum)"
 
 # Bytes per key, as the metrics report them: 24-byte slots, load between 3/8 and 3/4.
-dedup --key orderId --version lastChange --metrics-file m.prom in.ndjson >/dev/null 2>err
+dedup --key orderId --newest-by lastChange --metrics-file m.prom in.ndjson >/dev/null 2>err
 keys=$(awk '/^vtex_pipes_dedup_keys/ {print $2}' m.prom)
 bytes=$(awk '/^vtex_pipes_dedup_memory_bytes/ {print $2}' m.prom)
 per_key=$((bytes / keys))
-[ "$per_key" -ge 32 ] && [ "$per_key" -le 64 ] && t_ok "with --version: $per_key bytes per key (32 to 64)" ||
+[ "$per_key" -ge 32 ] && [ "$per_key" -le 64 ] && t_ok "with --newest-by: $per_key bytes per key (32 to 64)" ||
 	t_fail "bytes per key" "$bytes / $keys"
 dedup --key orderId --metrics-file m.prom in.ndjson >/dev/null 2>err
 bytes=$(awk '/^vtex_pipes_dedup_memory_bytes/ {print $2}' m.prom)

@@ -2,7 +2,7 @@
 # dedup on every official VTEX example payload (../shared/vtex/examples), with
 # the key that makes sense for it: each record, repeated and followed by a
 # changed copy, comes out once, byte for byte; the order detail through
-# --version lastChange with equivalent, older and newer timestamps; the hook
+# --newest-by lastChange with equivalent, older and newer timestamps; the hook
 # ping, which has no hook key, is rejected. Skips without the shared folder.
 . "$(dirname "$0")/../lib.sh"
 t_have_shared || { echo "no $VP_SHARED/vtex/examples"; exit 77; }
@@ -60,9 +60,9 @@ jq -c '.lastChange = "2024-02-06T20:46:11.70107Z"' orig >older          # 47 tic
 jq -c '.lastChange = "2024-02-06T17:46:11.7010747-03:00" | .x = 1' orig >same  # the same instant
 jq -c '.lastChange = "2024-02-06T17:46:12-03:00"' orig >newer           # 0.3 s newer
 cat orig older same newer orig older >in
-dedup --key orderId --version lastChange in >out 2>err
+dedup --key orderId --newest-by lastChange in >out 2>err
 cat orig newer >want
 t_same_file "order detail: only the first and the newer version" want out
-dedup --key orderId --version lastChange --latest-only in >out 2>err
+dedup --key orderId --newest-by lastChange --latest-only in >out 2>err
 t_same_file "order detail --latest-only: the newest version" newer out
 t_done

@@ -58,7 +58,7 @@ t_eq "after kill -9: the rejects before the barrier kept" '{"nokey":1}' "$(jq -c
 # per stretch between barriers.
 printf '%s\n' '{"k":1,"v":1}' '{"k":2,"v":5}' '{"k":1,"v":2}' "$b1" '{"k":2,"v":4}' '{"k":1,"v":3}' '{"k":2,"v":1}' \
 	"$b2" >in
-dedup --key k --version v --latest-only in >out 2>err
+dedup --key k --newest-by v --latest-only in >out 2>err
 t_eq "--latest-only: the latest of each key per stretch, barriers in place" \
 	'[1,2] [2,5] | [2,4] [1,3] |' \
 	"$(jq -Rr 'if startswith("{\"vtex_pipes_barrier\":") then "|" else (fromjson | [.k,.v] | tojson) end' out | xargs)"
@@ -66,7 +66,7 @@ dedup --key k --latest-only in >out 2>err
 t_eq "--latest-only without versions: the last of each key per stretch" \
 	'[1,2] [2,5] | [2,1] [1,3] |' \
 	"$(jq -Rr 'if startswith("{\"vtex_pipes_barrier\":") then "|" else (fromjson | [.k,.v] | tojson) end' out | xargs)"
-dedup --key k --version v --latest-only --state ls in >out 2>err
+dedup --key k --newest-by v --latest-only --state ls in >out 2>err
 t_eq "--latest-only --state: a stretch's records no newer than what went out are dropped" \
 	'[1,2] [2,5] | [1,3] |' \
 	"$(jq -Rr 'if startswith("{\"vtex_pipes_barrier\":") then "|" else (fromjson | [.k,.v] | tojson) end' out | xargs)"
@@ -121,9 +121,9 @@ t_eq "once acknowledged by a later barrier of its run, C is journalled" "D E |" 
 
 # With versions: an acknowledged version is remembered, a later one not yet.
 printf '%s\n' '{"k":"a","v":1}' "$b1" '{"k":"a","v":2}' "$b2" '{"k":"a","v":3}' >vrun1
-dedup --key k --version v --state s3 vrun1 >/dev/null 2>err
+dedup --key k --newest-by v --state s3 vrun1 >/dev/null 2>err
 printf '%s\n' '{"k":"a","v":2}' '{"k":"a","v":3}' >vreplay
-dedup --key k --version v --state s3 vreplay >out 2>err
+dedup --key k --newest-by v --state s3 vreplay >out 2>err
 t_eq "versions: the versions not acknowledged pass again" '2 3' "$(jq -r .v out | xargs)"
 
 # A barrier of another run: the stretches held for the first run are dropped

@@ -1,7 +1,7 @@
 /* bq-load's --cluster spec (cluster.h): which fields cluster each table a
- * load creates, and which specs are refused. */
-#include "bq-load/schema.c"
-#include "bq-load/cluster.c"
+ * load creates, and which specs are refused.
+ * links: cmd/bq-load/schema.c cmd/bq-load/cluster.c */
+#include "bq-load/cluster.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -2,7 +2,9 @@
  * emitted-keys set with string versions, the state files (torn journal,
  * damaged snapshot, other fields, a snapshot leaving keys out), the journal
  * entries held for acknowledgements, and --latest-only with and without
- * spills. */
+ * spills.
+ * links: cmd/dedup/version.c cmd/dedup/keytab.c cmd/dedup/keyspec.c cmd/dedup/seen.c
+ * links: cmd/dedup/state.c cmd/dedup/spillfile.c cmd/dedup/latest.c cmd/dedup/held.c */
 #include "dedup/held.h"
 #include "dedup/keyspec.h"
 #include "dedup/keytab.h"

@@ -2,8 +2,9 @@
  * a lot and its handles, the hook-shaped line each event becomes (VTEX's own
  * example lot, tests/fixtures/vtex-fetch/orders-feed-items.json, and odd
  * items), the visibility timeout of a configuration and whether the
- * configuration VTEX holds is the one asked for. */
-#include "vtex-fetch/responses.c"
+ * configuration VTEX holds is the one asked for.
+ * links: cmd/vtex-fetch/responses.c */
+#include "vtex-fetch/responses.h"
 
 #include <check.h>
 #include <stdio.h>

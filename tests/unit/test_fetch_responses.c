@@ -1,8 +1,10 @@
 /* vtex-fetch's readers of VTEX answers (cmd/vtex-fetch/responses.c), with
  * the inputs fuzz/vtex_responses found or was written for: totals and ids
  * that are not whole numbers in range, REST-Content-Total that is not a
- * count, hook lines, error bodies that are not UTF-8. */
-#include "vtex-fetch/responses.c"
+ * count, hook lines, error bodies that are not UTF-8.
+ * links: cmd/vtex-fetch/responses.c */
+#include "utf8.h"
+#include "vtex-fetch/responses.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -14,7 +16,7 @@ static buf got;
 static void row(void *ctx, const char *id, const vtime_t *created)
 {
 	(void)ctx;
-	char t[40];
+	char t[VTIME_FORMAT_SIZE];
 	buf_printf(&got, "%s@%s;", id, created ? vtime_format(*created, t) : "-");
 }
 

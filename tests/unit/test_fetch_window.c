@@ -1,7 +1,8 @@
 /* vtex-fetch's order windows (split on millisecond boundaries, inclusive
- * filter covering a half-open window) and its id set. */
-#include "vtex-fetch/idset.c"
-#include "vtex-fetch/window.c"
+ * filter covering a half-open window) and its id set.
+ * links: cmd/vtex-fetch/idset.c cmd/vtex-fetch/window.c */
+#include "vtex-fetch/idset.h"
+#include "vtex-fetch/window.h"
 
 #include <check.h>
 #include <stdio.h>

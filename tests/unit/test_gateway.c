@@ -1,5 +1,6 @@
 /* vtex-gateway's pure part: a request's class by its path, its endpoint (ids
- * as '*') for the per-endpoint budget, and the config file over VTEX's figures. */
+ * as '*') for the per-endpoint budget, and the config file over VTEX's figures.
+ * links: cmd/vtex-gateway/classes.c */
 #include "vtex-gateway/classes.h"
 
 #include <check.h>

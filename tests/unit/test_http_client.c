@@ -119,7 +119,6 @@ static http_client *client(int attempts)
 {
 	http_options o;
 	http_options_default(&o);
-	o.tool = "test";
 	o.retry.max_attempts = attempts;
 	o.retry.base_s = 0.001;
 	o.retry.max_s = 0.01;
@@ -339,7 +338,6 @@ START_TEST(feed_hands_out_work)
 	peer_start(&p);
 	http_options o;
 	http_options_default(&o);
-	o.tool = "test";
 	o.concurrency = 1;
 	http_client *c = http_client_new(&o);
 	feeder f = { .p = &p, .total = 4 };

@@ -2,7 +2,8 @@
  * -X/-F properties, the acknowledgement options), offset specs, the -J
  * envelope (encode, decode, round trip of binary and null fields, refusals),
  * lib/base64, and the producer's settled-message tracker that decides when a
- * barrier goes back. (fuzz/kafkacat_envelope fuzzes the decoder.) */
+ * barrier goes back. (fuzz/kafkacat_envelope fuzzes the decoder.)
+ * links: cmd/kafka-cat/opts.c cmd/kafka-cat/envelope.c cmd/kafka-cat/settle.c */
 #include "base64.h"
 #include "kafka-cat/envelope.h"
 #include "kafka-cat/opts.h"

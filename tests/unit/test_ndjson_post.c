@@ -1,4 +1,5 @@
-/* ndjson-post's offline pieces: URL templates, idempotency keys, HMAC. */
+/* ndjson-post's offline pieces: URL templates, idempotency keys, HMAC.
+ * links: cmd/ndjson-post/post.c */
 #include "ndjson-post/post.h"
 
 #include <check.h>

@@ -1,4 +1,5 @@
-/* ndjson-normalize's core: names, row ids, flattening, presets. */
+/* ndjson-normalize's core: names, row ids, flattening, presets.
+ * links: cmd/ndjson-normalize */
 #include "ndjson-normalize/names.h"
 #include "ndjson-normalize/normalize.h"
 #include "ndjson-normalize/presets.h"

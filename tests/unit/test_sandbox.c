@@ -2,12 +2,19 @@
  * back to their entities, creation dates in index order, schedules move
  * forward, late orders), Master Data _where parsing and evaluation, text
  * helpers, the feed's queue and configuration, the hook/feed filter, the
- * credential pairs. */
+ * credential pairs.
+ * links: cmd/vtex-sandbox/store.c cmd/vtex-sandbox/ids.c cmd/vtex-sandbox/plan.c
+ * links: cmd/vtex-sandbox/catalog.c cmd/vtex-sandbox/client.c cmd/vtex-sandbox/names.c
+ * links: cmd/vtex-sandbox/text.c cmd/vtex-sandbox/timefmt.c cmd/vtex-sandbox/jw.c
+ * links: cmd/vtex-sandbox/segarr.c cmd/vtex-sandbox/mdquery.c
+ * links: cmd/vtex-sandbox/order_json.c cmd/vtex-sandbox/filter.c
+ * links: cmd/vtex-sandbox/keys.c cmd/vtex-sandbox/feed.c cmd/vtex-sandbox/feed_queue.c */
 #include "vtex-sandbox/catalog.h"
 #include "vtex-sandbox/client.h"
 #include "vtex-sandbox/feed.h"
 #include "vtex-sandbox/feed_queue.h"
 #include "vtex-sandbox/filter.h"
+#include "vtex-sandbox/ids.h"
 #include "vtex-sandbox/keys.h"
 #include "vtex-sandbox/jw.h"
 #include "vtex-sandbox/mdquery.h"
@@ -151,14 +158,14 @@ static bool where(const char *expr, uint32_t idx)
 START_TEST(masterdata_where)
 {
 	struct client_info c;
-	char expr[512], err[160], t[48];
+	char expr[512], err[160], t[VTIME_FORMAT_SIZE];
 	client_info(&st, 10, &c);
 	snprintf(expr, sizeof expr, "email=%s", c.email);
 	ck_assert(where(expr, 10));
 	ck_assert(!where(expr, 11));
 	snprintf(expr, sizeof expr, "userId = \"%s\" AND isCorporate = %s", c.user_id, c.corporate ? "true" : "false");
 	ck_assert(where(expr, 10));
-	tf_format(c.created, TF_Z7, t);
+	vtime_format_as(c.created, VTIME_Z7, t);
 	snprintf(expr, sizeof expr, "(updatedIn between 2000-01-01 AND 2000-01-02) OR (createdIn between %s AND %s)", t, t);
 	ck_assert(where(expr, 10));
 	ck_assert(where("createdIn > 2001-01-01 and createdIn<2100-01-01", 10));
@@ -210,12 +217,12 @@ START_TEST(text_and_json)
 	jw_kunits(&w, "c", 66666);
 	jw_end(&w);
 	ck_assert_str_eq(buf_cstr(&b), "{\"a\":\"x\\\"y\",\"b\":[1,-10.5,{}],\"c\":666.66}");
-	char t[48];
+	char t[VTIME_FORMAT_SIZE];
 	vtime_t x = 1565802699LL * VTIME_TICKS_PER_SEC + 2550122;
-	ck_assert_str_eq(tf_format(x, TF_Z7, t), "2019-08-14T17:11:39.2550122Z");
-	ck_assert_str_eq(tf_format(x, TF_OFFSET6, t), "2019-08-14T17:11:39.255012+00:00");
-	ck_assert_str_eq(tf_format(x, TF_OFFSET0, t), "2019-08-14T17:11:39+00:00");
-	ck_assert_str_eq(tf_format(x, TF_LOCAL0, t), "2019-08-14T17:11:39");
+	ck_assert_str_eq(vtime_format_as(x, VTIME_Z7, t), "2019-08-14T17:11:39.2550122Z");
+	ck_assert_str_eq(vtime_format_as(x, VTIME_OFFSET6, t), "2019-08-14T17:11:39.255012+00:00");
+	ck_assert_str_eq(vtime_format_as(x, VTIME_OFFSET0, t), "2019-08-14T17:11:39+00:00");
+	ck_assert_str_eq(vtime_format_as(x, VTIME_LOCAL0, t), "2019-08-14T17:11:39");
 	buf_free(&b);
 }
 END_TEST

@@ -1,4 +1,5 @@
-/* ndjson-validate's rule engine: paths, formats, each check, rule-file errors. */
+/* ndjson-validate's rule engine: paths, formats, each check, rule-file errors.
+ * links: cmd/ndjson-validate */
 #include "ndjson-validate/formats.h"
 #include "ndjson-validate/rules.h"
 #include "ndjson-validate/vpath.h"

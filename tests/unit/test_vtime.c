@@ -47,7 +47,7 @@ END_TEST
 
 START_TEST(format_round_trip)
 {
-	char out[40];
+	char out[VTIME_FORMAT_SIZE];
 	ck_assert_str_eq(vtime_format(parse("2024-01-02T00:04:06.1200000-03:00"), out),
 			 "2024-01-02T03:04:06.12Z");
 	ck_assert_str_eq(vtime_format(parse("2019-08-14T17:11:39.2550122Z"), out),

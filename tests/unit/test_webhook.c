@@ -1,7 +1,9 @@
 /* vtex-webhook's pure parts: hook body validation and the NDJSON line, the
  * group-commit queue (answers, deadlines, closed output), the spool journal
  * (append, forward, replay, torn lines, rotation; committed only when
- * acknowledged) and the barriers it writes with --ack-from. */
+ * acknowledged) and the barriers it writes with --ack-from.
+ * links: cmd/vtex-webhook/event.c cmd/vtex-webhook/commit.c cmd/vtex-webhook/spool.c
+ * links: cmd/vtex-webhook/acks.c */
 #include "vtex-webhook/acks.h"
 #include "vtex-webhook/commit.h"
 #include "vtex-webhook/event.h"

@@ -1,1 +1,0 @@
-UNIT_EXTRA_test_ndjson_post := $(BUILD)/cmd/ndjson-post/post.o
