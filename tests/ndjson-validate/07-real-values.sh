@@ -3,7 +3,9 @@
 # kg, 1.5 m) whose Items total is sum(price x quantity x unitMultiplier) pass
 # with no flag (sum(price x quantity) would be off by far); the same order with
 # a wrong Items total is flagged for it and still passes; a malformed e-mail
-# is flagged, not rejected; a value that is not a number is rejected.
+# is flagged, not rejected; a value that is not a number is rejected. The
+# status lists of rules/order.json and hook.json are the seed's
+# (dbt/seeds/vtex_order_statuses.csv, scripts/vtex-order-statuses).
 . "$(dirname "$0")/../lib.sh"
 command -v jq >/dev/null || { echo "needs jq"; exit 77; }
 cd "$T_TMP"
@@ -31,4 +33,8 @@ jq -c '.value = "2112,34"' "$fix" >value.ndjson
 ndjson-validate -e order --log-level error --rejects rej.ndjson value.ndjson >out.ndjson
 t_eq "a value that is not a number: rejected (blocking)" '1 0 ["value:type"]' \
 	"$? $(wc -l <out.ndjson) $(jq -c .rules rej.ndjson)"
+t_run "the rules' status lists are dbt's seed" "$VP_ROOT/scripts/vtex-order-statuses" --check
+jq -c '.status = "waiting-for-sellers-confirmation"' "$fix" >status.ndjson
+ndjson-validate -e order --log-level error status.ndjson >out.ndjson
+t_run "waiting-for-sellers-confirmation passes unflagged" cmp -s status.ndjson out.ndjson
 t_done
