@@ -10,6 +10,12 @@
 #include <duckdb.h>
 #include <stdbool.h>
 
+/* The warehouse file is encrypted (DuckDB's database encryption) when a key
+ * is set: $VP_DUCKDB_KEY, or the file named by $VP_DUCKDB_KEY_FILE (never a
+ * flag). It is then attached under this name and made the default catalog. */
+#define DUCK_KEY_ENV "VP_DUCKDB_KEY"
+#define DUCK_CATALOG "vp_warehouse"
+
 /* Opens path (read_only: ACCESS_MODE READ_ONLY) and connects, waiting up to
  * lock_timeout seconds while another process holds the file's lock. Returns
  * VP_EXIT_OK, VP_EXIT_TEMPFAIL (still locked), VP_EXIT_CONFIG (cannot open)

@@ -1,4 +1,5 @@
 #include "json_file.h"
+#include "private_file.h"
 #include "buf.h"
 #include "json_path.h"
 #include "log.h"
@@ -43,7 +44,7 @@ bool json_file_save(const char *path, const cJSON *root)
 	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	json_write(&text, root);
 	buf_putc(&text, '\n');
-	int fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = private_open(buf_cstr(&tmp), O_WRONLY | O_TRUNC);
 	bool ok = fd >= 0;
 	for (size_t off = 0; ok && off < text.len;) {
 		ssize_t w = write(fd, text.data + off, text.len - off);

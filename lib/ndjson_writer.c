@@ -1,4 +1,5 @@
 #include "ndjson_writer.h"
+#include "private_file.h"
 #include "exitcode.h"
 #include "log.h"
 
@@ -48,7 +49,7 @@ ndjson_writer *ndjson_writer_open(int fd, const char *name)
 
 ndjson_writer *ndjson_writer_open_file(const char *path, bool append)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0644);
+	int fd = private_open(path, O_WRONLY | (append ? O_APPEND : O_TRUNC));
 	if (fd < 0)
 		return NULL;
 	ndjson_writer *w = ndjson_writer_open(fd, path);

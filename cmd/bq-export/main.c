@@ -3,6 +3,7 @@
  * page by page; --since/--state keep a watermark so that each run exports
  * only what changed since the last complete one. */
 #include "export.h"
+#include "private_file.h"
 #include "exitcode.h"
 #include "json_file.h"
 #include "log.h"
@@ -43,6 +44,7 @@ static const char help[] =
 	"\n"
 	"BigQuery credentials: BQ_TOKEN or BQ_TOKEN_FILE (a bearer token), else\n"
 	"GOOGLE_APPLICATION_CREDENTIALS (a service-account key), else the metadata server.\n"
+	"An encrypted DuckDB warehouse: its key in VP_DUCKDB_KEY or the file VP_DUCKDB_KEY_FILE.\n"
 	"Exit status: 0 exported, 64 usage error, 69 BigQuery table, dataset or project\n"
 	"not found, 74 output closed, 75 temporary failure (DuckDB file locked, BigQuery\n"
 	"unavailable: retry later), 78 bad query, credentials or state file.\n"
@@ -187,6 +189,7 @@ static bool is_number(const char *s)
 int main(int argc, char **argv)
 {
 	options o;
+	private_umask(); /* DuckDB creates the warehouse file and its WAL itself */
 	options_parse(&o, argc, argv);
 	cJSON *state = NULL;
 	char *literal = NULL;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -150,9 +151,14 @@ static void seen_reserve(table_batch *t)
 	memset(t->seen + old, 0, (t->seen_cap - old) * sizeof *t->seen);
 }
 
-static bool lineage_added(const char *k)
+/* Whether two keys of the row differ only by letter case. */
+static bool row_has_case_twins(const cJSON *row)
 {
-	return k[0] == '_' && (!strcmp(k, COL_BATCH_ID) || !strcmp(k, COL_LOADED_AT));
+	for (const cJSON *a = row->child; a; a = a->next)
+		for (const cJSON *b = a->next; b; b = b->next)
+			if (!strcasecmp(a->string, b->string))
+				return true;
+	return false;
 }
 
 const char *batch_add(batch *b, const char *text, size_t len, size_t lineno, bool *is_json)
@@ -186,25 +192,31 @@ const char *batch_add(batch *b, const char *text, size_t len, size_t lineno, boo
 		reason = "_table is not a valid table name (letters, digits, _)";
 		goto out;
 	}
+	if (!strcasecmp(tname, BATCHES_TABLE)) {
+		reason = "_table names bq-load's own bookkeeping table (" BATCHES_TABLE ")";
+		goto out;
+	}
 	table_batch *t = table_get(b, tname);
 	unsigned stamp = ++b->stamp;
 	size_t k = 0;
 	int prev = -1;
+	bool cased = false;
 	for (cJSON *f = row->child; f; f = f->next) {
-		if (f == tv || lineage_added(f->string))
+		if (f == tv || batch_lineage_name(f->string))
 			continue;
 		int clash;
 		int i = schema_find_next(&t->cols, prev, f->string, &clash);
 		if (i < 0) {
-			if (clash >= 0) {
-				reason = "two field names differ only by letter case (the warehouse's names do not)";
-				goto out;
-			}
 			if (!column_name_ok(f->string)) {
 				reason = "a field name is not a valid column name (letters, digits, _; at most 300)";
 				goto out;
 			}
+			/* A name that differs from a known one only by case is kept apart
+			 * here; the target keeps the spelling the warehouse has (or the
+			 * first one seen) and rejects the rows with another. */
 			i = schema_add(&t->cols, f->string, CT_NULL, NULL);
+			if (clash >= 0)
+				t->cols.cols[i].cased = t->cols.cols[clash].cased = true;
 			seen_reserve(t);
 			if (prev >= 0)
 				t->cols.cols[prev].next = i;
@@ -216,6 +228,7 @@ const char *batch_add(batch *b, const char *text, size_t len, size_t lineno, boo
 			goto out;
 		}
 		t->cols.cols[i].row_stamp = stamp;
+		cased |= t->cols.cols[i].cased;
 		scratch_reserve(b, k + 1);
 		if (!coltype_of(f, &b->scratch_type[k])) {
 			reason = "a number is out of range";
@@ -223,6 +236,10 @@ const char *batch_add(batch *b, const char *text, size_t len, size_t lineno, boo
 		}
 		b->scratch_idx[k++] = i;
 		prev = i;
+	}
+	if (cased && row_has_case_twins(row)) {
+		reason = "two field names differ only by letter case (the warehouse's names do not)";
+		goto out;
 	}
 	for (size_t j = 0; j < k; j++) {
 		column *c = &t->cols.cols[b->scratch_idx[j]];
@@ -282,6 +299,57 @@ const char *batch_table_text(table_batch *t, size_t *len)
 	t->mapped_len = t->bytes;
 	*len = t->bytes;
 	return t->mapped;
+}
+
+/* The staged text of t as the file holds it now (the write buffer flushed). */
+static bool rewrite_staging(table_batch *t, const buf *kept)
+{
+	unmap(t);
+	if (ftruncate(t->fd, 0) != 0 || lseek(t->fd, 0, SEEK_SET) != 0)
+		return false;
+	t->wbuf.len = 0;
+	buf_put(&t->wbuf, kept->data, kept->len);
+	return stage_flush(t);
+}
+
+size_t batch_table_drop_field(table_batch *t, const char *field,
+			      void (*dropped)(void *arg, size_t i, const char *text, size_t len), void *arg)
+{
+	size_t len, i = 0, n = 0, ndropped = 0;
+	const char *p = batch_table_text(t, &len), *end = p ? p + len : NULL;
+	if (!p)
+		return (size_t)-1;
+	buf kept = { 0 };
+	t->max_line = 0;
+	if (t->seen)
+		memset(t->seen, 0, t->seen_cap * sizeof *t->seen);
+	for (; p < end && i < t->rows; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		cJSON *row = cJSON_ParseWithLength(p, l);
+		if (row && cJSON_GetObjectItemCaseSensitive(row, field)) {
+			dropped(arg, i, p, l);
+			ndropped++;
+		} else {
+			for (cJSON *f = row ? row->child : NULL; f; f = f->next) {
+				int c = schema_find(&t->cols, f->string, NULL);
+				if (c >= 0)
+					t->seen[c] = true;
+			}
+			buf_put(&kept, p, l);
+			buf_putc(&kept, '\n');
+			t->linenos[n++] = t->linenos[i];
+			if (l > t->max_line)
+				t->max_line = l;
+		}
+		cJSON_Delete(row);
+		p += l + 1;
+	}
+	t->rows = n;
+	t->bytes = kept.len;
+	bool ok = !ndropped || rewrite_staging(t, &kept);
+	buf_free(&kept);
+	return ok ? ndropped : (size_t)-1;
 }
 
 void batch_reset(batch *b)

@@ -13,10 +13,14 @@
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <strings.h>
 
-/* The lineage columns bq-load adds; input values of these names are ignored. */
+/* The lineage columns bq-load adds; input fields of these names (in any
+ * letter case) are ignored. */
 #define COL_BATCH_ID "_batch_id"
 #define COL_LOADED_AT "_loaded_at"
+/* bq-load's bookkeeping table (DuckDB): no _table may name it, in any case. */
+#define BATCHES_TABLE "_vtex_pipes_batches"
 
 typedef struct {
 	char *name;
@@ -62,6 +66,20 @@ void batch_free(batch *b);
  * row was taken, or why it was refused (the row is then not staged);
  * *is_json tells whether the refused line was at least a JSON object. */
 const char *batch_add(batch *b, const char *text, size_t len, size_t lineno, bool *is_json);
+
+/* Whether a field name is one of the lineage columns (any letter case). */
+static inline bool batch_lineage_name(const char *k)
+{
+	return k[0] == '_' && (!strcasecmp(k, COL_BATCH_ID) || !strcasecmp(k, COL_LOADED_AT));
+}
+
+/* Takes out of t's staged rows those holding a field named exactly `field`,
+ * handing each to `dropped` (its index among the staged rows before, text,
+ * length); the staging file, line numbers, sizes and seen columns are made
+ * to match the rows kept. Returns the number dropped, or (size_t)-1 (errno
+ * set) when the staging file cannot be read or rewritten. */
+size_t batch_table_drop_field(table_batch *t, const char *field,
+			      void (*dropped)(void *arg, size_t i, const char *text, size_t len), void *arg);
 
 /* Ends the batch's staging: files flushed, ids computed. Returns false (errno
  * set) when a staging file cannot be written. */

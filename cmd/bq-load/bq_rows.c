@@ -19,16 +19,23 @@ static const char *kind_name(coltype t)
 const char *bq_row_json(buf *out, const cJSON *row, const schema *types, const char *batch_id,
 			const char *loaded_at)
 {
-	static char why[512];
+	static char why[700];
 	size_t start = out->len;
 	bool first = true;
 	buf_putc(out, '{');
 	for (const cJSON *f = row->child; f; f = f->next) {
 		coltype vt;
-		if (!strcmp(f->string, "_table") || !strcmp(f->string, COL_BATCH_ID) ||
-		    !strcmp(f->string, COL_LOADED_AT) || !coltype_of(f, &vt) || vt == CT_NULL)
+		if (!strcmp(f->string, "_table") || batch_lineage_name(f->string) || !coltype_of(f, &vt) ||
+		    vt == CT_NULL)
 			continue;
-		int i = schema_find(types, f->string, NULL);
+		int clash;
+		int i = schema_find(types, f->string, &clash);
+		if (i < 0 && clash >= 0) {
+			snprintf(why, sizeof why, "field %.300s differs only in letter case from the table's column %.300s",
+				 f->string, types->cols[clash].name);
+			out->len = start;
+			return why;
+		}
 		coltype ct = i >= 0 ? types->cols[i].type : CT_FOREIGN;
 		if (!first)
 			buf_putc(out, ',');

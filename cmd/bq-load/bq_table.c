@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void bq_table_path(buf *b, const options *o, const char *table)
 {
@@ -97,12 +98,15 @@ int bq_table_lookup(bq_tables *ts, const char *name, bq_table **out)
 	return VP_EXIT_OK;
 }
 
+/* BigQuery compares column names without letter case: a field named like
+ * an existing one in another case is that field (its rows are refused in
+ * bq_row_json rather than the whole load failing on a duplicate column). */
 const cJSON *field_named(const cJSON *fields, const char *name)
 {
 	const cJSON *f;
 	cJSON_ArrayForEach(f, fields) {
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(f, "name");
-		if (cJSON_IsString(n) && !strcmp(n->valuestring, name))
+		if (cJSON_IsString(n) && !strcasecmp(n->valuestring, name))
 			return f;
 	}
 	return NULL;

@@ -34,7 +34,8 @@ int bq_table_lookup(bq_tables *ts, const char *name, bq_table **out);
  * and in *types each column's effective type, for bq_row_json. *added tells
  * whether any field is new. */
 cJSON *bq_table_fields_for(bq_tables *ts, const bq_table *tb, const table_batch *t, schema *types, bool *added);
-/* The field of that name in a fields array, or NULL. */
+/* The field of that name in a fields array, or NULL; names compared without
+ * letter case, as BigQuery compares them. */
 const cJSON *field_named(const cJSON *fields, const char *name);
 /* The table and its fields as they are after a successful load or change. */
 void bq_table_update(bq_table *tb, const cJSON *fields);

@@ -27,9 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
-#define BATCHES_TABLE "_vtex_pipes_batches"
 #define COL_ROW_ID "_row_id"
 
 typedef struct {
@@ -233,6 +233,78 @@ static bool ensure_table(duck_target *d, table_batch *t, schema *have)
 	return db_columns(d, t->name, have);
 }
 
+typedef struct {
+	load_ctx *c;
+	table_batch *t;
+	const char *why;
+} drop_arg;
+
+static void reject_dropped(void *arg, size_t i, const char *text, size_t len)
+{
+	drop_arg *a = arg;
+	load_reject_line(a->c, a->c->source, a->t->linenos[i], a->why, text, len, true);
+}
+
+/* DuckDB compares table and column names without letter case: rows that
+ * would name an existing table or column in another case are rejected here
+ * (the CREATE or ADD COLUMN would fail the whole batch). Returns false on a
+ * database failure; *all_gone when no row of t is left. */
+static bool reject_case_clashes(duck_target *d, table_batch *t, load_ctx *c, bool *all_gone)
+{
+	duckdb_result res;
+	*all_gone = false;
+	d->sql.len = 0;
+	buf_puts(&d->sql, "SELECT table_name FROM information_schema.tables WHERE table_schema = ");
+	duck_sql_str(&d->sql, d->o->dataset);
+	buf_puts(&d->sql, " AND lower(table_name) = lower(");
+	duck_sql_str(&d->sql, t->name);
+	buf_puts(&d->sql, ") AND table_name <> ");
+	duck_sql_str(&d->sql, t->name);
+	if (!exec_buf(d, &res))
+		return false;
+	bool clash = duckdb_row_count(&res) > 0;
+	duckdb_destroy_result(&res);
+	if (clash) {
+		log_warn("a table name differs only in letter case from an existing table; its rows are rejected",
+			 LS("table", t->name));
+		load_reject_all(c, t, "_table differs only in letter case from an existing table");
+		*all_gone = true;
+		return true;
+	}
+	schema have;
+	schema_init(&have);
+	bool ok = db_columns(d, t->name, &have);
+	char why[700];
+	for (size_t i = 0; ok && i < t->cols.n && t->rows; i++) {
+		const column *col = &t->cols.cols[i];
+		int other;
+		const char *keep = NULL;
+		if (!t->seen[i] || schema_find(&have, col->name, &other) >= 0)
+			continue;
+		if (other >= 0)
+			keep = have.cols[other].name;
+		else if (col->cased)
+			/* New to the table: the first spelling seen in the batch is kept. */
+			for (size_t j = 0; j < i && !keep; j++)
+				if (t->seen[j] && !strcasecmp(t->cols.cols[j].name, col->name))
+					keep = t->cols.cols[j].name;
+		if (!keep)
+			continue;
+		snprintf(why, sizeof why, "field %.300s differs only in letter case from the table's column %.300s",
+			 col->name, keep);
+		drop_arg a = { c, t, why };
+		if (batch_table_drop_field(t, col->name, reject_dropped, &a) == (size_t)-1) {
+			free(d->err);
+			d->err = xstrdup("cannot rewrite a staging file");
+			d->err_type = DUCKDB_ERROR_IO;
+			ok = false;
+		}
+	}
+	schema_free(&have);
+	*all_gone = ok && !t->rows;
+	return ok;
+}
+
 /* 1: already recorded, 0: not, -1: failure. */
 static int already_loaded(duck_target *d, const table_batch *t)
 {
@@ -401,6 +473,14 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 			if (already != 0) {
 				ok = already > 0;
 				st[i] = TB_ALREADY_LOADED;
+				continue;
+			}
+			bool all_gone;
+			if (!(ok = reject_case_clashes(d, t, c, &all_gone)))
+				break;
+			if (all_gone) {
+				skip[i] = true;
+				st[i] = TB_REJECTED;
 				continue;
 			}
 			schema have;

@@ -2,6 +2,7 @@
  * into batches (by size, by idle time, at each checkpoint barrier, at the end
  * of each input), and hands each batch to the target. */
 #include "barrier.h"
+#include "private_file.h"
 #include "batch.h"
 #include "loader.h"
 #include "exitcode.h"
@@ -154,6 +155,7 @@ int main(int argc, char **argv)
 	run r = { .o = &o };
 	int rc = VP_EXIT_OK;
 
+	private_umask(); /* DuckDB creates the warehouse file and its WAL itself */
 	options_parse(&o, argc, argv);
 	r.ctx.o = &o;
 	r.ctx.rej = rejects_open(o.rejects, "bq-load");

@@ -64,6 +64,8 @@ static const char help[] =
 	"\n"
 	"BigQuery credentials: BQ_TOKEN or BQ_TOKEN_FILE (a bearer token), else\n"
 	"GOOGLE_APPLICATION_CREDENTIALS (a service-account key), else the metadata server.\n"
+	"An encrypted DuckDB warehouse: its key in VP_DUCKDB_KEY or the file VP_DUCKDB_KEY_FILE.\n"
+	"Files made (the warehouse, rejects) are mode 0600.\n"
 	"Exit status: 0 all rows loaded, 1 some rejected, 64 usage error, 65 unusable input,\n"
 	"69 BigQuery project or dataset not found, 74 input not readable or output\n"
 	"closed, 75 temporary failure (retry later), 78 bad credentials or configuration.\n"

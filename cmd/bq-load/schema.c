@@ -175,6 +175,7 @@ int schema_add(schema *s, const char *name, coltype t, const char *foreign)
 	c->foreign = foreign ? xstrdup(foreign) : NULL;
 	c->row_stamp = 0;
 	c->next = -1;
+	c->cased = false;
 	s->n++;
 	if ((s->n) * 2 > s->nslots)
 		rehash(s);

@@ -34,6 +34,7 @@ typedef struct {
 	char *foreign;      /* the warehouse's type name when type is CT_FOREIGN */
 	unsigned row_stamp; /* last row that had this column (duplicate keys) */
 	int next;           /* column that followed this one in the last row (-1: none) */
+	bool cased;         /* another column's name differs from this one only by letter case */
 } column;
 
 typedef struct {

@@ -1,4 +1,5 @@
 #include "state.h"
+#include "private_file.h"
 #include "exitcode.h"
 #include "le.h"
 #include "log.h"
@@ -352,7 +353,7 @@ state *state_open(const char *path, const char *spec, uint64_t *seed, seen *s, i
 	st->tmp_path = xstrdup(buf_cstr(&name));
 	buf_free(&name);
 
-	st->journal_fd = open(st->journal_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	st->journal_fd = private_open(st->journal_path, O_RDWR | O_APPEND);
 	if (st->journal_fd < 0) {
 		*exit_code = fail("cannot open the state journal", st->journal_path, VP_EXIT_IOERR);
 		goto failed;
@@ -396,7 +397,7 @@ bool state_compact(state *st, const seen *s, const keytab *skip)
 {
 	if (st->journal_bytes == st->header.len && st->snapshot_bytes > 0)
 		return true; /* nothing new since the snapshot */
-	int fd = open(st->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = private_open(st->tmp_path, O_WRONLY | O_TRUNC);
 	buf out = { 0 };
 	uint64_t count = 0;
 	bool ok = fd >= 0;

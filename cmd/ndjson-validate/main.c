@@ -1,6 +1,7 @@
-/* ndjson-validate: the quality gate. Records that keep every rule pass
- * through byte for byte; the others go to the rejects file with every rule
- * they broke (see rules.h). Barriers pass unchecked (barrier.h). */
+/* ndjson-validate: the quality gate. Records that keep every blocking rule
+ * pass (byte for byte when they keep every rule; with the flagging rules they
+ * broke named in --flags-field otherwise); the others go to the rejects file
+ * with every rule they broke (see rules.h). Barriers pass unchecked (barrier.h). */
 #include "barrier.h"
 #include "cli.h"
 #include "exitcode.h"
@@ -25,8 +26,9 @@
 static const char help[] =
 	"Usage: ndjson-validate (--entity NAME | --rules FILE) [OPTION]... [FILE]...\n"
 	"Check each record (NDJSON, from the FILEs or stdin) against a rule file: records\n"
-	"that keep every rule are written to stdout byte for byte, the others go to the\n"
-	"rejects file with every rule they broke. Barrier lines ({\"vtex_pipes_barrier\":...)\n"
+	"that keep every rule are written to stdout byte for byte; those that break only\n"
+	"flagging rules (\"warn\": true) pass with the rules named in --flags-field; the\n"
+	"others go to the rejects file with every rule they broke. Barrier lines ({\"vtex_pipes_barrier\":...)\n"
 	"pass unchecked and in order, after what came before them (vtex-pipes(7)).\n"
 	"\n"
 	"  -e, --entity NAME       the rules of a VTEX entity: order, product, client or hook\n"
@@ -38,6 +40,9 @@ static const char help[] =
 	"                          before ':' for all of its checks; env NDJSON_VALIDATE_SKIP)\n"
 	"      --rejects FILE      write refused records there, with the broken rules\n"
 	"                          (env NDJSON_VALIDATE_REJECTS)\n"
+	"      --flags-field NAME  member added to a record that passes with flags: the\n"
+	"                          flagging rules it broke, comma-separated (env\n"
+	"                          NDJSON_VALIDATE_FLAGS_FIELD; _quality_flags; '' adds none)\n"
 	"      --max-places N      places reported per broken rule and record (env\n"
 	"                          NDJSON_VALIDATE_MAX_PLACES; 5)\n"
 	"      --list-rules        print the rules (name, severity, path) and exit\n"
@@ -48,7 +53,7 @@ static const char help[] =
 	"74 input not readable or output closed, 78 rule file missing or invalid.\n"
 	"See ndjson-validate(1) for the rule file format.\n";
 
-enum { OPT_RULES_DIR = CLI_OPT_TOOL, OPT_SKIP, OPT_REJECTS, OPT_MAX_PLACES, OPT_LIST };
+enum { OPT_RULES_DIR = CLI_OPT_TOOL, OPT_SKIP, OPT_REJECTS, OPT_MAX_PLACES, OPT_LIST, OPT_FLAGS_FIELD };
 
 static const struct option longopts[] = {
 	{ "entity", required_argument, 0, 'e' },
@@ -57,6 +62,7 @@ static const struct option longopts[] = {
 	{ "skip", required_argument, 0, OPT_SKIP },
 	{ "rejects", required_argument, 0, OPT_REJECTS },
 	{ "max-places", required_argument, 0, OPT_MAX_PLACES },
+	{ "flags-field", required_argument, 0, OPT_FLAGS_FIELD },
 	{ "list-rules", no_argument, 0, OPT_LIST },
 	CLI_COMMON_LONGOPTS,
 	CLI_INPUT_LONGOPTS,
@@ -68,6 +74,7 @@ typedef struct {
 	bool *skip;             /* by rule index */
 	metric **m_rule;        /* records that broke each rule */
 	ndjson_writer *out;
+	const char *flags_field; /* NULL: records pass unchanged */
 	rejects *rej;
 	progress prog;
 	violations vs;
@@ -249,6 +256,42 @@ static void count_rules(run *r)
 	}
 }
 
+/* A record that passed with flags, written with flags_field added: the
+ * flagging rules it broke, each once, comma-separated. A record that already
+ * has the member (validated before) goes on as it came. */
+static void write_flagged(run *r, const ndjson_line *line, const cJSON *rec)
+{
+	size_t end = line->len;
+	while (end > 0 && line->text[end - 1] != '}')
+		end--;
+	if (!r->flags_field || end == 0 || cJSON_GetObjectItemCaseSensitive(rec, r->flags_field)) {
+		ndjson_write_line(r->out, line->text, line->len);
+		return;
+	}
+	buf *b = ndjson_line_buf(r->out);
+	buf_put(b, line->text, end - 1);
+	if (rec->child)
+		buf_putc(b, ',');
+	buf_json_string(b, r->flags_field, strlen(r->flags_field));
+	buf flags = { 0 };
+	for (size_t i = 0; i < r->vs.n; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < i; k++)
+			if (r->vs.v[k].rule == r->vs.v[i].rule)
+				seen = true;
+		if (seen)
+			continue;
+		if (flags.len)
+			buf_putc(&flags, ',');
+		buf_puts(&flags, r->rs.rules[r->vs.v[i].rule].name);
+	}
+	buf_putc(b, ':');
+	buf_json_string(b, flags.data ? flags.data : "", flags.len);
+	buf_putc(b, '}');
+	buf_free(&flags);
+	ndjson_end_line(r->out);
+}
+
 /* In a long-lived pipe (the real-time flow) what passed goes on as soon as
  * the input pauses, not when a buffer fills. */
 static void flush_when_idle(void *ctx)
@@ -308,8 +351,9 @@ static bool validate_input(void *ctx, int fd, const char *name)
 					log_warn("record kept with warnings", LS("source", name), LI("line", line.lineno),
 						 LS("reason", buf_cstr(&r->reason)));
 				}
-			}
-			ndjson_write_line(r->out, line.text, line.len);
+				write_flagged(r, &line, rec);
+			} else
+				ndjson_write_line(r->out, line.text, line.len);
 			metric_add(r->m_out, 1);
 		}
 		json_arena_reset();
@@ -332,7 +376,7 @@ static void list_rules(const run *r)
 int main(int argc, char **argv)
 {
 	cli_common cli;
-	const char *entity, *rules_path, *rules_dir, *skip, *rejects_path, *places;
+	const char *entity, *rules_path, *rules_dir, *skip, *rejects_path, *places, *flags_field;
 	bool list = false;
 	int opt;
 
@@ -343,6 +387,7 @@ int main(int argc, char **argv)
 	skip = cli_env("NDJSON_VALIDATE_SKIP", NULL);
 	rejects_path = cli_env("NDJSON_VALIDATE_REJECTS", NULL);
 	places = cli_env("NDJSON_VALIDATE_MAX_PLACES", NULL);
+	flags_field = cli_env("NDJSON_VALIDATE_FLAGS_FIELD", "_quality_flags");
 	while ((opt = getopt_long(argc, argv, "e:r:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'e': entity = optarg; break;
@@ -351,6 +396,7 @@ int main(int argc, char **argv)
 		case OPT_SKIP: skip = optarg; break;
 		case OPT_REJECTS: rejects_path = optarg; break;
 		case OPT_MAX_PLACES: places = optarg; break;
+		case OPT_FLAGS_FIELD: flags_field = optarg; break;
 		case OPT_LIST: list = true; break;
 		default:
 			if (!cli_common_option(&cli, opt, optarg))
@@ -358,7 +404,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	run r = { .max_places = 5 };
+	run r = { .max_places = 5, .flags_field = *flags_field ? flags_field : NULL };
 	if (places)
 		r.max_places = (size_t)cli_parse_ll(&cli, "--max-places", places, 1, 1000000);
 	buf path = { 0 }, text = { 0 }, err = { 0 };

@@ -12,13 +12,23 @@
 static const char *const state_names[ST__COUNT] = {
 	"order-created", "on-order-completed", "payment-pending", "payment-approved", "window-to-cancel",
 	"ready-for-handling", "start-handling", "handling", "invoice", "invoiced", "request-cancel", "cancel",
-	"canceled",
+	"canceled", "on-order-completed-ffm", "waiting-for-order-authorization", "approve-payment",
+	"waiting-for-seller-decision", "waiting-ffmt-authorization", "waiting-for-authorization",
+	"waiting-for-manual-authorization", "authorize-fulfillment", "order-create-error", "order-creation-error",
+	"window-to-change-seller", "waiting-for-mkt-authorization", "waiting-seller-handling",
+	"invoice-after-cancellation-deny", "order-accepted", "replaced", "cancellation-requested",
+	"waiting-for-sellers-confirmation",
 };
 
 static const char *const state_descriptions[ST__COUNT] = {
 	"Processando", "Processando", "Pagamento Pendente", "Pagamento Aprovado", "Carência para Cancelamento",
 	"Pronto para o manuseio", "Iniciar Manuseio", "Preparando Entrega", "Verificando Envio", "Faturado",
-	"Solicitar Cancelamento", "Cancelando", "Cancelado",
+	"Solicitar Cancelamento", "Cancelando", "Cancelado", "Processando", "Aguardando autorização do pedido",
+	"Aprovar pagamento", "Aguardando decisão do seller", "Aguardando autorização de fulfillment",
+	"Aguardando autorização", "Aguardando autorização manual", "Autorizar fulfillment", "Erro na criação",
+	"Erro na criação", "Carência para troca de seller", "Aguardando autorização do marketplace",
+	"Aguardando manuseio do seller", "Faturado após cancelamento negado", "Pedido aceito", "Substituído",
+	"Cancelamento solicitado", "Aguardando confirmação dos sellers",
 };
 
 const char *ostate_name(enum ostate st) { return state_names[st]; }
@@ -45,6 +55,17 @@ static const uint8_t path_stuck[] = { ST_CREATED, ST_COMPLETED, ST_PENDING, ST_A
 				      ST_READY, ST_START_HANDLING, ST_HANDLING };
 static const uint8_t path_handling_cancel[] = { ST_CREATED, ST_COMPLETED, ST_PENDING, ST_APPROVED, ST_WINDOW,
 						ST_READY, ST_START_HANDLING, ST_HANDLING, ST_CANCEL, ST_CANCELED };
+static const uint8_t path_rare_auth[] = { ST_CREATED, ST_COMPLETED, ST_WAIT_ORDER_AUTH, ST_APPROVE_PAYMENT,
+					 ST_PENDING, ST_WAIT_AUTH, ST_APPROVED, ST_WINDOW_CHANGE_SELLER, ST_INVOICE,
+					 ST_INVOICED };
+static const uint8_t path_rare_seller[] = { ST_CREATED, ST_WAIT_MANUAL_AUTH, ST_WAIT_MKT_AUTH, ST_APPROVED,
+					   ST_WAIT_SELLER_DECISION, ST_WAIT_SELLERS_CONFIRMATION,
+					   ST_WAIT_SELLER_HANDLING, ST_HANDLING, ST_INVOICE, ST_INVOICED };
+static const uint8_t path_rare_ffmt[] = { ST_CREATED, ST_COMPLETED_FFM, ST_WAIT_FFMT_AUTH, ST_AUTHORIZE_FFMT,
+					 ST_ACCEPTED, ST_READY, ST_CANCELLATION_REQUESTED,
+					 ST_INVOICE_AFTER_CANCEL_DENY, ST_INVOICE, ST_INVOICED };
+static const uint8_t path_rare_error[] = { ST_CREATED, ST_CREATE_ERROR, ST_CREATION_ERROR, ST_REPLACED, ST_CANCEL,
+					  ST_CANCELED };
 
 static const struct {
 	const uint8_t *steps;
@@ -56,7 +77,19 @@ static const struct {
 	[PATH_REQUEST_CANCEL] = { path_request_cancel, NELEM(path_request_cancel) },
 	[PATH_STUCK_HANDLING] = { path_stuck, NELEM(path_stuck) },
 	[PATH_HANDLING_CANCEL] = { path_handling_cancel, NELEM(path_handling_cancel) },
+	[PATH_RARE_AUTH] = { path_rare_auth, NELEM(path_rare_auth) },
+	[PATH_RARE_SELLER] = { path_rare_seller, NELEM(path_rare_seller) },
+	[PATH_RARE_FFMT] = { path_rare_ffmt, NELEM(path_rare_ffmt) },
+	[PATH_RARE_ERROR] = { path_rare_error, NELEM(path_rare_error) },
 };
+
+bool opath_has(enum opath path, enum ostate st)
+{
+	for (int k = 0; k < paths[path].n; k++)
+		if (paths[path].steps[k] == st)
+			return true;
+	return false;
+}
 
 const struct pay_method sb_pay_methods[] = {
 	{ "2", "Visa", "creditCard", PG_CARD },           { "4", "Mastercard", "creditCard", PG_CARD },
@@ -139,6 +172,12 @@ static enum paychoice plan_fate(const store *s, uint32_t idx, vtime_t created, s
 			p->path = PATH_HANDLING_CANCEL;
 		delay = rng_range(&late, PLAN_LATE_MIN_DAYS * VT_DAY, PLAN_LATE_MAX_DAYS * VT_DAY);
 	}
+	/* Rare paths draw from a stream of their own: the other orders stay as they were. */
+	rng rare = rng_for(s->seed, TAG_RARE, idx);
+	if (p->path == PATH_INVOICED && wait_in == ST__COUNT && rng_chance(&rare, PLAN_RARE_SHARE))
+		p->path = (enum opath)(PATH_RARE_AUTH + rng_below(&rare, 3));
+	else if (p->path == PATH_UNPAID && rng_chance(&rare, PLAN_RARE_SHARE))
+		p->path = PATH_RARE_ERROR;
 	p->steps = paths[p->path].steps;
 	p->nsteps = paths[p->path].n;
 	p->late_step = 0;

@@ -13,13 +13,27 @@
 
 enum ostate {
 	ST_CREATED, ST_COMPLETED, ST_PENDING, ST_APPROVED, ST_WINDOW, ST_READY, ST_START_HANDLING,
-	ST_HANDLING, ST_INVOICE, ST_INVOICED, ST_REQUEST_CANCEL, ST_CANCEL, ST_CANCELED, ST__COUNT
+	ST_HANDLING, ST_INVOICE, ST_INVOICED, ST_REQUEST_CANCEL, ST_CANCEL, ST_CANCELED,
+	/* the rest of VTEX's documented statuses (dbt/seeds/vtex_order_statuses.csv), on the rare paths */
+	ST_COMPLETED_FFM, ST_WAIT_ORDER_AUTH, ST_APPROVE_PAYMENT, ST_WAIT_SELLER_DECISION, ST_WAIT_FFMT_AUTH,
+	ST_WAIT_AUTH, ST_WAIT_MANUAL_AUTH, ST_AUTHORIZE_FFMT, ST_CREATE_ERROR, ST_CREATION_ERROR,
+	ST_WINDOW_CHANGE_SELLER, ST_WAIT_MKT_AUTH, ST_WAIT_SELLER_HANDLING, ST_INVOICE_AFTER_CANCEL_DENY,
+	ST_ACCEPTED, ST_REPLACED, ST_CANCELLATION_REQUESTED, ST_WAIT_SELLERS_CONFIRMATION, ST__COUNT
 };
+
+/* filter.h keeps a bit per state in a uint32_t. */
+_Static_assert(ST__COUNT <= 32, "too many order states for a filter's bit set");
 
 /* How an order's life goes; chosen per order, mostly by its payment method.
  * PATH_HANDLING_CANCEL: canceled by the seller after handling began (only late orders). */
 enum opath { PATH_INVOICED, PATH_UNPAID, PATH_WINDOW_CANCEL, PATH_REQUEST_CANCEL, PATH_STUCK_HANDLING,
-	     PATH_HANDLING_CANCEL };
+	     PATH_HANDLING_CANCEL, PATH_RARE_AUTH, PATH_RARE_SELLER, PATH_RARE_FFMT, PATH_RARE_ERROR, PATH__COUNT };
+
+/* Rare paths: PLAN_RARE_SHARE of the orders to be invoiced (not late) go
+ * through the authorization, seller or fulfillment statuses on their way,
+ * and of the unpaid ones through creation errors and a replacement, so that
+ * every status VTEX documents occurs. */
+#define PLAN_RARE_SHARE 0.03
 
 /* Late orders: PLAN_LATE_SHARE of the orders wait PLAN_LATE_MIN_DAYS to
  * PLAN_LATE_MAX_DAYS more before their last steps (invoicing held up in
@@ -34,6 +48,8 @@ const char *ostate_name(enum ostate st);
 const char *ostate_description(enum ostate st);
 /* Looks a status name up; returns false when it is not one of ours. */
 bool ostate_parse(const char *name, size_t len, enum ostate *st);
+/* Whether a path goes through st. */
+bool opath_has(enum opath path, enum ostate st);
 
 enum paygroup { PG_CARD, PG_BOLETO, PG_PIX, PG_GIFTCARD };
 struct pay_method {

@@ -2,6 +2,7 @@
  * line per event, answering 200 only once the line is written (or journalled
  * and synced with --spool); `vtex-webhook configure` sets the hook up on VTEX. */
 #include "acks.h"
+#include "private_file.h"
 #include "buf.h"
 #include "cli.h"
 #include "commit.h"
@@ -354,7 +355,7 @@ static void end_partial_line(int fd, const char *name)
 static int open_output(const options *o)
 {
 	if (o->output) {
-		out_fd = open(o->output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		out_fd = private_open(o->output, O_WRONLY | O_APPEND);
 		if (out_fd < 0) {
 			log_error("cannot open the output", LS("path", o->output), LS("error", strerror(errno)));
 			exit(VP_EXIT_IOERR);

@@ -25,9 +25,9 @@
     (macros/order_children.sql). -#}
 {% macro order_child_config() -%}
   {%- if target.type == 'bigquery' -%}
-    {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
+    {{ return(with_kms_key({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
                'partition_by': {'field': 'order_created_date', 'data_type': 'date'},
-               'cluster_by': ['order_id'], 'on_schema_change': 'fail'}) }}
+               'cluster_by': ['order_id'], 'on_schema_change': 'fail'})) }}
   {%- else -%}
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
                'unique_key': 'order_created_date', 'on_schema_change': 'fail'}) }}
@@ -41,6 +41,17 @@
   {%- if target.type == 'bigquery' and partition_field -%}
     {%- do cfg.update({'partition_by': {'field': partition_field, 'data_type': 'timestamp', 'granularity': 'day'},
                        'cluster_by': [key]}) -%}
+  {%- endif -%}
+  {{ return(with_kms_key(cfg)) }}
+{%- endmacro %}
+
+{#- A table's config with the customer-managed key of BigQuery tables, as
+    bronze has it (BQ_LOAD_KMS_KEY, bq-load --kms-key): silver and gold are
+    created under the same key when one is set. -#}
+{% macro with_kms_key(cfg) -%}
+  {%- set key = env_var('BQ_LOAD_KMS_KEY', '') -%}
+  {%- if target.type == 'bigquery' and key -%}
+    {%- do cfg.update({'kms_key_name': key}) -%}
   {%- endif -%}
   {{ return(cfg) }}
 {%- endmacro %}

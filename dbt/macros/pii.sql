@@ -1,7 +1,9 @@
 {#- Personal data in silver and gold (SECURITY.md). With var pii_hash true
-    (default false), e-mails and documents (CPF/CNPJ) are kept only as salted
-    SHA-256 hashes, 64 hex digits: sha256(salt || value), the value as staging
-    has it (e-mails lower-cased and trimmed). The salt is a secret from the
+    (default: true on the BigQuery target, false on DuckDB; VP_PII_HASH sets
+    it), every personal field silver keeps (e-mails, documents (CPF/CNPJ),
+    first and last names, phones) is kept only as a salted SHA-256 hash, 64
+    hex digits: sha256(salt || value), the value as staging has it (e-mails
+    lower-cased and trimmed); silver keeps no address. The salt is a secret from the
     environment variable VP_PII_SALT (at least 16 characters; the build stops
     without it). Equal values still hash equal, so orders still find their
     customer by e-mail and gold still counts per buyer; the values themselves

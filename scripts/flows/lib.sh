@@ -66,7 +66,7 @@ flow_interval() {
 	FLOW_END=$(date -u -d "@$e" +%Y-%m-%dT%H:%M:%SZ)
 	FLOW_RUN=$flow_name-$(date -u -d "@$s" +%Y%m%dT%H%M%SZ)-$(date -u -d "@$e" +%Y%m%dT%H%M%SZ)
 	FLOW_RUN_DIR=$VP_VAR/runs/$flow_name/$FLOW_RUN
-	mkdir -p "$FLOW_RUN_DIR"
+	mkdir -p -m 0700 "$FLOW_RUN_DIR"
 	# A rerun of the interval: the metrics of the run before are published already.
 	rm -f "$FLOW_RUN_DIR"/*.prom
 }

@@ -9,13 +9,27 @@
 # The gate sits before normalize so that its rules see VTEX's records whole
 # (items, totals) and a rejected record is kept whole; how its exit 1 and the
 # rejects count for the flow: flow_gate (rejects.sh).
+# With FLOW_FETCH_IDS=FILE and FLOW_FETCH_IDS_JQ=FILTER, the ids FILTER finds
+# in each fetched record are kept in FILE (the catalog's SKUs: flow_catalog_mark).
+flow_fetch_ids() {
+	if [ -n "${FLOW_FETCH_IDS:-}" ]; then
+		tee >(jq -r "$FLOW_FETCH_IDS_JQ" >"$FLOW_FETCH_IDS")
+		local rc=$?
+		wait $! # the ids are all written before the stage ends
+		return $rc
+	else
+		cat
+	fi
+}
+
 flow_load() {
 	local entity=$1; shift
 	flow_need vtex-fetch ndjson-validate ndjson-normalize dedup bq-load
 	flow_log info "start" run="$FLOW_RUN" start="$FLOW_START" end="$FLOW_END" target="$BQ_TARGET"
 	set +e
-	VTEX_PIPES_STAGE=fetch vtex-fetch "$@" --metrics-file="$FLOW_RUN_DIR/fetch.prom" \
+	(VTEX_PIPES_STAGE=fetch vtex-fetch "$@" --metrics-file="$FLOW_RUN_DIR/fetch.prom" \
 		--failures="$FLOW_RUN_DIR/fetch.failures.ndjson" --rejects="$FLOW_RUN_DIR/fetch.rejects.ndjson" |
+		flow_fetch_ids; exit "${PIPESTATUS[0]}") |
 		VTEX_PIPES_STAGE=validate ndjson-validate --entity "$entity" $(flow_files validate) |
 		VTEX_PIPES_STAGE=normalize ndjson-normalize --entity "$entity" --raw $(flow_files normalize) |
 		VTEX_PIPES_STAGE=dedup dedup --key _table,_row_id $(flow_files dedup) |

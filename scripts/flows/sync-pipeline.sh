@@ -26,7 +26,7 @@ flow_sync() {
 	local prefix=$1 table=$2 column=$3 keys=$4 url_var=${1}_URL
 	flow_need bq-export ndjson-post
 	[ -n "${!url_var:-}" ] || { flow_log error "no API URL: set $url_var"; exit 78; }
-	mkdir -p "$VP_STATE"
+	mkdir -p -m 0700 "$VP_STATE"
 	local state=$VP_STATE/$flow_name.json next=$FLOW_RUN_DIR/state.next.json
 	rm -f "$next"
 	[ ! -f "$state" ] || cp "$state" "$next"

@@ -62,7 +62,7 @@ json.dump({"type": "service_account", "project_id": "offline-project", "private_
            "client_email": "dbt@offline-project.iam.gserviceaccount.com",
            "token_uri": "https://oauth2.googleapis.com/token"}, open(sys.argv[2], "w"))
 PY
-bq() { (cd "$VP_ROOT/dbt" && DBT_TARGET=bigquery BQ_PROJECT=offline-project \
+bq() { (cd "$VP_ROOT/dbt" && DBT_TARGET=bigquery BQ_PROJECT=offline-project VP_PII_SALT=offline-compile-salt-0123456789 \
 	GOOGLE_APPLICATION_CREDENTIALS=$T_TMP/sa.json DBT_TARGET_PATH=$T_TMP/target-bq "$venv/bin/dbt" "$@") \
 	>"$T_TMP/bq.out" 2>&1 || { tail -20 "$T_TMP/bq.out"; return 1; }; }
 t_run "parses for BigQuery" bq parse

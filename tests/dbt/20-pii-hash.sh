@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# var pii_hash (macros/pii.sql): silver and gold keep e-mails and documents
-# only as salted SHA-256 hashes, the salt from VP_PII_SALT. The fixture built
+# var pii_hash (macros/pii.sql): silver and gold keep e-mails, documents,
+# first and last names and phones only as salted SHA-256 hashes, the salt from VP_PII_SALT. The fixture built
 # twice, plain and hashed: every hashed value is sha256(salt || the plain
-# build's value), no plain e-mail or document is left in any silver or gold
+# build's value), no plain e-mail, document, name or phone is left in any silver or gold
 # column, orders still find their customer (also by e-mail), gold's numbers
 # are the same, every dbt test passes; without the salt the build stops.
 # Off by default (10-build-fixture.sh checks the plain values).
@@ -44,6 +44,9 @@ q = dict((r[0], r[1:]) for r in rows(hashed, "select customer_id, email, documen
 check("customers: the same customers", p.keys() == q.keys() and len(p) > 0)
 check("customers: e-mail = sha256(salt || e-mail)", all(q[k][0] == h(p[k][0]) for k in p))
 check("customers: document = sha256(salt || document)", all(q[k][1] == h(p[k][1]) for k in p))
+r = dict((r[0], r[1:]) for r in rows(plain, "select customer_id, first_name, last_name, phone from silver.customers"))
+s = dict((r[0], r[1:]) for r in rows(hashed, "select customer_id, first_name, last_name, phone from silver.customers"))
+check("customers: first and last name, phone = sha256(salt || value)", all(s[k] == tuple(h(v) for v in r[k]) for k in r))
 check("customers: some e-mails and documents were there to hash", sum(v[0] is not None for v in p.values()) > 0 and sum(v[1] is not None for v in p.values()) > 0)
 sql = "select order_id, customer_email, customer_document, customer_id, customer_match from silver.orders"
 p = dict((r[0], r[1:]) for r in rows(plain, sql))
@@ -51,6 +54,9 @@ q = dict((r[0], r[1:]) for r in rows(hashed, sql))
 check("orders: the same orders", p.keys() == q.keys() and len(p) > 0)
 check("orders: customer e-mail and document hashed", all(q[k][0] == h(p[k][0]) and q[k][1] == h(p[k][1]) for k in p))
 check("orders: the same customer, matched the same way", all(q[k][2:] == p[k][2:] for k in p))
+names = "select order_id, customer_first_name, customer_last_name from silver.orders"
+r, s = dict((r[0], r[1:]) for r in rows(plain, names)), dict((r[0], r[1:]) for r in rows(hashed, names))
+check("orders: customer first and last name hashed", all(s[k] == tuple(h(v) for v in r[k]) for k in r) and any(v[0] for v in r.values()))
 check("orders: some matched by e-mail", any(v[3] == "email" for v in p.values()))
 sql = "select customer_key, customer_id, order_count, ltv, first_order_at, last_order_at from gold.customer_360"
 pk = sorted(repr(r[1:]) for r in rows(plain, sql))
@@ -61,7 +67,10 @@ check("gold orders_current: e-mails hashed", all(a == h(b) for (a,), (b,) in zip
     rows(plain, "select customer_email from gold.orders_current order by order_id"))))
 # No plain value left anywhere in silver or gold.
 secrets = {v for (v,) in rows(plain, "select email from silver.customers union select document from silver.customers "
-                                     "union select customer_email from silver.orders union select customer_document from silver.orders")
+                                     "union select first_name from silver.customers union select last_name from silver.customers "
+                                     "union select phone from silver.customers "
+                                     "union select customer_email from silver.orders union select customer_document from silver.orders "
+                                     "union select customer_first_name from silver.orders union select customer_last_name from silver.orders")
            if v}
 found = []
 for schema, table, column in rows(hashed, "select table_schema, table_name, column_name from information_schema.columns "
@@ -69,9 +78,9 @@ for schema, table, column in rows(hashed, "select table_schema, table_name, colu
     for (v,) in rows(hashed, f'select distinct "{column}" from {schema}.{table}'):
         if v in secrets:
             found.append(f"{schema}.{table}.{column}")
-check("no plain e-mail or document in any silver or gold column" + (": " + ", ".join(sorted(set(found))) if found else ""), not found)
+check("no plain e-mail, document, name or phone in any silver or gold column" + (": " + ", ".join(sorted(set(found))) if found else ""), not found)
 PY
-t_eq "the checks ran" 11 "$(wc -l <"$T_TMP/checks")"
+t_eq "the checks ran" 13 "$(wc -l <"$T_TMP/checks")"
 while read -r status name; do
 	[ "$status" = ok ] && t_ok "$name" || t_fail "$name"
 done <"$T_TMP/checks"

@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# dedup on every official VTEX example payload (../shared/vtex/examples), with
+# dedup on every official VTEX example payload (tests/fixtures/vtex-examples), with
 # the key that makes sense for it: each record, repeated and followed by a
 # changed copy, comes out once, byte for byte; the order detail through
 # --newest-by lastChange with equivalent, older and newer timestamps; the hook
-# ping, which has no hook key, is rejected. Skips without the shared folder.
+# ping, which has no hook key, is rejected.
 . "$(dirname "$0")/../lib.sh"
-t_have_shared || { echo "no $VP_SHARED/vtex/examples"; exit 77; }
 cd "$T_TMP"
-ex=$VP_SHARED/vtex/examples
+ex=$VP_ROOT/tests/fixtures/vtex-examples
 
 # file; jq filter making NDJSON records; key fields
 cases=(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The batch flows' quality gate: records a store sends broken (here the real
 # vtex-fetch behind fake_bad_store, which breaks every 25th record as a
-# faulty store might) are rejected by ndjson-validate and loaded into
+# faulty store might: a value that is not a number, a blocking rule) are
+# rejected by ndjson-validate and loaded into
 # bronze.rejects with entity, flow, run id, stage and the broken rules; the
 # rest reaches bronze; the flow succeeds with a warning and a metric; running
 # the interval again loads nothing twice; when the rejects cannot be loaded
@@ -25,15 +26,16 @@ rm "$T_TMP/bin/vtex-fetch"
 cat >"$T_TMP/bin/vtex-fetch" <<EOS
 #!/usr/bin/env bash
 # fake_bad_store: the real vtex-fetch; every 25th order (by sequence) gets a
-# quantity of 0, a client whose id starts with 0 or 1 an e-mail without its domain.
+# value that is not a number, a client whose id starts with 0 or 1 an updatedIn
+# that is not a time (blocking rules: such records cannot be typed or versioned).
 "$VP_BIN/vtex-fetch" "\$@" | python3 -c '
 import json, sys
 for line in sys.stdin:
     r = json.loads(line)
     if "orderId" in r and int(r["sequence"]) % 25 == 0:
-        r["items"][0]["quantity"] = 0
+        r["value"] = str(r["value"] / 100)
     elif "email" in r and r["id"][0] in "01":
-        r["email"] = r["email"].split("@")[0] + "@"
+        r["updatedIn"] = "yesterday"
     else:
         r = None
     if r is not None:
@@ -61,13 +63,13 @@ run=orders-reconcile-20251201T000000Z-20260115T120001Z
 rd=$VP_VAR/runs/orders-reconcile/$run
 n=$(wc -l <"$rd/validate.rejects.ndjson")
 t_eq "every 25th order rejected" 8 "$n"
-t_run "a warning names the rule" grep -q 'level=warn flow=orders-reconcile msg="records rejected by the quality gate, loaded into rejects".*rejected=8 rules=.*items\[\].quantity:min=8' "$T_TMP/err"
+t_run "a warning names the rule" grep -q 'level=warn flow=orders-reconcile msg="records rejected by the quality gate, loaded into rejects".*rejected=8 rules=.*value:type=8' "$T_TMP/err"
 t_run "the flow's metric" grep -q 'vtex_pipes_flow_rejects_total{flow="orders-reconcile",entity="order",stage="validate"} 8' "$rd/rejects.prom"
-t_run "the gate's metric per rule" grep -q 'rule="items\[\].quantity:min",severity="error"} 8' "$rd/validate.prom"
+t_run "the gate's metric per rule" grep -q 'rule="value:type",severity="error"} 8' "$rd/validate.prom"
 t_eq "bronze.rejects holds them, with entity, flow, run and stage" "8 order orders-reconcile $run validate ndjson-validate" \
 	"$(q "select count(*), any_value(entity), any_value(flow), any_value(run_id), any_value(stage), any_value(tool) from bronze.rejects")"
 t_eq "... the broken rules" 8 \
-	"$(q "select count(*) from bronze.rejects where list_contains(from_json(rules, '[\"VARCHAR\"]'), 'items[].quantity:min')")"
+	"$(q "select count(*) from bronze.rejects where list_contains(from_json(rules, '[\"VARCHAR\"]'), 'value:type')")"
 t_eq "... and the whole records" 8 "$(q "select count(distinct record->>'orderId') from bronze.rejects")"
 total=$(q "select count(*) from bronze.orders")
 t_eq "the other orders reach bronze.orders" 192 "$total"
@@ -82,8 +84,8 @@ t_eq "... and loads no reject twice" 8 "$(q "select count(*) from bronze.rejects
 t_eq "clients succeeds despite the rejects" 0 $?
 bad=$(wc -l <"$VP_VAR/runs/clients/clients-20000101T000000Z-20260115T120001Z/validate.rejects.ndjson")
 t_run "some clients rejected" test "$bad" -gt 0
-t_eq "the rejected clients in bronze.rejects, for their e-mail" "$bad client clients" \
-	"$(q "select count(*), any_value(entity), any_value(flow) from bronze.rejects where list_contains(from_json(rules, '[\"VARCHAR\"]'), 'email:format')")"
+t_eq "the rejected clients in bronze.rejects, for their updatedIn" "$bad client clients" \
+	"$(q "select count(*), any_value(entity), any_value(flow) from bronze.rejects where list_contains(from_json(rules, '[\"VARCHAR\"]'), 'updatedIn:format')")"
 
 # The rejects cannot be loaded: bronze.rejects made by hand with a column the rows do not fit.
 "$py" -c 'import duckdb, sys; c = duckdb.connect(sys.argv[1]); c.execute("drop table bronze.rejects"); c.execute("create table bronze.rejects (line date)")' "$wh"

@@ -24,44 +24,52 @@ t_exit "an invalid rule file: configuration error" 78 ndjson-validate --rules ba
 t_run "... naming the rule and the key" grep -q "rules\[0\] (a): unknown key 'minimum'" err
 t_exit "--skip of a rule that does not exist: usage error" 64 ndjson-validate -e order --skip nope </dev/null 2>/dev/null
 t_exit "an input file that does not exist" 74 ndjson-validate -e order missing.ndjson 2>/dev/null
-t_run "--list-rules" bash -c "ndjson-validate -e order --list-rules | grep -qP '^items\[\]\.quantity:min\terror\titems\[\]\.quantity$'"
+t_run "--list-rules" bash -c "ndjson-validate -e order --list-rules | grep -qP '^item-quantity-positive:min\twarn\titems\[\]\.quantity$'"
 
 # Byte for byte: odd spacing, escapes, key order, a CRLF line and blank lines.
 printf '%s\n' '{ "OrderId" : "v52277740atmc-01","State":"invoiced", "LastChange":"2019-08-14T17:11:39Z" ,"x":"\u00e9\/"}' \
 	'' '{"LastChange":"2019-08-14","State":"handling","OrderId":"1172452900788-01","n":1.50e2}' >in.ndjson
-printf '{"State":"x","OrderId":"SCP-880102018018-01","LastChange":"2019-08-14T17:11:39.2550122+00:00"}\r\n' >>in.ndjson
+printf '{"State":"invoice","OrderId":"SCP-880102018018-01","LastChange":"2019-08-14T17:11:39.2550122+00:00"}\r\n' >>in.ndjson
 grep -v '^$' in.ndjson | tr -d '\r' >want.ndjson
 t_exit_to "valid records: exit 0" 0 out.ndjson ndjson-validate -e hook in.ndjson --log-level error
 t_same_file "valid records pass byte for byte (CRLF becomes LF, blank lines go)" want.ndjson out.ndjson
 
-# Rejects: a bad record among good ones, a line that is not JSON.
+# Rejects: a bad record among good ones, a line that is not JSON; a record
+# that breaks only flagging rules passes, the rules named in _quality_flags.
 head -c -1 "$fix/order.ndjson" >good.json
-{ cat good.json; echo; jq -c '.items[1].quantity = 0 | .clientProfileData.email = "x"' good.json; echo 'not json'
-  cat good.json; echo; } >mixed.ndjson
+{ cat good.json; echo; jq -c '.items[1].quantity = 0 | .clientProfileData.email = "x" | .value = "12"' good.json
+  echo 'not json'; cat good.json; echo; jq -c '.items[1].quantity = 0 | .clientProfileData.email = "x"' good.json
+} >mixed.ndjson
 ndjson-validate -e order --rejects rej.ndjson --metrics-file m.prom mixed.ndjson >out.ndjson 2>err
 t_eq "some rejected: exit 1" 1 $?
-t_eq "the good records pass" "$(cat good.json good.json | md5sum)" "$(tr -d '\n' <out.ndjson | md5sum)"
+t_eq "the good records pass" "$(cat good.json good.json | md5sum)" "$(head -2 out.ndjson | tr -d '\n' | md5sum)"
+t_eq "the flagged record passes, its flags named" \
+	'"items-total-is-sum-of-items:sum,item-quantity-positive:min,email-format:format"' "$(sed -n 3p out.ndjson | jq -c ._quality_flags)"
+t_eq "... otherwise as it came" "$(sed -n 5p mixed.ndjson | jq -cS .)" "$(sed -n 3p out.ndjson | jq -cS 'del(._quality_flags)')"
 t_eq "two reject lines" 2 "$(wc -l <rej.ndjson)"
-t_eq "the reject names every broken rule" '["items-total-is-sum-of-items:sum","items[].quantity:min","clientProfileData.email:format"]' \
+t_eq "the reject names every broken rule, flags too" '["value:type","items-total-is-sum-of-items:sum","item-quantity-positive:min","email-format:format"]' \
 	"$(head -1 rej.ndjson | jq -c .rules)"
-t_eq "... with the places" '["totals[0].value","items[1].quantity","clientProfileData.email"]' \
+t_eq "... with the places" '["value","totals[0].value","items[1].quantity","clientProfileData.email"]' \
 	"$(head -1 rej.ndjson | jq -c '[.violations[].path]')"
 t_eq "... the line number, source and tool" '2 "mixed.ndjson" "ndjson-validate"' "$(head -1 rej.ndjson | jq -j '.line, " ", (.source|tojson), " ", (.tool|tojson)')"
 t_eq "... and the record as it came" "$(sed -n 2p mixed.ndjson | jq -c .)" "$(head -1 rej.ndjson | jq -c .record)"
 t_eq "a line that is not JSON is kept raw, under the rule json" '3 ["json"] "not json"' \
 	"$(tail -1 rej.ndjson | jq -j '.line, " ", (.rules|tojson), " ", (.raw|tojson)')"
-t_run "metrics: records in" grep -q 'vtex_pipes_records_total{tool="ndjson-validate",stage="ndjson-validate",outcome="in"} 4' m.prom
-t_run "metrics: records out" grep -q 'vtex_pipes_records_total{tool="ndjson-validate",stage="ndjson-validate",outcome="out"} 2' m.prom
+t_run "metrics: records in" grep -q 'vtex_pipes_records_total{tool="ndjson-validate",stage="ndjson-validate",outcome="in"} 5' m.prom
+t_run "metrics: records out" grep -q 'vtex_pipes_records_total{tool="ndjson-validate",stage="ndjson-validate",outcome="out"} 3' m.prom
 t_run "metrics: records rejected" grep -q 'vtex_pipes_records_total{tool="ndjson-validate",stage="ndjson-validate",outcome="rejected"} 2' m.prom
-t_run "metrics: per rule" grep -q 'vtex_pipes_validate_violations_total{tool="ndjson-validate",stage="ndjson-validate",entity="order",rule="items\[\].quantity:min",severity="error"} 1' m.prom
+t_run "metrics: records flagged" grep -q 'vtex_pipes_records_total{tool="ndjson-validate",stage="ndjson-validate",outcome="warned"} 1' m.prom
+t_run "metrics: per rule" grep -q 'vtex_pipes_validate_violations_total{tool="ndjson-validate",stage="ndjson-validate",entity="order",rule="item-quantity-positive:min",severity="warn"} 2' m.prom
 t_run "metrics: untouched rules at 0" grep -q 'rule="orderId:format",severity="error"} 0' m.prom
 t_run "the log never holds the e-mail" bash -c "! grep -q 'fernanda\\|@' err"
+ndjson-validate -e order --flags-field '' --log-level error <(sed -n 5p mixed.ndjson) >out.ndjson
+t_run "--flags-field '': the flagged record passes byte for byte" cmp -s <(sed -n 5p mixed.ndjson) out.ndjson
 
 sed -n 2p mixed.ndjson >bad.ndjson
 t_exit_to "--skip the broken rules: the record passes" 0 out.ndjson ndjson-validate -e order --log-level error \
-	--skip 'items[].quantity:min,items-total-is-sum-of-items,clientProfileData.email' bad.ndjson
+	--skip 'value:type,item-quantity-positive:min,items-total-is-sum-of-items,email-format' bad.ndjson
 t_run "... byte for byte" cmp -s bad.ndjson out.ndjson
-t_exit_to "NDJSON_VALIDATE_SKIP does the same" 0 /dev/null env NDJSON_VALIDATE_SKIP=items-total-is-sum-of-items,items[].quantity,clientProfileData.email \
+t_exit_to "NDJSON_VALIDATE_SKIP does the same" 0 /dev/null env NDJSON_VALIDATE_SKIP=items-total-is-sum-of-items,item-quantity-positive,email-format,value:type \
 	ndjson-validate -e order --log-level error bad.ndjson
 
 mkdir dir

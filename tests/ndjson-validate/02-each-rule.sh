@@ -3,7 +3,8 @@
 # crafted to break it (cases.tsv: a jq edit of a good record of the entity,
 # tests/fixtures/validate/): an error rule rejects it (exit 1) and names
 # itself among the rules of the reject line, and its counter in the metrics
-# is 1; a warning keeps the record, byte for byte (exit 0), and is counted.
+# is 1; a flagging rule ("warn") keeps the record (exit 0), as it came but for
+# _quality_flags naming the rule, and is counted.
 # Every rule of every file has its case.
 . "$(dirname "$0")/../lib.sh"
 command -v jq >/dev/null || { echo "needs jq"; exit 77; }
@@ -31,8 +32,9 @@ while IFS=$'\t' read -r e rule filter; do
 	rc=$?
 	count=$(grep -F "rule=\"$rule\"" m.prom | awk '{ print $NF }')
 	if [ "$severity" = warn ]; then
-		if [ "$rc" -eq 0 ] && cmp -s in.ndjson out.ndjson && [ ! -s rej.ndjson ] && [ "$count" = 1 ] &&
-			grep -q 'outcome="warned"} 1' m.prom; then
+		if [ "$rc" -eq 0 ] && [ "$(jq -cS . in.ndjson)" = "$(jq -cS 'del(._quality_flags)' out.ndjson)" ] &&
+			jq -e --arg r "$rule" '._quality_flags | split(",") | index($r)' out.ndjson >/dev/null &&
+			[ ! -s rej.ndjson ] && [ "$count" = 1 ] && grep -q 'outcome="warned"} 1' m.prom; then
 			t_ok "$e $rule (warning): kept and counted"
 		else
 			t_fail "$e $rule (warning): kept and counted" "exit $rc, count '$count'"

@@ -239,6 +239,40 @@ START_TEST(detail_renders)
 }
 END_TEST
 
+/* The sandbox's states are VTEX's documented statuses, the one list of
+ * dbt/seeds/vtex_order_statuses.csv, and each occurs: every state is on a
+ * path, and orders of the test store take every path. */
+START_TEST(every_documented_status)
+{
+	FILE *f = fopen("dbt/seeds/vtex_order_statuses.csv", "r");
+	ck_assert_ptr_nonnull(f);
+	char line[256];
+	int listed = 0;
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f)); /* header */
+	while (fgets(line, sizeof line, f)) {
+		enum ostate st;
+		size_t n = strcspn(line, ",\n");
+		ck_assert_msg(ostate_parse(line, n, &st), "status %.*s is not a sandbox state", (int)n, line);
+		listed++;
+	}
+	fclose(f);
+	ck_assert_int_eq(listed, ST__COUNT);
+	bool on_path[ST__COUNT] = { 0 }, taken[PATH__COUNT] = { 0 };
+	for (int path = 0; path < PATH__COUNT; path++)
+		for (int st = 0; st < ST__COUNT; st++)
+			on_path[st] |= opath_has((enum opath)path, (enum ostate)st);
+	for (int st = 0; st < ST__COUNT; st++)
+		ck_assert_msg(on_path[st], "%s is on no path", ostate_name((enum ostate)st));
+	for (uint32_t i = 0; i < store_norders(&st); i++) {
+		struct order_plan p;
+		plan_load(&st, i, &p);
+		taken[p.path] = true;
+	}
+	for (int path = 0; path < PATH__COUNT; path++)
+		ck_assert_msg(taken[path], "no order of the test store takes path %d", path);
+}
+END_TEST
+
 START_TEST(late_orders)
 {
 	uint32_t n = store_norders(&st), late = 0, handling_cancel = 0, waiting = 0;
@@ -545,6 +579,7 @@ int main(void)
 	tcase_add_test(tc, feed_configuration);
 	tcase_add_test(tc, feed_delivery);
 	tcase_add_test(tc, feed_duplicates_and_held);
+	tcase_add_test(tc, every_documented_status);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(**with_kms_key({'materialized': 'table'})) }}
 -- One row per customer: every Master Data customer, and every buyer of an
 -- order no customer matched (keyed by userProfileId, else e-mail).
 -- Value counts orders not canceled: LTV (sum of order totals), order count,

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(**with_kms_key({'materialized': 'table'})) }}
 -- Per SKU, over orders not canceled: orders, units, revenue (selling price x
 -- quantity), average unit price, first and last sale; names from the catalog
 -- when the SKU is there, else as the order had them.

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(**with_kms_key({'materialized': 'table'})) }}
 -- Per UTC day of order creation and current status: orders, revenue (sum of
 -- order totals), items (units) and average ticket.
 select

@@ -1,7 +1,7 @@
 {{ config(**keyed_config('customer_id')) }}
 -- The latest version of each Master Data CL document; e-mail lower-cased and
--- flagged when it is not a valid address; e-mail and document kept only as
--- salted hashes when var pii_hash is on (macros/pii.sql).
+-- flagged when it is not a valid address; e-mail, document, names and phone
+-- kept only as salted hashes when var pii_hash is on (macros/pii.sql).
 with candidates as (
     select * from {{ ref('stg_customers') }}
     {% if is_incremental() %}
@@ -15,11 +15,12 @@ select
     customer_id,
     {{ pii('email') }} as email,
     email_is_valid,
-    first_name,
-    last_name,
+    {{ pii('first_name') }} as first_name,
+    {{ pii('last_name') }} as last_name,
     {{ pii('document') }} as document,
-    phone,
+    {{ pii('phone') }} as phone,
     user_id,
+    quality_flags,
     is_newsletter_opt_in,
     created_at,
     updated_at,

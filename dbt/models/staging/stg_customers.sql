@@ -11,6 +11,7 @@ with rows as (
         {{ json_str(raw, '$.document') }} as document,
         {{ json_str(raw, '$.phone') }} as phone,
         {{ json_str(raw, '$.userId') }} as user_id,
+        {{ json_str(raw, '$._quality_flags') }} as quality_flags,
         {{ dbt.safe_cast(json_str(raw, '$.isNewsletterOptIn'), dbt.type_boolean()) }} as is_newsletter_opt_in,
         {{ vtex_timestamp(json_str(raw, '$.createdIn')) }} as created_at,
         {{ vtex_timestamp(json_str(raw, '$.updatedIn')) }} as updated_at,

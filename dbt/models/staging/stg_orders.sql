@@ -36,6 +36,8 @@ select
     {{ json_str('r.raw', '$.orderId') }} as order_id,
     {{ json_str('r.raw', '$.sequence') }} as sequence,
     {{ json_str('r.raw', '$.status') }} as status,
+    -- the flagging rules of the quality gate the record broke (ndjson-validate --flags-field)
+    {{ json_str('r.raw', '$._quality_flags') }} as quality_flags,
     {{ json_str('r.raw', '$.origin') }} as origin,
     {{ json_str('r.raw', '$.salesChannel') }} as sales_channel,
     {{ json_str('r.raw', '$.affiliateId') }} as affiliate_id,
