@@ -108,3 +108,34 @@ void secret_free(char *s)
 	secret_wipe(s, strlen(s));
 	free(s);
 }
+
+char *tls_pem_read(const char *path, bool private_key, const char **err)
+{
+	char *s = NULL;
+	*err = NULL;
+	if (private_key) {
+		s = secret_read_file(path, err);
+	} else {
+		FILE *f = fopen(path, "r");
+		if (!f) {
+			*err = "cannot open the file";
+			return NULL;
+		}
+		buf b = { 0 };
+		char chunk[4096];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_put(&b, chunk, n);
+		fclose(f);
+		buf_putc(&b, '\0');
+		s = b.data;
+	}
+	if (s && !strstr(s, "-----BEGIN ")) {
+		*err = "not a PEM file";
+		secret_free(s);
+		return NULL;
+	}
+	if (!s && !*err)
+		*err = "cannot read the file";
+	return s;
+}

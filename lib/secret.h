@@ -16,6 +16,10 @@
 char *secret_read(const char *env_name, const char **err);
 /* Reads a secret from a named file (e.g. a --secret-file flag). */
 char *secret_read_file(const char *path, const char **err);
+/* A TLS PEM file: the private key read as a secret (secret_read_file: only
+ * its owner may read it), the certificate as it is. NULL with *err when it
+ * cannot be read or holds no PEM block. */
+char *tls_pem_read(const char *path, bool private_key, const char **err);
 /* Compares a presented value with the secret in time that depends only on
  * their lengths, not on where they first differ. NULL given: false. */
 bool secret_equal(const char *given, const char *secret);

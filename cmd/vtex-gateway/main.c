@@ -121,12 +121,12 @@ static bool loopback(const char *listen)
 	return IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
 }
 
-static char *pem(const char *path)
+static char *pem(const char *path, bool private_key)
 {
-	const char *err = NULL;
-	char *s = secret_read_file(path, &err);
-	if (!s || !strstr(s, "-----BEGIN "))
-		config_error("cannot read a PEM file", path);
+	const char *err;
+	char *s = tls_pem_read(path, private_key, &err);
+	if (!s)
+		config_error(err, path);
 	return s;
 }
 
@@ -167,8 +167,8 @@ static void parse(options *o, int argc, char **argv)
 		config_error("listening beyond loopback needs TLS (--tls-cert, --tls-key) and a token (VTEX_GATEWAY_TOKEN)",
 			     o->listen);
 	if (o->cert_file) {
-		o->front.tls_cert = pem(o->cert_file);
-		o->front.tls_key = pem(o->key_file);
+		o->front.tls_cert = pem(o->cert_file, false);
+		o->front.tls_key = pem(o->key_file, true);
 	}
 	o->front.listen = o->listen;
 }

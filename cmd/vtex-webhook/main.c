@@ -137,20 +137,13 @@ static _Noreturn void config_error(const char *msg, const char *path)
 	exit(VP_EXIT_CONFIG);
 }
 
-static char *read_pem(const char *path)
+static char *read_pem(const char *path, bool private_key)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		config_error("cannot open a TLS file", path);
-	buf b = { 0 };
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
-	if (!strstr(buf_cstr(&b), "-----BEGIN "))
-		config_error("not a PEM file", path);
-	return b.data;
+	const char *err;
+	char *s = tls_pem_read(path, private_key, &err);
+	if (!s)
+		config_error(err, path);
+	return s;
 }
 
 /* The spool by default: $STATE_DIRECTORY/spool (systemd's StateDirectory=),
@@ -405,8 +398,8 @@ int main(int argc, char **argv)
 	char *secret = load_secret(&o);
 	o.srv.secret = secret;
 	if (o.cert_file) {
-		o.srv.tls_cert = read_pem(o.cert_file);
-		o.srv.tls_key = read_pem(o.key_file);
+		o.srv.tls_cert = read_pem(o.cert_file, false);
+		o.srv.tls_key = read_pem(o.key_file, true);
 	}
 
 	/* Signals go to this thread only, through sigtimedwait below. */
