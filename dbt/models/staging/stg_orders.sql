@@ -1,66 +1,69 @@
--- Every bronze order row (all versions, repeats included), typed. A view, so
--- gold.orders_current sees a row as soon as it lands.
-{%- set raw = var('bronze_raw_column') %}
-with rows as (
+-- Every bronze order row (all versions, repeats included), typed, from the
+-- relational tables ndjson-normalize writes (orders, orders__totals,
+-- orders__items); bronze columns no model names yet follow as they are
+-- (macros/bronze.sql). A view: what lands is here at once.
+{%- set o = bronze_columns('orders', required=['order_id', 'status', 'creation_date', 'last_change', 'value', '_row_id', '_batch_id', '_loaded_at']) %}
+{%- set t = bronze_columns('orders__totals') %}
+{%- set i = bronze_columns('orders__items') %}
+{%- set used = ['order_id', 'sequence', 'status', 'origin', 'sales_channel', 'affiliate_id', 'is_completed',
+    'creation_date', 'last_change', 'authorized_date', 'invoiced_date', 'value',
+    'store_preferences_data__currency_code', 'client_profile_data__email',
+    'client_profile_data__user_profile_id', 'client_profile_data__first_name',
+    'client_profile_data__last_name', 'client_profile_data__document', 'client_profile_data__is_corporate'] %}
+with totals as (
+    -- totals[] = [{id: Items|Discounts|Shipping|Tax, value: cents}, ...];
+    -- a version's children join it by _root_id alone (macros/bronze.sql:
+    -- first_copy); max() takes a repeated copy once.
     select
-        _batch_id,
-        _row_id,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at,
-        {{ raw }} as raw
-    from {{ source('bronze', 'orders__raw') }}
-),
-totals as (
-    -- totals[] = [{id: Items|Discounts|Shipping|Tax, value: cents}, ...]
-    select
-        _batch_id,
-        _row_id,
-        max(case when {{ json_str('t', '$.id') }} = 'Items' then {{ cents_to_units(json_str('t', '$.value')) }} end) as items_total,
-        max(case when {{ json_str('t', '$.id') }} = 'Discounts' then {{ cents_to_units(json_str('t', '$.value')) }} end) as discounts_total,
-        max(case when {{ json_str('t', '$.id') }} = 'Shipping' then {{ cents_to_units(json_str('t', '$.value')) }} end) as shipping_total,
-        max(case when {{ json_str('t', '$.id') }} = 'Tax' then {{ cents_to_units(json_str('t', '$.value')) }} end) as tax_total
-    from rows
-    {{ json_array_join('rows.raw', '$.totals', 't') }}
-    group by _batch_id, _row_id
+        _root_id,
+        max(case when id = 'Items' then {{ cents_to_units('value') }} end) as items_total,
+        max(case when id = 'Discounts' then {{ cents_to_units('value') }} end) as discounts_total,
+        max(case when id = 'Shipping' then {{ cents_to_units('value') }} end) as shipping_total,
+        max(case when id = 'Tax' then {{ cents_to_units('value') }} end) as tax_total
+    from {{ bronze_from('orders__totals', t, ['_root_id', 'id', 'value']) }}
+    group by _root_id
 ),
 items as (
     select
-        _batch_id,
-        _row_id,
+        _root_id,
         count(*) as item_lines,
-        sum({{ dbt.safe_cast(json_str('i', '$.quantity'), dbt.type_bigint()) }}) as item_quantity
-    from rows
-    {{ json_array_join('rows.raw', '$.items', 'i') }}
-    group by _batch_id, _row_id
+        sum({{ dbt.safe_cast('quantity', dbt.type_bigint()) }}) as item_quantity
+    from {{ first_copy(bronze_from('orders__items', i, ['_row_id', '_root_id', '_batch_id', '_loaded_at', 'quantity'])) }} as items
+    group by _root_id
 )
 select
-    {{ json_str('r.raw', '$.orderId') }} as order_id,
-    {{ json_str('r.raw', '$.sequence') }} as sequence,
-    {{ json_str('r.raw', '$.status') }} as status,
-    {{ json_str('r.raw', '$.origin') }} as origin,
-    {{ json_str('r.raw', '$.salesChannel') }} as sales_channel,
-    {{ json_str('r.raw', '$.affiliateId') }} as affiliate_id,
-    {{ dbt.safe_cast(json_str('r.raw', '$.isCompleted'), dbt.type_boolean()) }} as is_completed,
-    {{ vtex_timestamp(json_str('r.raw', '$.creationDate')) }} as created_at,
-    {{ vtex_timestamp(json_str('r.raw', '$.lastChange')) }} as last_change_at,
-    {{ vtex_timestamp(json_str('r.raw', '$.authorizedDate')) }} as authorized_at,
-    {{ vtex_timestamp(json_str('r.raw', '$.invoicedDate')) }} as invoiced_at,
-    {{ cents_to_units(json_str('r.raw', '$.value')) }} as total_value,
+    {{ dbt.safe_cast('o.order_id', dbt.type_string()) }} as order_id,
+    {{ dbt.safe_cast(bcol(o, 'o', 'sequence'), dbt.type_string()) }} as sequence,
+    o.status,
+    {{ bcol(o, 'o', 'origin') }} as origin,
+    {{ dbt.safe_cast(bcol(o, 'o', 'sales_channel'), dbt.type_string()) }} as sales_channel,
+    {{ bcol(o, 'o', 'affiliate_id') }} as affiliate_id,
+    {{ dbt.safe_cast(bcol(o, 'o', 'is_completed'), dbt.type_boolean()) }} as is_completed,
+    {{ vtex_timestamp('o.creation_date') }} as created_at,
+    {{ vtex_timestamp('o.last_change') }} as last_change_at,
+    {{ vtex_timestamp(bcol(o, 'o', 'authorized_date')) }} as authorized_at,
+    {{ vtex_timestamp(bcol(o, 'o', 'invoiced_date')) }} as invoiced_at,
+    {{ cents_to_units('o.value') }} as total_value,
     t.items_total,
     t.discounts_total,
     t.shipping_total,
     t.tax_total,
     coalesce(i.item_lines, 0) as item_lines,
     coalesce(i.item_quantity, 0) as item_quantity,
-    {{ json_str('r.raw', '$.storePreferencesData.currencyCode') }} as currency_code,
-    lower(trim({{ json_str('r.raw', '$.clientProfileData.email') }})) as customer_email,
-    {{ json_str('r.raw', '$.clientProfileData.userProfileId') }} as user_profile_id,
-    {{ json_str('r.raw', '$.clientProfileData.firstName') }} as customer_first_name,
-    {{ json_str('r.raw', '$.clientProfileData.lastName') }} as customer_last_name,
-    {{ json_str('r.raw', '$.clientProfileData.document') }} as customer_document,
-    {{ dbt.safe_cast(json_str('r.raw', '$.clientProfileData.isCorporate'), dbt.type_boolean()) }} as customer_is_corporate,
-    r._batch_id,
-    r._row_id,
-    r._loaded_at
-from rows as r
-left join totals as t on t._batch_id = r._batch_id and t._row_id = r._row_id
-left join items as i on i._batch_id = r._batch_id and i._row_id = r._row_id
+    {{ bcol(o, 'o', 'store_preferences_data__currency_code') }} as currency_code,
+    lower(trim({{ bcol(o, 'o', 'client_profile_data__email') }})) as customer_email,
+    {{ bcol(o, 'o', 'client_profile_data__user_profile_id') }} as user_profile_id,
+    {{ bcol(o, 'o', 'client_profile_data__first_name') }} as customer_first_name,
+    {{ bcol(o, 'o', 'client_profile_data__last_name') }} as customer_last_name,
+    {{ dbt.safe_cast(bcol(o, 'o', 'client_profile_data__document'), dbt.type_string()) }} as customer_document,
+    {{ dbt.safe_cast(bcol(o, 'o', 'client_profile_data__is_corporate'), dbt.type_boolean()) }} as customer_is_corporate,
+    o._batch_id,
+    o._row_id,
+    cast(o._loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    {{- bronze_rest(o, 'o', used, ['created_at', 'last_change_at', 'authorized_at', 'invoiced_at', 'total_value',
+        'items_total', 'discounts_total', 'shipping_total', 'tax_total', 'item_lines', 'item_quantity',
+        'currency_code', 'customer_email', 'user_profile_id', 'customer_first_name', 'customer_last_name',
+        'customer_document', 'customer_is_corporate']) }}
+from {{ source('bronze', 'orders') }} as o
+left join totals as t on t._root_id = o._row_id
+left join items as i on i._root_id = o._row_id

@@ -1,0 +1,75 @@
+{#- Reading bronze's relational tables (ndjson-normalize's rows as bq-load
+    typed them). bq-load creates a table when its first row arrives and a
+    column when a field is first seen, so a table or a column the models use
+    may not exist yet (no record had it) and new ones appear at any load.
+
+    bronze_columns(table, required) -> the table's column names (lower case),
+    or none when the table does not exist. The build stops with a clear
+    message when the table or one of the `required` columns is missing.
+    Offline compiles (var offline_compile) and parsing cannot look: they
+    assume every column is there. -#}
+{% macro bronze_columns(table, required=[]) -%}
+  {%- set rel = source('bronze', table) -%}
+  {%- if not execute or var('offline_compile', none) is not none -%}
+    {{ return(none) }}
+  {%- endif -%}
+  {%- set found = adapter.get_relation(database=rel.database, schema=rel.schema, identifier=rel.identifier) -%}
+  {%- if found is none -%}
+    {%- if required -%}
+      {{ exceptions.raise_compiler_error("bronze table " ~ rel ~ " does not exist: load its entity first (scripts/flows), or point BQ_BRONZE_DATASET/DUCKDB_PATH at the warehouse bq-load writes") }}
+    {%- endif -%}
+    {{ return([]) }}
+  {%- endif -%}
+  {%- set names = adapter.get_columns_in_relation(found) | map(attribute='name') | map('lower') | list -%}
+  {%- set missing = [] -%}
+  {%- for c in required if c | lower not in names -%}{%- do missing.append(c) -%}{%- endfor -%}
+  {%- if missing -%}
+    {{ exceptions.raise_compiler_error("bronze table " ~ rel ~ " lacks the column(s) " ~ missing | join(', ') ~ " that " ~ model.name ~ " needs (no loaded record had the field, or it was renamed); its columns: " ~ names | join(', ')) }}
+  {%- endif -%}
+  {{ return(names) }}
+{%- endmacro %}
+
+{#- A column of a bronze table when it exists, else a typed NULL (a field no
+    loaded record has had yet). `cols` is bronze_columns' answer. -#}
+{% macro bcol(cols, alias, name, type=none) -%}
+  {%- if cols is none or name in cols -%}
+    {{ alias }}.{{ adapter.quote(name) if name in ['group'] else name }}
+  {%- else -%}
+    cast(null as {{ type or dbt.type_string() }})
+  {%- endif -%}
+{%- endmacro %}
+
+{#- A bronze child table, or an empty one with the columns `names` (all
+    strings) when no record has had that array yet. -#}
+{% macro bronze_from(table, cols, names) -%}
+  {%- if cols is none or cols | length > 0 -%}
+    {{ source('bronze', table) }}
+  {%- else -%}
+    (select {% for n in names %}cast(null as {{ dbt.type_string() }}) as {{ adapter.quote(n) if n in ['group'] else n }}{{ ', ' if not loop.last }}{% endfor %} from (select 1 as one) as empty where 1 = 0)
+  {%- endif -%}
+{%- endmacro %}
+
+{#- The bronze columns that no model names (`used`, plus the link columns):
+    passed through staging as they are, so a field that appears later is in
+    staging at the next run without a code change. Names the model already
+    gives its own columns (`taken`) are left out. -#}
+{% macro bronze_rest(cols, alias, used, taken=[]) -%}
+  {%- if cols -%}
+    {%- set skip = used + taken + ['_row_id', '_parent_row_id', '_root_id', '_idx', '_batch_id', '_loaded_at', '_table', '_copy'] -%}
+    {%- for c in cols if c not in skip -%}
+    , {{ alias }}.{{ adapter.quote(c) }}
+    {%- endfor -%}
+  {%- endif -%}
+{%- endmacro %}
+
+{#- One row per bronze row id: a version loaded twice (another batch, a
+    re-run) has its rows twice, equal but for _batch_id and _loaded_at, and
+    bq-load gives each table of a batch its own _batch_id. Children therefore
+    join their order version by _root_id alone, through this; the first load
+    wins. -#}
+{% macro first_copy(from_sql) -%}
+(select * from (
+    select x.*, row_number() over (partition by x._row_id order by x._loaded_at, x._batch_id) as _copy
+    from {{ from_sql }} as x
+) as copies where _copy = 1)
+{%- endmacro %}
