@@ -66,10 +66,10 @@
     re-run) has its rows twice, equal but for _batch_id and _loaded_at, and
     bq-load gives each table of a batch its own _batch_id. Children therefore
     join their order version by _root_id alone, through this; the first load
-    wins. -#}
+    wins. from_sql names its relation `x` (and may filter it). -#}
 {% macro first_copy(from_sql) -%}
 (select * from (
     select x.*, row_number() over (partition by x._row_id order by x._loaded_at, x._batch_id) as _copy
-    from {{ from_sql }} as x
+    from {{ from_sql }}
 ) as copies where _copy = 1)
 {%- endmacro %}

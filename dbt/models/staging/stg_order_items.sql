@@ -25,5 +25,5 @@ select
     i._row_id,
     cast(i._loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
     {{- bronze_rest(i, 'i', used, ['order_id', 'item_index', 'sku_id', 'item_name', 'seller_id', 'brand_name', 'category_ids']) }}
-from {{ first_copy(bronze_from('orders__items', i, ['_row_id', '_root_id', '_batch_id', '_loaded_at', '_idx'] + used)) }} as i
+from {{ first_copy(bronze_from('orders__items', i, ['_row_id', '_root_id', '_batch_id', '_loaded_at', '_idx'] + used) ~ ' as x') }} as i
 join (select distinct _row_id, order_id from {{ source('bronze', 'orders') }}) as o on o._row_id = i._root_id

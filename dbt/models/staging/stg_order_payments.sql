@@ -23,7 +23,7 @@ select
     cast(p._loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
     {{- bronze_rest(p, 'p', used, ['order_id', 'transaction_index', 'payment_index', 'transaction_id',
         'transaction_is_active', 'payment_id', 'payment_group']) }}
-from {{ first_copy(bronze_from('orders__payment_data__transactions__payments', p, ['_row_id', '_parent_row_id', '_root_id', '_batch_id', '_loaded_at', '_idx'] + used)) }} as p
-join {{ first_copy(bronze_from('orders__payment_data__transactions', tx, ['_row_id', '_batch_id', '_loaded_at', '_idx', 'transaction_id', 'is_active'])) }} as tx
+from {{ first_copy(bronze_from('orders__payment_data__transactions__payments', p, ['_row_id', '_parent_row_id', '_root_id', '_batch_id', '_loaded_at', '_idx'] + used) ~ ' as x') }} as p
+join {{ first_copy(bronze_from('orders__payment_data__transactions', tx, ['_row_id', '_batch_id', '_loaded_at', '_idx', 'transaction_id', 'is_active']) ~ ' as x') }} as tx
     on tx._row_id = p._parent_row_id
 join (select distinct _row_id, order_id from {{ source('bronze', 'orders') }}) as o on o._row_id = p._root_id

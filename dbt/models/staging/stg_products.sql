@@ -33,5 +33,5 @@ select
     cast(p._loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
     {{- bronze_rest(s, 's', used, ['sku_id', 'ref_id', 'ean', 'category_ids', 'is_product_active', 'is_product_visible', 'price', 'list_price', 'cost_price']) }}
 from {{ source('bronze', 'products') }} as p
-join {{ first_copy(bronze_from('products__skus', s, ['_row_id', '_root_id', '_batch_id', '_loaded_at'] + used)) }} as s
+join {{ first_copy(bronze_from('products__skus', s, ['_row_id', '_root_id', '_batch_id', '_loaded_at'] + used) ~ ' as x') }} as s
     on s._root_id = p._row_id
