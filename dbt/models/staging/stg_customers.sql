@@ -3,7 +3,7 @@
 {%- set c = bronze_columns('clients', required=['id', '_row_id', '_batch_id', '_loaded_at']) %}
 {%- set used = ['id', 'email', 'first_name', 'last_name', 'document', 'phone', 'user_id',
     'is_newsletter_opt_in', 'created_in', 'updated_in'] %}
-with rows as (
+with typed as (
     select
         {{ dbt.safe_cast('c.id', dbt.type_string()) }} as customer_id,
         {{ bcol(c, 'c', 'email') }} as email_raw,
@@ -26,4 +26,4 @@ select
     *,
     coalesce(updated_at, created_at) as version_at,
     {{ is_valid_email('email') }} as email_is_valid
-from rows
+from typed
