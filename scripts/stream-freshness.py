@@ -1,4 +1,5 @@
-"""Freshness of the real-time path: for each hook event in Kafka, the time from
+"""Freshness of the real-time path: for each hook event in Kafka (not the
+order feed's events, which have no receive time), the time from
 vtex-webhook receiving it (_received_at) to the first bronze.orders row of that
 order at that change or later landing in the warehouse (_loaded_at: the moment
 gold.orders_current, a view over bronze, shows it; 0 when an earlier event's
@@ -38,7 +39,10 @@ def instant(text):
 events = []
 for line in open(hooks_path):
     hook = json.loads(json.loads(line)["value"])
-    events.append((hook["OrderId"], instant(hook["LastChange"]), instant(hook["_received_at"])))
+    # Events from VTEX's order feed (orders-feed) share the topic and carry
+    # no receive time: the hooks alone are measured.
+    if "_received_at" in hook:
+        events.append((hook["OrderId"], instant(hook["LastChange"]), instant(hook["_received_at"])))
 
 con = duckdb.connect(warehouse, read_only=True)
 loads = {}
