@@ -13,10 +13,11 @@
   {%- if not execute or var('offline_compile', none) is not none -%}
     {{ return(none) }}
   {%- endif -%}
+  {%- set name = rel.schema ~ '.' ~ rel.identifier -%}
   {%- set found = adapter.get_relation(database=rel.database, schema=rel.schema, identifier=rel.identifier) -%}
   {%- if found is none -%}
     {%- if required -%}
-      {{ exceptions.raise_compiler_error("bronze table " ~ rel ~ " does not exist: load its entity first (scripts/flows), or point BQ_BRONZE_DATASET/DUCKDB_PATH at the warehouse bq-load writes") }}
+      {{ exceptions.raise_compiler_error("bronze table " ~ name ~ " does not exist: load its entity first (scripts/flows), or point BQ_BRONZE_DATASET/DUCKDB_PATH at the warehouse bq-load writes") }}
     {%- endif -%}
     {{ return([]) }}
   {%- endif -%}
@@ -24,7 +25,7 @@
   {%- set missing = [] -%}
   {%- for c in required if c | lower not in names -%}{%- do missing.append(c) -%}{%- endfor -%}
   {%- if missing -%}
-    {{ exceptions.raise_compiler_error("bronze table " ~ rel ~ " lacks the column(s) " ~ missing | join(', ') ~ " that " ~ model.name ~ " needs (no loaded record had the field, or it was renamed); its columns: " ~ names | join(', ')) }}
+    {{ exceptions.raise_compiler_error("bronze table " ~ name ~ " lacks the column(s) " ~ missing | join(', ') ~ " that " ~ model.name ~ " needs (no loaded record had the field, or it was renamed); its columns: " ~ names | join(', ')) }}
   {%- endif -%}
   {{ return(names) }}
 {%- endmacro %}

@@ -45,13 +45,25 @@ t_same_file "gold equals the expected after the incremental run" "$fix/expected-
 # The same interval fetched again in another order and loaded: a new batch
 # with the same rows (or none of them, once bq-load skips rows it holds).
 load batch-2.ndjson "2024-03-20 01:00:00" --reverse
+# A field VTEX starts sending: bq-load adds its column; staging passes it on.
+sql() { "$venv/bin/python" -c 'import sys, duckdb; print(*duckdb.connect(sys.argv[1]).execute(sys.argv[2]).fetchall())' "$@"; }
+sql "$wh" "alter table bronze.orders add column gift_registry_data__id varchar" >/dev/null
 dbt_build "build after the interval was loaded twice"
+t_eq "a new bronze column reaches staging without a code change" "(1,)" \
+	"$(sql "$wh" "select count(*) from information_schema.columns where table_name = 'stg_orders' and column_name = 'gift_registry_data__id'")"
 gold >"$T_TMP/gold.txt"
 t_same_file "gold unchanged by the repeated interval" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
 
 dbt_build "full refresh" --full-refresh
 gold >"$T_TMP/gold.txt"
 t_same_file "full refresh gives the same gold as the incremental runs" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
+
+# A column the models need, missing from bronze: the build stops and says which.
+cp "$wh" "$T_TMP/broken.duckdb"
+sql "$T_TMP/broken.duckdb" "alter table bronze.orders rename column last_change to last_change_renamed" >/dev/null
+(cd "$VP_ROOT/dbt" && DUCKDB_PATH=$T_TMP/broken.duckdb "$venv/bin/dbt" run -s stg_orders) >"$T_TMP/broken.out" 2>&1
+t_eq "a missing needed column fails the build" 1 $?
+t_run "... naming the table and the column" grep -q 'bronze.orders lacks the column(s) last_change that stg_orders needs' "$T_TMP/broken.out"
 
 # BigQuery: no network, so parse, then compile both branches of every model
 # with a throw-away service-account key (no request is made).
