@@ -4,30 +4,42 @@
     may not exist yet (no record had it) and new ones appear at any load.
 
     bronze_columns(table, required) -> the table's column names (lower case),
-    or none when the table does not exist. The build stops with a clear
+    or [] when the table does not exist. The build stops with a clear
     message when the table or one of the `required` columns is missing.
     Offline compiles (var offline_compile) and parsing cannot look: they
-    assume every column is there. -#}
+    assume every column is there (none). -#}
 {% macro bronze_columns(table, required=[]) -%}
   {%- set rel = source('bronze', table) -%}
   {%- if not execute or var('offline_compile', none) is not none -%}
     {{ return(none) }}
   {%- endif -%}
   {%- set name = rel.schema ~ '.' ~ rel.identifier -%}
-  {%- set found = adapter.get_relation(database=rel.database, schema=rel.schema, identifier=rel.identifier) -%}
-  {%- if found is none -%}
+  {%- set names = adapter.dispatch('bronze_column_names', 'vtex_pipes')(rel) -%}
+  {%- if not names -%}
     {%- if required -%}
       {{ exceptions.raise_compiler_error("bronze table " ~ name ~ " does not exist: load its entity first (scripts/flows), or point BQ_BRONZE_DATASET/DUCKDB_PATH at the warehouse bq-load writes") }}
     {%- endif -%}
     {{ return([]) }}
   {%- endif -%}
-  {%- set names = adapter.get_columns_in_relation(found) | map(attribute='name') | map('lower') | list -%}
   {%- set missing = [] -%}
   {%- for c in required if c | lower not in names -%}{%- do missing.append(c) -%}{%- endfor -%}
   {%- if missing -%}
     {{ exceptions.raise_compiler_error("bronze table " ~ name ~ " lacks the column(s) " ~ missing | join(', ') ~ " that " ~ model.name ~ " needs (no loaded record had the field, or it was renamed); its columns: " ~ names | join(', ')) }}
   {%- endif -%}
   {{ return(names) }}
+{%- endmacro %}
+
+{#- A bronze table's column names, lower case; empty when the table does not
+    exist. DuckDB asks its catalog: dbt's get_relation there reads a relation
+    cache that two threads listing the same schema at once can leave empty
+    (seen: "bronze.products does not exist" with the table there). -#}
+{% macro default__bronze_column_names(rel) -%}
+  {%- set r = run_query("select lower(column_name) from information_schema.columns where table_catalog = '" ~ rel.database ~ "' and table_schema = '" ~ rel.schema ~ "' and table_name = '" ~ rel.identifier ~ "' order by ordinal_position") -%}
+  {{ return(r.columns[0].values() | list) }}
+{%- endmacro %}
+{% macro bigquery__bronze_column_names(rel) -%}
+  {%- set found = adapter.get_relation(database=rel.database, schema=rel.schema, identifier=rel.identifier) -%}
+  {{ return([] if found is none else adapter.get_columns_in_relation(found) | map(attribute='name') | map('lower') | list) }}
 {%- endmacro %}
 
 {#- A column of a bronze table when it exists, else a typed NULL (a field no
