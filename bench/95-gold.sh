@@ -79,6 +79,7 @@ for w in $scales; do
 	r[$w,after]=$(current "$wh")
 	r[$w,incr2]=$(build "$wh")
 done
+set +u # a scale not run (BENCH_GOLD_SCALES) has no figures: its cells stay empty
 f() { [ -n "$1" ] && printf '%.1f' "$1" || printf 'not run'; }
 {
 	echo "## dbt build and gold.orders_current, 100,000 and 1,000,000 orders"
