@@ -1,4 +1,5 @@
-"""Freshness of the real-time path: for each hook event in Kafka, the time from
+"""Freshness of the real-time path: for each hook event in Kafka (not the
+order feed's events, which have no receive time), the time from
 vtex-webhook receiving it (_received_at) to the first bronze.orders row of that
 order at that change or later landing in the warehouse (_loaded_at: the moment
 gold.orders_current, a view over bronze, shows it; 0 when an earlier event's

@@ -7,6 +7,17 @@
   (select coalesce({{ hours_before('max(' ~ column ~ ')', var('incremental_lookback_hours')) }}, cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }})) from {{ this }})
 {%- endmacro %}
 
+{#- The same watermark as a constant, read from the model before the run,
+    so that BigQuery prunes bronze's load-day partitions by it (it prunes by
+    constant filters only). Offline compiles keep the subquery. -#}
+{% macro incremental_since(column='_source_loaded_at') -%}
+  {%- if not execute or var('offline_compile', none) is not none -%}
+    {{ return(incremental_watermark(column)) }}
+  {%- endif -%}
+  {%- set since = run_query(incremental_watermark(column)[1:-1]).columns[0].values()[0] -%}
+  {{ return("cast('" ~ since.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{%- endmacro %}
+
 {% macro hours_before(ts, hours) -%}
   {{ return(adapter.dispatch('hours_before', 'vtex_pipes')(ts, hours)) }}
 {%- endmacro %}
@@ -15,6 +26,16 @@
 {%- endmacro %}
 {% macro bigquery__hours_before(ts, hours) -%}
   timestamp_sub({{ ts }}, interval {{ hours }} hour)
+{%- endmacro %}
+
+{% macro minutes_before(ts, minutes) -%}
+  {{ return(adapter.dispatch('minutes_before', 'vtex_pipes')(ts, minutes)) }}
+{%- endmacro %}
+{% macro default__minutes_before(ts, minutes) -%}
+  ({{ ts }} - interval '{{ minutes }} minutes')
+{%- endmacro %}
+{% macro bigquery__minutes_before(ts, minutes) -%}
+  timestamp_sub({{ ts }}, interval {{ minutes }} minute)
 {%- endmacro %}
 
 {#- Child tables of an order (items, payments) are rebuilt a whole day at a

@@ -1,8 +1,8 @@
-{#- JSON access on both engines. Bronze keeps each record's original JSON
-    (a JSON or string column); paths are JSONPath ($.a.b). -#}
+{#- JSON access on both engines, for the one JSON value a model reads:
+    bronze.catalog_runs.sku_ids, the array of SKU ids a complete catalog run
+    listed (silver.products_active). Paths are JSONPath ($, $.a.b). -#}
 
-{#- A scalar at path as a string (numbers and booleans as their text); null
-    when absent or JSON null. -#}
+{#- A scalar at path as a string; null when absent or JSON null. -#}
 {% macro json_str(col, path) -%}
   {{ return(adapter.dispatch('json_str', 'vtex_pipes')(col, path)) }}
 {%- endmacro %}
@@ -13,25 +13,14 @@
   json_value({{ col }}, '{{ path }}')
 {%- endmacro %}
 
-{#- A join that yields one row per element of the JSON array at path:
-    `name` is the element (JSON) and json_array_pos(name) its 0-based position.
-    Rows whose array is absent or empty yield nothing (inner join). -#}
+{#- A join that yields one row per element (`name`, JSON) of the array at
+    path; rows whose array is absent or empty yield nothing. -#}
 {% macro json_array_join(col, path, name) -%}
   {{ return(adapter.dispatch('json_array_join', 'vtex_pipes')(col, path, name)) }}
 {%- endmacro %}
 {% macro default__json_array_join(col, path, name) -%}
-  cross join unnest(json_extract({{ col }}, '{{ path }}[*]')) with ordinality as _{{ name }}({{ name }}, {{ name }}_ord)
+  cross join unnest(json_extract({{ col }}, '{{ path }}[*]')) as _{{ name }}({{ name }})
 {%- endmacro %}
 {% macro bigquery__json_array_join(col, path, name) -%}
-  cross join unnest(json_query_array({{ col }}, '{{ path }}')) as {{ name }} with offset as {{ name }}_pos
-{%- endmacro %}
-
-{% macro json_array_pos(name) -%}
-  {{ return(adapter.dispatch('json_array_pos', 'vtex_pipes')(name)) }}
-{%- endmacro %}
-{% macro default__json_array_pos(name) -%}
-  cast({{ name }}_ord - 1 as {{ dbt.type_int() }})
-{%- endmacro %}
-{% macro bigquery__json_array_pos(name) -%}
-  {{ name }}_pos
+  cross join unnest(json_query_array({{ col }}, '{{ path }}')) as {{ name }}
 {%- endmacro %}

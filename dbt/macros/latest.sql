@@ -30,3 +30,16 @@ left join {{ ref('customer_keys') }} as by_email
 {% macro order_customer_match() -%}
 case when by_user.customer_id is not null then 'user_id' when by_email.customer_id is not null then 'email' end
 {%- endmacro %}
+
+{#- Whether version a wins over version b by latest_per_key's rule: the
+    later version (a null version loses), then the first load. -#}
+{% macro version_wins(a_version, a_loaded, a_batch, a_row, b_version, b_loaded, b_batch, b_row) -%}
+(case
+    when {{ a_version }} is null and {{ b_version }} is not null then false
+    when {{ b_version }} is null and {{ a_version }} is not null then true
+    when {{ a_version }} <> {{ b_version }} then {{ a_version }} > {{ b_version }}
+    when {{ a_loaded }} <> {{ b_loaded }} then {{ a_loaded }} < {{ b_loaded }}
+    when {{ a_batch }} <> {{ b_batch }} then {{ a_batch }} < {{ b_batch }}
+    else {{ a_row }} <= {{ b_row }}
+end)
+{%- endmacro %}

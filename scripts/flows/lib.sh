@@ -8,7 +8,9 @@
 # default <repo>/var), VP_STATE (watermarks the flows keep between runs;
 # default $VP_VAR/state), VP_BIN (the tools; default <repo>/bin), VP_METRICS_DIR
 # (the textfile-collector directory the flows publish their metrics to;
-# default $VP_VAR/metrics), VTEX_PIPES_RUN_ID (default: one made here), and
+# default $VP_VAR/metrics), VTEX_PIPES_RUN_ID (default: one made here),
+# BRONZE_RAW (yes: also keep each record's original JSON in bronze's
+# <root>__raw tables, for rebuilds; default no: dbt/README.md), and
 # what the tools read themselves (VTEX_BASE_URL, VTEX_ACCOUNT, VTEX_APP_KEY,
 # VTEX_APP_TOKEN or VTEX_APP_TOKEN_FILE, or VTEX_GATEWAY with
 # VTEX_GATEWAY_TOKEN(_FILE) and VTEX_GATEWAY_PRIORITY (realtime for the
@@ -51,6 +53,15 @@ flow_log() { # LEVEL MESSAGE [KEY=VALUE...]
 }
 
 flow_usage() { echo "usage: $flow_name $1" >&2; exit "$EX_USAGE"; }
+
+# ndjson-normalize's --raw when BRONZE_RAW=yes, in FLOW_RAW (an array). Every
+# field of a record is in the relational tables already; the raw copy is
+# for rebuilding them by another normalization (dbt/README.md, Rebuilds).
+case ${BRONZE_RAW:-no} in
+yes) FLOW_RAW=(--raw) ;;
+no) FLOW_RAW=() ;;
+*) echo "$flow_name: BRONZE_RAW must be yes or no" >&2; exit "$EX_USAGE" ;;
+esac
 
 # flow_interval START END: the half-open interval [START, END) this run covers,
 # as UTC RFC 3339 in FLOW_START and FLOW_END; FLOW_RUN names the run (the same

@@ -1,8 +1,8 @@
 # Sourced by the batch flows: fetched records -> quality gate -> bronze rows -> warehouse.
 . "$(dirname "${BASH_SOURCE[0]}")/rejects.sh"
 # flow_load ENTITY FETCH-ARGS...: vtex-fetch FETCH-ARGS | ndjson-validate
-# --entity ENTITY (rules/ENTITY.json) | ndjson-normalize --entity ENTITY --raw
-# | dedup (rows repeated within the run) | bq-load into BQ_TARGET (its report
+# --entity ENTITY (rules/ENTITY.json) | ndjson-normalize --entity ENTITY
+# (--raw with BRONZE_RAW=yes, lib.sh) | dedup (rows repeated within the run) | bq-load into BQ_TARGET (its report
 # lines go to the run directory); then every stage's rejects into the table
 # bronze.rejects (flow_load_rejects); exits with the flow's status (flow_finish).
 #
@@ -31,7 +31,7 @@ flow_load() {
 		--failures="$FLOW_RUN_DIR/fetch.failures.ndjson" --rejects="$FLOW_RUN_DIR/fetch.rejects.ndjson" |
 		flow_fetch_ids; exit "${PIPESTATUS[0]}") |
 		VTEX_PIPES_STAGE=validate ndjson-validate --entity "$entity" $(flow_files validate) |
-		VTEX_PIPES_STAGE=normalize ndjson-normalize --entity "$entity" --raw $(flow_files normalize) |
+		VTEX_PIPES_STAGE=normalize ndjson-normalize --entity "$entity" "${FLOW_RAW[@]}" $(flow_files normalize) |
 		VTEX_PIPES_STAGE=dedup dedup --key _table,_row_id $(flow_files dedup) |
 		VTEX_PIPES_STAGE=bq-load bq-load $(flow_files bq-load) >"$FLOW_RUN_DIR/bq-load.out.ndjson"
 	local st=("${PIPESTATUS[@]}")

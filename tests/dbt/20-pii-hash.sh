@@ -18,7 +18,7 @@ build() { # WAREHOUSE [dbt args...]
 	local wh=$1; shift
 	for b in "batch-1 2024-03-12" "batch-2 2024-03-20"; do
 		read -r name day <<<"$b"
-		"$venv/bin/python" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/$name.ndjson" "$name" "$day 00:00:00"
+		"$venv/bin/python" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/$name.ndjson" "$day 00:00:00"
 		(cd "$VP_ROOT/dbt" && DUCKDB_PATH=$wh DBT_TARGET_PATH=$T_TMP/target-$(basename "$wh") \
 			"$venv/bin/dbt" build --vars "{as_of: '2024-04-01 00:00:00'${PII:+, pii_hash: true}}" "$@") \
 			>"$T_TMP/$(basename "$wh").$name.out" 2>&1 || return 1
@@ -87,7 +87,7 @@ done <"$T_TMP/checks"
 t_run "the salt is in no log line of the hashed build" bash -c "! grep -qF '$SALT' '$T_TMP'/hashed.duckdb.*.out"
 
 # pii_hash on without a salt: the build stops, saying why.
-"$venv/bin/python" "$VP_ROOT/tests/dbt/load-fixture.py" "$T_TMP/nosalt.duckdb" "$fix/batch-1.ndjson" batch-1 "2024-03-12 00:00:00"
+"$venv/bin/python" "$VP_ROOT/tests/dbt/load-fixture.py" "$T_TMP/nosalt.duckdb" "$fix/batch-1.ndjson" "2024-03-12 00:00:00"
 (cd "$VP_ROOT/dbt" && DUCKDB_PATH=$T_TMP/nosalt.duckdb DBT_TARGET_PATH=$T_TMP/target-nosalt \
 	"$venv/bin/dbt" build --vars '{pii_hash: true}') >"$T_TMP/nosalt.out" 2>&1
 t_run "pii_hash without VP_PII_SALT: the build fails" test $? -ne 0

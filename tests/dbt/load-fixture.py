@@ -1,26 +1,43 @@
-"""Appends fixture rows (ndjson-normalize --raw's shape: _table, link columns,
-the record's text as a string under `raw`) to the `bronze` schema of a DuckDB file, adding _batch_id
-and _loaded_at as bq-load does. It stands in for bq-load so the dbt tests run
-on their own; the end-to-end tests use the real tools.
-Usage: python load-fixture.py WAREHOUSE.duckdb FILE.ndjson BATCH_ID LOADED_AT"""
+"""Loads fixture records into the `bronze` schema of a DuckDB file with the
+real tools, as the batch flows do: each record (the `raw` of the fixture's
+`<root>__raw` lines) through `ndjson-normalize --entity E | bq-load`, then
+sets the batches' _loaded_at to LOADED_AT so runs are reproducible.
+--reverse loads the records in reverse order: the same rows in another batch
+(bq-load's batch id follows the rows' text), as when an interval is fetched
+again in another order.
+Usage: python load-fixture.py WAREHOUSE.duckdb FILE.ndjson LOADED_AT [--reverse]"""
 import json
+import subprocess
 import sys
 
 import duckdb
 
-path, ndjson, batch_id, loaded_at = sys.argv[1:5]
-rows = {}
+path, ndjson, loaded_at = sys.argv[1:4]
+reverse = "--reverse" in sys.argv[4:]
+ENTITY = {"orders__raw": "order", "clients__raw": "client", "products__raw": "product"}
+records = {}
 with open(ndjson, encoding="utf-8") as f:
     for line in f:
         r = json.loads(line)
-        rows.setdefault(r["_table"], []).append(
-            (r["_row_id"], r["_parent_row_id"], r["_root_id"], r["_idx"],
-             r["raw"], batch_id, loaded_at))
+        records.setdefault(ENTITY[r["_table"]], []).append(r["raw"])
+batches = []
+for entity, raws in records.items():
+    if reverse:
+        raws.reverse()
+    normalize = subprocess.Popen(["ndjson-normalize", "--entity", entity],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    load = subprocess.Popen(["bq-load", "--target", "duckdb:" + path, "--dataset", "bronze"],
+                            stdin=normalize.stdout, stdout=subprocess.PIPE)
+    normalize.stdout.close()
+    normalize.stdin.write("".join(r + "\n" for r in raws).encode())
+    normalize.stdin.close()
+    out = load.communicate()[0]
+    if normalize.wait() != 0 or load.returncode != 0:
+        sys.exit(f"loading {entity} failed")
+    batches += [json.loads(x) for x in out.decode().splitlines()]
 con = duckdb.connect(path)
-con.execute("create schema if not exists bronze")
-for table, values in rows.items():
-    con.execute(f'create table if not exists bronze."{table}" ('
-                "_row_id varchar, _parent_row_id varchar, _root_id varchar, _idx bigint,"
-                " raw varchar, _batch_id varchar, _loaded_at timestamp)")
-    con.executemany(f'insert into bronze."{table}" values (?, ?, ?, ?, ?, ?, ?)', values)
+for b in batches:
+    if b["status"] == "loaded":
+        con.execute(f'update bronze."{b["table"]}" set _loaded_at = ? where _batch_id = ?',
+                    [loaded_at, b["batch_id"]])
 con.close()

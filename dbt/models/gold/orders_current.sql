@@ -1,24 +1,69 @@
 {{ config(materialized='view') }}
--- One row per order with its current status and values, read straight from
--- bronze through views, so it is fresh as soon as a row lands (silver.orders
--- catches up at the next dbt run; a singular test checks they agree).
-with latest as (
-    {{ latest_per_key(ref('stg_orders'), 'order_id', 'last_change_at') }}
+-- One row per order with its current status and values, fresh the moment a
+-- row lands in bronze: silver.orders (as of the last dbt run) overlaid with
+-- the order versions bronze received since (the tail). The tail is read
+-- from bronze's relational tables for rows loaded after silver's newest row
+-- minus var current_lookback_minutes (a batch committing that late after its
+-- _loaded_at would be missed until the next dbt run); a tail version replaces
+-- silver's row when it is newer by the same rule as silver (macros/latest.sql).
+-- So a query reads silver (one row per order) and bronze's newest rows only,
+-- never the whole history. On BigQuery the tail also keeps to the last
+-- var current_tail_days of load days (a constant filter, so the load-day
+-- partitions prune): dbt must run at least that often (ARCHITECTURE.md).
+{%- set since -%}
+(select coalesce({{ minutes_before('max(_source_loaded_at)', var('current_lookback_minutes')) }},
+                 cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }}))
+ from {{ ref('orders') }})
+{%- endset %}
+with tail_versions as (
+    {{ order_versions(since) }}
+    {%- if target.type == 'bigquery' %}
+      and o._loaded_at >= timestamp_sub(current_timestamp(), interval {{ var('current_tail_days') }} day)
+    {%- endif %}
+),
+tail as (
+    {{ latest_per_key('tail_versions', 'order_id', 'last_change_at') }}
+),
+newer as (
+    select tail.*
+    from tail
+    left join {{ ref('orders') }} as s on s.order_id = tail.order_id
+    where s.order_id is null
+       or not {{ version_wins('s.last_change_at', 's._source_loaded_at', 's._source_batch_id', 's._source_row_id',
+                              'tail.last_change_at', 'tail._loaded_at', 'tail._batch_id', 'tail._row_id') }}
 )
 select
-    latest.order_id,
-    latest.status,
-    latest.created_at,
-    latest.last_change_at,
-    latest.total_value,
-    latest.items_total,
-    latest.discounts_total,
-    latest.shipping_total,
-    latest.tax_total,
-    latest.item_quantity,
-    latest.currency_code,
-    {{ pii('latest.customer_email') }} as customer_email,
+    newer.order_id,
+    newer.status,
+    newer.created_at,
+    newer.last_change_at,
+    newer.total_value,
+    newer.items_total,
+    newer.discounts_total,
+    newer.shipping_total,
+    newer.tax_total,
+    newer.item_quantity,
+    newer.currency_code,
+    {{ pii('newer.customer_email') }} as customer_email,
     {{ order_customer_id() }} as customer_id,
-    latest._loaded_at as loaded_at
-from latest
-{{ order_customer_joins('latest') }}
+    newer._loaded_at as loaded_at
+from newer
+{{ order_customer_joins('newer') }}
+union all
+select
+    s.order_id,
+    s.status,
+    s.created_at,
+    s.last_change_at,
+    s.total_value,
+    s.items_total,
+    s.discounts_total,
+    s.shipping_total,
+    s.tax_total,
+    s.item_quantity,
+    s.currency_code,
+    s.customer_email,
+    s.customer_id,
+    s._source_loaded_at as loaded_at
+from {{ ref('orders') }} as s
+where s.order_id not in (select order_id from newer)

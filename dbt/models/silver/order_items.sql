@@ -41,5 +41,5 @@ select
     scope._source_loaded_at
 from scope
 join {{ ref('stg_order_items') }} as i
-    on i._batch_id = scope._source_batch_id and i._row_id = scope._source_row_id
+    on i._root_id = scope._source_row_id
 left join {{ ref('products_latest') }} as p on p.sku_id = i.sku_id

@@ -22,4 +22,4 @@ select
     scope._source_loaded_at
 from scope
 join {{ ref('stg_order_payments') }} as p
-    on p._batch_id = scope._source_batch_id and p._row_id = scope._source_row_id
+    on p._root_id = scope._source_row_id

@@ -1,27 +1,31 @@
--- Every bronze Master Data CL row (all versions), typed. The version of a
--- document is updatedIn, or createdIn while it was never updated.
-{%- set raw = var('bronze_raw_column') %}
-with rows as (
+-- Every bronze Master Data CL row (all versions), typed (bronze clients). The
+-- version of a document is updatedIn, or createdIn while it was never updated.
+{%- set c = bronze_columns('clients', required=['id', '_row_id', '_batch_id', '_loaded_at']) %}
+{%- set used = ['id', 'email', 'first_name', 'last_name', 'document', 'phone', 'user_id',
+    'is_newsletter_opt_in', 'created_in', 'updated_in', '_quality_flags'] %}
+with typed as (
     select
-        {{ json_str(raw, '$.id') }} as customer_id,
-        {{ json_str(raw, '$.email') }} as email_raw,
-        lower(trim({{ json_str(raw, '$.email') }})) as email,
-        {{ json_str(raw, '$.firstName') }} as first_name,
-        {{ json_str(raw, '$.lastName') }} as last_name,
-        {{ json_str(raw, '$.document') }} as document,
-        {{ json_str(raw, '$.phone') }} as phone,
-        {{ json_str(raw, '$.userId') }} as user_id,
-        {{ json_str(raw, '$._quality_flags') }} as quality_flags,
-        {{ dbt.safe_cast(json_str(raw, '$.isNewsletterOptIn'), dbt.type_boolean()) }} as is_newsletter_opt_in,
-        {{ vtex_timestamp(json_str(raw, '$.createdIn')) }} as created_at,
-        {{ vtex_timestamp(json_str(raw, '$.updatedIn')) }} as updated_at,
-        _batch_id,
-        _row_id,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
-    from {{ source('bronze', 'clients__raw') }}
+        {{ dbt.safe_cast('c.id', dbt.type_string()) }} as customer_id,
+        {{ bcol(c, 'c', 'email') }} as email_raw,
+        lower(trim({{ bcol(c, 'c', 'email') }})) as email,
+        {{ bcol(c, 'c', 'first_name') }} as first_name,
+        {{ bcol(c, 'c', 'last_name') }} as last_name,
+        {{ dbt.safe_cast(bcol(c, 'c', 'document'), dbt.type_string()) }} as document,
+        {{ dbt.safe_cast(bcol(c, 'c', 'phone'), dbt.type_string()) }} as phone,
+        {{ dbt.safe_cast(bcol(c, 'c', 'user_id'), dbt.type_string()) }} as user_id,
+        -- the flagging rules of the quality gate the record broke (ndjson-validate --flags-field)
+        {{ bcol(c, 'c', '_quality_flags') }} as quality_flags,
+        {{ dbt.safe_cast(bcol(c, 'c', 'is_newsletter_opt_in'), dbt.type_boolean()) }} as is_newsletter_opt_in,
+        {{ vtex_timestamp(bcol(c, 'c', 'created_in')) }} as created_at,
+        {{ vtex_timestamp(bcol(c, 'c', 'updated_in')) }} as updated_at,
+        c._batch_id,
+        c._row_id,
+        cast(c._loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{- bronze_rest(c, 'c', used, ['customer_id', 'email_raw', 'created_at', 'updated_at', 'version_at', 'email_is_valid']) }}
+    from {{ source('bronze', 'clients') }} as c
 )
 select
     *,
     coalesce(updated_at, created_at) as version_at,
     {{ is_valid_email('email') }} as email_is_valid
-from rows
+from typed
