@@ -12,10 +12,9 @@ int bq_api_init(bq_api *a, const char *endpoint, double timeout_s,
 	int rc = VP_EXIT_OK;
 	http_options ho;
 	memset(a, 0, sizeof *a);
+	if (!http_url_credentials_allowed(endpoint, "the BigQuery endpoint"))
+		return VP_EXIT_CONFIG;
 	a->base = xstrdup(endpoint);
-	if (http_url_plain_remote(endpoint))
-		log_warn("the BigQuery endpoint is plain http:// to a host other than the loopback: the "
-			 "token crosses the network in clear", LS("endpoint", endpoint));
 	size_t n = strlen(a->base);
 	while (n && a->base[n - 1] == '/')
 		a->base[--n] = '\0';

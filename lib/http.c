@@ -647,6 +647,21 @@ bool http_url_plain_remote(const char *url)
 	return !(hl >= 4 && strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == hl);
 }
 
+bool http_url_credentials_allowed(const char *url, const char *what)
+{
+	if (!http_url_plain_remote(url))
+		return true;
+	const char *allow = getenv("VTEX_PIPES_ALLOW_PLAIN_HTTP");
+	if (allow && strcmp(allow, "1") == 0) {
+		log_warn("plain http:// to a host other than the loopback: credentials cross the network "
+			 "in clear (allowed by VTEX_PIPES_ALLOW_PLAIN_HTTP=1)", LS("setting", what), LS("url", url));
+		return true;
+	}
+	log_error("plain http:// to a host other than the loopback would send credentials in clear; "
+		  "use https:// (or VTEX_PIPES_ALLOW_PLAIN_HTTP=1)", LS("setting", what), LS("url", url));
+	return false;
+}
+
 bool http_header_is_secret(const char *name, size_t len)
 {
 	static const char *const exact[] = { "authorization", "proxy-authorization", "cookie" };

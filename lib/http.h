@@ -122,6 +122,11 @@ void http_client_free(http_client *c);
  * clear. The tools refuse to send credentials that way without an explicit
  * option; the loopback never leaves the host, so it is allowed. */
 bool http_url_plain_remote(const char *url);
+/* Whether credentials may be sent to url: not when it is plain http:// to a
+ * host other than the loopback (logged as an error naming `what`, the
+ * setting that holds the URL), unless VTEX_PIPES_ALLOW_PLAIN_HTTP=1, which
+ * takes it with a warning. */
+bool http_url_credentials_allowed(const char *url, const char *what);
 /* True when a header of that name carries a credential: Authorization,
  * Proxy-Authorization, Cookie, or a name holding "token", "secret",
  * "password", "apikey" or "api-key" (any case). */

@@ -28,15 +28,22 @@ bool vtex_endpoint_from_env(vtex_endpoint *e, const char **why, const char **hin
 	*e = (vtex_endpoint){ 0 };
 	const char *gateway = cli_env("VTEX_GATEWAY", NULL);
 	if (gateway) { /* it routes /pricing/ to the pricing host itself */
+		if (!http_url_credentials_allowed(gateway, "VTEX_GATEWAY")) {
+			*why = "VTEX_GATEWAY is plain http:// to a host other than the loopback";
+			*hint = "use https:// (or VTEX_PIPES_ALLOW_PLAIN_HTTP=1)";
+			return false;
+		}
 		e->base_url = without_trailing_slash(gateway);
 		e->pricing_url = xstrdup(e->base_url);
 		return true;
 	}
 	if (base) {
+		if (!http_url_credentials_allowed(base, "VTEX_BASE_URL")) {
+			*why = "VTEX_BASE_URL is plain http:// to a host other than the loopback";
+			*hint = "use https:// (or VTEX_PIPES_ALLOW_PLAIN_HTTP=1)";
+			return false;
+		}
 		e->base_url = without_trailing_slash(base);
-		if (http_url_plain_remote(e->base_url))
-			log_warn("VTEX_BASE_URL is plain http:// to a host other than the loopback: the VTEX "
-				 "credentials cross the network in clear", LS("url", e->base_url));
 	} else {
 		if (!account) {
 			*why = "VTEX_ACCOUNT is not set";

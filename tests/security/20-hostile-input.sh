@@ -93,8 +93,19 @@ t_run "... a failure record with the reason" grep -q 'escaped NUL' f.ndjson
 t_run "VTEX_BASE_URL on the loopback over http://: no warning" bash -c "! grep -q 'in clear' err"
 VTEX_BASE_URL=http://vtex.invalid VTEX_APP_KEY=k VTEX_APP_TOKEN=t \
 	vtex-fetch order 1-01 --retries 1 --connect-timeout 0.5 --failures f2.ndjson > /dev/null 2>err2
-t_run "... to another host: a warning that the credentials cross the network in clear" \
-	grep -q 'level=warn.*VTEX_BASE_URL is plain http.*in clear' err2
+t_eq "... to another host: refused (78), the credentials would cross the network in clear" "78 1" \
+	"$? $(grep -c 'level=error.*plain http.*in clear.*setting=VTEX_BASE_URL' err2)"
+VTEX_PIPES_ALLOW_PLAIN_HTTP=1 VTEX_BASE_URL=http://vtex.invalid VTEX_APP_KEY=k VTEX_APP_TOKEN=t \
+	vtex-fetch order 1-01 --retries 1 --connect-timeout 0.5 --failures f2.ndjson > /dev/null 2>err2
+t_run "... taken with a warning with VTEX_PIPES_ALLOW_PLAIN_HTTP=1" \
+	grep -q 'level=warn.*in clear (allowed by VTEX_PIPES_ALLOW_PLAIN_HTTP=1)' err2
+VTEX_GATEWAY=http://gateway.invalid VTEX_GATEWAY_TOKEN=gateway-token-0123456789 \
+	vtex-fetch order 1-01 --retries 1 --connect-timeout 0.5 > /dev/null 2>err3
+t_eq "... VTEX_GATEWAY likewise (its token)" 78 $?
+printf '{"a":1}\n' | BQ_TOKEN=tok bq-load --target bigquery:p.d --table t --endpoint http://bq.invalid \
+	--rejects rej.ndjson > /dev/null 2>err4
+t_eq "bq-load: a BigQuery endpoint over http:// to another host refused (78)" "78 1" \
+	"$? $(grep -c 'setting="the BigQuery endpoint"' err4)"
 
 # vtex-webhook: 400 for an OrderId holding a NUL, and nothing written.
 ev='{"OrderId":"v1-01\u0000x","State":"invoiced","LastChange":"2026-01-15T17:11:39Z"}'
