@@ -13,7 +13,7 @@ VP_CACHE=${VP_CACHE:-$HOME/.cache/vtex-pipes}
 venv=$VP_CACHE/venv-dbt
 [ -x "$venv/bin/dbt" ] || { echo "no dbt virtualenv at $venv: run scripts/bootstrap"; exit 77; }
 bq_start_emulator bronze
-export BQ_TOKEN=test-token
+export BQ_TOKEN=test-token VP_PII_SALT=emulator-salt-0123456789 # hashing is on by default on BigQuery
 fix=$VP_ROOT/tests/fixtures/dbt
 
 for d in staging silver gold analytics; do # dbt's CREATE SCHEMA trips on the emulator's job reply

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dbt on an encrypted warehouse (target duckdb_encrypted, the key from
-# VP_DUCKDB_KEY): the fixture's bronze copied into an encrypted file, every
+# VP_DUCKDB_KEY): the fixture's bronze (loaded plain) copied into an encrypted file, every
 # model and test builds there, silver and gold read back with the key, and no
 # customer e-mail of the fixture is in the file's bytes.
 . "$(dirname "$0")/../lib.sh"
@@ -9,7 +9,7 @@ venv=$VP_CACHE/venv-dbt
 [ -x "$venv/bin/dbt" ] || { echo "no dbt virtualenv at $venv: run scripts/bootstrap"; exit 77; }
 fix=$VP_ROOT/tests/fixtures/dbt
 export VP_DUCKDB_KEY=k-$RANDOM$RANDOM-0123456789abcdef
-"$venv/bin/python" "$VP_ROOT/tests/dbt/load-fixture.py" "$T_TMP/plain.duckdb" "$fix/batch-1.ndjson" batch-1 "2024-03-12 00:00:00"
+env -u VP_DUCKDB_KEY "$venv/bin/python" "$VP_ROOT/tests/dbt/load-fixture.py" "$T_TMP/plain.duckdb" "$fix/batch-1.ndjson" "2024-03-12 00:00:00"
 "$venv/bin/python" - "$T_TMP/plain.duckdb" "$T_TMP/enc.duckdb" <<'PY'
 import duckdb, os, sys
 con = duckdb.connect()
