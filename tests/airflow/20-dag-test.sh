@@ -15,8 +15,8 @@ for p in "$af/python" "$VP_DBT_PYTHON"; do
 done
 fix=$VP_ROOT/tests/fixtures/dbt
 wh=$T_TMP/warehouse.duckdb
-"$VP_DBT_PYTHON" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-1.ndjson" batch-1 "2024-03-12 00:00:00"
-"$VP_DBT_PYTHON" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-2.ndjson" batch-2 "2024-03-20 00:00:00"
+"$VP_DBT_PYTHON" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-1.ndjson" "2024-03-12 00:00:00"
+"$VP_DBT_PYTHON" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-2.ndjson" "2024-03-20 00:00:00"
 
 # The CRM and the ERP: tests/ndjson-post/api_test_server.py.
 . "$VP_ROOT/tests/ndjson-post/common.sh"

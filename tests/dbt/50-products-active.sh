@@ -11,7 +11,7 @@ wh=$T_TMP/warehouse.duckdb
 export DBT_PROFILES_DIR=$VP_ROOT/dbt DBT_TARGET_PATH=$T_TMP/target DBT_LOG_PATH=$T_TMP/logs
 export DUCKDB_PATH=$wh DBT_TARGET=duckdb DBT_SEND_ANONYMOUS_USAGE_STATS=false
 unset VP_PII_HASH
-"$venv/bin/python" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$VP_ROOT/tests/fixtures/dbt/batch-1.ndjson" batch-1 "2024-03-12 00:00:00"
+"$venv/bin/python" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$VP_ROOT/tests/fixtures/dbt/batch-1.ndjson" "2024-03-12 00:00:00"
 build() { (cd "$VP_ROOT/dbt" && "$venv/bin/dbt" run --select "$@") >"$T_TMP/dbt.out" 2>&1 || { tail -20 "$T_TMP/dbt.out"; return 1; }; }
 active() { "$venv/bin/python" -c 'import duckdb, sys
 print(*[r[0] for r in duckdb.connect(sys.argv[1], read_only=True).execute("select sku_id from silver.products_active order by 1").fetchall()])' "$wh"; }

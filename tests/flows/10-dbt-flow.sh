@@ -12,8 +12,8 @@ fix=$VP_ROOT/tests/fixtures/dbt
 wh=$T_TMP/warehouse.duckdb
 export VP_VAR=$T_TMP/var BQ_TARGET=duckdb:$wh
 flow=$VP_ROOT/scripts/flows/dbt
-"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-1.ndjson" batch-1 "2024-03-12 00:00:00"
-"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-2.ndjson" batch-2 "2024-03-20 00:00:00"
+"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-1.ndjson" "2024-03-12 00:00:00"
+"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-2.ndjson" "2024-03-20 00:00:00"
 # END (2024-04-01) is the "now" of expected-gold.txt.
 interval=(2024-03-31T00:00:00Z 2024-04-01T00:00:00+00:00)
 

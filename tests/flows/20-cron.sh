@@ -22,8 +22,8 @@ for f in $(awk '{print $NF}' <<<"$jobs"); do
 	t_run "crontab's flow $f exists" test -x "$VP_ROOT/scripts/flows/$f"
 done
 
-"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-1.ndjson" batch-1 "2024-03-12 00:00:00"
-"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-2.ndjson" batch-2 "2024-03-20 00:00:00"
+"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-1.ndjson" "2024-03-12 00:00:00"
+"$py" "$VP_ROOT/tests/dbt/load-fixture.py" "$wh" "$fix/batch-2.ndjson" "2024-03-20 00:00:00"
 t_exit "run-flow dbt over the last 15 minutes" 0 env VP_NOW=2024-04-01T00:07:00Z "$run_flow" dbt 900 gold
 t_run "the interval was [23:45, 00:00)" test -d "$VP_VAR/runs/dbt/dbt-20240331T234500Z-20240401T000000Z"
 "$py" "$VP_ROOT/tests/dbt/dump-gold.py" "$wh" >"$T_TMP/gold.txt"
