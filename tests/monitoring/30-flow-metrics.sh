@@ -23,7 +23,7 @@ t_eq "every log line carries a run_id" "$(wc -l <"$T_TMP/err1")" "$(grep -c ' ru
 t_eq "one run id for the whole run" 1 "$(grep -oE ' run_id=[^ ]+' "$T_TMP/err1" | sort -u | wc -l)"
 t_eq "lines from the flow and from each of its five tools" "flow tool=bq-load tool=dedup tool=ndjson-normalize tool=ndjson-validate tool=vtex-fetch" \
 	"$(grep -oE 'tool=[a-z-]+|flow=catalog msg' "$T_TMP/err1" | sed 's/=catalog msg//' | sort -u | paste -sd' ')"
-t_eq "published: the flow's file and one per stage" "catalog-bq-load.prom catalog-dedup.prom catalog-fetch.prom catalog-normalize.prom catalog-rejects.prom catalog-validate.prom catalog.prom" \
+t_eq "published: the flow's file and one per stage" "catalog-bq-load.prom catalog-catalog-mark.prom catalog-dedup.prom catalog-fetch.prom catalog-normalize.prom catalog-rejects.prom catalog-validate.prom catalog.prom" \
 	"$(cd "$M" && ls | paste -sd' ')"
 
 # Every series of a stage file: tool, stage and flow labels; names the sources declare.
