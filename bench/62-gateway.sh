@@ -47,10 +47,18 @@ lat_d=() lat_g=() thr_d=() thr_g=()
 for r in $(seq "$ROUNDS"); do
 	# Paced: 12 connections, each waiting 10 ms after every answer: about 1,000 req/s.
 	export PACE_MS=10 HDR_NAME=X-VTEX-API-AppKey HDR_VALUE=$VTEX_APP_KEY
-	lat_d+=("$(wrk_run "$SB$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-API-AppToken: $VTEX_APP_TOKEN")")
-	lat_g+=("$(wrk_run "$GW$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-Pipes-Priority: realtime")")
-	thr_d+=("$(wrk_run "$SB$path" 64 "${AUTH[@]}")")
-	thr_g+=("$(wrk_run "$GW$path" 64 -H "X-VTEX-Pipes-Priority: batch")")
+	# Which side goes first alternates from round to round.
+	sides=(direct gateway)
+	[ $((r % 2)) -eq 0 ] && sides=(gateway direct)
+	for side in "${sides[@]}"; do
+		if [ "$side" = direct ]; then
+			lat_d+=("$(wrk_run "$SB$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-API-AppToken: $VTEX_APP_TOKEN")")
+			thr_d+=("$(wrk_run "$SB$path" 64 "${AUTH[@]}")")
+		else
+			lat_g+=("$(wrk_run "$GW$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-Pipes-Priority: realtime")")
+			thr_g+=("$(wrk_run "$GW$path" 64 -H "X-VTEX-Pipes-Priority: batch")")
+		fi
+	done
 	echo "round $r: paced direct ${lat_d[-1]} | gateway ${lat_g[-1]}; flood direct ${thr_d[-1]} | gateway ${thr_g[-1]}"
 done
 col() { printf '%s\n' "${@:2}" | awk -v k="$1" '{ print $k }' | median; }
@@ -77,7 +85,7 @@ probe() { # OUT ENV...
 p99() { sort -n "$1" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99 + 0.5); if (i < 1) i = 1; if (i > NR) i = NR; print v[i] }'; }
 p50() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 rt_rows=()
-for mode in direct gateway direct gateway; do
+for mode in direct gateway gateway direct; do # neither side always first
 	rm -f "$WORK/sbl.url" "$WORK/gwl.url" "$WORK/probe.txt"
 	start sbl vtex-sandbox "${STORE[@]}" --orders 3000 --history-days 30 --account-limits "$LIMITS"
 	SBL=$(cat "$WORK/sbl.url")
