@@ -3,7 +3,6 @@
 #include "log.h"
 #include "ndjson_reader.h"
 #include "progress.h"
-#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -167,9 +166,7 @@ const char *batch_add(batch *b, const char *text, size_t len, size_t lineno, boo
 	cJSON *row;
 
 	*is_json = false;
-	if (!utf8_valid(text, len))
-		return "not valid UTF-8";
-	row = ndjson_parse_object(text, len, &reason);
+	row = ndjson_parse_object(text, len, &reason); /* the input rule checks UTF-8 too */
 	if (!row)
 		return reason;
 	*is_json = true;

@@ -50,7 +50,7 @@ t_eq "each with its reason" \
 	"$(printf '%s\n' 'invalid JSON' '_table is not a valid table name (letters, digits, _)' \
 		'two field names differ only by letter case (the warehouse'"'"'s names do not)' \
 		'a field name is not a valid column name (letters, digits, _; at most 300)' \
-		'a field appears twice in the row' '_table is not a string' 'a number is out of range' 'not valid UTF-8')" \
+		'a field appears twice in the row' '_table is not a string' 'a number is out of range' 'invalid UTF-8')" \
 	"$(python3 -c 'import json,sys; [print(json.loads(l)["reason"]) for l in open(sys.argv[1], encoding="utf-8", errors="replace")]' "$D/rej")"
 t_eq "rejects carry line numbers" "3 4 5 6 7 8 9 10" \
 	"$(python3 -c 'import json,sys; print(*[json.loads(l)["line"] for l in open(sys.argv[1], errors="replace")])' "$D/rej")"
