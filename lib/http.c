@@ -1,6 +1,7 @@
 #include "http.h"
 #include "http_ratelimit.h"
 #include "log.h"
+#include "progress.h"
 #include "metrics.h"
 
 #include <curl/curl.h>
@@ -55,21 +56,6 @@ struct http_client {
 	metric *by_status[STATUS_SERIES], *net_errors, *retries, *gave_up, *fatal, *latency, *bytes;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* xorshift64*: jitter needs spread, not cryptographic strength. */
-static double uniform01(http_client *c)
-{
-	c->rng ^= c->rng >> 12;
-	c->rng ^= c->rng << 25;
-	c->rng ^= c->rng >> 27;
-	return (double)((c->rng * 2685821657736338717ULL) >> 11) * 0x1p-53; /* 53 bits to [0, 1) */
-}
 
 void http_options_default(http_options *o)
 {
@@ -113,7 +99,7 @@ http_client *http_client_new(const http_options *o)
 	}
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c->o.concurrency);
 	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->o.concurrency * 2);
-	token_bucket_init(&c->bucket, o->rps, o->burst, now_s());
+	token_bucket_init(&c->bucket, o->rps, o->burst, progress_now());
 	c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
 	if (!c->rng)
 		c->rng = 88172645463325252ULL;
@@ -423,7 +409,7 @@ static void wait_for_retry(http_client *c, http_request *r, double now)
 	    http_response_header(&r->res, "Retry-After", v, sizeof v) &&
 	    !http_parse_retry_after(v, time(NULL), &ra))
 		ra = -1;
-	double wait = http_retry_wait(&c->o.retry, r->res.attempts, uniform01(c), ra);
+	double wait = http_retry_wait(&c->o.retry, r->res.attempts, http_jitter_u(&c->rng), ra);
 	r->not_before = now + wait;
 	if (r->res.status == 429 && ra >= 0 && c->o.pause_on_429) {
 		double until = now + (ra > c->o.retry.retry_after_max_s ? c->o.retry.retry_after_max_s : ra);
@@ -560,7 +546,7 @@ bool http_client_run(http_client *c, http_feed_fn feed, void *ctx)
 		size_t want = (size_t)c->o.concurrency * 2;
 		if (feeding && c->pending < want)
 			feeding = feed(c, want - c->pending, ctx);
-		double now = now_s();
+		double now = progress_now();
 		double next = start_ready(c, now);
 		int still;
 		if (curl_multi_perform(c->multi, &still) != CURLM_OK)
@@ -573,7 +559,7 @@ bool http_client_run(http_client *c, http_feed_fn feed, void *ctx)
 				continue;
 			char *priv;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
-			finish(c, (http_request *)priv, m->data.result, now_s());
+			finish(c, (http_request *)priv, m->data.result, progress_now());
 			finished = true;
 		}
 		if (c->stopping || (!feeding && c->pending == 0))

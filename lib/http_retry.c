@@ -59,3 +59,13 @@ bool http_status_retryable(long status)
 {
 	return status == 429 || (status >= 500 && status <= 599 && status != 501 && status != 505);
 }
+
+double http_jitter_u(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return (double)((x * 2685821657736338717ULL) >> 11) * 0x1p-53; /* 53 bits to [0, 1) */
+}

@@ -4,6 +4,7 @@
 #define VP_HTTP_RETRY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 typedef struct {
@@ -17,6 +18,9 @@ typedef struct {
 double http_backoff_ceiling(const http_retry_policy *p, int retry);
 /* Full jitter: u (uniform in [0,1)) times the ceiling. */
 double http_backoff_delay(const http_retry_policy *p, int retry, double u);
+/* The u of the jitter: uniform in [0, 1), from an xorshift64* state (never 0;
+ * spread matters here, not cryptographic strength). */
+double http_jitter_u(uint64_t *state);
 /* The wait before retry n when the server said Retry-After (ra_s >= 0) or did
  * not (ra_s < 0): never less than the server asked (up to retry_after_max_s),
  * never less than the jittered backoff. */

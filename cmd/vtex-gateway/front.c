@@ -2,6 +2,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
+#include "progress.h"
 #include "secret.h"
 
 #include <curl/curl.h>
@@ -30,20 +31,13 @@ typedef struct {
 	char run_id[80], flow[80];
 } exchange;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	(void)cls;
 	exchange *x = xcalloc(1, sizeof *x);
 	x->uri = xstrdup(uri);
 	x->conn = conn;
-	x->t0 = now_s();
+	x->t0 = progress_now();
 	return x;
 }
 
@@ -184,7 +178,7 @@ static enum MHD_Result answer_job(exchange *x, const char *method)
 	log_info("request", LS("run_id", x->run_id), LS("flow", x->flow), LS("class", gw_class_name(j->cls)),
 		 LS("priority", gw_priority_name(j->prio)), LS("method", method), LS("path", path), LI("status", j->status),
 		 LI("attempts", j->attempts), LD("queue_seconds", j->queued_s), LD("upstream_seconds", j->upstream_s),
-		 LD("seconds", now_s() - x->t0), LI("bytes", bytes));
+		 LD("seconds", progress_now() - x->t0), LI("bytes", bytes));
 	return ok;
 }
 

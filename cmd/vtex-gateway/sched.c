@@ -1,7 +1,9 @@
 #include "sched.h"
 #include "http_ratelimit.h"
+#include "http_retry.h"
 #include "log.h"
 #include "metrics.h"
+#include "progress.h"
 #include "vtex_api.h"
 
 #include <curl/curl.h>
@@ -65,20 +67,6 @@ struct gw_sched {
 	klass cls[GW__CLASSES];
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double uniform01(klass *k)
-{
-	k->rng ^= k->rng >> 12;
-	k->rng ^= k->rng << 25;
-	k->rng ^= k->rng >> 27;
-	return (double)((k->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
-}
 
 /* At most n starts in any window of w seconds: see sched.h. */
 static void bucket_for(token_bucket *b, double n, double w, double now)
@@ -179,7 +167,7 @@ static void attempt_done(http_client *c, http_request *req, http_response *res, 
 {
 	gw_job *j = ctx;
 	klass *k = j->owner;
-	double now = now_s();
+	double now = progress_now();
 	(void)c;
 	(void)req;
 	j->attempts++;
@@ -208,7 +196,7 @@ static void attempt_done(http_client *c, http_request *req, http_response *res, 
 		bool stopping = k->stopping;
 		if (!stopping) {
 			metric_add(k->m_retries, 1);
-			j->not_before = now + http_retry_wait(&k->s->cfg.retry, j->attempts, uniform01(k), ra);
+			j->not_before = now + http_retry_wait(&k->s->cfg.retry, j->attempts, http_jitter_u(&k->rng), ra);
 			retry_insert(k, j);
 		}
 		pthread_mutex_unlock(&k->lock);
@@ -305,7 +293,7 @@ static bool feed(http_client *c, size_t room, void *ctx)
 {
 	klass *k = ctx;
 	gw_job *expired = NULL;
-	double now = now_s(), wait = 1;
+	double now = progress_now(), wait = 1;
 	(void)room;
 	pthread_mutex_lock(&k->lock);
 	bool stopping = k->stopping;
@@ -415,7 +403,7 @@ gw_sched *gw_sched_start(const gw_sched_cfg *cfg, const char **why, const char *
 {
 	gw_sched *s = xcalloc(1, sizeof *s);
 	s->cfg = *cfg;
-	double now = now_s();
+	double now = progress_now();
 	for (int c = 0; c < GW__CLASSES; c++) {
 		klass *k = &s->cls[c];
 		k->s = s;
@@ -458,7 +446,7 @@ void gw_sched_submit(gw_sched *s, gw_job *j)
 		answer_unavailable(j, STATUS_503_RETRY_AFTER);
 		return;
 	}
-	j->enqueued = now_s();
+	j->enqueued = progress_now();
 	push(k, j, false);
 	metric_set(k->m_queued[j->prio], (double)k->queued[j->prio]);
 	pthread_mutex_unlock(&k->lock);
