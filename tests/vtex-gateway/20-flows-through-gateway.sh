@@ -109,9 +109,11 @@ t_eq "orders-ingest stops cleanly" 0 "$rc"
 
 gm=$(curl -s "$gw_url/metrics")
 sm=$(curl -s "$SB_URL/metrics")
-tool429=$(cat "$VP_VAR"/runs/*/*/*.prom 2>/dev/null | grep -a '^vtex_pipes_http_requests_total{' | grep -a 'code="429"' |
-	awk '{ s += $2 } END { print s + 0 }')
-t_eq "no 429 reached a tool" 0 "$tool429"
+# tool_answers CODE: the tools' HTTP answers with that status, from their runs' metrics.
+tool_answers() { cat "$VP_VAR"/runs/*/*/*.prom 2>/dev/null | grep -a '^vtex_pipes_http_requests_total{' |
+	grep -a "code=\"$1\"" | awk '{ s += $2 } END { print s + 0 }'; }
+t_run "the tools' metrics hold their answers ($(tool_answers 200) answered 200)" test "$(tool_answers 200)" -gt 0
+t_eq "no 429 reached a tool" 0 "$(tool_answers 429)"
 t_eq "no 429 answered by the gateway" "" "$(grep -a '^vtex_pipes_gateway_requests_total' <<<"$gm" | grep -a 'code="429"')"
 echo "# store's 429s to the gateway: oms $(prom_value 'vtex_sandbox_throttled_total{class="oms"}' <<<"$sm"), catalog $(prom_value 'vtex_sandbox_throttled_total{class="catalog"}' <<<"$sm")"
 grep -a 'msg=request' "$T_TMP/g.gw.log" | grep -a 'priority=realtime' | sed -n 's/.* seconds=\([^ ]*\).*/\1/p' >"$T_TMP/rt-gw.txt"
