@@ -1,4 +1,5 @@
 #include "barrier.h"
+#include "private_file.h"
 
 #include "exitcode.h"
 #include "log.h"
@@ -293,7 +294,7 @@ static bool sink_open(ack_sink *s)
 {
 	/* Non-blocking, so a FIFO with no source on it fails (ENXIO) at once
 	 * instead of waiting; writes then block as usual. */
-	s->fd = open(s->path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
+	s->fd = private_open(s->path, O_WRONLY | O_APPEND | O_NONBLOCK);
 	if (s->fd < 0)
 		return false;
 	int fl = fcntl(s->fd, F_GETFL);

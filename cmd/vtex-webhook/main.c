@@ -164,7 +164,7 @@ static char *default_spool_dir(const cli_common *c)
 	char *p = (char *)buf_cstr(&d);
 	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
-		mkdir(p, 0700); /* an error shows when the spool itself is made */
+		private_mkdir(p); /* an error shows when the spool itself is made */
 		*s = '/';
 	}
 	return p;

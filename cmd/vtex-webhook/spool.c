@@ -1,4 +1,5 @@
 #include "spool.h"
+#include "private_file.h"
 #include "buf.h"
 #include "log.h"
 
@@ -71,7 +72,7 @@ static bool record_position(spool *s, unsigned long long epoch, off_t off)
 	buf tmp = { 0 }, path = { 0 };
 	buf_printf(&tmp, "%s/forwarded.tmp", s->dir);
 	buf_printf(&path, "%s/forwarded", s->dir);
-	int fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = private_open(buf_cstr(&tmp), O_WRONLY | O_TRUNC);
 	bool ok = fd >= 0 && write(fd, rec, (size_t)n) == n && fsync(fd) == 0;
 	if (fd >= 0 && close(fd) != 0)
 		ok = false;
@@ -116,7 +117,7 @@ static int epoch_cmp(const void *a, const void *b)
 static bool new_journal(spool *s, unsigned long long epoch)
 {
 	char *path = journal_path(s, epoch);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	int fd = private_open(path, O_WRONLY | O_EXCL | O_APPEND);
 	free(path);
 	if (fd < 0)
 		return false;
@@ -141,13 +142,13 @@ spool *spool_open(const char *dir, size_t rotate_bytes, bool acked, const char *
 	s->fwd_fd = -1;
 	s->lock_fd = -1;
 	pthread_mutex_init(&s->mu, NULL);
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+	if (private_mkdir(dir) != 0) {
 		*err = "cannot create the spool directory";
 		goto fail;
 	}
 	buf fpath = { 0 };
 	buf_printf(&fpath, "%s/lock", dir);
-	s->lock_fd = open(buf_cstr(&fpath), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	s->lock_fd = private_open(buf_cstr(&fpath), O_RDWR);
 	buf_free(&fpath);
 	if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
 		*err = s->lock_fd < 0 ? "cannot open the spool's lock file"
@@ -155,7 +156,7 @@ spool *spool_open(const char *dir, size_t rotate_bytes, bool acked, const char *
 		goto fail;
 	}
 	buf_printf(&fpath, "%s/forwarded", dir);
-	s->fwd_fd = open(buf_cstr(&fpath), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	s->fwd_fd = private_open(buf_cstr(&fpath), O_RDWR);
 	buf_free(&fpath);
 	if (s->fwd_fd < 0) {
 		*err = "cannot open the spool's position file";
