@@ -36,9 +36,14 @@ for tool in "ndjson-validate --entity order" "dedup --key orderId"; do
 	name=$1
 	shift
 	old=() new=()
-	for _ in $(seq "$ROUNDS"); do
-		old+=("$(secs "$OLD/$name" "$@")")
-		new+=("$(secs "$VP_ROOT/bin/$name" "$@")")
+	for r in $(seq "$ROUNDS"); do # which build goes first alternates
+		if [ $((r % 2)) -eq 1 ]; then
+			old+=("$(secs "$OLD/$name" "$@")")
+			new+=("$(secs "$VP_ROOT/bin/$name" "$@")")
+		else
+			new+=("$(secs "$VP_ROOT/bin/$name" "$@")")
+			old+=("$(secs "$OLD/$name" "$@")")
+		fi
 	done
 	mo=$(printf '%s\n' "${old[@]}" | median) mn=$(printf '%s\n' "${new[@]}" | median)
 	rows+=("| \`$tool\` | $(mbs "$(bytes "$IN")" "$mo") | $(mbs "$(bytes "$IN")" "$mn") | $(awk -v a="$mo" -v b="$mn" 'BEGIN { printf "%+.1f%%", (b - a) / a * 100 }') |")

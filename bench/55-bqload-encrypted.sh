@@ -25,7 +25,9 @@ cat "$ROWS_FILE" >/dev/null
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 : >"$WORK/plain.t"; : >"$WORK/enc.t"; : >"$WORK/plain.x"; : >"$WORK/enc.x"
 for round in $(seq "$ROUNDS"); do
-	for kind in plain enc; do
+	kinds=(plain enc)
+	[ $((round % 2)) -eq 0 ] && kinds=(enc plain) # neither side always first
+	for kind in "${kinds[@]}"; do
 		rm -f "$WORK/$kind.duckdb"*
 		key=; [ "$kind" = plain ] || key=$BENCH_KEY
 		bench_time env VP_DUCKDB_KEY="$key" bash -c '[ -n "$VP_DUCKDB_KEY" ] || unset VP_DUCKDB_KEY
