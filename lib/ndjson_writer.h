@@ -35,7 +35,8 @@ void ndjson_end_lines(ndjson_writer *w, unsigned long long n);
 
 /* Writes out everything buffered. Returns false if the handler returned after a failure. */
 bool ndjson_writer_flush(ndjson_writer *w);
-/* Flushes, then fsync(2)s the file; for journals that must survive a crash. */
+/* Flushes, then fsync(2)s the file (not again when nothing was written since
+ * the last sync); for journals that must survive a crash. */
 bool ndjson_writer_sync(ndjson_writer *w);
 unsigned long long ndjson_writer_lines(const ndjson_writer *w);
 /* Bytes written out so far (flushed). */

@@ -73,6 +73,7 @@ void job_start(fetch *f, job *j, job_fail_fn fail)
 	if (f->jobs)
 		f->jobs->prev = j;
 	f->jobs = j;
+	f->njobs++;
 }
 
 void job_end(fetch *f, job *j)
@@ -84,6 +85,7 @@ void job_end(fetch *f, job *j)
 	if (j->next)
 		j->next->prev = j->prev;
 	j->prev = j->next = NULL;
+	f->njobs--;
 }
 
 void fetch_cut_outstanding(fetch *f)
@@ -278,10 +280,16 @@ void fetch_emit(fetch *f, const cJSON *record)
 
 void fetch_end_record(fetch *f)
 {
-	ndjson_end_line(f->out);
-	f->records++;
-	metric_add(f->m_records, 1);
-	progress_add(&f->prog, 1);
+	buf_putc(ndjson_line_buf(f->out), '\n');
+	fetch_end_records(f, 1);
+}
+
+void fetch_end_records(fetch *f, unsigned long long n)
+{
+	ndjson_end_lines(f->out, n);
+	f->records += n;
+	metric_add(f->m_records, (double)n);
+	progress_add(&f->prog, n);
 }
 
 void fetch_fail(fetch *f, const char *kind, cJSON *extra, fetch_status st, const char *reason,

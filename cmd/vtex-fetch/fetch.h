@@ -33,6 +33,7 @@ struct fetch {
 	ndjson_writer *failures; /* NULL: failures are only logged */
 	rejects *rejects;
 	job *jobs;           /* outstanding */
+	size_t njobs;        /* how many */
 	int exit_code;
 	int attempts;        /* HTTP attempts per request; also relists of an inconsistent slice */
 	bool stopped;
@@ -98,6 +99,8 @@ bool fetch_sync_side_files(fetch *f);
 void fetch_emit(fetch *f, const cJSON *record);
 /* Ends a record built in ndjson_line_buf(f->out) and counts it. */
 void fetch_end_record(fetch *f);
+/* Ends n records (whole lines) put in ndjson_line_buf(f->out) and counts them. */
+void fetch_end_records(fetch *f, unsigned long long n);
 /* Writes one failure record: {"kind":KIND, ...fields of extra..., "reason":..,
  * "status":..}; extra is consumed. Raises the exit status by st. */
 void fetch_fail(fetch *f, const char *kind, cJSON *extra, fetch_status st, const char *reason,

@@ -2,6 +2,7 @@
 #include "barrier.h"
 #include "exitcode.h"
 #include "idset.h"
+#include "json_path.h"
 #include "lineq.h"
 #include "log.h"
 #include "metrics.h"
@@ -18,6 +19,7 @@ enum { PER_PAGE = 100, MAX_PAGES = 30, LIST_CAP = PER_PAGE * MAX_PAGES };
 typedef struct pending_id {
 	char *id;
 	cJSON *event;
+	bool after;          /* read after the barrier waiting to be passed on */
 	struct pending_id *next;
 } pending_id;
 
@@ -41,8 +43,17 @@ struct orders {
 	size_t slices_open;  /* listing in progress */
 	lineq *in;
 	bool in_ended;
-	lineq_line barrier;  /* a barrier read and not yet passed on (text NULL: none) */
-	metric *m_splits;
+	/* Barriers (vtex-pipes(7)): the first read and not yet passed on (text
+	 * NULL: none), and the next one, read while the first waits (input is
+	 * not read further until the first is passed on). */
+	lineq_line barrier, next_barrier;
+	/* Events read after the waiting barrier are fetched at once, but their
+	 * orders may not overtake it: they are held here until it goes out. */
+	unsigned long long passed; /* barriers passed on */
+	size_t after_jobs;   /* their fetches in flight */
+	buf held;            /* their orders, whole lines */
+	unsigned long long held_lines;
+	metric *m_splits, *m_held;
 };
 
 struct order_job {
@@ -50,6 +61,7 @@ struct order_job {
 	orders *o;
 	char *id;
 	cJSON *event;
+	unsigned long long gen; /* barriers passed on before it; one more if after */
 };
 
 typedef struct {
@@ -69,6 +81,9 @@ orders *orders_new(fetch *f)
 	o->m_splits = metrics_counter("vtex_pipes_fetch_order_window_splits_total",
 				      "Order windows split because they held more than 3000 orders.",
 				      "");
+	o->m_held = metrics_counter("vtex_pipes_fetch_orders_held_total",
+				    "Orders fetched while a barrier before them waited, held until it went out.",
+				    "");
 	return o;
 }
 
@@ -91,6 +106,16 @@ static void slice_free(slice *s)
 }
 
 static void orders_take_event(orders *o, const lineq_line *l);
+
+static void release_held(orders *o)
+{
+	if (!o->held_lines)
+		return;
+	buf_put(ndjson_line_buf(o->f->out), o->held.data, o->held.len);
+	fetch_end_records(o->f, o->held_lines);
+	o->held.len = 0;
+	o->held_lines = 0;
+}
 
 /* The run was stopped: input already read, and what keeps coming without a
  * pause, becomes failure records too (each event yields its order or one). */
@@ -116,6 +141,11 @@ void orders_free(orders *o)
 {
 	drain_input(o);
 	free(o->barrier.text);
+	free(o->next_barrier.text);
+	/* Orders fetched after a barrier that never went out: good records all
+	 * the same (their source commits nothing for them). */
+	release_held(o);
+	buf_free(&o->held);
 	/* Left over only when the run was stopped: each still gets its failure record. */
 	while (o->ids_head) {
 		pending_id *p = o->ids_head;
@@ -140,6 +170,7 @@ void orders_add_id(orders *o, const char *order_id, cJSON *event)
 	pending_id *p = xcalloc(1, sizeof *p);
 	p->id = xstrdup(order_id);
 	p->event = event;
+	p->after = o->barrier.text != NULL;
 	if (o->ids_tail)
 		o->ids_tail->next = p;
 	else
@@ -183,11 +214,21 @@ static void order_done(http_client *c, http_request *req, http_response *res, vo
 	const char *why;
 	fetch_status st = fetch_classify(f, req, res, &json, &why);
 	job_end(f, &oj->j);
+	bool after = oj->gen > oj->o->passed;
+	if (after)
+		oj->o->after_jobs--;
 	if (st == FETCH_OK && !cJSON_IsObject(json)) {
 		st = FETCH_PERMANENT;
 		why = "order detail is not a JSON object";
 	}
-	if (st == FETCH_OK)
+	/* A failure record goes out at once: that file is made durable at
+	 * barriers, and one from after a barrier durable early does no harm. */
+	if (st == FETCH_OK && after) {
+		json_write(&oj->o->held, json);
+		buf_putc(&oj->o->held, '\n');
+		oj->o->held_lines++;
+		metric_add(oj->o->m_held, 1);
+	} else if (st == FETCH_OK)
 		fetch_emit(f, json);
 	else
 		order_fail(f, oj, st, why, res->status);
@@ -201,6 +242,9 @@ static void submit_detail(orders *o, pending_id *p)
 	oj->o = o;
 	oj->id = p->id;
 	oj->event = p->event;
+	oj->gen = o->passed + p->after;
+	if (p->after)
+		o->after_jobs++;
 	free(p);
 	job_start(o->f, &oj->j, order_job_cut);
 	buf path = { 0 };
@@ -415,7 +459,8 @@ static void orders_take_event(orders *o, const lineq_line *l)
 
 /* Every fetch started for the events before the barrier has ended in its
  * order or its failure record: the side files go to disk, then the barrier
- * goes out as it came, flushed. */
+ * goes out as it came, flushed, then the orders held behind it; the next
+ * barrier, if one was read, takes its place. */
 static bool pass_barrier(orders *o)
 {
 	fetch *f = o->f;
@@ -426,8 +471,21 @@ static bool pass_barrier(orders *o)
 	ndjson_write_line(f->out, o->barrier.text, o->barrier.len);
 	ndjson_writer_flush(f->out);
 	free(o->barrier.text);
-	o->barrier.text = NULL;
+	o->barrier = o->next_barrier;
+	o->next_barrier = (lineq_line){ 0 };
+	release_held(o);
+	/* What was after the barrier is before the next one now. */
+	o->passed++;
+	o->after_jobs = 0;
+	for (pending_id *p = o->ids_head; p; p = p->next)
+		p->after = false;
 	return true;
+}
+
+/* Nothing read before the waiting barrier is still to fetch or in flight. */
+static bool barrier_free(const orders *o)
+{
+	return (!o->ids_head || o->ids_head->after) && o->f->njobs == o->after_jobs;
 }
 
 bool orders_feed(orders *o, size_t room)
@@ -435,16 +493,16 @@ bool orders_feed(orders *o, size_t room)
 	fetch *f = o->f;
 	if (f->stopped)
 		return false;
-	while (room) {
-		/* A barrier holds back the events after it (they may not overtake it)
-		 * until the fetches of those before it are over; those run at once. */
-		if (o->barrier.text && !o->ids_head) {
-			if (f->jobs)
-				break;
+	for (;;) {
+		/* A barrier goes out once the fetches of the events before it are
+		 * over; those after it are fetched meanwhile, their orders held. */
+		if (o->barrier.text && barrier_free(o)) {
 			if (!pass_barrier(o))
 				return false;
 			continue;
 		}
+		if (!room)
+			break;
 		if (o->ids_head) {
 			pending_id *p = o->ids_head;
 			o->ids_head = p->next;
@@ -454,11 +512,11 @@ bool orders_feed(orders *o, size_t room)
 			room--;
 			continue;
 		}
-		if (o->in && !o->in_ended) {
+		if (o->in && !o->in_ended && !o->next_barrier.text) {
 			lineq_line l;
 			int got = lineq_pop(o->in, &l);
 			if (got == 1 && !l.reason && barrier_is(l.text, l.len)) {
-				o->barrier = l;
+				*(o->barrier.text ? &o->next_barrier : &o->barrier) = l;
 				continue;
 			}
 			if (got == 1) {

@@ -2,7 +2,8 @@
 # orders --from-hooks between a source and its sink (vtex-pipes(7),
 # ACKNOWLEDGEMENTS): a barrier line is passed on unchanged and in order, only
 # once every event before it has its order (or failure record, or reject) out,
-# and no order of an event after it comes out before it; a barrier is never
+# and no order of an event after it comes out before it (though it is fetched
+# meanwhile, and held); a barrier is never
 # counted, fetched or rejected. Against a sandbox with latency and faults, so
 # fetches finish out of order; then streaming, where the side files hold the
 # failures of a stretch when its barrier appears, even after a kill -9.
@@ -58,6 +59,8 @@ t_eq "the bad line is the only reject (no barrier rejected)" 'not json' "$(jq -r
 grep -q 'skipped a hook ping' err && t_ok "the ping is skipped" || t_fail "the ping is skipped"
 t_eq "the faults were met (fetches retried, finishing out of order)" 1 \
 	"$(awk '/^vtex_pipes_http_retries_total/ { print ($2 > 10) }' m)"
+t_eq "orders after a waiting barrier were fetched meanwhile (held, not waited for)" 1 \
+	"$(awk '/^vtex_pipes_fetch_orders_held_total/ { print ($2 > 0) }' m)"
 
 # Streaming: a stretch with an unknown order and a bad line, then a barrier,
 # while the input stays open. When the barrier is out, its failure record and
