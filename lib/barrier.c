@@ -66,6 +66,7 @@ struct ack_source {
 	unsigned long uncovered;   /* records written since the last barrier */
 	double first_uncovered;    /* when the first of them was written */
 	double last_emit;
+	double last_back;          /* when a barrier last came back */
 	pending_barrier *pending;  /* oldest first */
 	size_t npending, cappending;
 	double last_stall_log;
@@ -169,6 +170,8 @@ static int acknowledge(ack_source *a, unsigned long long seq, ack_done_fn done, 
 	a->npending -= n;
 	if (n && seq > a->committed)
 		a->committed = seq;
+	if (n)
+		a->last_back = progress_now();
 	return (int)n;
 }
 
@@ -216,21 +219,31 @@ int ack_source_take(ack_source *a, ack_done_fn done, void *user)
 	return acked;
 }
 
-bool ack_source_drain(ack_source *a, int timeout_ms, ack_done_fn done, void *user)
+int ack_source_drain(ack_source *a, int idle_ms, ack_done_fn done, void *user, const volatile sig_atomic_t *stop)
 {
-	double end = progress_now() + timeout_ms / 1000.0;
+	double since = progress_now();
 	while (a->npending) {
-		double left = end - progress_now();
-		if (left <= 0)
-			break;
+		double now = progress_now();
+		if (!ack_source_waiting(a, since, idle_ms / 1000.0, now) || (stop && *stop))
+			return 0;
+		double left = (a->last_back > since ? a->last_back : since) + idle_ms / 1000.0 - now;
 		struct pollfd p = { .fd = a->fd, .events = POLLIN };
-		int r = poll(&p, 1, (int)(left * 1000) + 1);
-		if (r < 0 && errno != EINTR)
-			break;
+		/* In short slices: a stop does not wait the rest out. */
+		int r = poll(&p, 1, left > 0.2 ? 200 : (int)(left * 1000) + 1);
+		if (r < 0 && errno != EINTR) {
+			log_error("cannot wait for acknowledgements", LS("error", strerror(errno)));
+			return -1;
+		}
 		if (r > 0 && ack_source_take(a, done, user) < 0)
-			break;
+			return -1;
 	}
-	return a->npending == 0;
+	return 1;
+}
+
+bool ack_source_waiting(const ack_source *a, double since, double idle_s, double now)
+{
+	double last = a->last_back > since ? a->last_back : since;
+	return a->npending && now < last + idle_s;
 }
 
 size_t ack_source_pending(const ack_source *a)

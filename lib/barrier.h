@@ -27,6 +27,7 @@
 
 #include "buf.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -98,9 +99,17 @@ typedef void (*ack_done_fn)(void *user, unsigned long long seq, void *ctx);
  * unknown barriers are ignored (logged at debug). Returns the number of
  * barriers acknowledged, or -1 on a read error (logged). */
 int ack_source_take(ack_source *a, ack_done_fn done, void *user);
-/* Waits up to timeout_ms for every pending barrier to be acknowledged
- * (calling done as they are); true when none is pending any more. */
-bool ack_source_drain(ack_source *a, int timeout_ms, ack_done_fn done, void *user);
+/* The one wait of every source's --ack-timeout: waits for every pending
+ * barrier to be acknowledged (calling done as they are) while they keep
+ * coming back, and gives up once idle_ms pass without one (a backlog that a
+ * long pipe drains slowly is no stall), or as soon as *stop is set (looked at
+ * every 200 ms; stop may be NULL). 1: none is pending any more; 0: gave up;
+ * -1: a read error (logged). */
+int ack_source_drain(ack_source *a, int idle_ms, ack_done_fn done, void *user, const volatile sig_atomic_t *stop);
+/* The same rule for a source with an event loop of its own: true while
+ * barriers are pending and one came back (or the wait began, at since)
+ * less than idle_s ago. */
+bool ack_source_waiting(const ack_source *a, double since, double idle_s, double now);
 
 /* Barriers emitted and not yet acknowledged. */
 size_t ack_source_pending(const ack_source *a);

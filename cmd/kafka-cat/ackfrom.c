@@ -1,10 +1,7 @@
 #include "ackfrom.h"
 
 #include "kc.h"
-#include "progress.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,29 +118,11 @@ int kc_acks_take(kc_acks *a)
 
 int kc_acks_wait(kc_acks *a, int timeout_ms, int *got)
 {
-	double end = progress_now() + timeout_ms / 1000.0;
-	if ((*got = kc_acks_take(a)) < 0)
-		return -1;
-	while (ack_source_pending(a->src)) {
-		double left = end - progress_now();
-		if (left <= 0 || kc_stop_twice)
-			return 0;
-		struct pollfd p = { .fd = ack_source_fd(a->src), .events = POLLIN };
-		/* In short slices: a second signal gives up without waiting it out. */
-		int r = poll(&p, 1, left > 0.2 ? 200 : (int)(left * 1000) + 1);
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (r > 0) {
-			size_t before = ack_source_pending(a->src);
-			int n = kc_acks_take(a);
-			if (n < 0)
-				return -1;
-			*got += n;
-			if (ack_source_pending(a->src) < before) /* draining a backlog is no stall */
-				end = progress_now() + timeout_ms / 1000.0;
-		}
-	}
-	return 1;
+	a->got = 0;
+	/* A second signal gives up without waiting it out. */
+	int r = ack_source_drain(a->src, timeout_ms, on_done, a, &kc_stop_twice);
+	*got = a->got;
+	return r;
 }
 
 rd_kafka_topic_partition_list_t *kc_acks_acked(kc_acks *a)

@@ -32,9 +32,10 @@ void kc_acks_emit(kc_acks *a, ndjson_writer *w, const rd_kafka_topic_partition_l
 /* Reads the acknowledgements waiting, without blocking. Returns how many
  * acknowledged barriers brought offsets (to commit), -1 on a read error. */
 int kc_acks_take(kc_acks *a);
-/* Waits until every barrier is acknowledged, as long as one is acknowledged
- * at least every timeout_ms, or until a second stop signal. Returns 1 when none is pending any more, 0 when some still
- * is, -1 on a read error; *got counts the barriers that brought offsets. */
+/* ack_source_drain's wait (lib/barrier.h): until every barrier is
+ * acknowledged, as long as one is at least every timeout_ms, or until a
+ * second stop signal. Returns 1 when none is pending any more, 0 when some
+ * still is, -1 on a read error; *got counts the barriers that brought offsets. */
 int kc_acks_wait(kc_acks *a, int timeout_ms, int *got);
 
 /* The acknowledged offsets, to commit (owned by a). */

@@ -41,7 +41,7 @@ typedef struct {
 	const char *account, *key;
 	long visibility_s;
 	phase phase;
-	double stop_at, drain_until, next_get, last_slow_warn;
+	double stop_at, drain_since, next_get, last_slow_warn;
 	bool request_out;       /* the config GET or a lot GET is in flight */
 	bool abandoned;         /* ... and its answer is to be ignored (the run is ending) */
 	struct commit_req *commit_out; /* the commit in flight */
@@ -220,7 +220,7 @@ static void begin_drain(reader *r, double now, int code)
 		return;
 	fetch_note_exit(r->f, code);
 	r->phase = DRAINING;
-	r->drain_until = now + r->o->ack_timeout_s;
+	r->drain_since = now;
 	r->abandoned = r->request_out;
 	if (r->abandoned)
 		log_info("a lot still in flight at the end is not written: its events come back after the "
@@ -241,10 +241,10 @@ static void settle_drain(reader *r, double now)
 	if (r->phase != DRAINING)
 		return;
 	size_t pending = r->ack ? ack_source_pending(r->ack) : 0;
-	if (pending && now < r->drain_until)
+	if (pending && ack_source_waiting(r->ack, r->drain_since, r->o->ack_timeout_s, now))
 		return;
 	if (pending)
-		log_warn("no acknowledgement within --ack-timeout: those events are not committed and come back "
+		log_warn("no acknowledgement for --ack-timeout: those events are not committed and come back "
 			 "after the visibility timeout",
 			 LI("barriers", pending), LI("handles", list_handles(&r->sent)));
 	r->phase = COMMITTING;
@@ -449,8 +449,8 @@ static bool tick(http_client *c, size_t room, void *ctx)
 		wait = ack_source_due_in_ms(r->ack, now);
 	if (r->stop_at && r->phase < DRAINING && ms_until(r->stop_at + r->o->ack_timeout_s, now) < wait)
 		wait = ms_until(r->stop_at + r->o->ack_timeout_s, now);
-	if (r->phase == DRAINING && ms_until(r->drain_until, now) < wait)
-		wait = ms_until(r->drain_until, now);
+	if (r->phase == DRAINING && wait > 200) /* the wait's end is looked at this often */
+		wait = 200;
 	if (r->ack)
 		ack_source_check_stalled(r->ack, now);
 	http_client_feed_wait(c, r->ack ? ack_source_fd(r->ack) : -1, wait);

@@ -120,7 +120,7 @@ bool spool_acks_last(spool_acks *a)
 bool spool_acks_drain(spool_acks *a, int timeout_ms)
 {
 	take_waiting(a);
-	bool all = timeout_ms > 0 ? ack_source_drain(a->src, timeout_ms, acked, a) : ack_source_pending(a->src) == 0;
+	bool all = timeout_ms > 0 ? ack_source_drain(a->src, timeout_ms, acked, a, NULL) == 1 : ack_source_pending(a->src) == 0;
 	commit_newest(a);
 	return all;
 }

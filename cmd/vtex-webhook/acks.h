@@ -36,8 +36,9 @@ bool spool_acks_tick(spool_acks *a);
 int spool_acks_wait_ms(const spool_acks *a);
 /* Writes the last barrier, once everything is forwarded. False as tick. */
 bool spool_acks_last(spool_acks *a);
-/* Waits up to timeout_ms (0: only takes what is there) for every barrier
- * written to come back, committing as they do; true when none is missing. */
+/* Waits for every barrier written to come back, committing as they do, while
+ * one comes back at least every timeout_ms (0: only takes what is there);
+ * true when none is missing. */
 bool spool_acks_drain(spool_acks *a, int timeout_ms);
 /* Barriers written and not acknowledged. */
 size_t spool_acks_pending(const spool_acks *a);

@@ -6,6 +6,7 @@
 #include "progress.h"
 
 #include <check.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,9 +110,58 @@ START_TEST(acknowledgements_come_back_through_a_fifo)
 	ck_assert_int_eq(read_lines(p[0], lines, 4), 1);
 	ck_assert(strstr(lines[0], "\"seq\":4,\"committed\":2") != NULL);
 	ck_assert(ack_sink_write(s, lines[0], strlen(lines[0])));
-	ck_assert(ack_source_drain(a, 1000, on_done, &d));
+	ck_assert_int_eq(ack_source_drain(a, 1000, on_done, &d, NULL), 1);
 	ck_assert_int_eq(d.n, 4);
 	ck_assert_uint_eq(ack_sink_count(s), 3);
+
+	ack_sink_free(s);
+	ack_source_close(a, NULL);
+	ndjson_writer_close(w);
+	close(p[0]);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(the_wait_gives_up_only_when_nothing_comes_back)
+{
+	char dir[] = "/tmp/test_barrier.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/acks", dir);
+	const char *err = NULL;
+	ack_source *a = ack_source_open(path, "test", BARRIER_POLICY_DEFAULT, &err);
+	ck_assert_ptr_nonnull(a);
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	ndjson_writer *w = ndjson_writer_open(p[1], "pipe");
+	ack_source_emit(a, w, NULL, NULL);
+	char lines[4][512];
+	ck_assert_int_eq(read_lines(p[0], lines, 4), 1);
+
+	/* Nothing comes back: given up after the idle time, not before. */
+	done_log d = { 0 };
+	double t0 = progress_now();
+	ck_assert_int_eq(ack_source_drain(a, 300, on_done, &d, NULL), 0);
+	double took = progress_now() - t0;
+	ck_assert(took >= 0.29 && took < 2);
+	ck_assert(ack_source_waiting(a, progress_now(), 1, progress_now()));
+	ck_assert(!ack_source_waiting(a, t0, 0.2, t0 + 0.25));
+
+	/* A stop asked for ends the wait at once. */
+	volatile sig_atomic_t stop = 1;
+	t0 = progress_now();
+	ck_assert_int_eq(ack_source_drain(a, 5000, on_done, &d, &stop), 0);
+	ck_assert(progress_now() - t0 < 1);
+
+	/* Once a barrier came back, the idle time counts from then. */
+	ack_sink *s = ack_sink_new(path);
+	ck_assert_ptr_nonnull(s);
+	ack_source_emit(a, w, NULL, NULL);
+	ck_assert_int_eq(read_lines(p[0], lines, 4), 1);
+	ck_assert(ack_sink_write(s, lines[0], strlen(lines[0])));
+	ck_assert_int_eq(ack_source_drain(a, 300, on_done, &d, NULL), 1);
+	ck_assert(!ack_source_waiting(a, 0, 10, progress_now())); /* none pending */
 
 	ack_sink_free(s);
 	ack_source_close(a, NULL);
@@ -184,6 +234,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, recognizes_only_the_reserved_prefix);
 	tcase_add_test(tc, acknowledgements_come_back_through_a_fifo);
+	tcase_add_test(tc, the_wait_gives_up_only_when_nothing_comes_back);
 	tcase_add_test(tc, a_sink_without_source_drops_the_acknowledgement);
 	tcase_add_test(tc, the_source_refuses_a_path_that_is_not_a_fifo);
 	tcase_add_test(tc, barriers_fall_due_by_time_count_and_keepalive);

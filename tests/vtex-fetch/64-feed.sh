@@ -117,7 +117,7 @@ until_true at_least out.d 5
 kill -TERM "$reader"
 wait "$reader"
 t_eq "SIGTERM, no acknowledgement: exit 0" 0 $?
-grep -q 'no acknowledgement within --ack-timeout' e.d && t_ok "... saying so" || t_fail "... saying so" "$(cat e.d)"
+grep -q 'no acknowledgement for --ack-timeout' e.d && t_ok "... saying so" || t_fail "... saying so" "$(cat e.d)"
 t_eq "... nothing committed" "$before" "$(committed)"
 grep -q 'not committed yet close to the visibility timeout' e.d && t_ok "... warning of the visibility timeout" ||
 	t_fail "... warning of the visibility timeout" "$(cat e.d)"
