@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$VP_ROOT"
 VP_CACHE=${VP_CACHE:-$HOME/.cache/vtex-pipes}
+mkdir -p var
 scripts/demo >var/demo.out 2>&1 || { tail -40 var/demo.out; echo "the demo failed (var/demo.out)"; exit 1; }
 {
 	echo "## make demo: time per stage, and hook-to-gold freshness"
