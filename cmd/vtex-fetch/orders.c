@@ -15,10 +15,14 @@
 
 /* The OMS list: at most 100 rows a page and 30 pages a query. */
 enum { PER_PAGE = 100, MAX_PAGES = 30, LIST_CAP = PER_PAGE * MAX_PAGES };
+/* Hook events read ahead of the free fetch slots: events of one order that
+ * wait together are fetched once (fold_event). */
+enum { READ_AHEAD = 256 };
 
 typedef struct pending_id {
 	char *id;
 	cJSON *event;
+	cJSON *also;         /* later events of the same order folded in (array; NULL: none) */
 	bool after;          /* read after the barrier waiting to be passed on */
 	struct pending_id *next;
 } pending_id;
@@ -39,6 +43,7 @@ typedef struct slice {
 struct orders {
 	fetch *f;
 	pending_id *ids_head, *ids_tail;
+	size_t queued;       /* in ids_head..ids_tail */
 	slice *slices;       /* waiting for their first page */
 	size_t slices_open;  /* listing in progress */
 	lineq *in;
@@ -53,14 +58,14 @@ struct orders {
 	size_t after_jobs;   /* their fetches in flight */
 	buf held;            /* their orders, whole lines */
 	unsigned long long held_lines;
-	metric *m_splits, *m_held;
+	metric *m_splits, *m_held, *m_folded;
 };
 
 struct order_job {
 	job j;
 	orders *o;
 	char *id;
-	cJSON *event;
+	cJSON *event, *also;
 	unsigned long long gen; /* barriers passed on before it; one more if after */
 };
 
@@ -84,7 +89,33 @@ orders *orders_new(fetch *f)
 	o->m_held = metrics_counter("vtex_pipes_fetch_orders_held_total",
 				    "Orders fetched while a barrier before them waited, held until it went out.",
 				    "");
+	o->m_folded = metrics_counter("vtex_pipes_fetch_events_folded_total",
+				      "Hook events folded into a fetch of the same order that had not started yet.",
+				      "");
 	return o;
+}
+
+static void enqueue(orders *o, pending_id *p)
+{
+	p->next = NULL;
+	if (o->ids_tail)
+		o->ids_tail->next = p;
+	else
+		o->ids_head = p;
+	o->ids_tail = p;
+	o->queued++;
+}
+
+static pending_id *dequeue(orders *o)
+{
+	pending_id *p = o->ids_head;
+	if (!p)
+		return NULL;
+	o->ids_head = p->next;
+	if (!o->ids_head)
+		o->ids_tail = NULL;
+	o->queued--;
+	return p;
 }
 
 static void free_pending(pending_id *p)
@@ -93,6 +124,7 @@ static void free_pending(pending_id *p)
 		pending_id *n = p->next;
 		free(p->id);
 		cJSON_Delete(p->event);
+		cJSON_Delete(p->also);
 		free(p);
 		p = n;
 	}
@@ -147,10 +179,9 @@ void orders_free(orders *o)
 	release_held(o);
 	buf_free(&o->held);
 	/* Left over only when the run was stopped: each still gets its failure record. */
-	while (o->ids_head) {
-		pending_id *p = o->ids_head;
-		o->ids_head = p->next;
-		order_job oj = { .id = p->id, .event = p->event };
+	pending_id *p;
+	while ((p = dequeue(o))) {
+		order_job oj = { .id = p->id, .event = p->event, .also = p->also };
 		order_fail(o->f, &oj, FETCH_STOPPED, "not fetched: the run was stopped", 0);
 		free(p->id);
 		free(p);
@@ -165,17 +196,35 @@ void orders_free(orders *o)
 	free(o);
 }
 
+/* An event of an order whose fetch waits in the queue, on the same side of
+ * the waiting barrier, joins that fetch: it has not started, so the order it
+ * gets is at least as new as this event's change. (One in flight may have
+ * started before the change: a new event then gets a fetch of its own.) The
+ * event is kept for its failure record should the fetch fail. */
+static bool fold_event(orders *o, const char *order_id, cJSON *event, bool after)
+{
+	for (pending_id *p = o->ids_head; p; p = p->next) {
+		if (p->after != after || !p->event || strcmp(p->id, order_id) != 0)
+			continue;
+		if (!p->also)
+			p->also = cJSON_CreateArray();
+		cJSON_AddItemToArray(p->also, event);
+		metric_add(o->m_folded, 1);
+		return true;
+	}
+	return false;
+}
+
 void orders_add_id(orders *o, const char *order_id, cJSON *event)
 {
+	bool after = o->barrier.text != NULL;
+	if (event && fold_event(o, order_id, event, after))
+		return;
 	pending_id *p = xcalloc(1, sizeof *p);
 	p->id = xstrdup(order_id);
 	p->event = event;
-	p->after = o->barrier.text != NULL;
-	if (o->ids_tail)
-		o->ids_tail->next = p;
-	else
-		o->ids_head = p;
-	o->ids_tail = p;
+	p->after = after;
+	enqueue(o, p);
 }
 
 /* ---- detail ---- */
@@ -184,18 +233,30 @@ static void order_job_free(order_job *oj)
 {
 	free(oj->id);
 	cJSON_Delete(oj->event);
+	cJSON_Delete(oj->also);
 	free(oj);
 }
 
-static void order_fail(fetch *f, order_job *oj, fetch_status st, const char *why, long status)
+static void order_fail_event(fetch *f, const char *id, cJSON *event, fetch_status st, const char *why, long status)
 {
 	cJSON *extra = cJSON_CreateObject();
-	cJSON_AddStringToObject(extra, "orderId", oj->id);
-	if (oj->event) {
-		cJSON_AddItemToObject(extra, "event", oj->event);
-		oj->event = NULL;
-	}
+	cJSON_AddStringToObject(extra, "orderId", id);
+	if (event)
+		cJSON_AddItemToObject(extra, "event", event);
 	fetch_fail(f, "order", extra, st, why, status);
+}
+
+/* One failure record for each event the fetch stood for (the events are
+ * taken from oj). */
+static void order_fail(fetch *f, order_job *oj, fetch_status st, const char *why, long status)
+{
+	order_fail_event(f, oj->id, oj->event, st, why, status);
+	oj->event = NULL;
+	cJSON *e;
+	while (oj->also && (e = cJSON_DetachItemFromArray(oj->also, 0)))
+		order_fail_event(f, oj->id, e, st, why, status);
+	cJSON_Delete(oj->also);
+	oj->also = NULL;
 }
 
 static void order_job_cut(fetch *f, job *j, const char *reason)
@@ -242,6 +303,7 @@ static void submit_detail(orders *o, pending_id *p)
 	oj->o = o;
 	oj->id = p->id;
 	oj->event = p->event;
+	oj->also = p->also;
 	oj->gen = o->passed + p->after;
 	if (p->after)
 		o->after_jobs++;
@@ -359,12 +421,7 @@ static void slice_settle(slice *s)
 	while (s->kept) {
 		pending_id *p = s->kept;
 		s->kept = p->next;
-		p->next = NULL;
-		if (o->ids_tail)
-			o->ids_tail->next = p;
-		else
-			o->ids_head = p;
-		o->ids_tail = p;
+		enqueue(o, p);
 	}
 	slice_free(s);
 }
@@ -501,18 +558,8 @@ bool orders_feed(orders *o, size_t room)
 				return false;
 			continue;
 		}
-		if (!room)
-			break;
-		if (o->ids_head) {
-			pending_id *p = o->ids_head;
-			o->ids_head = p->next;
-			if (!o->ids_head)
-				o->ids_tail = NULL;
-			submit_detail(o, p);
-			room--;
-			continue;
-		}
-		if (o->in && !o->in_ended && !o->next_barrier.text) {
+		/* Input is read ahead of the free slots (READ_AHEAD). */
+		if (o->in && !o->in_ended && !o->next_barrier.text && o->queued < READ_AHEAD) {
 			lineq_line l;
 			int got = lineq_pop(o->in, &l);
 			if (got == 1 && !l.reason && barrier_is(l.text, l.len)) {
@@ -530,6 +577,13 @@ bool orders_feed(orders *o, size_t room)
 				if (lineq_failed(o->in))
 					fetch_note_exit(f, VP_EXIT_IOERR);
 			}
+		}
+		if (!room)
+			break;
+		if (o->ids_head) {
+			submit_detail(o, dequeue(o));
+			room--;
+			continue;
 		}
 		if (o->slices) {
 			slice *s = o->slices;
