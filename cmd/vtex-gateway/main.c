@@ -4,7 +4,7 @@
 #include "exitcode.h"
 #include "front.h"
 #include "log.h"
-#include "metrics_http.h"
+#include "httpd.h"
 #include "sched.h"
 #include "secret.h"
 #include "vtex_api.h"
