@@ -41,7 +41,7 @@ void http_set_max_body(size_t bytes)
 
 struct http_client {
 	http_options o;
-	char *user_agent, *cacert;
+	char *user_agent, *cacert, *unix_socket;
 	CURLM *multi;
 	struct curl_slist *defaults;
 	http_request *queue_head, *queue_tail; /* ready to start, FIFO */
@@ -120,6 +120,12 @@ http_client *http_client_new(const http_options *o)
 void http_client_default_header(http_client *c, const char *line)
 {
 	c->defaults = curl_slist_append(c->defaults, line);
+}
+
+void http_client_unix_socket(http_client *c, const char *path)
+{
+	free(c->unix_socket);
+	c->unix_socket = xstrdup(path);
 }
 
 size_t http_client_pending(const http_client *c)
@@ -317,6 +323,8 @@ static bool start(http_client *c, http_request *r, double now)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (c->cacert)
 		curl_easy_setopt(e, CURLOPT_CAINFO, c->cacert);
+	if (c->unix_socket)
+		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, c->unix_socket);
 	r->easy = e;
 	r->started = now;
 	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
@@ -606,8 +614,14 @@ void http_client_free(http_client *c)
 	curl_slist_free_all(c->defaults);
 	free(c->user_agent);
 	free(c->cacert);
+	free(c->unix_socket);
 	free(c);
 	curl_global_cleanup();
+}
+
+const char *http_unix_socket_path(const char *spec)
+{
+	return spec && strncmp(spec, "unix:", 5) == 0 && spec[5] ? spec + 5 : NULL;
 }
 
 bool http_url_plain_remote(const char *url)

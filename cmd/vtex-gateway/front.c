@@ -246,7 +246,7 @@ gw_front *gw_front_start(const gw_front_cfg *cfg, gw_sched *s, char *url, size_t
 	httpd_config c = { .listen = cfg->listen, .setting = "--listen", .handler = on_request, .cls = f,
 			   .threads = cfg->threads, .timeout_s = 300, .max_connections = cfg->max_connections,
 			   .memory_limit = 64 * 1024, .tls_cert = cfg->tls_cert, .tls_key = cfg->tls_key,
-			   .options = callbacks };
+			   .socket_mode = cfg->socket_mode, .options = callbacks };
 	if (!(f->h = httpd_start(&c, url, urlsz))) {
 		free(f);
 		return NULL;

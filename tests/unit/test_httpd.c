@@ -1,6 +1,7 @@
-/* lib/httpd: listen addresses (IPv4, IPv6, port 0 and the port bound) and a
- * daemon started from them answering over each family. */
+/* lib/httpd: listen addresses (IPv4, IPv6, port 0 and the port bound,
+ * unix:PATH) and a daemon started from them answering over each family. */
 #include "buf.h"
+#include "http.h"
 #include "httpd.h"
 
 #include <arpa/inet.h>
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 START_TEST(listen_addresses)
@@ -32,6 +35,13 @@ START_TEST(listen_addresses)
 	for (size_t i = 0; bad[i]; i++)
 		ck_assert_msg(!listen_addr_parse(bad[i], &ss, &sl), "accepted '%s'", bad[i]);
 	ck_assert(!listen_addr_parse(NULL, &ss, &sl));
+	ck_assert(!listen_addr_parse("unix:/run/x.sock", &ss, &sl));
+	ck_assert_str_eq(http_unix_socket_path("unix:/run/x.sock"), "/run/x.sock");
+	ck_assert_str_eq(http_unix_socket_path("unix:rel.sock"), "rel.sock");
+	ck_assert_ptr_null(http_unix_socket_path("unix:"));
+	ck_assert_ptr_null(http_unix_socket_path("127.0.0.1:80"));
+	ck_assert_ptr_null(http_unix_socket_path("http://unix:/x"));
+	ck_assert_ptr_null(http_unix_socket_path(NULL));
 }
 END_TEST
 
@@ -59,14 +69,19 @@ static enum MHD_Result hello(void *cls, struct MHD_Connection *conn, const char 
 	return ok;
 }
 
-/* GET / at url (http://127.0.0.1:P or http://[::1]:P); the whole answer. */
+/* GET / at url (http://127.0.0.1:P, http://[::1]:P or unix:PATH); the whole answer. */
 static void get(const char *url, buf *out)
 {
 	unsigned port = (unsigned)atoi(strrchr(url, ':') + 1);
 	struct sockaddr_storage ss = { 0 };
 	socklen_t sl;
 	int fd;
-	if (strstr(url, "[::1]")) {
+	if (http_unix_socket_path(url)) {
+		struct sockaddr_un *su = (struct sockaddr_un *)&ss;
+		su->sun_family = AF_UNIX;
+		snprintf(su->sun_path, sizeof su->sun_path, "%s", http_unix_socket_path(url));
+		sl = sizeof *su;
+	} else if (strstr(url, "[::1]")) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons((uint16_t)port);
@@ -121,6 +136,50 @@ START_TEST(serves_ipv4_and_ipv6_on_a_free_port)
 }
 END_TEST
 
+START_TEST(serves_on_a_unix_socket)
+{
+	char dir[] = "/tmp/vp-httpd-XXXXXX", spec[64], url[80], url2[80];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(spec, sizeof spec, "unix:%s/s", dir);
+	const char *path = spec + 5;
+	httpd_config c = { .listen = spec, .setting = "--listen", .handler = hello, .threads = 1, .timeout_s = 5,
+			   .max_connections = 8 };
+	/* Without socket_mode, unix:PATH is no listen address. */
+	ck_assert_ptr_null(httpd_start(&c, url, sizeof url));
+	/* A stale socket (nobody listening) is replaced. */
+	struct sockaddr_un su = { .sun_family = AF_UNIX };
+	snprintf(su.sun_path, sizeof su.sun_path, "%s", path);
+	int stale = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_eq(bind(stale, (struct sockaddr *)&su, sizeof su), 0);
+	close(stale);
+	c.socket_mode = 0640;
+	httpd *h = httpd_start(&c, url, sizeof url);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_str_eq(url, spec);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	buf r = { 0 };
+	get(url, &r);
+	ck_assert_msg(strncmp(buf_cstr(&r), "HTTP/1.1 200", 12) == 0, "%s", buf_cstr(&r));
+	/* A live socket is not taken over. */
+	ck_assert_ptr_null(httpd_start(&c, url2, sizeof url2));
+	ck_assert_int_eq(stat(path, &st), 0);
+	httpd_stop(h);
+	ck_assert_int_ne(stat(path, &st), 0); /* removed at stop */
+	/* A file of another kind is left alone. */
+	FILE *f = fopen(path, "w");
+	fclose(f);
+	ck_assert_ptr_null(httpd_start(&c, url, sizeof url));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	unlink(path);
+	rmdir(dir);
+	buf_free(&r);
+}
+END_TEST
+
 START_TEST(malformed_address_refused)
 {
 	char url[80];
@@ -140,6 +199,7 @@ int main(void)
 	tcase_add_test(tc, listen_addresses);
 	tcase_add_test(tc, listen_urls);
 	tcase_add_test(tc, serves_ipv4_and_ipv6_on_a_free_port);
+	tcase_add_test(tc, serves_on_a_unix_socket);
 	tcase_add_test(tc, malformed_address_refused);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
