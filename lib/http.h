@@ -41,6 +41,10 @@ typedef struct {
 	size_t max_body;           /* a longer response body ends the transfer: HTTP_ERR_TOO_LARGE */
 } http_options;
 
+/* The PATH of "unix:PATH" (a Unix socket, for a server's listen address or
+ * the URL of a local service), or NULL when spec is not one. */
+const char *http_unix_socket_path(const char *spec);
+
 /* The default maximum response body: 64 MiB (a VTEX page or a BigQuery
  * answer is at most a few MiB), or what http_set_max_body set (cli_init:
  * VTEX_PIPES_MAX_RESPONSE). */
@@ -100,6 +104,9 @@ http_client *http_client_new(const http_options *o);
 /* Adds a header ("Name: value") to every request, e.g. credentials. The
  * value is never logged. */
 void http_client_default_header(http_client *c, const char *line);
+/* Every request of c over the Unix socket at path (its URLs then name the
+ * host as http://localhost). */
+void http_client_unix_socket(http_client *c, const char *path);
 /* Runs until every request is done and feed (if any) returned false. Returns
  * false only if libcurl's multi interface itself failed. */
 bool http_client_run(http_client *c, http_feed_fn feed, void *ctx);

@@ -1,56 +1,16 @@
 #include "metrics_http.h"
 
 #include "buf.h"
-#include "log.h"
+#include "httpd.h"
 #include "metrics.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct metrics_http {
-	struct MHD_Daemon *d;
+	httpd *h;
 };
-
-bool listen_addr_parse(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
-{
-	char host[128];
-	const char *colon = spec ? strrchr(spec, ':') : NULL;
-	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof host)
-		return false;
-	size_t hl = (size_t)(colon - spec);
-	memcpy(host, spec, hl);
-	host[hl] = '\0';
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (!colon[1] || *end || colon[1] == '-' || colon[1] == '+' || colon[1] == ' ' || port < 0 || port > 65535)
-		return false;
-	memset(ss, 0, sizeof *ss);
-	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		host[hl - 1] = '\0';
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		*len = sizeof *s6;
-		return inet_pton(AF_INET6, host + 1, &s6->sin6_addr) == 1;
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons((uint16_t)port);
-	*len = sizeof *s4;
-	return inet_pton(AF_INET, host, &s4->sin_addr) == 1;
-}
-
-void listen_url(char *url, size_t urlsz, const char *scheme, const char *spec, unsigned port)
-{
-	const char *colon = strrchr(spec, ':');
-	int hl = colon ? (int)(colon - spec) : (int)strlen(spec);
-	snprintf(url, urlsz, "%s://%.*s:%u", scheme, hl, spec, port);
-}
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *body, size_t len,
 			     enum MHD_ResponseMemoryMode mode, const char *ctype)
@@ -93,43 +53,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return reply(conn, 404, "not found\n", 10, MHD_RESPMEM_PERSISTENT, text);
 }
 
-static void on_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-	(void)cls;
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	log_debug("libmicrohttpd", LS("detail", msg));
-}
-
 metrics_http *metrics_http_start(const char *spec, char *url, size_t urlsz)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	if (!listen_addr_parse(spec, &ss, &sl)) {
-		log_error("metrics listener: want ADDR:PORT or [ADDR6]:PORT", LS("listen", spec ? spec : ""));
+	char scratch[300];
+	/* Scrapers are few: one thread, a small connection limit, a short timeout. */
+	httpd_config c = { .listen = spec, .setting = "metrics listener", .handler = on_request,
+			   .timeout_s = 10, .max_connections = 32 };
+	httpd *h = httpd_start(&c, url ? url : scratch, url ? urlsz : sizeof scratch);
+	if (!h)
 		return NULL;
-	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
 	metrics_http *m = xcalloc(1, sizeof *m);
-	/* Scrapers are few: a small connection limit, a short timeout. */
-	m->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
-				MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
-				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)32,
-				MHD_OPTION_END);
-	if (!m->d) {
-		log_error("metrics listener: cannot listen (address in use or not local?)", LS("listen", spec));
-		free(m);
-		return NULL;
-	}
-	if (url) {
-		const union MHD_DaemonInfo *info = MHD_get_daemon_info(m->d, MHD_DAEMON_INFO_BIND_PORT);
-		listen_url(url, urlsz, "http", spec, info ? (unsigned)info->port : 0);
-	}
+	m->h = h;
 	return m;
 }
 
@@ -137,6 +71,6 @@ void metrics_http_stop(metrics_http *m)
 {
 	if (!m)
 		return;
-	MHD_stop_daemon(m->d);
+	httpd_stop(m->h);
 	free(m);
 }

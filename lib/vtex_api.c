@@ -5,8 +5,10 @@
 #include "http.h"
 #include "secret.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Drops trailing slashes so paths can be appended with their own '/'. */
 static char *without_trailing_slash(const char *s)
@@ -28,12 +30,20 @@ bool vtex_endpoint_from_env(vtex_endpoint *e, const char **why, const char **hin
 	*e = (vtex_endpoint){ 0 };
 	const char *gateway = cli_env("VTEX_GATEWAY", NULL);
 	if (gateway) { /* it routes /pricing/ to the pricing host itself */
-		if (!http_url_credentials_allowed(gateway, "VTEX_GATEWAY")) {
+		const char *socket_path = http_unix_socket_path(gateway);
+		if (socket_path && access(socket_path, W_OK) != 0 && errno == EACCES) {
+			*why = "VTEX_GATEWAY is a Unix socket this user may not open (permission denied)";
+			*hint = "run as a user the socket's mode lets in (its owner or group; vtex-gateway --socket-mode)";
+			return false;
+		} else if (socket_path) { /* a socket, not a host: any local name does */
+			e->base_url = xstrdup("http://localhost");
+		} else if (!http_url_credentials_allowed(gateway, "VTEX_GATEWAY")) {
 			*why = "VTEX_GATEWAY is plain http:// to a host other than the loopback";
 			*hint = "use https:// (or VTEX_PIPES_ALLOW_PLAIN_HTTP=1)";
 			return false;
+		} else {
+			e->base_url = without_trailing_slash(gateway);
 		}
-		e->base_url = without_trailing_slash(gateway);
 		e->pricing_url = xstrdup(e->base_url);
 		return true;
 	}
@@ -80,9 +90,12 @@ static void gateway_header(http_client *c, const char *name, const char *value)
 	buf_free(&h);
 }
 
-static bool gateway_credentials(http_client *c, const char **why, const char **hint)
+static bool gateway_credentials(http_client *c, const char *gateway, const char **why, const char **hint)
 {
 	const char *err = NULL;
+	const char *socket_path = http_unix_socket_path(gateway);
+	if (socket_path)
+		http_client_unix_socket(c, socket_path);
 	const char *prio = cli_env("VTEX_GATEWAY_PRIORITY", "batch");
 	if (strcmp(prio, "realtime") != 0 && strcmp(prio, "batch") != 0 && strcmp(prio, "backfill") != 0) {
 		*why = "VTEX_GATEWAY_PRIORITY is not realtime, batch or backfill";
@@ -149,7 +162,8 @@ static bool app_credentials(http_client *c, const char **why, const char **hint)
 
 bool vtex_add_credentials(http_client *c, const char **why, const char **hint)
 {
-	if (cli_env("VTEX_GATEWAY", NULL))
-		return gateway_credentials(c, why, hint);
+	const char *gateway = cli_env("VTEX_GATEWAY", NULL);
+	if (gateway)
+		return gateway_credentials(c, gateway, why, hint);
 	return app_credentials(c, why, hint);
 }

@@ -3,10 +3,10 @@
  * VTEX_ENVIRONMENT (vtexcommercestable); VTEX_APP_KEY with VTEX_APP_TOKEN or
  * VTEX_APP_TOKEN_FILE. Shared by every tool that calls VTEX.
  *
- * With VTEX_GATEWAY (the URL of a vtex-gateway) set, every request goes there
- * instead and carries no VTEX credentials (the gateway holds them): only the
- * gateway's own token (VTEX_GATEWAY_TOKEN or VTEX_GATEWAY_TOKEN_FILE, when
- * set), the priority (VTEX_GATEWAY_PRIORITY: realtime, batch or backfill;
+ * With VTEX_GATEWAY (the URL of a vtex-gateway, or unix:PATH for its Unix
+ * socket) set, every request goes there instead and carries no VTEX
+ * credentials (the gateway holds them): only the gateway's own token
+ * (VTEX_GATEWAY_TOKEN or VTEX_GATEWAY_TOKEN_FILE, when set), the priority (VTEX_GATEWAY_PRIORITY: realtime, batch or backfill;
  * batch by default), the run id and the flow. */
 #ifndef VP_VTEX_API_H
 #define VP_VTEX_API_H

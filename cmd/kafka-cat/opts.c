@@ -1,7 +1,7 @@
 #include "opts.h"
 
 #include "buf.h"
-#include "metrics_http.h"
+#include "httpd.h"
 
 #include <errno.h>
 #include <getopt.h>

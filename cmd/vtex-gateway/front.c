@@ -1,12 +1,13 @@
 #include "front.h"
+#include "httpd.h"
 #include "log.h"
 #include "metrics.h"
-#include "metrics_http.h"
 #include "progress.h"
 #include "secret.h"
 
 #include <curl/curl.h>
 #include <microhttpd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +18,7 @@ enum { ST_NEW, ST_BODY, ST_WAITING };
 struct gw_front {
 	gw_front_cfg cfg;
 	gw_sched *s;
-	struct MHD_Daemon *d;
+	httpd *h;
 };
 
 /* One exchange with a caller. */
@@ -232,58 +233,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return queue_job(f, x, method);
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-	(void)cls;
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	log_debug("libmicrohttpd", LS("detail", msg));
-}
-
 gw_front *gw_front_start(const gw_front_cfg *cfg, gw_sched *s, char *url, size_t urlsz)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	if (!listen_addr_parse(cfg->listen, &ss, &sl)) {
-		log_error("--listen wants ADDR:PORT or [ADDR6]:PORT", LS("listen", cfg->listen));
-		return NULL;
-	}
 	gw_front *f = xcalloc(1, sizeof *f);
 	f->cfg = *cfg;
 	f->s = s;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
-			 MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	if (cfg->tls_cert)
-		flags |= MHD_USE_TLS;
-	struct MHD_OptionItem tls[] = {
-		{ MHD_OPTION_HTTPS_MEM_CERT, 0, cfg->tls_cert },
-		{ MHD_OPTION_HTTPS_MEM_KEY, 0, cfg->tls_key },
-		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-TLS1.0:-VERS-TLS1.1" },
+	const struct MHD_OptionItem callbacks[] = {
+		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, f },
 		{ MHD_OPTION_END, 0, NULL },
 	};
-	struct MHD_OptionItem none[] = { { MHD_OPTION_END, 0, NULL } };
-	f->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, f,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300,
-				MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-				MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, f,
-				MHD_OPTION_ARRAY, cfg->tls_cert ? tls : none,
-				MHD_OPTION_END);
-	if (!f->d) {
-		log_error("cannot listen (address in use, or a bad TLS certificate or key)", LS("listen", cfg->listen));
+	/* libmicrohttpd zeroes a connection's whole memory after every request:
+	 * at 64 KiB that was the largest cost of an answer (perf, flooded). 16
+	 * KiB holds a request line and headers of 14 KiB, VTEX's answer headers
+	 * and the read buffer; the callers' are under 1 KiB. */
+	httpd_config c = { .listen = cfg->listen, .setting = "--listen", .handler = on_request, .cls = f,
+			   .threads = cfg->threads, .timeout_s = 300, .max_connections = cfg->max_connections,
+			   .memory_limit = 16 * 1024, .tls_cert = cfg->tls_cert, .tls_key = cfg->tls_key,
+			   .socket_mode = cfg->socket_mode, .options = callbacks };
+	if (!(f->h = httpd_start(&c, url, urlsz))) {
 		free(f);
 		return NULL;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(f->d, MHD_DAEMON_INFO_BIND_PORT);
-	listen_url(url, urlsz, cfg->tls_cert ? "https" : "http", cfg->listen, info ? (unsigned)info->port : 0);
 	return f;
 }
 
@@ -291,6 +262,6 @@ void gw_front_stop(gw_front *f)
 {
 	if (!f)
 		return;
-	MHD_stop_daemon(f->d);
+	httpd_stop(f->h);
 	free(f);
 }

@@ -9,12 +9,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 typedef struct {
-	const char *listen;       /* ADDR:PORT */
+	const char *listen;       /* ADDR:PORT, [ADDR6]:PORT or unix:PATH */
+	mode_t socket_mode;       /* unix:PATH's */
 	unsigned threads, max_connections;
 	char *tls_cert, *tls_key; /* PEM text, or NULL: plain HTTP */
-	char *token;              /* callers' bearer token, or NULL (loopback only) */
+	char *token;              /* callers' bearer token, or NULL (loopback or Unix socket only) */
 	const char *base_url, *pricing_url;
 	size_t max_body;
 } gw_front_cfg;

@@ -4,7 +4,7 @@
 #include "exitcode.h"
 #include "front.h"
 #include "log.h"
-#include "metrics_http.h"
+#include "httpd.h"
 #include "sched.h"
 #include "secret.h"
 #include "vtex_api.h"
@@ -29,7 +29,9 @@ static const char HELP[] =
 	"VTEX_GATEWAY to its URL. Serves /metrics and /healthz.\n"
 	"\n"
 	"  -l, --listen ADDR:PORT     where callers connect (env VTEX_GATEWAY_LISTEN; 127.0.0.1:8098);\n"
-	"                             an address other than loopback needs --tls-cert and a token\n"
+	"                             an address other than loopback needs --tls-cert and a token;\n"
+	"                             unix:PATH: a Unix socket, its file's permissions the access control\n"
+	"      --socket-mode MODE     the Unix socket's mode, octal (env VTEX_GATEWAY_SOCKET_MODE; 0660)\n"
 	"      --ready-file PATH      write the gateway's URL there once it accepts (env VTEX_GATEWAY_READY_FILE)\n"
 	"  -c, --config FILE          JSON budgets per class, e.g. {\"oms\":{\"budget\":6000,\"window\":60,\n"
 	"                             \"concurrency\":32,\"pause\":60}} (env VTEX_GATEWAY_CONFIG)\n"
@@ -48,7 +50,7 @@ static const char HELP[] =
 
 enum {
 	OPT_READY_FILE = CLI_OPT_TOOL, OPT_TLS_CERT, OPT_TLS_KEY, OPT_MAX_ATTEMPTS, OPT_MAX_QUEUE_WAIT, OPT_TIMEOUT,
-	OPT_CACERT, OPT_THREADS, OPT_MAX_CONNECTIONS,
+	OPT_CACERT, OPT_THREADS, OPT_MAX_CONNECTIONS, OPT_SOCKET_MODE,
 };
 
 static const struct option longopts[] = {
@@ -63,6 +65,7 @@ static const struct option longopts[] = {
 	{ "cacert", required_argument, 0, OPT_CACERT },
 	{ "threads", required_argument, 0, OPT_THREADS },
 	{ "max-connections", required_argument, 0, OPT_MAX_CONNECTIONS },
+	{ "socket-mode", required_argument, 0, OPT_SOCKET_MODE },
 	CLI_COMMON_LONGOPTS,
 	{ 0 },
 };
@@ -76,6 +79,7 @@ static const struct {
 	{ OPT_MAX_ATTEMPTS, "VTEX_GATEWAY_MAX_ATTEMPTS" }, { OPT_MAX_QUEUE_WAIT, "VTEX_GATEWAY_MAX_QUEUE_WAIT" },
 	{ OPT_TIMEOUT, "VTEX_GATEWAY_TIMEOUT" }, { OPT_CACERT, "VTEX_GATEWAY_CACERT" },
 	{ OPT_THREADS, "VTEX_GATEWAY_THREADS" }, { OPT_MAX_CONNECTIONS, "VTEX_GATEWAY_MAX_CONNECTIONS" },
+	{ OPT_SOCKET_MODE, "VTEX_GATEWAY_SOCKET_MODE" },
 };
 
 typedef struct {
@@ -84,6 +88,16 @@ typedef struct {
 	gw_sched_cfg sched;
 	gw_front_cfg front;
 } options;
+
+/* An octal file mode for the Unix socket, 0001 to 0777. */
+static mode_t socket_mode(const cli_common *c, const char *v)
+{
+	char *end;
+	long m = strtol(v, &end, 8);
+	if (!*v || *end || m < 1 || m > 0777)
+		cli_usage_error(c, "--socket-mode: '%s' is not an octal mode from 0001 to 0777", v);
+	return (mode_t)m;
+}
 
 static void set_option(options *o, int opt, const char *v)
 {
@@ -100,6 +114,7 @@ static void set_option(options *o, int opt, const char *v)
 	case OPT_CACERT: o->sched.cacert = v; break;
 	case OPT_THREADS: o->front.threads = (unsigned)cli_parse_ll(c, "--threads", v, 1, 256); break;
 	case OPT_MAX_CONNECTIONS: o->front.max_connections = (unsigned)cli_parse_ll(c, "--max-connections", v, 1, 100000); break;
+	case OPT_SOCKET_MODE: o->front.socket_mode = socket_mode(c, v); break;
 	default: cli_usage_error(c, "unexpected option");
 	}
 }
@@ -110,10 +125,13 @@ static noreturn void config_error(const char *msg, const char *what)
 	exit(VP_EXIT_CONFIG);
 }
 
-static bool loopback(const char *listen)
+/* Loopback, or a Unix socket (its file's permissions guard it). */
+static bool local(const char *listen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
+	if (http_unix_socket_path(listen))
+		return true;
 	if (!listen_addr_parse(listen, &ss, &sl))
 		return false;
 	if (ss.ss_family == AF_INET)
@@ -140,6 +158,7 @@ static void parse(options *o, int argc, char **argv)
 	o->front.threads = 2;
 	o->front.max_connections = 4096;
 	o->front.max_body = 1 << 20;
+	o->front.socket_mode = 0660;
 	gw_classes_default(o->sched.cls);
 	for (size_t i = 0; i < sizeof env_names / sizeof *env_names; i++) {
 		const char *v = cli_env(env_names[i].env, NULL);
@@ -163,7 +182,7 @@ static void parse(options *o, int argc, char **argv)
 		config_error("cannot read VTEX_GATEWAY_TOKEN_FILE", err);
 	if (o->front.token && (strlen(o->front.token) < 16 || strpbrk(o->front.token, "\r\n")))
 		config_error("the gateway token is too short (16 characters at least) or holds a line break", "VTEX_GATEWAY_TOKEN");
-	if (!loopback(o->listen) && (!o->cert_file || !o->front.token))
+	if (!local(o->listen) && (!o->cert_file || !o->front.token))
 		config_error("listening beyond loopback needs TLS (--tls-cert, --tls-key) and a token (VTEX_GATEWAY_TOKEN)",
 			     o->listen);
 	if (o->cert_file) {
@@ -223,7 +242,8 @@ int main(int argc, char **argv)
 		log_info("class", LS("class", gw_class_name(c)), LD("budget", o.sched.cls[c].budget),
 			 LD("endpoint_budget", o.sched.cls[c].endpoint_budget), LD("window_seconds", o.sched.cls[c].window),
 			 LI("concurrency", o.sched.cls[c].concurrency));
-	log_info("listening", LS("url", url), LS("upstream", ep.base_url), LS("auth", o.front.token ? "token" : "loopback"));
+	const char *auth = o.front.token ? "token" : http_unix_socket_path(o.listen) ? "socket_mode" : "loopback";
+	log_info("listening", LS("url", url), LS("upstream", ep.base_url), LS("auth", auth));
 	if (o.ready_file)
 		write_ready_file(o.ready_file, url);
 

@@ -13,6 +13,7 @@ struct feeds;
 struct faults;
 struct limiter;
 struct delayer;
+struct httpd;
 struct live;
 
 typedef struct app {
@@ -26,7 +27,7 @@ typedef struct app {
 	struct limiter *limiter;
 	struct delayer *delayer;
 	struct live *live;
-	struct MHD_Daemon *daemon;
+	struct httpd *server;
 } app;
 
 #endif

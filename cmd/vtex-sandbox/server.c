@@ -2,15 +2,16 @@
 #include "delay.h"
 #include "faults.h"
 #include "http.h"
+#include "httpd.h"
 #include "limits.h"
 #include "log.h"
 #include "metrics.h"
 #include "progress.h"
 #include "routes.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,67 +243,33 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-	(void)cls;
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	log_debug("libmicrohttpd", LS("detail", msg));
-}
-
 bool server_start(app *a, char *base_url, size_t n)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	char host[64];
-	const char *colon = strrchr(a->cfg->listen, ':');
-	if (!colon || (size_t)(colon - a->cfg->listen) >= sizeof host) {
-		log_error("--listen wants HOST:PORT", LS("listen", a->cfg->listen));
-		return false;
-	}
-	memcpy(host, a->cfg->listen, (size_t)(colon - a->cfg->listen));
-	host[colon - a->cfg->listen] = '\0';
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535 || inet_pton(AF_INET, host, &sin.sin_addr) != 1) {
-		log_error("--listen wants an IPv4 address and a port", LS("listen", a->cfg->listen));
-		return false;
-	}
-	sin.sin_port = htons((uint16_t)port);
-
+	const struct MHD_OptionItem callbacks[] = {
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, a },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	httpd_config c = { .listen = a->cfg->listen, .setting = "--listen", .handler = on_request, .cls = a,
+			   .threads = a->cfg->threads, .timeout_s = 120, .max_connections = a->cfg->max_connections,
+			   .memory_limit = 64 * 1024, .options = callbacks };
 	a->delayer = delayer_start();
-	a->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
-			MHD_USE_ERROR_LOG,
-		0, NULL, NULL, on_request, a, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-		MHD_OPTION_THREAD_POOL_SIZE, a->cfg->threads,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-		MHD_OPTION_CONNECTION_LIMIT, a->cfg->max_connections,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, a,
-		MHD_OPTION_END);
-	if (!a->daemon) {
-		log_error("cannot listen", LS("listen", a->cfg->listen));
+	if (!(a->server = httpd_start(&c, base_url, n))) {
 		delayer_stop(a->delayer);
 		delayer_free(a->delayer);
 		a->delayer = NULL;
 		return false;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(a->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	snprintf(base_url, n, "http://%s:%u", host, info ? (unsigned)info->port : (unsigned)port);
 	return true;
 }
 
 void server_stop(app *a)
 {
-	if (!a->daemon)
+	if (!a->server)
 		return;
 	atomic_store(&stopping, 1);
 	delayer_stop(a->delayer);
-	MHD_stop_daemon(a->daemon);
+	httpd_stop(a->server);
 	delayer_free(a->delayer);
-	a->daemon = NULL;
+	a->server = NULL;
 	a->delayer = NULL;
 }

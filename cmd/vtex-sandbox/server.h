@@ -9,7 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Starts listening on cfg->listen; writes "http://host:port" into base_url. */
+/* Starts listening on cfg->listen (ADDR:PORT or [ADDR6]:PORT); writes
+ * "http://ADDR:PORT" into base_url. */
 bool server_start(app *a, char *base_url, size_t n);
 /* Stops accepting, answers what is waiting, then stops. */
 void server_stop(app *a);

@@ -1,9 +1,9 @@
 #include "server.h"
 #include "buf.h"
 #include "event.h"
+#include "httpd.h"
 #include "log.h"
 #include "metrics.h"
-#include "metrics_http.h"
 #include "progress.h"
 #include "secret.h"
 #include "vtime.h"
@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ typedef struct {
 struct server {
 	server_config cfg;
 	commitq *q;
-	struct MHD_Daemon *d;
+	httpd *h;
 	_Atomic unsigned active;
 	_Atomic bool quiesced;
 	metric *m_codes[8];
@@ -325,23 +326,8 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-	(void)cls;
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	log_debug("libmicrohttpd", LS("detail", msg));
-}
-
 server *server_start(const server_config *cfg, commitq *q, char *url, size_t urlsz)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	if (!listen_addr_parse(cfg->listen, &ss, &sl)) {
-		log_error("--listen wants ADDR:PORT or [ADDR6]:PORT", LS("listen", cfg->listen));
-		return NULL;
-	}
 	server *s = xcalloc(1, sizeof *s);
 	s->cfg = *cfg;
 	s->q = q;
@@ -363,47 +349,28 @@ server *server_start(const server_config *cfg, commitq *q, char *url, size_t url
 					"Connections closed for a request past --request-deadline.", "");
 	pthread_mutex_init(&s->clocks_mu, NULL);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
-			 MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	if (cfg->tls_cert)
-		flags |= MHD_USE_TLS;
-	struct MHD_OptionItem tls[] = {
-		{ MHD_OPTION_HTTPS_MEM_CERT, 0, cfg->tls_cert },
-		{ MHD_OPTION_HTTPS_MEM_KEY, 0, cfg->tls_key },
-		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-TLS1.0:-VERS-TLS1.1" },
+	const struct MHD_OptionItem callbacks[] = {
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s },
 		{ MHD_OPTION_END, 0, NULL },
 	};
-	struct MHD_OptionItem none[] = { { MHD_OPTION_END, 0, NULL } };
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-				MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
-				MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
-				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-				MHD_OPTION_ARRAY, cfg->tls_cert ? tls : none,
-				MHD_OPTION_END);
-	if (!s->d) {
-		log_error("cannot listen (address in use, or a bad TLS certificate or key)", LS("listen", cfg->listen));
+	httpd_config c = { .listen = cfg->listen, .setting = "--listen", .handler = on_request, .cls = s,
+			   .threads = cfg->threads, .timeout_s = cfg->timeout_s, .max_connections = cfg->max_connections,
+			   .max_per_ip = cfg->max_per_ip, .memory_limit = cfg->max_header, .tls_cert = cfg->tls_cert,
+			   .tls_key = cfg->tls_key, .options = callbacks };
+	if (!(s->h = httpd_start(&c, url, urlsz))) {
+		pthread_mutex_destroy(&s->clocks_mu);
 		free(s);
 		return NULL;
 	}
 	s->watchdog_on = pthread_create(&s->watchdog, NULL, watchdog, s) == 0;
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	listen_url(url, urlsz, cfg->tls_cert ? "https" : "http", cfg->listen, info ? (unsigned)info->port : 0);
 	return s;
 }
 
 void server_quiesce(server *s)
 {
 	atomic_store(&s->quiesced, true);
-	MHD_socket fd = MHD_quiesce_daemon(s->d);
+	MHD_socket fd = MHD_quiesce_daemon(httpd_daemon(s->h));
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 }
@@ -420,7 +387,7 @@ void server_stop(server *s)
 	atomic_store(&s->stopping, true);
 	if (s->watchdog_on)
 		pthread_join(s->watchdog, NULL);
-	MHD_stop_daemon(s->d);
+	httpd_stop(s->h);
 	pthread_mutex_destroy(&s->clocks_mu);
 	free(s);
 }

@@ -303,27 +303,6 @@ START_TEST(secrets_from_env_then_file)
 }
 END_TEST
 
-START_TEST(listen_addresses)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	ck_assert(listen_addr_parse("127.0.0.1:0", &ss, &sl));
-	ck_assert_int_eq(ss.ss_family, AF_INET);
-	ck_assert(listen_addr_parse("0.0.0.0:9100", &ss, &sl));
-	ck_assert_int_eq(ntohs(((struct sockaddr_in *)&ss)->sin_port), 9100);
-	ck_assert(listen_addr_parse("[::1]:8080", &ss, &sl));
-	ck_assert_int_eq(ss.ss_family, AF_INET6);
-	const char *bad[] = { "localhost:80", "127.0.0.1", ":80", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1",
-			      "127.0.0.1:8x", "[::1:80", "[]:80", "", NULL };
-	for (size_t i = 0; bad[i]; i++)
-		ck_assert_msg(!listen_addr_parse(bad[i], &ss, &sl), "accepted '%s'", bad[i]);
-	ck_assert(!listen_addr_parse(NULL, &ss, &sl));
-	char url[64];
-	listen_url(url, sizeof url, "http", "[::1]:0", 4242);
-	ck_assert_str_eq(url, "http://[::1]:4242");
-}
-END_TEST
-
 /* One request over a plain socket; the whole answer in out. */
 static void http_get(const char *url, const char *method, const char *path, buf *out)
 {
@@ -390,7 +369,6 @@ int main(void)
 	tcase_add_test(tc, metrics_constant_labels);
 	tcase_add_test(tc, secrets_from_env_then_file);
 	tcase_add_test(tc, secret_file_readable_by_others_refused);
-	tcase_add_test(tc, listen_addresses);
 	tcase_add_test(tc, metrics_served_over_http);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

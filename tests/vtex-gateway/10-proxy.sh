@@ -28,6 +28,10 @@ t_eq "a bad priority: 400" 400 "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-V
 sku=$(curl -s "$GW_URL/api/catalog_system/pvt/sku/stockkeepingunitids?page=1&pagesize=1" | jq '.[0]')
 t_eq "pricing goes to the pricing host (the account's path)" "\"$sku\"" "$(curl -s "$GW_URL/pricing/prices/$sku" | jq .itemId)"
 t_eq "upstream status passes through (404)" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$GW_URL/api/oms/pvt/orders/nope-01")"
+long=$(head -c 12000 /dev/zero | tr '\0' a)
+t_eq "a 12 KB request line is served" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$GW_URL/api/oms/pvt/orders?per_page=1&x=$long")"
+t_eq "a 20 KB one is refused (414, the man page's limit)" 414 \
+	"$(curl -s -o /dev/null -w '%{http_code}' "$GW_URL/api/oms/pvt/orders?per_page=1&x=$long$long")"
 
 ids=$(curl -s "$GW_URL/api/oms/pvt/orders?per_page=40" | jq -r '.list[].orderId')
 sleep 2

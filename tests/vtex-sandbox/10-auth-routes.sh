@@ -25,6 +25,15 @@ else
 	t_fail "metrics count requests by route and status"
 fi
 
+# IPv6: the base URL in its ready file, the same answers.
+if sb_start v6 --products 2 --clients 1 --orders 3 --listen '[::1]:0'; then
+	t_eq "an IPv6 listener writes its bracketed URL" "http://[::1]:" "${SB_URL_v6%%]:*}]:"
+	t_eq "an IPv6 listener serves" 200 "$(curl -gs -o /dev/null -w '%{http_code}' "${SB_AUTH[@]}" "$SB_URL_v6/api/oms/pvt/orders")"
+	sb_stop v6
+else
+	t_fail "sandbox starts on [::1]:0"
+fi
+
 # The command line.
 t_exit "--help exits 0" 0 vtex-sandbox --help >/dev/null
 t_exit "--version exits 0" 0 vtex-sandbox --version >/dev/null
@@ -33,6 +42,7 @@ t_exit "a bad number is a usage error" 64 vtex-sandbox --orders lots 2>/dev/null
 t_exit "an unknown fault is a usage error" 64 vtex-sandbox --faults 418 2>/dev/null
 t_exit "no credentials in the environment: 78" 78 env -u VTEX_APP_KEY vtex-sandbox --listen 127.0.0.1:0 2>/dev/null
 t_exit "cannot listen: 69" 69 vtex-sandbox --listen 203.0.113.1:1 --orders 1 2>/dev/null
+t_exit "a listen address that is not ADDR:PORT: 69" 69 vtex-sandbox --listen localhost:1 --orders 1 2>/dev/null
 
 # Every route pattern and every option appear in the man page.
 sed 's/\\//g' "$VP_ROOT/man/man1/vtex-sandbox.1" >"$T_TMP/man.txt" # roff escapes off: \- is -
