@@ -32,6 +32,17 @@ static bool parse_bool(const cli_common *c, const char *from, const char *s)
 	cli_usage_error(c, "%s: '%s' is not 1 (true, yes) or 0 (false, no)", from, s);
 }
 
+static int parse_choice(const cli_common *c, const cli_opt *o, const char *from, const char *s)
+{
+	for (int i = 0; o->choices[i]; i++)
+		if (strcmp(s, o->choices[i]) == 0)
+			return i;
+	char list[256] = "";
+	for (int i = 0; o->choices[i]; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", o->choices[i]);
+	cli_usage_error(c, "%s: '%s' is not one of %s", from, s, list);
+}
+
 static void set_value(const cli_common *c, const cli_opt *o, const char *from, const char *s)
 {
 	switch (o->type) {
@@ -43,23 +54,39 @@ static void set_value(const cli_common *c, const cli_opt *o, const char *from, c
 		*(bool *)o->dest = parse_bool(c, from, s);
 		break;
 	case CLI_COUNT:
-		*(long long *)o->dest = cli_parse_ll(c, from, s, o->min, o->max);
+		*(long long *)o->dest = cli_parse_ll(c, from, s, (long long)o->min, (long long)o->max);
 		break;
 	case CLI_BYTES: {
 		size_t v = cli_parse_bytes(c, from, s);
-		if (v < (unsigned long long)o->min)
-			cli_usage_error(c, "%s: '%s' is less than %lld bytes", from, s, o->min);
-		if (o->max && v > (unsigned long long)o->max)
-			cli_usage_error(c, "%s: '%s' is more than %lld bytes", from, s, o->max);
+		if ((double)v < o->min)
+			cli_usage_error(c, "%s: '%s' is less than %.0f bytes", from, s, o->min);
+		if (o->max && (double)v > o->max)
+			cli_usage_error(c, "%s: '%s' is more than %.0f bytes", from, s, o->max);
 		*(size_t *)o->dest = v;
 		break;
 	}
+	case CLI_NUMBER:
+		*(double *)o->dest = cli_parse_double(c, from, s, o->min, o->max);
+		break;
 	case CLI_DURATION:
-		*(double *)o->dest = cli_parse_duration(c, from, s, (double)o->min, (double)o->max);
+		*(double *)o->dest = cli_parse_duration(c, from, s, o->min, o->max);
+		break;
+	case CLI_ENUM:
+		*(int *)o->dest = parse_choice(c, o, from, s);
+		break;
+	case CLI_CUSTOM:
+		o->parse(o->dest, from, s);
 		break;
 	case CLI_COMMON:
 		break;
 	}
+}
+
+/* "--name", as errors name an option given on the command line. */
+static const char *dashed(char *out, size_t size, const cli_opt *o)
+{
+	snprintf(out, size, "--%s", o->name);
+	return out;
 }
 
 static void print_help_and_exit(const cli_spec *s)
@@ -93,12 +120,21 @@ int cli_table_parse(cli_common *c, const cli_spec *s, int argc, char **argv)
 	memcpy(longopts + n, common, ncommon * sizeof *common);
 	strcpy(p, "hV");
 
+	for (size_t i = 0; i < n; i++) {
+		const cli_opt *o = &s->opts[i];
+		const char *env = o->env ? cli_env(o->env, NULL) : NULL;
+		if (o->type == CLI_CUSTOM && env)
+			set_value(c, o, o->env, env);
+	}
 	int code;
 	while ((code = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		size_t i = 0;
 		while (i < n && opt_code(&s->opts[i], i) != code)
 			i++;
-		if (i < n)
+		char from[64];
+		if (i < n && s->opts[i].type == CLI_CUSTOM)
+			set_value(c, &s->opts[i], dashed(from, sizeof from, &s->opts[i]), optarg);
+		else if (i < n)
 			given[i] = s->opts[i].type == CLI_FLAG ? "1" : optarg;
 		else if (code == 'h')
 			print_help_and_exit(s);
@@ -108,12 +144,13 @@ int cli_table_parse(cli_common *c, const cli_spec *s, int argc, char **argv)
 
 	for (size_t i = 0; i < n; i++) {
 		const cli_opt *o = &s->opts[i];
-		char from[64];
-		const char *text = given[i], *env;
-		snprintf(from, sizeof from, "--%s", o->name);
+		if (o->type == CLI_CUSTOM)
+			continue;
+		char dash[64];
+		const char *text = given[i], *from = dashed(dash, sizeof dash, o), *env;
 		if (!text && o->env && (env = cli_env(o->env, NULL))) {
 			text = env;
-			snprintf(from, sizeof from, "%s", o->env);
+			from = o->env;
 		}
 		if (!text)
 			text = o->def;

@@ -15,11 +15,15 @@ typedef enum {
 	CLI_FLAG,     /* bool: takes no argument; its variable is 1, true, yes, 0, false or no */
 	CLI_COUNT,    /* long long: a whole number within [min, max] */
 	CLI_BYTES,    /* size_t: a size such as 512, 64K, 256M, 2G, at least min */
+	CLI_NUMBER,   /* double: a number within [min, max] */
 	CLI_DURATION, /* double: seconds (or with s, m, h) within [min, max] seconds */
+	CLI_ENUM,     /* int: the index of the argument in choices */
+	CLI_CUSTOM,   /* parse(dest, from, value): the variable's value first, then each argument in turn */
 	CLI_COMMON,   /* the suite's common options (cli.h): documented here, handled there */
 } cli_type;
 
-typedef struct {
+typedef struct cli_opt cli_opt;
+struct cli_opt {
 	const char *name;  /* long name, without the dashes; NULL ends a table */
 	char short_name;   /* 0 when none */
 	cli_type type;
@@ -27,10 +31,13 @@ typedef struct {
 	const char *arg;   /* the argument's name in the help (FILE, SIZE, ...) */
 	const char *env;   /* read when the option is not given */
 	const char *def;   /* the default, written as the argument would be */
-	long long min, max;/* CLI_COUNT, CLI_DURATION: bounds; CLI_BYTES: min (max 0: none) */
+	double min, max;   /* CLI_COUNT, CLI_NUMBER, CLI_DURATION: bounds; CLI_BYTES: min (max 0: none) */
+	const char *const *choices; /* CLI_ENUM: the names, NULL-terminated */
+	/* CLI_CUSTOM: takes one value; from names it for errors (--option or VARIABLE). */
+	void (*parse)(void *dest, const char *from, const char *value);
 	const char *help;  /* one line for --help and, without man, the man page */
 	const char *man;   /* roff for the man page, when it says more than help */
-} cli_opt;
+};
 
 typedef struct {
 	const char *synopsis; /* --help before the options: usage line and paragraphs */
@@ -43,7 +50,8 @@ typedef struct {
  * variable, else from its default (a destination is left as it is when none
  * applies), and handles the common options (cli_common_option). A value that
  * does not parse or is out of bounds is a usage error naming where it came
- * from (--option or VARIABLE). --help prints the help (with
+ * from (--option or VARIABLE). A CLI_CUSTOM option takes its variable's value
+ * (when set) and then each argument, in turn. --help prints the help (with
  * VTEX_PIPES_HELP_FORMAT=roff: the man page's OPTIONS, see make man) and
  * exits. Returns the index of the first operand. */
 int cli_table_parse(cli_common *c, const cli_spec *s, int argc, char **argv);

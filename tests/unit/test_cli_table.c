@@ -156,6 +156,57 @@ START_TEST(sizes_and_durations)
 }
 END_TEST
 
+/* A repeatable option: each value joins the list. */
+static void add_item(void *dest, const char *from, const char *value)
+{
+	char *list = dest;
+	snprintf(list + strlen(list), 64 - strlen(list), "%s%s=%s", *list ? " " : "", from, value);
+}
+
+START_TEST(numbers_choices_and_custom)
+{
+	static const char *const kinds[] = { "none", "bearer", "basic", NULL };
+	double rate = 0;
+	int kind = 0;
+	char items[64] = "";
+	const cli_opt opts[] = {
+		{ .name = "rate", .type = CLI_NUMBER, .dest = &rate, .arg = "R", .min = 0, .max = 1e6, .help = "r" },
+		{ .name = "auth", .type = CLI_ENUM, .dest = &kind, .arg = "KIND", .choices = kinds,
+		  .def = "none", .help = "a" },
+		{ .name = "item", .short_name = 'i', .type = CLI_CUSTOM, .dest = items, .arg = "X",
+		  .env = "T_ITEMS", .parse = add_item, .help = "i" },
+		{ 0 },
+	};
+	const cli_spec spec = { "", "", opts, false };
+	setenv("T_ITEMS", "e", 1);
+	char *argv[] = { "t", "-i", "a", "--rate", "2.5", "--item=b", "--auth", "basic", NULL };
+	optind = 0;
+	ck_assert_int_eq(cli_table_parse(&common, &spec, 8, argv), 8);
+	ck_assert(rate == 2.5);
+	ck_assert_int_eq(kind, 2);
+	ck_assert_str_eq(items, "T_ITEMS=e --item=a --item=b");
+	unsetenv("T_ITEMS");
+
+	char *bad[] = { "t", "--auth", "digest", NULL };
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		optind = 0;
+		cli_table_parse(&common, &spec, 3, bad);
+		_exit(0);
+	}
+	close(fds[1]);
+	char err[256] = "";
+	ck_assert_int_gt(read(fds[0], err, sizeof err - 1), 0);
+	close(fds[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	ck_assert_int_eq(WEXITSTATUS(status), VP_EXIT_USAGE);
+}
+END_TEST
+
 static char *render(void (*write)(FILE *, const cli_spec *))
 {
 	vals v = { 0 };
@@ -205,6 +256,7 @@ int main(void)
 	tcase_add_test(tc, argv_over_env_over_default);
 	tcase_add_test(tc, bounds_are_usage_errors);
 	tcase_add_test(tc, sizes_and_durations);
+	tcase_add_test(tc, numbers_choices_and_custom);
 	tcase_add_test(tc, help_from_the_table);
 	tcase_add_test(tc, roff_from_the_table);
 	suite_add_tcase(s, tc);
