@@ -132,6 +132,8 @@ int cli_table_parse(cli_common *c, const cli_spec *s, int argc, char **argv)
 		while (i < n && opt_code(&s->opts[i], i) != code)
 			i++;
 		char from[64];
+		if (i < n && s->opts[i].given)
+			*s->opts[i].given = s->opts[i].name;
 		if (i < n && s->opts[i].type == CLI_CUSTOM)
 			set_value(c, &s->opts[i], dashed(from, sizeof from, &s->opts[i]), optarg);
 		else if (i < n)

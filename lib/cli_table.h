@@ -35,6 +35,8 @@ struct cli_opt {
 	const char *const *choices; /* CLI_ENUM: the names, NULL-terminated */
 	/* CLI_CUSTOM: takes one value; from names it for errors (--option or VARIABLE). */
 	void (*parse)(void *dest, const char *from, const char *value);
+	const char **given;  /* set to name when the option is on the command line */
+	const char *heading; /* starts a group of options: "HEADING:" in --help, .SS in the man page */
 	const char *help;  /* one line for --help and, without man, the man page */
 	const char *man;   /* roff for the man page, when it says more than help */
 };

@@ -60,6 +60,8 @@ static int put_words(FILE *f, const char *s, int col)
 static void help_line(FILE *f, const cli_opt *o)
 {
 	char left[128], note[256] = "";
+	if (o->heading)
+		fprintf(f, "%s:\n", o->heading);
 	int n = snprintf(left, sizeof left, "  %c%c%s--%s%s%s", o->short_name ? '-' : ' ',
 			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
 			 takes_arg(o) ? " " : "", takes_arg(o) ? o->arg : "");
@@ -110,6 +112,8 @@ static void roff_text(FILE *f, const char *s)
 static void roff_entry(FILE *f, const cli_opt *o)
 {
 	/* As the hand-written pages have it: .BR -x ", " --name " " ARG, .BI --name " ARG", .B --name */
+	if (o->heading)
+		fprintf(f, ".SS %s\n", o->heading);
 	fputs(".TP\n", f);
 	if (o->short_name)
 		fprintf(f, ".BR \\-%c \", \" ", o->short_name);
@@ -144,8 +148,14 @@ static void roff_entry(FILE *f, const cli_opt *o)
 		fputs("Default:\n", f);
 	}
 	if (o->def) {
+		/* A long list may break after its commas and semicolons (\:). */
 		fputs(".BR \"", f);
-		roff_text(f, o->def);
+		for (const char *p = o->def; *p; p++) {
+			char one[2] = { *p, 0 };
+			roff_text(f, one);
+			if (*p == ',' || *p == ';')
+				fputs("\\:", f);
+		}
 		fputs("\" .\n", f);
 	}
 }

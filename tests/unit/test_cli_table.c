@@ -169,12 +169,13 @@ START_TEST(numbers_choices_and_custom)
 	double rate = 0;
 	int kind = 0;
 	char items[64] = "";
+	const char *given = NULL;
 	const cli_opt opts[] = {
 		{ .name = "rate", .type = CLI_NUMBER, .dest = &rate, .arg = "R", .min = 0, .max = 1e6, .help = "r" },
 		{ .name = "auth", .type = CLI_ENUM, .dest = &kind, .arg = "KIND", .choices = kinds,
 		  .def = "none", .help = "a" },
 		{ .name = "item", .short_name = 'i', .type = CLI_CUSTOM, .dest = items, .arg = "X",
-		  .env = "T_ITEMS", .parse = add_item, .help = "i" },
+		  .env = "T_ITEMS", .parse = add_item, .given = &given, .heading = "Items", .help = "i" },
 		{ 0 },
 	};
 	const cli_spec spec = { "", "", opts, false };
@@ -185,6 +186,16 @@ START_TEST(numbers_choices_and_custom)
 	ck_assert(rate == 2.5);
 	ck_assert_int_eq(kind, 2);
 	ck_assert_str_eq(items, "T_ITEMS=e --item=a --item=b");
+	ck_assert_str_eq(given, "item");
+	char *help = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&help, &len);
+	cli_table_help(f, &spec);
+	cli_table_roff(f, &spec);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(help, "a (default none)\nItems:\n  -i, --item X"));
+	ck_assert_ptr_nonnull(strstr(help, ".SS Items\n.TP\n.BR \\-i"));
+	free(help);
 	unsetenv("T_ITEMS");
 
 	char *bad[] = { "t", "--auth", "digest", NULL };
