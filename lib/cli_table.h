@@ -30,7 +30,7 @@ struct cli_opt {
 	void *dest;        /* where the value goes, of the type's C type */
 	const char *arg;   /* the argument's name in the help (FILE, SIZE, ...) */
 	const char *env;   /* read when the option is not given */
-	const char *def;   /* the default, written as the argument would be */
+	const char *def;   /* the default, written as the argument would be (not for CLI_CUSTOM) */
 	double min, max;   /* CLI_COUNT, CLI_NUMBER, CLI_DURATION: bounds; CLI_BYTES: min (max 0: none) */
 	const char *const *choices; /* CLI_ENUM: the names, NULL-terminated */
 	/* CLI_CUSTOM: takes one value; from names it for errors (--option or VARIABLE). */
