@@ -28,7 +28,7 @@ BINDIR   ?= bin
 -include lib/lib.mk
 -include $(wildcard cmd/*/tool.mk)
 
-.PHONY: all bootstrap test test-sanitized unit-tests demo bench fuzz install clean
+.PHONY: all bootstrap test test-sanitized unit-tests demo bench fuzz install clean man
 all: $(TOOLS:%=$(BINDIR)/%)
 
 $(BUILD)/%.o: %.c
@@ -72,6 +72,10 @@ test: bootstrap
 # The integration tests again, against the ASan+UBSan build of every tool.
 test-sanitized: bootstrap
 	@VP_TEST_SANITIZED=1 tests/run
+
+# The OPTIONS of the man pages from the tools' option tables (scripts/man-options).
+man: all
+	@scripts/man-options $(BINDIR)
 
 demo: all
 	@scripts/demo

@@ -187,6 +187,27 @@ double cli_parse_double(const cli_common *c, const char *opt, const char *s, dou
 	return v;
 }
 
+double cli_parse_duration(const cli_common *c, const char *opt, const char *s, double min, double max)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	double unit = 1;
+	if (!errno && end != s && isfinite(v)) {
+		switch (*end) {
+		case 's': end++; break;
+		case 'm': unit = 60; end++; break;
+		case 'h': unit = 3600; end++; break;
+		}
+	}
+	if (errno || end == s || *end || !isfinite(v))
+		cli_usage_error(c, "%s: '%s' is not a duration (seconds, or such as 90s, 5m, 1h)", opt, s);
+	v *= unit;
+	if (v < min || v > max)
+		cli_usage_error(c, "%s: '%s' is out of range (%g to %g seconds)", opt, s, min, max);
+	return v;
+}
+
 size_t cli_parse_bytes(const cli_common *c, const char *opt, const char *s)
 {
 	char *end;

@@ -74,6 +74,8 @@ const char *cli_env(const char *name, const char *fallback);
 /* Integer within [min, max], or a usage error naming the option. */
 long long cli_parse_ll(const cli_common *c, const char *opt, const char *s, long long min, long long max);
 double cli_parse_double(const cli_common *c, const char *opt, const char *s, double min, double max);
+/* Seconds, or a number with s, m or h, within [min, max] seconds. */
+double cli_parse_duration(const cli_common *c, const char *opt, const char *s, double min, double max);
 /* A size such as 512, 64K, 256M, 2G (powers of 1024). */
 size_t cli_parse_bytes(const cli_common *c, const char *opt, const char *s);
 

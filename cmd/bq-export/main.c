@@ -2,6 +2,7 @@
  * bq-export(1)). Rows stream from DuckDB chunk by chunk, or from BigQuery
  * page by page; --since/--state keep a watermark so that each run exports
  * only what changed since the last complete one. */
+#include "cli_table.h"
 #include "export.h"
 #include "private_file.h"
 #include "exitcode.h"
@@ -14,33 +15,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char help[] =
+static const char synopsis[] =
 	"Usage: bq-export [OPTION]... (--table [DATASET.]NAME | --query SQL)\n"
 	"Read a table, a view or a query's result from the warehouse and write it as\n"
 	"NDJSON on stdout, one object per row, values typed as JSON: numbers as numbers\n"
 	"(decimals exact), timestamps as RFC 3339 UTC, NULL as null, lists and structs\n"
 	"as arrays and objects. Rows stream: memory stays bounded whatever the size.\n"
-	"\n"
-	"  -t, --target TARGET     duckdb:PATH (default duckdb:warehouse.duckdb) or\n"
-	"                          bigquery:PROJECT[.DATASET] (env BQ_TARGET)\n"
-	"  -T, --table NAME        a table or view, [DATASET.]NAME (env BQ_EXPORT_TABLE)\n"
-	"  -q, --query SQL         a SELECT in the warehouse's dialect (env BQ_EXPORT_QUERY)\n"
-	"  -d, --dataset NAME      DuckDB schema or BigQuery dataset of --table when it names\n"
-	"                          none (env BQ_EXPORT_DATASET; TARGET's dataset, else main)\n"
-	"      --since COLUMN[=VALUE]  only rows whose COLUMN is greater than the watermark\n"
-	"                          in --state, or than VALUE when the state has none yet\n"
-	"                          (env BQ_EXPORT_SINCE)\n"
-	"      --state FILE        watermark file: the greatest COLUMN value exported,\n"
-	"                          written atomically after a complete export (env BQ_EXPORT_STATE)\n"
-	"      --page-rows N       BigQuery: rows per page (env BQ_EXPORT_PAGE_ROWS; 10000)\n"
-	"      --endpoint URL      BigQuery API base URL, e.g. an emulator\n"
-	"                          (env BQ_EXPORT_ENDPOINT; https://bigquery.googleapis.com)\n"
-	"      --location LOC      BigQuery job location (env BQ_EXPORT_LOCATION)\n"
-	"      --cacert FILE       trust this CA (PEM) too for BigQuery and its token\n"
-	"                          endpoint; TLS is always verified (env BQ_EXPORT_CACERT)\n"
-	"      --lock-timeout SEC  wait this long for another writer's lock on the DuckDB\n"
-	"                          file (env BQ_EXPORT_LOCK_TIMEOUT; 120)\n"
-	CLI_COMMON_HELP
+	"\n";
+static const char epilogue[] =
 	"\n"
 	"BigQuery credentials: BQ_TOKEN or BQ_TOKEN_FILE (a bearer token), else\n"
 	"GOOGLE_APPLICATION_CREDENTIALS (a service-account key), else the metadata server.\n"
@@ -49,24 +31,6 @@ static const char help[] =
 	"not found, 74 output closed, 75 temporary failure (DuckDB file locked, BigQuery\n"
 	"unavailable: retry later), 78 bad query, credentials or state file.\n"
 	"See bq-export(1).\n";
-
-enum { OPT_SINCE = CLI_OPT_TOOL, OPT_STATE, OPT_PAGE_ROWS, OPT_ENDPOINT, OPT_LOCATION, OPT_LOCK_TIMEOUT, OPT_CACERT };
-
-static const struct option longopts[] = {
-	{ "target", required_argument, 0, 't' },
-	{ "table", required_argument, 0, 'T' },
-	{ "query", required_argument, 0, 'q' },
-	{ "dataset", required_argument, 0, 'd' },
-	{ "since", required_argument, 0, OPT_SINCE },
-	{ "state", required_argument, 0, OPT_STATE },
-	{ "page-rows", required_argument, 0, OPT_PAGE_ROWS },
-	{ "endpoint", required_argument, 0, OPT_ENDPOINT },
-	{ "location", required_argument, 0, OPT_LOCATION },
-	{ "lock-timeout", required_argument, 0, OPT_LOCK_TIMEOUT },
-	{ "cacert", required_argument, 0, OPT_CACERT },
-	CLI_COMMON_LONGOPTS,
-	{ 0 },
-};
 
 static char *since_copy;
 
@@ -80,40 +44,55 @@ static void options_free(options *o)
 static void options_parse(options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof *o);
-	cli_init(&o->cli, "bq-export", help);
-	o->target = cli_env("BQ_TARGET", "duckdb:warehouse.duckdb");
-	o->table = cli_env("BQ_EXPORT_TABLE", NULL);
-	o->query = cli_env("BQ_EXPORT_QUERY", NULL);
-	o->dataset = cli_env("BQ_EXPORT_DATASET", NULL);
-	const char *since = cli_env("BQ_EXPORT_SINCE", NULL);
-	o->state = cli_env("BQ_EXPORT_STATE", NULL);
-	o->endpoint = cli_env("BQ_EXPORT_ENDPOINT", "https://bigquery.googleapis.com");
-	o->location = cli_env("BQ_EXPORT_LOCATION", NULL);
-	o->cacert = cli_env("BQ_EXPORT_CACERT", NULL);
-	o->page_rows = cli_parse_ll(&o->cli, "BQ_EXPORT_PAGE_ROWS", cli_env("BQ_EXPORT_PAGE_ROWS", "10000"), 1, 1000000);
-	o->lock_timeout = cli_parse_double(&o->cli, "BQ_EXPORT_LOCK_TIMEOUT", cli_env("BQ_EXPORT_LOCK_TIMEOUT", "120"), 0, 86400);
-	int opt;
-	while ((opt = getopt_long(argc, argv, "t:T:q:d:hV", longopts, NULL)) != -1) {
-		const char *v = optarg;
-		switch (opt) {
-		case 't': o->target = v; break;
-		case 'T': o->table = v; break;
-		case 'q': o->query = v; break;
-		case 'd': o->dataset = v; break;
-		case OPT_SINCE: since = v; break;
-		case OPT_STATE: o->state = v; break;
-		case OPT_PAGE_ROWS: o->page_rows = cli_parse_ll(&o->cli, "--page-rows", v, 1, 1000000); break;
-		case OPT_ENDPOINT: o->endpoint = v; break;
-		case OPT_LOCATION: o->location = v; break;
-		case OPT_CACERT: o->cacert = v; break;
-		case OPT_LOCK_TIMEOUT: o->lock_timeout = cli_parse_double(&o->cli, "--lock-timeout", v, 0, 86400); break;
-		default:
-			if (!cli_common_option(&o->cli, opt, v))
-				cli_usage_error(&o->cli, "unknown option");
-		}
-	}
-	if (optind < argc)
-		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
+	const char *since = NULL;
+	const cli_opt opts[] = {
+		{ .name = "target", .short_name = 't', .type = CLI_STRING, .dest = &o->target, .arg = "TARGET",
+		  .env = "BQ_TARGET", .def = "duckdb:warehouse.duckdb",
+		  .help = "duckdb:PATH or bigquery:PROJECT[.DATASET]",
+		  .man = ".BI duckdb: PATH\nor\n.BI bigquery: PROJECT [. DATASET ]\\fR." },
+		{ .name = "table", .short_name = 'T', .type = CLI_STRING, .dest = &o->table, .arg = "[DATASET.]NAME",
+		  .env = "BQ_EXPORT_TABLE", .help = "a table or a view" },
+		{ .name = "query", .short_name = 'q', .type = CLI_STRING, .dest = &o->query, .arg = "SQL",
+		  .env = "BQ_EXPORT_QUERY", .help = "a SELECT in the warehouse's dialect",
+		  .man = "a SELECT in the warehouse's dialect; with\n.B \\-\\-since\nit is wrapped as\n"
+			 ".BI \"SELECT * FROM (\" SQL \") WHERE \" COLUMN \" > \" bound\\fR.\n"
+			 "On BigQuery, unqualified tables are looked up in the target's dataset\n"
+			 ".RB ( \\-\\-dataset )." },
+		{ .name = "dataset", .short_name = 'd', .type = CLI_STRING, .dest = &o->dataset, .arg = "NAME",
+		  .env = "BQ_EXPORT_DATASET",
+		  .help = "DuckDB schema or BigQuery dataset of --table when it names none (default: "
+			  "TARGET's dataset, else main)" },
+		{ .name = "since", .type = CLI_STRING, .dest = &since, .arg = "COLUMN[=VALUE]",
+		  .env = "BQ_EXPORT_SINCE",
+		  .help = "only rows whose COLUMN is greater than the watermark in --state, or than VALUE "
+			  "when the state has none yet (see Incremental exports in bq-export(1))" },
+		{ .name = "state", .type = CLI_PATH, .dest = &o->state, .arg = "FILE", .env = "BQ_EXPORT_STATE",
+		  .help = "watermark file: the greatest COLUMN value exported, written atomically after a "
+			  "complete export; needs --since" },
+		{ .name = "page-rows", .type = CLI_COUNT, .dest = &o->page_rows, .arg = "N",
+		  .env = "BQ_EXPORT_PAGE_ROWS", .def = "10000", .min = 1, .max = 1000000,
+		  .help = "BigQuery: rows per page" },
+		{ .name = "endpoint", .type = CLI_STRING, .dest = &o->endpoint, .arg = "URL",
+		  .env = "BQ_EXPORT_ENDPOINT", .def = "https://bigquery.googleapis.com",
+		  .help = "BigQuery API base URL, e.g. an emulator" },
+		{ .name = "location", .type = CLI_STRING, .dest = &o->location, .arg = "LOC",
+		  .env = "BQ_EXPORT_LOCATION", .help = "BigQuery job location" },
+		{ .name = "cacert", .type = CLI_PATH, .dest = &o->cacert, .arg = "FILE", .env = "BQ_EXPORT_CACERT",
+		  .help = "trust this CA (PEM) too for BigQuery and its token endpoint; TLS is always verified",
+		  .man = "Trust this CA certificate (PEM) as well, for BigQuery and for the OAuth token\n"
+			 "endpoint of a service-account key.\n"
+			 "TLS is always verified: a certificate no trusted CA signed ends the run with exit 78." },
+		{ .name = "lock-timeout", .type = CLI_DURATION, .dest = &o->lock_timeout, .arg = "SEC",
+		  .env = "BQ_EXPORT_LOCK_TIMEOUT", .def = "120", .min = 0, .max = 86400,
+		  .help = "wait this long for another writer's lock on the DuckDB file" },
+		{ 0 },
+	};
+	const cli_spec spec = { synopsis, epilogue, opts, false };
+
+	cli_init(&o->cli, "bq-export", NULL);
+	int first = cli_table_parse(&o->cli, &spec, argc, argv);
+	if (first < argc)
+		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[first]);
 	if (o->cacert && access(o->cacert, R_OK) != 0)
 		cli_usage_error(&o->cli, "--cacert: cannot read '%s'", o->cacert);
 	const char *err;

@@ -1,4 +1,5 @@
 #include "options.h"
+#include "cli_table.h"
 #include "cluster.h"
 #include "schema.h"
 #include "buf.h"
@@ -10,7 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-static const char help[] =
+static const char synopsis[] =
 	"Usage: bq-load [OPTION]... [FILE]...\n"
 	"Load rows (NDJSON from the FILEs or stdin, as ndjson-normalize writes them) into\n"
 	"the warehouse: each row goes to the table named by its _table field (or --table),\n"
@@ -18,49 +19,8 @@ static const char help[] =
 	"seen; a row whose _row_id its table already holds is not loaded again, however\n"
 	"the input is cut into batches. One JSON line per table and batch on stdout says\n"
 	"what became of it.\n"
-	"\n"
-	"  -t, --target TARGET     duckdb:PATH (default duckdb:warehouse.duckdb) or\n"
-	"                          bigquery:PROJECT[.DATASET] (env BQ_TARGET)\n"
-	"  -d, --dataset NAME      DuckDB schema, or BigQuery dataset when TARGET has none\n"
-	"                          (env BQ_LOAD_DATASET; bronze)\n"
-	"  -T, --table NAME        table for rows without _table (env BQ_LOAD_TABLE)\n"
-	"  -m, --mode MODE         BigQuery: load (load jobs) or stream (insertAll)\n"
-	"                          (env BQ_LOAD_MODE; load)\n"
-	"      --batch-bytes SIZE  end a batch at this many input bytes (env BQ_LOAD_BATCH_BYTES;\n"
-	"                          256M into DuckDB, 64M into BigQuery)\n"
-	"      --batch-rows N      end a batch at this many rows (env BQ_LOAD_BATCH_ROWS; no limit)\n"
-	"      --flush-ms MS       end a batch once its first row is this old (rows go out at\n"
-	"                          least this often) (env BQ_LOAD_FLUSH_MS; 1000 in stream\n"
-	"                          mode, else 0: only at size or end of input)\n"
-	"      --stream-rows N     insertAll: rows per request (env BQ_LOAD_STREAM_ROWS; 500)\n"
-	"      --stream-bytes SIZE insertAll: bytes per request (env BQ_LOAD_STREAM_BYTES; 5M)\n"
-	"      --resumable-over SIZE  load jobs: batches larger than this go up through a\n"
-	"                          resumable upload, smaller ones multipart (env BQ_LOAD_RESUMABLE_OVER; 5M)\n"
-	"      --schema-dir DIR    TABLE.json files with BigQuery schemas; columns found\n"
-	"                          there take that type (env BQ_LOAD_SCHEMA_DIR)\n"
-	"      --endpoint URL      BigQuery API base URL, e.g. an emulator\n"
-	"                          (env BQ_LOAD_ENDPOINT; https://bigquery.googleapis.com)\n"
-	"      --location LOC      BigQuery job location (env BQ_LOAD_LOCATION)\n"
-	"      --cacert FILE       trust this CA (PEM) too for BigQuery and its token\n"
-	"                          endpoint; TLS is always verified (env BQ_LOAD_CACERT)\n"
-	"      --kms-key NAME      customer-managed key for tables a load creates (env BQ_LOAD_KMS_KEY)\n"
-	"      --partition FIELD[:TYPE]  time partitioning of BigQuery tables bq-load creates,\n"
-	"                          TYPE DAY, HOUR, MONTH or YEAR, or none (env BQ_LOAD_PARTITION;\n"
-	"                          _loaded_at:DAY)\n"
-	"      --cluster SPEC      clustering of BigQuery tables bq-load creates: [TABLE=]F1[,F2]\n"
-	"                          entries separated by ;, TABLE may hold *; none: no clustering\n"
-	"                          (env BQ_LOAD_CLUSTER; the business key of each table, see bq-load(1))\n"
-	"      --lock-timeout SEC  wait this long for another writer's lock on the DuckDB\n"
-	"                          file (env BQ_LOAD_LOCK_TIMEOUT; 120)\n"
-	"      --tmp-dir DIR       staging files (env BQ_LOAD_TMPDIR, TMPDIR; /tmp)\n"
-	"      --rejects FILE      rows that cannot be loaded, with the reason (env BQ_LOAD_REJECTS)\n"
-	"      --ack-to PATH       at each checkpoint barrier line, once every row before it is\n"
-	"                          loaded and committed, write the barrier to PATH: the source's\n"
-	"                          FIFO, or a file (env BQ_LOAD_ACK_TO). Without it a barrier\n"
-	"                          still ends the batch, and is dropped; it is never a row\n"
-	"  -n, --dry-run           load nothing: print each table's schema and row count\n"
-	CLI_INPUT_HELP
-	CLI_COMMON_HELP
+	"\n";
+static const char epilogue[] =
 	"\n"
 	"BigQuery credentials: BQ_TOKEN or BQ_TOKEN_FILE (a bearer token), else\n"
 	"GOOGLE_APPLICATION_CREDENTIALS (a service-account key), else the metadata server.\n"
@@ -71,40 +31,122 @@ static const char help[] =
 	"closed, 75 temporary failure (retry later), 78 bad credentials or configuration.\n"
 	"See bq-load(1).\n";
 
-enum {
-	OPT_BATCH_BYTES = CLI_OPT_TOOL, OPT_BATCH_ROWS, OPT_FLUSH_MS, OPT_STREAM_ROWS,
-	OPT_STREAM_BYTES, OPT_SCHEMA_DIR, OPT_ENDPOINT, OPT_LOCATION, OPT_KMS_KEY,
-	OPT_PARTITION, OPT_CLUSTER, OPT_LOCK_TIMEOUT, OPT_TMPDIR, OPT_REJECTS, OPT_RESUMABLE_OVER,
-	OPT_CACERT, OPT_ACK_TO,
-};
+static const char *const modes[] = { "load", "stream", NULL };
 
-static const struct option longopts[] = {
-	{ "target", required_argument, 0, 't' },
-	{ "dataset", required_argument, 0, 'd' },
-	{ "table", required_argument, 0, 'T' },
-	{ "mode", required_argument, 0, 'm' },
-	{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
-	{ "batch-rows", required_argument, 0, OPT_BATCH_ROWS },
-	{ "flush-ms", required_argument, 0, OPT_FLUSH_MS },
-	{ "stream-rows", required_argument, 0, OPT_STREAM_ROWS },
-	{ "stream-bytes", required_argument, 0, OPT_STREAM_BYTES },
-	{ "resumable-over", required_argument, 0, OPT_RESUMABLE_OVER },
-	{ "schema-dir", required_argument, 0, OPT_SCHEMA_DIR },
-	{ "endpoint", required_argument, 0, OPT_ENDPOINT },
-	{ "location", required_argument, 0, OPT_LOCATION },
-	{ "cacert", required_argument, 0, OPT_CACERT },
-	{ "kms-key", required_argument, 0, OPT_KMS_KEY },
-	{ "partition", required_argument, 0, OPT_PARTITION },
-	{ "cluster", required_argument, 0, OPT_CLUSTER },
-	{ "lock-timeout", required_argument, 0, OPT_LOCK_TIMEOUT },
-	{ "tmp-dir", required_argument, 0, OPT_TMPDIR },
-	{ "rejects", required_argument, 0, OPT_REJECTS },
-	{ "ack-to", required_argument, 0, OPT_ACK_TO },
-	{ "dry-run", no_argument, 0, 'n' },
-	CLI_COMMON_LONGOPTS,
-	CLI_INPUT_LONGOPTS,
-	{ 0 },
-};
+/* The table: o's fields, and the locals of options_parse whose final value
+ * depends on other options (given as pointers). */
+static void parse_table(options *o, const char **partition, int argc, char **argv)
+{
+	const cli_opt opts[] = {
+		{ .name = "target", .short_name = 't', .type = CLI_STRING, .dest = &o->target, .arg = "TARGET",
+		  .env = "BQ_TARGET", .def = "duckdb:warehouse.duckdb",
+		  .help = "duckdb:PATH or bigquery:PROJECT[.DATASET]",
+		  .man = ".BI duckdb: PATH\nor\n.BI bigquery: PROJECT\\fR[\\fP. DATASET\\fR]\\fP" },
+		{ .name = "dataset", .short_name = 'd', .type = CLI_STRING, .dest = &o->dataset, .arg = "NAME",
+		  .env = "BQ_LOAD_DATASET",
+		  .help = "DuckDB schema, or BigQuery dataset when TARGET has none (default bronze)" },
+		{ .name = "table", .short_name = 'T', .type = CLI_STRING, .dest = &o->table, .arg = "NAME",
+		  .env = "BQ_LOAD_TABLE", .help = "table for rows without _table" },
+		{ .name = "mode", .short_name = 'm', .type = CLI_ENUM, .dest = &o->mode, .choices = modes,
+		  .arg = "MODE", .env = "BQ_LOAD_MODE", .def = "load",
+		  .help = "BigQuery: load (load jobs) or stream (insertAll)" },
+		{ .name = "batch-bytes", .type = CLI_BYTES, .dest = &o->batch_bytes, .arg = "SIZE",
+		  .env = "BQ_LOAD_BATCH_BYTES", .min = 1024,
+		  .help = "end a batch at this many input bytes (default 256M into DuckDB, 64M into BigQuery)",
+		  .man = "End a batch at this many input bytes, such as 512K, 64M (default\n"
+			 "256M into DuckDB, 64M into BigQuery). DuckDB writes each commit's rows to its\n"
+			 "write-ahead log before it checkpoints them, so larger batches load faster;\n"
+			 "memory grows with the batch (about 700 MiB at 256M)." },
+		{ .name = "batch-rows", .type = CLI_COUNT, .dest = &o->batch_rows, .arg = "N",
+		  .env = "BQ_LOAD_BATCH_ROWS", .def = "0", .min = 0, .max = 1LL << 50,
+		  .help = "end a batch at this many rows; 0: no limit" },
+		{ .name = "flush-ms", .type = CLI_COUNT, .dest = &o->flush_ms, .arg = "MS",
+		  .env = "BQ_LOAD_FLUSH_MS", .min = 0, .max = 86400000,
+		  .help = "end a batch once its first row is this old (rows go out at least this often; "
+			  "default 1000 in stream mode, else 0: only at size or end of input)",
+		  .man = "End a batch once its first row is this old, whether or not more input is\n"
+			 "waiting, so rows go out at least this often (default\n"
+			 "1000 in stream mode, else 0: only by size and at the end of input). Batches\n"
+			 "cut by time are not reproducible; the rows still carry\n.B _row_id\n"
+			 "for de-duplication downstream." },
+		{ .name = "stream-rows", .type = CLI_COUNT, .dest = &o->stream_rows, .arg = "N",
+		  .env = "BQ_LOAD_STREAM_ROWS", .def = "500", .min = 1, .max = 50000,
+		  .help = "insertAll: rows per request" },
+		{ .name = "stream-bytes", .type = CLI_BYTES, .dest = &o->stream_bytes, .arg = "SIZE",
+		  .env = "BQ_LOAD_STREAM_BYTES", .def = "5M", .min = 1024, .max = 10 << 20,
+		  .help = "insertAll: bytes per request, at most 10M (BigQuery's request limit)" },
+		{ .name = "resumable-over", .type = CLI_BYTES, .dest = &o->resumable_over, .arg = "SIZE",
+		  .env = "BQ_LOAD_RESUMABLE_OVER", .def = "5M",
+		  .help = "load jobs: batches larger than this go up through a resumable upload, smaller "
+			  "ones multipart" },
+		{ .name = "schema-dir", .type = CLI_PATH, .dest = &o->schema_dir, .arg = "DIR",
+		  .env = "BQ_LOAD_SCHEMA_DIR",
+		  .help = "TABLE.json files with BigQuery schemas; columns found there take that type",
+		  .man = ".IB DIR / TABLE .json\nholds a BigQuery schema (the fields array, as\n"
+			 ".B bq show \\-\\-schema\nprints it, or an object with\n.BR fields ).\n"
+			 "Declared columns take the declared type (and mode and description), on DuckDB\n"
+			 "too (STRING VARCHAR, INTEGER BIGINT, FLOAT DOUBLE, NUMERIC DECIMAL(38,9),\n"
+			 "TIMESTAMP TIMESTAMPTZ, DATETIME TIMESTAMP, DATE, TIME, BYTES BLOB, RECORD and\n"
+			 "REPEATED fields JSON); other columns are still derived from the data." },
+		{ .name = "endpoint", .type = CLI_STRING, .dest = &o->endpoint, .arg = "URL",
+		  .env = "BQ_LOAD_ENDPOINT", .def = "https://bigquery.googleapis.com",
+		  .help = "BigQuery API base URL, e.g. an emulator",
+		  .man = "BigQuery API base URL. A plain http:// URL to a host other than the\n"
+			 "loopback is refused (exit 78: the token would cross the network in clear) unless\n"
+			 ".BR VTEX_PIPES_ALLOW_PLAIN_HTTP=1 ." },
+		{ .name = "location", .type = CLI_STRING, .dest = &o->location, .arg = "LOC",
+		  .env = "BQ_LOAD_LOCATION", .help = "BigQuery job location" },
+		{ .name = "cacert", .type = CLI_PATH, .dest = &o->cacert, .arg = "FILE", .env = "BQ_LOAD_CACERT",
+		  .help = "trust this CA (PEM) too for BigQuery and its token endpoint; TLS is always verified",
+		  .man = "Trust this CA certificate (PEM) as well, for BigQuery and for the OAuth token\n"
+			 "endpoint of a service-account key.\n"
+			 "TLS is always verified: a certificate no trusted CA signed ends the run with exit 78\n"
+			 "(\"the server's TLS certificate is not trusted\"), before any row is sent." },
+		{ .name = "kms-key", .type = CLI_STRING, .dest = &o->kms_key, .arg = "NAME",
+		  .env = "BQ_LOAD_KMS_KEY", .help = "customer-managed key for tables a load creates" },
+		{ .name = "partition", .type = CLI_STRING, .dest = partition, .arg = "FIELD[:TYPE]",
+		  .env = "BQ_LOAD_PARTITION", .def = "_loaded_at:DAY",
+		  .help = "time partitioning of BigQuery tables bq-load creates, TYPE DAY, HOUR, MONTH or "
+			  "YEAR, or none",
+		  .man = "Time partitioning of the BigQuery tables\n.B bq-load\n"
+			 "creates, by a TIMESTAMP or DATE column; TYPE DAY, HOUR, MONTH or YEAR (DAY);\n"
+			 ".B none\nfor none. A table without that column is not partitioned." },
+		{ .name = "cluster", .type = CLI_STRING, .dest = &o->cluster, .arg = "SPEC",
+		  .env = "BQ_LOAD_CLUSTER", .def = CLUSTER_DEFAULT,
+		  .help = "clustering of BigQuery tables bq-load creates: [TABLE=]F1[,F2] entries separated "
+			  "by ;, TABLE may hold *; none: no clustering (see bq-load(1))",
+		  .man = "Clustering of the BigQuery tables\n.B bq-load\ncreates.\n.I SPEC\n"
+			 "is a list of entries separated by\n.BR ; ,\neach\n"
+			 ".RI [ TABLE\\fB=\\fP ] FIELD [\\fB,\\fP FIELD ...]\n(at most 4 fields) or\n"
+			 ".IB TABLE =none\\fR;\\fP\n.I TABLE\nmay hold\n.B *\n"
+			 "(any characters), and an entry without one is for every table. The first\n"
+			 "entry that matches a table decides; fields the table lacks are left out;\n"
+			 ".B none\nalone clusters nothing. The default is vtex-pipes' convention, see\n"
+			 ".BR BigQuery ." },
+		{ .name = "lock-timeout", .type = CLI_DURATION, .dest = &o->lock_timeout, .arg = "SEC",
+		  .env = "BQ_LOAD_LOCK_TIMEOUT", .def = "120", .min = 0, .max = 86400,
+		  .help = "wait this long for another writer's lock on the DuckDB file" },
+		{ .name = "tmp-dir", .type = CLI_PATH, .dest = &o->tmpdir, .arg = "DIR", .env = "BQ_LOAD_TMPDIR",
+		  .help = "staging files (else $TMPDIR, else /tmp)" },
+		{ .name = "rejects", .type = CLI_PATH, .dest = &o->rejects, .arg = "FILE", .env = "BQ_LOAD_REJECTS",
+		  .help = "rows that cannot be loaded, with the reason",
+		  .man = "Rows that cannot be loaded, one JSON line each with the reason (see\n"
+			 ".BR vtex-pipes (7))." },
+		{ .name = "ack-to", .type = CLI_PATH, .dest = &o->ack_to, .arg = "PATH", .env = "BQ_LOAD_ACK_TO",
+		  .help = "at each checkpoint barrier line, once every row before it is loaded and committed, "
+			  "write the barrier to PATH: the source's FIFO, or a file. Without it a barrier still "
+			  "ends the batch, and is dropped; it is never a row",
+		  .man = "Acknowledge each checkpoint barrier there once the rows before it are\n"
+			 "committed (see\n.BR Acknowledgements ).\nNot with\n.BR \\-\\-dry-run ." },
+		{ .name = "dry-run", .short_name = 'n', .type = CLI_FLAG, .dest = &o->dry_run,
+		  .help = "load nothing: print each table's schema and row count" },
+		{ 0 },
+	};
+	const cli_spec spec = { synopsis, epilogue, opts, true };
+	int first = cli_table_parse(&o->cli, &spec, argc, argv);
+	o->files = argv + first;
+	o->nfiles = argc - first;
+}
 
 static void parse_target(options *o)
 {
@@ -121,65 +163,14 @@ static void parse_target(options *o)
 
 void options_parse(options *o, int argc, char **argv)
 {
-	const char *v;
-	const char *partition = cli_env("BQ_LOAD_PARTITION", "_loaded_at:DAY");
-	const char *flush = cli_env("BQ_LOAD_FLUSH_MS", NULL);
-	const char *mode = cli_env("BQ_LOAD_MODE", "load");
+	const char *partition = NULL;
 
 	memset(o, 0, sizeof *o);
-	cli_init(&o->cli, "bq-load", help);
-	o->target = cli_env("BQ_TARGET", "duckdb:warehouse.duckdb");
-	o->dataset = cli_env("BQ_LOAD_DATASET", NULL);
-	o->table = cli_env("BQ_LOAD_TABLE", NULL);
-	o->schema_dir = cli_env("BQ_LOAD_SCHEMA_DIR", NULL);
-	o->rejects = cli_env("BQ_LOAD_REJECTS", NULL);
-	o->ack_to = cli_env("BQ_LOAD_ACK_TO", NULL);
-	o->tmpdir = cli_env("BQ_LOAD_TMPDIR", cli_env("TMPDIR", "/tmp"));
-	o->endpoint = cli_env("BQ_LOAD_ENDPOINT", "https://bigquery.googleapis.com");
-	o->location = cli_env("BQ_LOAD_LOCATION", NULL);
-	o->cacert = cli_env("BQ_LOAD_CACERT", NULL);
-	o->kms_key = cli_env("BQ_LOAD_KMS_KEY", NULL);
-	o->cluster = cli_env("BQ_LOAD_CLUSTER", CLUSTER_DEFAULT);
-	const char *batch_bytes = cli_env("BQ_LOAD_BATCH_BYTES", NULL);
-	o->batch_rows = cli_parse_ll(&o->cli, "BQ_LOAD_BATCH_ROWS", cli_env("BQ_LOAD_BATCH_ROWS", "0"), 0, 1LL << 50);
-	o->stream_rows = cli_parse_ll(&o->cli, "BQ_LOAD_STREAM_ROWS", cli_env("BQ_LOAD_STREAM_ROWS", "500"), 1, 50000);
-	o->stream_bytes = cli_parse_bytes(&o->cli, "BQ_LOAD_STREAM_BYTES", cli_env("BQ_LOAD_STREAM_BYTES", "5M"));
-	o->resumable_over = cli_parse_bytes(&o->cli, "BQ_LOAD_RESUMABLE_OVER", cli_env("BQ_LOAD_RESUMABLE_OVER", "5M"));
-	o->lock_timeout = cli_parse_double(&o->cli, "BQ_LOAD_LOCK_TIMEOUT", cli_env("BQ_LOAD_LOCK_TIMEOUT", "120"), 0, 86400);
-
-	int opt;
-	while ((opt = getopt_long(argc, argv, "t:d:T:m:nhV", longopts, NULL)) != -1) {
-		v = optarg;
-		switch (opt) {
-		case 't': o->target = v; break;
-		case 'd': o->dataset = v; break;
-		case 'T': o->table = v; break;
-		case 'm': mode = v; break;
-		case 'n': o->dry_run = true; break;
-		case OPT_BATCH_BYTES: batch_bytes = v; break;
-		case OPT_BATCH_ROWS: o->batch_rows = cli_parse_ll(&o->cli, "--batch-rows", v, 0, 1LL << 50); break;
-		case OPT_FLUSH_MS: flush = v; break;
-		case OPT_STREAM_ROWS: o->stream_rows = cli_parse_ll(&o->cli, "--stream-rows", v, 1, 50000); break;
-		case OPT_STREAM_BYTES: o->stream_bytes = cli_parse_bytes(&o->cli, "--stream-bytes", v); break;
-		case OPT_RESUMABLE_OVER: o->resumable_over = cli_parse_bytes(&o->cli, "--resumable-over", v); break;
-		case OPT_SCHEMA_DIR: o->schema_dir = v; break;
-		case OPT_ENDPOINT: o->endpoint = v; break;
-		case OPT_LOCATION: o->location = v; break;
-		case OPT_CACERT: o->cacert = v; break;
-		case OPT_KMS_KEY: o->kms_key = v; break;
-		case OPT_PARTITION: partition = v; break;
-		case OPT_CLUSTER: o->cluster = v; break;
-		case OPT_LOCK_TIMEOUT: o->lock_timeout = cli_parse_double(&o->cli, "--lock-timeout", v, 0, 86400); break;
-		case OPT_TMPDIR: o->tmpdir = v; break;
-		case OPT_REJECTS: o->rejects = v; break;
-		case OPT_ACK_TO: o->ack_to = v; break;
-		default:
-			if (!cli_common_option(&o->cli, opt, v))
-				cli_usage_error(&o->cli, "unknown option");
-		}
-	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
+	o->flush_ms = -1;
+	cli_init(&o->cli, "bq-load", NULL);
+	parse_table(o, &partition, argc, argv);
+	if (!o->tmpdir)
+		o->tmpdir = cli_env("TMPDIR", "/tmp");
 
 	parse_target(o);
 	if (o->ack_to && !*o->ack_to)
@@ -190,28 +181,18 @@ void options_parse(options *o, int argc, char **argv)
 		cli_usage_error(&o->cli, "--cacert: cannot read '%s'", o->cacert);
 	/* DuckDB writes each commit's rows to its WAL first: fewer, larger batches
 	 * load faster (measured in bench/50-bqload.sh). */
-	o->batch_bytes = cli_parse_bytes(&o->cli, "--batch-bytes",
-					 batch_bytes ? batch_bytes : o->kind == TARGET_DUCKDB ? "256M" : "64M");
+	if (!o->batch_bytes)
+		o->batch_bytes = o->kind == TARGET_DUCKDB ? 256u << 20 : 64u << 20;
 	if (!o->dataset)
 		o->dataset = "bronze";
 	if (!table_name_ok(o->dataset))
 		cli_usage_error(&o->cli, "--dataset: '%s' is not a valid name (letters, digits, _)", o->dataset);
 	if (o->table && !table_name_ok(o->table))
 		cli_usage_error(&o->cli, "--table: '%s' is not a valid name (letters, digits, _)", o->table);
-	if (!strcmp(mode, "load"))
-		o->mode = MODE_LOAD;
-	else if (!strcmp(mode, "stream"))
-		o->mode = MODE_STREAM;
-	else
-		cli_usage_error(&o->cli, "--mode: '%s' is not load or stream", mode);
 	if (o->mode == MODE_STREAM && o->kind != TARGET_BIGQUERY)
 		cli_usage_error(&o->cli, "--mode stream needs a bigquery: target");
-	o->flush_ms = flush ? cli_parse_ll(&o->cli, "--flush-ms", flush, 0, 86400000LL)
-			    : (o->mode == MODE_STREAM ? 1000 : 0);
-	if (o->batch_bytes < 1024)
-		cli_usage_error(&o->cli, "--batch-bytes: at least 1K");
-	if (o->stream_bytes < 1024 || o->stream_bytes > 10u << 20)
-		cli_usage_error(&o->cli, "--stream-bytes: between 1K and 10M (BigQuery's request limit)");
+	if (o->flush_ms < 0)
+		o->flush_ms = o->mode == MODE_STREAM ? 1000 : 0;
 	const char *why = cluster_spec_error(o->cluster);
 	if (why)
 		cli_usage_error(&o->cli, "--cluster: '%s': %s", o->cluster, why);

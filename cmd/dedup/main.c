@@ -3,7 +3,7 @@
  * end of input; bounded memory, optional persistent state. Barrier lines pass
  * on in order (vtex-pipes(7), ACKNOWLEDGEMENTS; output.h, held.h). */
 #include "barrier.h"
-#include "cli.h"
+#include "cli_table.h"
 #include "exitcode.h"
 #include "keyspec.h"
 #include "latest.h"
@@ -24,56 +24,19 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-static const char HELP[] =
+static const char synopsis[] =
 	"Usage: dedup --key FIELD[,FIELD...] [OPTION]... [FILE]...\n"
 	"Copy NDJSON records from the FILEs (or standard input) to standard output,\n"
 	"dropping duplicates by key. Each line goes out byte for byte as it came in.\n"
 	"Barrier lines ({\"vtex_pipes_barrier\":...) are no records: they pass in order,\n"
 	"after what came before them (vtex-pipes(7)); see dedup(1) for --latest-only and\n"
 	"--state with barriers.\n"
-	"\n"
-	"  -k, --key FIELDS        key fields, comma-separated; dots reach into nested\n"
-	"                          objects (orderId, clientProfileData.email) (env DEDUP_KEY)\n"
-	"      --newest-by FIELD   emit a record only when FIELD (its version) is newer\n"
-	"                          than every version emitted for its key: numbers as\n"
-	"                          numbers, VTEX timestamps as instants, other strings\n"
-	"                          bytewise (env DEDUP_NEWEST_BY); without it the first\n"
-	"                          record of each key wins. --version FIELD and\n"
-	"                          DEDUP_VERSION_FIELD: deprecated spellings of it\n"
-	"      --latest-only       batch mode: at end of input (and at each barrier) emit\n"
-	"                          only the latest record of each key, in first-seen order;\n"
-	"                          spills to disk past --max-memory (env DEDUP_LATEST_ONLY=1)\n"
-	"      --state FILE        keep emitted keys and versions in FILE (and FILE.journal)\n"
-	"                          across runs; crash-safe (env DEDUP_STATE)\n"
-	"      --state-on-ack      the input carries barriers: journal no key before the\n"
-	"                          sink has acknowledged its record, from the first record\n"
-	"                          on (env DEDUP_STATE_ON_ACK=1; without it, from the first\n"
-	"                          barrier on)\n"
-	"      --state-compact SIZE\n"
-	"                          compact the journal into FILE once it passes SIZE and\n"
-	"                          FILE's size (env DEDUP_STATE_COMPACT; 16M)\n"
-	"      --max-memory SIZE   memory for keys and held records, e.g. 512M\n"
-	"                          (env DEDUP_MAX_MEMORY; 1G); streaming mode exits 70 past it\n"
-	"      --tmpdir DIR        where --latest-only spills (env DEDUP_TMPDIR, TMPDIR; /tmp)\n"
-	"      --rejects FILE      write records without a usable key or version there\n"
-	"                          (env DEDUP_REJECTS)\n"
-	CLI_INPUT_HELP
-	CLI_COMMON_HELP
+	"\n";
+static const char epilogue[] =
 	"\n"
 	"Exit status: 0 done; 1 done, some records rejected; 64 usage; 65 state file\n"
 	"damaged; 70 keys outgrew --max-memory; 74 output closed or I/O error; 75 state\n"
 	"in use by another dedup; 78 state written for other fields. See dedup(1).\n";
-
-enum {
-	OPT_NEWEST_BY = CLI_OPT_TOOL,
-	OPT_LATEST_ONLY,
-	OPT_STATE,
-	OPT_STATE_ON_ACK,
-	OPT_STATE_COMPACT,
-	OPT_MAX_MEMORY,
-	OPT_TMPDIR,
-	OPT_REJECTS,
-};
 
 typedef struct {
 	cli_common cli;
@@ -119,61 +82,75 @@ static void deprecated_version_field(int argc, char **argv)
 
 static void parse_options(options *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "key", required_argument, 0, 'k' },
-		{ "newest-by", required_argument, 0, OPT_NEWEST_BY },
-		{ "latest-only", no_argument, 0, OPT_LATEST_ONLY },
-		{ "state", required_argument, 0, OPT_STATE },
-		{ "state-on-ack", no_argument, 0, OPT_STATE_ON_ACK },
-		{ "state-compact", required_argument, 0, OPT_STATE_COMPACT },
-		{ "max-memory", required_argument, 0, OPT_MAX_MEMORY },
-		{ "tmpdir", required_argument, 0, OPT_TMPDIR },
-		{ "rejects", required_argument, 0, OPT_REJECTS },
-		CLI_COMMON_LONGOPTS,
-		CLI_INPUT_LONGOPTS,
+	const cli_opt opts[] = {
+		{ .name = "key", .short_name = 'k', .type = CLI_STRING, .dest = &o->key, .arg = "FIELDS",
+		  .env = "DEDUP_KEY",
+		  .help = "key fields, comma-separated; dots reach into nested objects (orderId, "
+			  "clientProfileData.email)",
+		  .man = "The key fields (required), comma-separated; dots reach into nested objects\n"
+			 "(orderId, clientProfileData.email)." },
+		{ .name = "newest-by", .type = CLI_STRING, .dest = &o->version_field, .arg = "FIELD",
+		  .env = "DEDUP_NEWEST_BY",
+		  .help = "emit a record only when FIELD (its version) is newer than every version emitted "
+			  "for its key: numbers as numbers, VTEX timestamps as instants, other strings "
+			  "bytewise; without it the first record of each key wins. --version FIELD and "
+			  "DEDUP_VERSION_FIELD: deprecated spellings of it",
+		  .man = "Emit a record only when\n.IR FIELD ,\nits version, is newer than every version "
+			 "emitted for its key (see Versions).\n.B \\-\\-version\n.I FIELD\n(or\n"
+			 ".BI \\-\\-version= FIELD\\fR)\nand\n.B DEDUP_VERSION_FIELD\nare its former, "
+			 "deprecated spellings: they still work, with a warning. A\n.B \\-\\-version\n"
+			 "followed by an option, or last on the command line, prints\n.BR dedup 's\n"
+			 "version and exits, as every tool's does." },
+		{ .name = "latest-only", .type = CLI_FLAG, .dest = &o->latest_only, .env = "DEDUP_LATEST_ONLY",
+		  .help = "batch mode: at end of input (and at each barrier) emit only the latest record of "
+			  "each key, in first-seen order; spills to disk past --max-memory",
+		  .man = "Batch mode: emit only the latest record of each key, at the end of input (and\n"
+			 "at each barrier: see Barriers), in first-seen order." },
+		{ .name = "state", .type = CLI_PATH, .dest = &o->state_path, .arg = "FILE", .env = "DEDUP_STATE",
+		  .help = "keep emitted keys and versions in FILE (and FILE.journal) across runs; crash-safe",
+		  .man = "Keep the emitted keys and versions in\n.I FILE\nand\n.IB FILE .journal\n"
+			 "(created mode 0600)\nacross runs. With\n.BR \\-\\-latest\\-only ,\nneeds\n"
+			 ".BR \\-\\-newest\\-by ." },
+		{ .name = "state-on-ack", .type = CLI_FLAG, .dest = &o->state_on_ack, .env = "DEDUP_STATE_ON_ACK",
+		  .help = "the input carries barriers: journal no key before the sink has acknowledged its "
+			  "record, from the first record on (without it, from the first barrier on)",
+		  .man = "The input carries barriers (its source was started with\n.BR \\-\\-ack\\-from ):\n"
+			 "journal no key before the sink has acknowledged its record, from the first\n"
+			 "record on, not only from the first barrier on (see Barriers). With no barrier\n"
+			 "at all in the input nothing is journalled (and a warning says so). Needs\n"
+			 ".BR \\-\\-state ." },
+		{ .name = "state-compact", .type = CLI_BYTES, .dest = &o->state_compact, .arg = "SIZE",
+		  .env = "DEDUP_STATE_COMPACT", .def = "16M",
+		  .help = "compact the journal into FILE once it passes SIZE and FILE's size",
+		  .man = "Compact the journal into the snapshot once the journal passes\n.I SIZE\n"
+			 "(K, M or G suffixes) and the snapshot's size." },
+		{ .name = "max-memory", .type = CLI_BYTES, .dest = &o->max_memory, .arg = "SIZE",
+		  .env = "DEDUP_MAX_MEMORY", .def = "1G", .min = 1 << 20,
+		  .help = "memory for keys and held records, e.g. 512M, at least 1M; streaming mode exits 70 "
+			  "past it",
+		  .man = "The memory for keys, versions and held records: a number of bytes with an optional\n"
+			 "K, M or G suffix (powers of 1024); at least 1M. Streaming mode exits 70 past it;\n"
+			 ".B \\-\\-latest\\-only\nspills to disk." },
+		{ .name = "tmpdir", .type = CLI_PATH, .dest = &o->tmpdir, .arg = "DIR", .env = "DEDUP_TMPDIR",
+		  .help = "where --latest-only spills (else $TMPDIR, else /tmp)",
+		  .man = "Where\n.B \\-\\-latest\\-only\nspills; without it\n.BR TMPDIR ,\nthen\n.BR /tmp ." },
+		{ .name = "rejects", .type = CLI_PATH, .dest = &o->rejects_path, .arg = "FILE",
+		  .env = "DEDUP_REJECTS", .help = "write records without a usable key or version there",
+		  .man = "Write each rejected record there, with its line number and the reason (see\n"
+			 ".BR vtex\\-pipes (7)):\nlines that are not JSON objects, records without a key "
+			 "(a key field missing or\nnull), records whose version is missing or unusable. "
+			 "Rejected records are never\nemitted." },
 		{ 0 },
 	};
-	const char *max_memory = cli_env("DEDUP_MAX_MEMORY", "1G");
-	const char *state_compact = cli_env("DEDUP_STATE_COMPACT", "16M");
-	const char *latest = cli_env("DEDUP_LATEST_ONLY", "0");
-	const char *on_ack = cli_env("DEDUP_STATE_ON_ACK", "0");
-	int c;
+	const cli_spec spec = { synopsis, epilogue, opts, true };
 
-	cli_init(&o->cli, "dedup", HELP);
+	cli_init(&o->cli, "dedup", NULL);
 	deprecated_version_field(argc, argv);
-	o->key = cli_env("DEDUP_KEY", NULL);
-	o->version_field = cli_env("DEDUP_NEWEST_BY", NULL);
+	int first = cli_table_parse(&o->cli, &spec, argc, argv);
 	if (!o->version_field && (o->version_field = cli_env("DEDUP_VERSION_FIELD", NULL)))
 		log_warn("DEDUP_VERSION_FIELD is deprecated: use DEDUP_NEWEST_BY");
-	o->state_path = cli_env("DEDUP_STATE", NULL);
-	o->tmpdir = cli_env("DEDUP_TMPDIR", cli_env("TMPDIR", "/tmp"));
-	o->rejects_path = cli_env("DEDUP_REJECTS", NULL);
-	if (strcmp(latest, "0") != 0 && strcmp(latest, "1") != 0)
-		cli_usage_error(&o->cli, "DEDUP_LATEST_ONLY: '%s' is not 0 or 1", latest);
-	o->latest_only = strcmp(latest, "1") == 0;
-	if (strcmp(on_ack, "0") != 0 && strcmp(on_ack, "1") != 0)
-		cli_usage_error(&o->cli, "DEDUP_STATE_ON_ACK: '%s' is not 0 or 1", on_ack);
-	o->state_on_ack = strcmp(on_ack, "1") == 0;
-	while ((c = getopt_long(argc, argv, "k:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'k': o->key = optarg; break;
-		case OPT_NEWEST_BY: o->version_field = optarg; break;
-		case OPT_LATEST_ONLY: o->latest_only = true; break;
-		case OPT_STATE: o->state_path = optarg; break;
-		case OPT_STATE_ON_ACK: o->state_on_ack = true; break;
-		case OPT_STATE_COMPACT: state_compact = optarg; break;
-		case OPT_MAX_MEMORY: max_memory = optarg; break;
-		case OPT_TMPDIR: o->tmpdir = optarg; break;
-		case OPT_REJECTS: o->rejects_path = optarg; break;
-		default:
-			if (!cli_common_option(&o->cli, c, optarg))
-				cli_usage_error(&o->cli, "unexpected option");
-		}
-	}
-	o->max_memory = cli_parse_bytes(&o->cli, "--max-memory", max_memory);
-	o->state_compact = cli_parse_bytes(&o->cli, "--state-compact", state_compact);
-	if (o->max_memory < (1 << 20))
-		cli_usage_error(&o->cli, "--max-memory: at least 1M");
+	if (!o->tmpdir)
+		o->tmpdir = cli_env("TMPDIR", "/tmp");
 	if (!o->key)
 		cli_usage_error(&o->cli, "--key is required");
 	if (o->version_field && !*o->version_field)
@@ -182,8 +159,8 @@ static void parse_options(options *o, int argc, char **argv)
 		cli_usage_error(&o->cli, "--state-on-ack needs --state");
 	if (o->latest_only && o->state_path && !o->version_field)
 		cli_usage_error(&o->cli, "--latest-only with --state needs --newest-by");
-	o->inputs = argv + optind;
-	o->ninputs = argc - optind;
+	o->inputs = argv + first;
+	o->ninputs = argc - first;
 }
 
 static void reject(dedup *d, const char *source, const ndjson_line *l, const char *why, bool json_ok)

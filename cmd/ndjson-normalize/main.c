@@ -1,7 +1,7 @@
 /* ndjson-normalize: nested JSON records to relational rows (see normalize.h).
  * Barriers pass as they came (barrier.h). */
 #include "barrier.h"
-#include "cli.h"
+#include "cli_table.h"
 #include "exitcode.h"
 #include "json_arena.h"
 #include "log.h"
@@ -17,10 +17,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
-static const char help[] =
+static const char synopsis[] =
 	"Usage: ndjson-normalize (--entity NAME | --root NAME) [OPTION]... [FILE]...\n"
 	"Turn nested JSON records (NDJSON, from the FILEs or stdin) into relational rows\n"
 	"(NDJSON on stdout): each record is a row of the root table, nested objects\n"
@@ -28,39 +27,12 @@ static const char help[] =
 	"snake_case, and every row carries _table, _row_id, _parent_row_id, _root_id, _idx.\n"
 	"Barrier lines ({\"vtex_pipes_barrier\":...) pass as they came, not as rows, in\n"
 	"order, after the rows of what came before them (vtex-pipes(7)).\n"
-	"\n"
-	"  -e, --entity NAME       VTEX preset: order, product, client or hook (root table\n"
-	"                          and row ids; env NDJSON_NORMALIZE_ENTITY)\n"
-	"  -r, --root NAME         root table name, [a-z_][a-z0-9_]*; overrides the\n"
-	"                          preset's (env NDJSON_NORMALIZE_ROOT)\n"
-	"  -k, --pk FIELD[,FIELD]  root row id from these dotted fields instead of the\n"
-	"                          preset's key or the record's content (env NDJSON_NORMALIZE_PK)\n"
-	"  -d, --max-depth N       objects and arrays nested deeper than N levels stay one\n"
-	"                          JSON string column (env NDJSON_NORMALIZE_MAX_DEPTH; no limit)\n"
-	"      --raw               also write each record's text to the table <root>__raw\n"
-	"                          (env NDJSON_NORMALIZE_RAW=1)\n"
-	"      --rejects FILE      write records that cannot be normalized there, with the\n"
-	"                          reason (env NDJSON_NORMALIZE_REJECTS)\n"
-	CLI_INPUT_HELP
-	CLI_COMMON_HELP
+	"\n";
+static const char epilogue[] =
 	"\n"
 	"Exit status: 0 all records normalized, 1 some rejected, 64 usage error,\n"
 	"74 input not readable or output closed.\n"
 	"See ndjson-normalize(1) for the tables each preset produces.\n";
-
-enum { OPT_RAW = CLI_OPT_TOOL, OPT_REJECTS };
-
-static const struct option longopts[] = {
-	{ "entity", required_argument, 0, 'e' },
-	{ "root", required_argument, 0, 'r' },
-	{ "pk", required_argument, 0, 'k' },
-	{ "max-depth", required_argument, 0, 'd' },
-	{ "raw", no_argument, 0, OPT_RAW },
-	{ "rejects", required_argument, 0, OPT_REJECTS },
-	CLI_COMMON_LONGOPTS,
-	CLI_INPUT_LONGOPTS,
-	{ 0 },
-};
 
 typedef struct {
 	normalizer *norm;
@@ -69,12 +41,6 @@ typedef struct {
 	progress prog;
 	metric *m_in, *m_out, *m_rejected, *m_rows, *m_bytes;
 } run;
-
-static bool env_true(const char *name)
-{
-	const char *v = cli_env(name, NULL);
-	return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);
-}
 
 /* In a long-lived pipe (the real-time orders flow) rows go on as soon as the
  * input pauses, not when the output buffer fills. */
@@ -139,30 +105,50 @@ static bool normalize_input(void *ctx, int fd, const char *name)
 int main(int argc, char **argv)
 {
 	cli_common cli;
-	normalize_opts o = { .max_depth = -1 };
-	const char *entity, *root, *pk, *depth, *rejects_path;
-	int opt;
+	normalize_opts o = { 0 };
+	const char *entity = NULL, *root = NULL, *pk = NULL, *rejects_path = NULL;
+	long long depth = -1;
+	const cli_opt opts[] = {
+		{ .name = "entity", .short_name = 'e', .type = CLI_STRING, .dest = &entity, .arg = "NAME",
+		  .env = "NDJSON_NORMALIZE_ENTITY",
+		  .help = "VTEX preset: order, product, client or hook (root table and row ids)",
+		  .man = "VTEX preset:\n.BR order ,\n.BR product ,\n.B client\nor\n.B hook\n"
+			 "(root table and row ids; see\n.BR PRESETS )." },
+		{ .name = "root", .short_name = 'r', .type = CLI_STRING, .dest = &root, .arg = "NAME",
+		  .env = "NDJSON_NORMALIZE_ROOT",
+		  .help = "root table name, [a-z_][a-z0-9_]*; overrides the preset's",
+		  .man = "Root table name, matching\n.BR [a-z_][a-z0-9_]* ;\noverrides the preset's. "
+			 "Required without\n.BR \\-\\-entity ." },
+		{ .name = "pk", .short_name = 'k', .type = CLI_STRING, .dest = &pk, .arg = "FIELD[,FIELD]",
+		  .env = "NDJSON_NORMALIZE_PK",
+		  .help = "root row id from these dotted fields instead of the preset's key or the record's content",
+		  .man = "Root row ids from these fields (dotted paths such as\n.BR clientProfileData.email ,\n"
+			 "at most 8) instead of the preset's key or the record's content. A record\n"
+			 "missing one of them is rejected." },
+		{ .name = "max-depth", .short_name = 'd', .type = CLI_COUNT, .dest = &depth, .arg = "N",
+		  .env = "NDJSON_NORMALIZE_MAX_DEPTH", .min = 0, .max = 1000000,
+		  .help = "objects and arrays nested deeper than N levels stay one JSON string column "
+			  "(no limit when not given)",
+		  .man = "Objects and arrays nested deeper than\n.I N\nlevels stay one column holding their "
+			 "JSON text as a string. The record is\nlevel 0; a nested object or an array is one "
+			 "level deeper than the row or\nobject holding it, and array elements are rows at "
+			 "their array's level. So\n.B \\-\\-max\\-depth 0\nunfolds nothing (a single "
+			 "table), and\n.B \\-\\-max\\-depth 1\ngives\n.B orders__items\nrows whose\n"
+			 ".B additional_info\nis JSON text. Without it: no limit." },
+		{ .name = "raw", .type = CLI_FLAG, .dest = &o.raw, .env = "NDJSON_NORMALIZE_RAW",
+		  .help = "also write each record's text to the table <root>__raw",
+		  .man = "Also write each record's text to the table\n.IB <root> __raw\\fR." },
+		{ .name = "rejects", .type = CLI_PATH, .dest = &rejects_path, .arg = "FILE",
+		  .env = "NDJSON_NORMALIZE_REJECTS",
+		  .help = "write records that cannot be normalized there, with the reason",
+		  .man = "Write the records that cannot be normalized to\n.I FILE\n"
+			 "(created or truncated), one JSON line each with the reason." },
+		{ 0 },
+	};
+	const cli_spec spec = { synopsis, epilogue, opts, true };
 
-	cli_init(&cli, "ndjson-normalize", help);
-	entity = cli_env("NDJSON_NORMALIZE_ENTITY", NULL);
-	root = cli_env("NDJSON_NORMALIZE_ROOT", NULL);
-	pk = cli_env("NDJSON_NORMALIZE_PK", NULL);
-	depth = cli_env("NDJSON_NORMALIZE_MAX_DEPTH", NULL);
-	rejects_path = cli_env("NDJSON_NORMALIZE_REJECTS", NULL);
-	o.raw = env_true("NDJSON_NORMALIZE_RAW");
-	while ((opt = getopt_long(argc, argv, "e:r:k:d:hV", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'e': entity = optarg; break;
-		case 'r': root = optarg; break;
-		case 'k': pk = optarg; break;
-		case 'd': depth = optarg; break;
-		case OPT_RAW: o.raw = true; break;
-		case OPT_REJECTS: rejects_path = optarg; break;
-		default:
-			if (!cli_common_option(&cli, opt, optarg))
-				cli_usage_error(&cli, "unknown option");
-		}
-	}
+	cli_init(&cli, "ndjson-normalize", NULL);
+	int first = cli_table_parse(&cli, &spec, argc, argv);
 
 	if (entity) {
 		const preset *p = preset_find(entity);
@@ -181,8 +167,7 @@ int main(int argc, char **argv)
 	if (pk_fields && !key_spec_parse(&o.key, pk_fields))
 		cli_usage_error(&cli, "--pk: '%s' is not a comma-separated list of at most %d fields", pk,
 				KEY_MAX_PARTS);
-	if (depth)
-		o.max_depth = (int)cli_parse_ll(&cli, "--max-depth", depth, 0, 1000000);
+	o.max_depth = (int)depth;
 
 	run r = { 0 };
 	const char *labels_in = "outcome=\"in\"";
@@ -203,7 +188,7 @@ int main(int argc, char **argv)
 	r.out = ndjson_writer_open(STDOUT_FILENO, "stdout");
 	progress_start(&r.prog, "records");
 
-	int status = cli_each_input(argv + optind, argc - optind, normalize_input, &r) ? VP_EXIT_OK : VP_EXIT_IOERR;
+	int status = cli_each_input(argv + first, argc - first, normalize_input, &r) ? VP_EXIT_OK : VP_EXIT_IOERR;
 
 	progress_end(&r.prog);
 	unsigned long long rejected;

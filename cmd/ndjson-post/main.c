@@ -5,7 +5,7 @@
  * --concurrency. Each request carries an idempotency key derived from its
  * records, so a retried or re-run request can be recognised by the API. */
 #include "base64.h"
-#include "cli.h"
+#include "cli_table.h"
 #include "exitcode.h"
 #include "http.h"
 #include "log.h"
@@ -25,93 +25,32 @@
 #include <strings.h>
 #include <unistd.h>
 
-static const char help[] =
+static const char synopsis[] =
 	"Usage: ndjson-post --url URL [OPTION]... [FILE]...\n"
 	"Send NDJSON records (from the FILEs or stdin) to an HTTP API: one request per\n"
 	"record, or batches sent as a JSON array. 429 and 5xx answers are retried with\n"
 	"backoff (honouring Retry-After); records the API refuses (other 4xx) go to the\n"
 	"rejects file with the status and the start of the answer. Writes nothing on stdout.\n"
-	"\n"
-	"  -u, --url URL           target; {field} is replaced by the record's field,\n"
-	"                          percent-encoded (dots reach nested fields), e.g.\n"
-	"                          'https://crm.internal/customers/{customer_id}' (env NDJSON_POST_URL)\n"
-	"  -X, --method METHOD     POST, PUT, PATCH, ... (env NDJSON_POST_METHOD; POST)\n"
-	"  -H, --header 'N: V'     add a header (repeatable; env NDJSON_POST_HEADERS, one per line)\n"
-	"  -b, --batch N           records per request, sent as a JSON array; 1 sends each\n"
-	"                          record as it is (env NDJSON_POST_BATCH; 1). A batch also\n"
-	"                          ends where the URL changes\n"
-	"      --max-bytes SIZE    largest request body; a longer record is rejected\n"
-	"                          (env NDJSON_POST_MAX_BYTES; 1M)\n"
-	"      --auth KIND         none; bearer (NDJSON_POST_TOKEN[_FILE]); basic\n"
-	"                          (NDJSON_POST_USER, NDJSON_POST_PASSWORD[_FILE]); hmac: the\n"
-	"                          body's HMAC-SHA256 with NDJSON_POST_HMAC_KEY[_FILE], as\n"
-	"                          'sha256=HEX' in --hmac-header (env NDJSON_POST_AUTH; none)\n"
-	"      --hmac-header NAME  (env NDJSON_POST_HMAC_HEADER; X-Signature)\n"
-	"      --idempotency-key F1[,F2]|line|none  the key's source: these fields of each\n"
-	"                          record, or the whole line (env NDJSON_POST_IDEMPOTENCY_KEY; line)\n"
-	"      --idempotency-header NAME  (env NDJSON_POST_IDEMPOTENCY_HEADER; Idempotency-Key)\n"
-	"      --rps R             at most R requests a second, 0 for no limit (env NDJSON_POST_RPS; 0)\n"
-	"      --concurrency N     requests in flight (env NDJSON_POST_CONCURRENCY; 4)\n"
-	"      --retries N         attempts per request, the first included (env NDJSON_POST_RETRIES; 7)\n"
-	"      --timeout SEC       per attempt (env NDJSON_POST_TIMEOUT; 30)\n"
-	"      --cacert FILE       trust this CA (PEM) too; TLS is always verified (env NDJSON_POST_CACERT)\n"
-	"      --allow-secret-header  take a -H carrying a credential (Authorization, Cookie,\n"
-	"                          *token*, *secret*, ...) on the command line, where every\n"
-	"                          user can read it (env NDJSON_POST_ALLOW_SECRET_HEADER=1;\n"
-	"                          prefer --auth, or NDJSON_POST_HEADERS)\n"
-	"      --allow-plain-http  send credentials (--auth, a credential header) over\n"
-	"                          http:// to a host other than the loopback\n"
-	"                          (env NDJSON_POST_ALLOW_PLAIN_HTTP=1)\n"
-	"      --rejects FILE      refused records, with the reason (env NDJSON_POST_REJECTS)\n"
-	CLI_INPUT_HELP
-	CLI_COMMON_HELP
+	"\n";
+static const char epilogue[] =
 	"\n"
 	"Exit status: 0 every record accepted, 1 some refused (see --rejects), 64 usage,\n"
 	"74 input not readable, 75 the API kept failing (429, 5xx, network) after every\n"
 	"retry: run again later, 78 credentials refused (401, 403), TLS not trusted or\n"
 	"bad configuration. See ndjson-post(1).\n";
 
-enum {
-	OPT_MAX_BYTES = CLI_OPT_TOOL, OPT_AUTH, OPT_HMAC_HEADER, OPT_IDEM_KEY, OPT_IDEM_HEADER, OPT_RPS,
-	OPT_CONCURRENCY, OPT_RETRIES, OPT_TIMEOUT, OPT_CACERT, OPT_REJECTS, OPT_ALLOW_SECRET_HEADER,
-	OPT_ALLOW_PLAIN_HTTP,
-};
-
-static const struct option longopts[] = {
-	{ "url", required_argument, 0, 'u' },
-	{ "method", required_argument, 0, 'X' },
-	{ "header", required_argument, 0, 'H' },
-	{ "batch", required_argument, 0, 'b' },
-	{ "max-bytes", required_argument, 0, OPT_MAX_BYTES },
-	{ "auth", required_argument, 0, OPT_AUTH },
-	{ "hmac-header", required_argument, 0, OPT_HMAC_HEADER },
-	{ "idempotency-key", required_argument, 0, OPT_IDEM_KEY },
-	{ "idempotency-header", required_argument, 0, OPT_IDEM_HEADER },
-	{ "rps", required_argument, 0, OPT_RPS },
-	{ "concurrency", required_argument, 0, OPT_CONCURRENCY },
-	{ "retries", required_argument, 0, OPT_RETRIES },
-	{ "timeout", required_argument, 0, OPT_TIMEOUT },
-	{ "cacert", required_argument, 0, OPT_CACERT },
-	{ "rejects", required_argument, 0, OPT_REJECTS },
-	{ "allow-secret-header", no_argument, 0, OPT_ALLOW_SECRET_HEADER },
-	{ "allow-plain-http", no_argument, 0, OPT_ALLOW_PLAIN_HTTP },
-	CLI_COMMON_LONGOPTS,
-	CLI_INPUT_LONGOPTS,
-	{ 0 },
-};
-
 typedef enum { AUTH_NONE, AUTH_BEARER, AUTH_BASIC, AUTH_HMAC } auth_kind;
 
 typedef struct {
 	cli_common cli;
-	const char *url, *method, *auth_name, *hmac_header, *idem_key, *idem_header, *cacert, *rejects;
+	const char *url, *method, *hmac_header, *idem_key, *idem_header, *cacert, *rejects;
 	char **headers;
 	size_t nheaders;
 	long long batch;
 	size_t max_bytes;
 	double rps, timeout;
-	int concurrency, retries;
-	auth_kind auth;
+	long long concurrency, retries;
+	int auth;                  /* an auth_kind */
 	bool own_ctype;            /* a -H gave Content-Type */
 	bool secret_header;        /* a header carries a credential */
 	bool secret_on_argv;       /* ... and came from -H: its name, for the error */
@@ -137,80 +76,107 @@ static void add_header(options *o, const char *h, bool from_argv)
 	o->headers[o->nheaders++] = xstrdup(h);
 }
 
+/* -H, repeatable; NDJSON_POST_HEADERS holds one header a line. */
+static void header_option(void *dest, const char *from, const char *value)
+{
+	options *o = dest;
+	if (*from == '-') {
+		add_header(o, value, true);
+		return;
+	}
+	char *copy = xstrdup(value), *save = NULL;
+	for (char *h = strtok_r(copy, "\n", &save); h; h = strtok_r(NULL, "\n", &save))
+		add_header(o, h, false);
+	free(copy);
+}
+
 static void options_parse(options *o, int argc, char **argv)
 {
-	memset(o, 0, sizeof *o);
-	cli_init(&o->cli, "ndjson-post", help);
+	static const char *const auth_kinds[] = { "none", "bearer", "basic", "hmac", NULL };
+	const cli_opt opts[] = {
+		{ .name = "url", .short_name = 'u', .type = CLI_STRING, .dest = &o->url, .arg = "URL",
+		  .env = "NDJSON_POST_URL",
+		  .help = "target; {field} is replaced by the record's field, percent-encoded (dots reach "
+			  "nested fields), e.g. 'https://crm.internal/customers/{customer_id}'",
+		  .man = "the target URL, a template (above)." },
+		{ .name = "method", .short_name = 'X', .type = CLI_STRING, .dest = &o->method, .arg = "METHOD",
+		  .env = "NDJSON_POST_METHOD", .def = "POST", .help = "POST, PUT, PATCH, ..." },
+		{ .name = "header", .short_name = 'H', .type = CLI_CUSTOM, .dest = o, .parse = header_option,
+		  .arg = "'N: V'", .env = "NDJSON_POST_HEADERS",
+		  .help = "add a header (repeatable; the variable holds one per line, and adds to them)",
+		  .man = "an extra header, repeatable. The variable holds one header per line; the\n"
+			 "command line's add to them.\n.B Content-Type: application/json\n"
+			 "is sent unless a header sets another." },
+		{ .name = "batch", .short_name = 'b', .type = CLI_COUNT, .dest = &o->batch, .arg = "N",
+		  .env = "NDJSON_POST_BATCH", .def = "1", .min = 1, .max = 100000,
+		  .help = "records per request, sent as a JSON array; 1 sends each record as it is. A batch "
+			  "also ends where the URL changes" },
+		{ .name = "max-bytes", .type = CLI_BYTES, .dest = &o->max_bytes, .arg = "SIZE",
+		  .env = "NDJSON_POST_MAX_BYTES", .def = "1M", .min = 16,
+		  .help = "largest request body; a longer record is rejected" },
+		{ .name = "auth", .type = CLI_ENUM, .dest = &o->auth, .choices = auth_kinds, .arg = "KIND",
+		  .env = "NDJSON_POST_AUTH", .def = "none",
+		  .help = "none; bearer (NDJSON_POST_TOKEN[_FILE]); basic (NDJSON_POST_USER, "
+			  "NDJSON_POST_PASSWORD[_FILE]); hmac: the body's HMAC-SHA256 with "
+			  "NDJSON_POST_HMAC_KEY[_FILE], as 'sha256=HEX' in --hmac-header" },
+		{ .name = "hmac-header", .type = CLI_STRING, .dest = &o->hmac_header, .arg = "NAME",
+		  .env = "NDJSON_POST_HMAC_HEADER", .def = "X-Signature", .help = "the header of --auth hmac" },
+		{ .name = "idempotency-key", .type = CLI_STRING, .dest = &o->idem_key, .arg = "F1[,F2]|line|none",
+		  .env = "NDJSON_POST_IDEMPOTENCY_KEY", .def = "line",
+		  .help = "the key's source: these fields of each record, or the whole line" },
+		{ .name = "idempotency-header", .type = CLI_STRING, .dest = &o->idem_header, .arg = "NAME",
+		  .env = "NDJSON_POST_IDEMPOTENCY_HEADER", .def = "Idempotency-Key",
+		  .help = "the header that carries the key" },
+		{ .name = "rps", .type = CLI_NUMBER, .dest = &o->rps, .arg = "R", .env = "NDJSON_POST_RPS",
+		  .def = "0", .min = 0, .max = 1e6, .help = "at most R requests a second, 0 for no limit" },
+		{ .name = "concurrency", .type = CLI_COUNT, .dest = &o->concurrency, .arg = "N",
+		  .env = "NDJSON_POST_CONCURRENCY", .def = "4", .min = 1, .max = 1024,
+		  .help = "requests in flight" },
+		{ .name = "retries", .type = CLI_COUNT, .dest = &o->retries, .arg = "N",
+		  .env = "NDJSON_POST_RETRIES", .def = "7", .min = 1, .max = 100,
+		  .help = "attempts per request, the first included" },
+		{ .name = "timeout", .type = CLI_DURATION, .dest = &o->timeout, .arg = "SEC",
+		  .env = "NDJSON_POST_TIMEOUT", .def = "30", .min = 0.1, .max = 3600, .help = "per attempt" },
+		{ .name = "cacert", .type = CLI_PATH, .dest = &o->cacert, .arg = "FILE", .env = "NDJSON_POST_CACERT",
+		  .help = "trust this CA (PEM) too; TLS is always verified" },
+		{ .name = "allow-secret-header", .type = CLI_FLAG, .dest = &o->allow_secret_header,
+		  .env = "NDJSON_POST_ALLOW_SECRET_HEADER",
+		  .help = "take a -H carrying a credential (Authorization, Cookie, *token*, *secret*, ...) on "
+			  "the command line, where every user can read it (prefer --auth, or "
+			  "NDJSON_POST_HEADERS)",
+		  .man = "Take a\n.B \\-H\nthat carries a credential (Authorization, Proxy-Authorization, "
+			 "Cookie, or a name holding\ntoken, secret, password, apikey or api-key) on the "
+			 "command line, where every user of the\nhost can read it in /proc/PID/cmdline. "
+			 "Without it such a\n.B \\-H\nis a usage error (64) naming the header, never its "
+			 "value. Prefer\n.B \\-\\-auth\nwith its secret from the environment or a file, or "
+			 "the header in\n.BR NDJSON_POST_HEADERS ." },
+		{ .name = "allow-plain-http", .type = CLI_FLAG, .dest = &o->allow_plain_http,
+		  .env = "NDJSON_POST_ALLOW_PLAIN_HTTP",
+		  .help = "send credentials (--auth, a credential header) over http:// to a host other than "
+			  "the loopback",
+		  .man = "Send credentials\n.RB ( \"\\-\\-auth bearer\" \", \" basic ,\nor a credential "
+			 "header) over plain http:// to a host other than the loopback. Without it\nthat is a "
+			 "usage error (64): they would cross the network in clear. The loopback\n(localhost, "
+			 "127.0.0.0/8, [::1]) is allowed, since nothing leaves the host;\n"
+			 ".B \"\\-\\-auth hmac\"\nis allowed, since the key is not sent." },
+		{ .name = "rejects", .type = CLI_PATH, .dest = &o->rejects, .arg = "FILE",
+		  .env = "NDJSON_POST_REJECTS", .help = "refused records, with the reason" },
+		{ 0 },
+	};
+	const cli_spec spec = { synopsis, epilogue, opts, true };
 	cli_common *c = &o->cli;
-	o->url = cli_env("NDJSON_POST_URL", NULL);
-	o->method = cli_env("NDJSON_POST_METHOD", "POST");
-	o->batch = cli_parse_ll(c, "NDJSON_POST_BATCH", cli_env("NDJSON_POST_BATCH", "1"), 1, 100000);
-	o->max_bytes = cli_parse_bytes(c, "NDJSON_POST_MAX_BYTES", cli_env("NDJSON_POST_MAX_BYTES", "1M"));
-	o->auth_name = cli_env("NDJSON_POST_AUTH", "none");
-	o->hmac_header = cli_env("NDJSON_POST_HMAC_HEADER", "X-Signature");
-	o->idem_key = cli_env("NDJSON_POST_IDEMPOTENCY_KEY", "line");
-	o->idem_header = cli_env("NDJSON_POST_IDEMPOTENCY_HEADER", "Idempotency-Key");
-	o->rps = cli_parse_double(c, "NDJSON_POST_RPS", cli_env("NDJSON_POST_RPS", "0"), 0, 1e6);
-	o->concurrency = (int)cli_parse_ll(c, "NDJSON_POST_CONCURRENCY", cli_env("NDJSON_POST_CONCURRENCY", "4"), 1, 1024);
-	o->retries = (int)cli_parse_ll(c, "NDJSON_POST_RETRIES", cli_env("NDJSON_POST_RETRIES", "7"), 1, 100);
-	o->timeout = cli_parse_double(c, "NDJSON_POST_TIMEOUT", cli_env("NDJSON_POST_TIMEOUT", "30"), 0.1, 3600);
-	o->cacert = cli_env("NDJSON_POST_CACERT", NULL);
-	o->rejects = cli_env("NDJSON_POST_REJECTS", NULL);
-	o->allow_secret_header = !strcmp(cli_env("NDJSON_POST_ALLOW_SECRET_HEADER", "0"), "1");
-	o->allow_plain_http = !strcmp(cli_env("NDJSON_POST_ALLOW_PLAIN_HTTP", "0"), "1");
-	const char *env_headers = cli_env("NDJSON_POST_HEADERS", NULL);
-	if (env_headers) {
-		char *copy = xstrdup(env_headers), *save = NULL;
-		for (char *h = strtok_r(copy, "\n", &save); h; h = strtok_r(NULL, "\n", &save))
-			add_header(o, h, false);
-		free(copy);
-	}
-	int opt;
-	while ((opt = getopt_long(argc, argv, "u:X:H:b:hV", longopts, NULL)) != -1) {
-		const char *v = optarg;
-		switch (opt) {
-		case 'u': o->url = v; break;
-		case 'X': o->method = v; break;
-		case 'H': add_header(o, v, true); break;
-		case 'b': o->batch = cli_parse_ll(c, "--batch", v, 1, 100000); break;
-		case OPT_MAX_BYTES: o->max_bytes = cli_parse_bytes(c, "--max-bytes", v); break;
-		case OPT_AUTH: o->auth_name = v; break;
-		case OPT_HMAC_HEADER: o->hmac_header = v; break;
-		case OPT_IDEM_KEY: o->idem_key = v; break;
-		case OPT_IDEM_HEADER: o->idem_header = v; break;
-		case OPT_RPS: o->rps = cli_parse_double(c, "--rps", v, 0, 1e6); break;
-		case OPT_CONCURRENCY: o->concurrency = (int)cli_parse_ll(c, "--concurrency", v, 1, 1024); break;
-		case OPT_RETRIES: o->retries = (int)cli_parse_ll(c, "--retries", v, 1, 100); break;
-		case OPT_TIMEOUT: o->timeout = cli_parse_double(c, "--timeout", v, 0.1, 3600); break;
-		case OPT_CACERT: o->cacert = v; break;
-		case OPT_REJECTS: o->rejects = v; break;
-		case OPT_ALLOW_SECRET_HEADER: o->allow_secret_header = true; break;
-		case OPT_ALLOW_PLAIN_HTTP: o->allow_plain_http = true; break;
-		default:
-			if (!cli_common_option(c, opt, v))
-				cli_usage_error(c, "unknown option");
-		}
-	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
+
+	memset(o, 0, sizeof *o);
+	cli_init(c, "ndjson-post", NULL);
+	int first = cli_table_parse(c, &spec, argc, argv);
+	o->files = argv + first;
+	o->nfiles = argc - first;
 	if (!o->url)
 		cli_usage_error(c, "--url is required");
 	if (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8))
 		cli_usage_error(c, "--url: '%s' is not an http:// or https:// URL", o->url);
 	if (!*o->method || strpbrk(o->method, " \r\n:"))
 		cli_usage_error(c, "--method: '%s' is not an HTTP method", o->method);
-	if (!strcmp(o->auth_name, "none"))
-		o->auth = AUTH_NONE;
-	else if (!strcmp(o->auth_name, "bearer"))
-		o->auth = AUTH_BEARER;
-	else if (!strcmp(o->auth_name, "basic"))
-		o->auth = AUTH_BASIC;
-	else if (!strcmp(o->auth_name, "hmac"))
-		o->auth = AUTH_HMAC;
-	else
-		cli_usage_error(c, "--auth: '%s' is not none, bearer, basic or hmac", o->auth_name);
-	if (o->max_bytes < 16)
-		cli_usage_error(c, "--max-bytes: at least 16");
 	if (o->cacert && access(o->cacert, R_OK) != 0)
 		cli_usage_error(c, "--cacert: cannot read '%s'", o->cacert);
 	if (strpbrk(o->hmac_header, ": \r\n") || strpbrk(o->idem_header, ": \r\n"))

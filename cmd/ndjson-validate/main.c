@@ -3,7 +3,7 @@
  * broke named in --flags-field otherwise); the others go to the rejects file
  * with every rule they broke (see rules.h). Barriers pass unchecked (barrier.h). */
 #include "barrier.h"
-#include "cli.h"
+#include "cli_table.h"
 #include "exitcode.h"
 #include "json_arena.h"
 #include "log.h"
@@ -23,51 +23,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char help[] =
+static const char synopsis[] =
 	"Usage: ndjson-validate (--entity NAME | --rules FILE) [OPTION]... [FILE]...\n"
 	"Check each record (NDJSON, from the FILEs or stdin) against a rule file: records\n"
 	"that keep every rule are written to stdout byte for byte; those that break only\n"
 	"flagging rules (\"warn\": true) pass with the rules named in --flags-field; the\n"
 	"others go to the rejects file with every rule they broke. Barrier lines ({\"vtex_pipes_barrier\":...)\n"
 	"pass unchecked and in order, after what came before them (vtex-pipes(7)).\n"
-	"\n"
-	"  -e, --entity NAME       the rules of a VTEX entity: order, product, client or hook\n"
-	"                          (NAME.json in the rules directory; env NDJSON_VALIDATE_ENTITY)\n"
-	"  -r, --rules FILE        a rule file of your own (env NDJSON_VALIDATE_RULES)\n"
-	"      --rules-dir DIR     where --entity looks (env NDJSON_VALIDATE_RULES_DIR; default\n"
-	"                          ../rules, then ../share/vtex-pipes/rules, beside the binary)\n"
-	"      --skip RULE[,RULE]  do not check these rules (a rule's full name, or the name\n"
-	"                          before ':' for all of its checks; env NDJSON_VALIDATE_SKIP)\n"
-	"      --rejects FILE      write refused records there, with the broken rules\n"
-	"                          (env NDJSON_VALIDATE_REJECTS)\n"
-	"      --flags-field NAME  member added to a record that passes with flags: the\n"
-	"                          flagging rules it broke, comma-separated (env\n"
-	"                          NDJSON_VALIDATE_FLAGS_FIELD; _quality_flags; '' adds none)\n"
-	"      --max-places N      places reported per broken rule and record (env\n"
-	"                          NDJSON_VALIDATE_MAX_PLACES; 5)\n"
-	"      --list-rules        print the rules (name, severity, path) and exit\n"
-	CLI_INPUT_HELP
-	CLI_COMMON_HELP
+	"\n";
+static const char epilogue[] =
 	"\n"
 	"Exit status: 0 every record passed, 1 some were rejected, 64 usage error,\n"
 	"74 input not readable or output closed, 78 rule file missing or invalid.\n"
 	"See ndjson-validate(1) for the rule file format.\n";
-
-enum { OPT_RULES_DIR = CLI_OPT_TOOL, OPT_SKIP, OPT_REJECTS, OPT_MAX_PLACES, OPT_LIST, OPT_FLAGS_FIELD };
-
-static const struct option longopts[] = {
-	{ "entity", required_argument, 0, 'e' },
-	{ "rules", required_argument, 0, 'r' },
-	{ "rules-dir", required_argument, 0, OPT_RULES_DIR },
-	{ "skip", required_argument, 0, OPT_SKIP },
-	{ "rejects", required_argument, 0, OPT_REJECTS },
-	{ "max-places", required_argument, 0, OPT_MAX_PLACES },
-	{ "flags-field", required_argument, 0, OPT_FLAGS_FIELD },
-	{ "list-rules", no_argument, 0, OPT_LIST },
-	CLI_COMMON_LONGOPTS,
-	CLI_INPUT_LONGOPTS,
-	{ 0 },
-};
 
 typedef struct {
 	ruleset rs;
@@ -376,37 +344,54 @@ static void list_rules(const run *r)
 int main(int argc, char **argv)
 {
 	cli_common cli;
-	const char *entity, *rules_path, *rules_dir, *skip, *rejects_path, *places, *flags_field;
+	const char *entity = NULL, *rules_path = NULL, *rules_dir = NULL, *skip = NULL, *rejects_path = NULL;
+	const char *flags_field = NULL;
+	long long places = 0;
 	bool list = false;
-	int opt;
+	const cli_opt opts[] = {
+		{ .name = "entity", .short_name = 'e', .type = CLI_STRING, .dest = &entity, .arg = "NAME",
+		  .env = "NDJSON_VALIDATE_ENTITY",
+		  .help = "the rules of a VTEX entity: order, product, client or hook (NAME.json in the "
+			  "rules directory)" },
+		{ .name = "rules", .short_name = 'r', .type = CLI_PATH, .dest = &rules_path, .arg = "FILE",
+		  .env = "NDJSON_VALIDATE_RULES", .help = "a rule file of your own; wins over --entity" },
+		{ .name = "rules-dir", .type = CLI_PATH, .dest = &rules_dir, .arg = "DIR",
+		  .env = "NDJSON_VALIDATE_RULES_DIR",
+		  .help = "where --entity looks (default ../rules, then ../share/vtex-pipes/rules, beside "
+			  "the binary)" },
+		{ .name = "skip", .type = CLI_STRING, .dest = &skip, .arg = "RULE[,RULE]",
+		  .env = "NDJSON_VALIDATE_SKIP",
+		  .help = "do not check these rules (a rule's full name, or the name before ':' for all of "
+			  "its checks)",
+		  .man = "do not check these rules: a full name\n.RB ( items[].quantity:min )\n"
+			 "or a name before the colon for all its checks\n.RB ( items-total ).\n"
+			 "A name that matches no rule is a usage error." },
+		{ .name = "rejects", .type = CLI_PATH, .dest = &rejects_path, .arg = "FILE",
+		  .env = "NDJSON_VALIDATE_REJECTS", .help = "write refused records there, with the broken rules" },
+		{ .name = "flags-field", .type = CLI_STRING, .dest = &flags_field, .arg = "NAME",
+		  .env = "NDJSON_VALIDATE_FLAGS_FIELD", .def = "_quality_flags",
+		  .help = "member added to a record that passes with flags: the flagging rules it broke, "
+			  "comma-separated; '' adds none",
+		  .man = "the member added at the end of a record that passes with flags: the flagging\n"
+			 "rules it broke, each once, comma-separated, as\n.B \\-\\-list\\-rules\n"
+			 "names them; an empty NAME adds nothing, so such records pass byte for byte.\n"
+			 "A record that already has the member goes on as it came." },
+		{ .name = "max-places", .type = CLI_COUNT, .dest = &places, .arg = "N",
+		  .env = "NDJSON_VALIDATE_MAX_PLACES", .def = "5", .min = 1, .max = 1000000,
+		  .help = "places reported per broken rule and record",
+		  .man = "places reported per broken rule in one record. Every place still breaks the rule." },
+		{ .name = "list-rules", .type = CLI_FLAG, .dest = &list,
+		  .help = "print the rules (name, severity, path) and exit",
+		  .man = "print the rules, one per line: name, severity\n.RB ( error \" or \" warn ),\n"
+			 "path, tab-separated, and exit." },
+		{ 0 },
+	};
+	const cli_spec spec = { synopsis, epilogue, opts, true };
 
-	cli_init(&cli, "ndjson-validate", help);
-	entity = cli_env("NDJSON_VALIDATE_ENTITY", NULL);
-	rules_path = cli_env("NDJSON_VALIDATE_RULES", NULL);
-	rules_dir = cli_env("NDJSON_VALIDATE_RULES_DIR", NULL);
-	skip = cli_env("NDJSON_VALIDATE_SKIP", NULL);
-	rejects_path = cli_env("NDJSON_VALIDATE_REJECTS", NULL);
-	places = cli_env("NDJSON_VALIDATE_MAX_PLACES", NULL);
-	flags_field = cli_env("NDJSON_VALIDATE_FLAGS_FIELD", "_quality_flags");
-	while ((opt = getopt_long(argc, argv, "e:r:hV", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'e': entity = optarg; break;
-		case 'r': rules_path = optarg; break;
-		case OPT_RULES_DIR: rules_dir = optarg; break;
-		case OPT_SKIP: skip = optarg; break;
-		case OPT_REJECTS: rejects_path = optarg; break;
-		case OPT_MAX_PLACES: places = optarg; break;
-		case OPT_FLAGS_FIELD: flags_field = optarg; break;
-		case OPT_LIST: list = true; break;
-		default:
-			if (!cli_common_option(&cli, opt, optarg))
-				cli_usage_error(&cli, "unknown option");
-		}
-	}
+	cli_init(&cli, "ndjson-validate", NULL);
+	int first = cli_table_parse(&cli, &spec, argc, argv);
 
-	run r = { .max_places = 5, .flags_field = *flags_field ? flags_field : NULL };
-	if (places)
-		r.max_places = (size_t)cli_parse_ll(&cli, "--max-places", places, 1, 1000000);
+	run r = { .max_places = (size_t)places, .flags_field = *flags_field ? flags_field : NULL };
 	buf path = { 0 }, text = { 0 }, err = { 0 };
 	if (rules_path) {
 		buf_puts(&path, rules_path);
@@ -483,7 +468,7 @@ int main(int argc, char **argv)
 	r.out = ndjson_writer_open(STDOUT_FILENO, "stdout");
 	progress_start(&r.prog, "records");
 
-	int status = cli_each_input(argv + optind, argc - optind, validate_input, &r) ? VP_EXIT_OK : VP_EXIT_IOERR;
+	int status = cli_each_input(argv + first, argc - first, validate_input, &r) ? VP_EXIT_OK : VP_EXIT_IOERR;
 
 	progress_end(&r.prog);
 	unsigned long long rejected;

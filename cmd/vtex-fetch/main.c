@@ -2,7 +2,7 @@
  * the order feed). */
 #include "catalog.h"
 #include "clients.h"
-#include "cli.h"
+#include "cli_table.h"
 #include "exitcode.h"
 #include "feed.h"
 #include "fetch.h"
@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char HELP[] =
+static const char synopsis[] =
 	"Usage: vtex-fetch catalog [--prices] [OPTION]...\n"
 	"       vtex-fetch orders --created-since T [--created-until T] [OPTION]...\n"
 	"       vtex-fetch orders --from-hooks [OPTION]...   < hook events (NDJSON)\n"
@@ -33,53 +33,8 @@ static const char HELP[] =
 	"details, Master Data CL clients. Whatever cannot be fetched goes to --failures,\n"
 	"in a form `vtex-fetch retry` takes back. `feed` reads the order Feed v3 and\n"
 	"writes each event as a hook notification line, committing what was read.\n"
-	"\n"
-	"What to fetch:\n"
-	"      --prices               catalog: add each SKU's price (Pricing API)\n"
-	"      --created-since T      orders: created at or after T (RFC 3339 or 'now')\n"
-	"      --created-until T      orders: created before T (default: now)\n"
-	"      --from-hooks           orders: the orders named by hook events on stdin\n"
-	"      --updated-since T      clients: updated or created at or after T\n"
-	"      --updated-until T      clients: ... and up to T (default: now)\n"
-	"      --fields LIST          clients: Master Data _fields (env VTEX_FETCH_CLIENT_FIELDS)\n"
-	"      --state FILE           watermark: without a start time, continue from the last\n"
-	"                             complete run; updated after a complete run (env VTEX_FETCH_STATE)\n"
-	"      --overlap SECONDS      start that much before the watermark (env VTEX_FETCH_OVERLAP; 900)\n"
-	"Order feed:\n"
-	"      --configure            set the app key's feed up (only if it differs), then exit\n"
-	"      --status LIST          --configure: only these workflow states, comma-separated\n"
-	"                             (env VTEX_FETCH_FEED_STATUS; every state)\n"
-	"      --visibility-timeout S --configure: how long a read event stays hidden; not committed\n"
-	"                             by then, it comes back (env VTEX_FETCH_VISIBILITY_TIMEOUT; 250)\n"
-	"      --retention S          --configure: how long VTEX keeps an event, 345600 to 1209600\n"
-	"                             (env VTEX_FETCH_RETENTION; 345600, 4 days)\n"
-	"      --poll-ms N            after an empty lot, wait N ms before asking again\n"
-	"                             (env VTEX_FETCH_POLL_MS; 1000)\n"
-	"      --ack-from FIFO        commit events only once the pipe's sink acknowledged their barrier\n"
-	"                             (vtex-pipes(7)); without it a lot is committed once written\n"
-	"                             (env VTEX_FETCH_ACK_FROM)\n"
-	"      --barrier-ms N         a barrier at most N ms after the first event it covers\n"
-	"                             (env VTEX_FETCH_BARRIER_MS; 1000)\n"
-	"      --barrier-records N    ... or once N events are not covered\n"
-	"                             (env VTEX_FETCH_BARRIER_RECORDS; 10000)\n"
-	"      --ack-timeout S        at the end, wait S seconds for a lot in flight, and for the\n"
-	"                             acknowledgements while one comes back at least every S\n"
-	"                             (env VTEX_FETCH_ACK_TIMEOUT; 30)\n"
-	"Where failures go:\n"
-	"      --failures FILE        what could not be fetched, one JSON line each (env VTEX_FETCH_FAILURES)\n"
-	"      --rejects FILE         input lines that are not usable events (env VTEX_FETCH_REJECTS)\n"
-	"HTTP:\n"
-	"      --concurrency N        parallel requests over kept-alive connections (env VTEX_FETCH_CONCURRENCY; 8)\n"
-	"      --rps R                at most R requests a second, 0 for no limit (env VTEX_FETCH_RPS; 0)\n"
-	"      --retries N            retries per request on 429, 5xx, network errors (env VTEX_FETCH_RETRIES; 6)\n"
-	"      --backoff-base S       first backoff ceiling, doubling each retry (env VTEX_FETCH_BACKOFF_BASE; 0.5)\n"
-	"      --backoff-max S        largest backoff ceiling (env VTEX_FETCH_BACKOFF_MAX; 30)\n"
-	"      --retry-after-max S    longest Retry-After honoured (env VTEX_FETCH_RETRY_AFTER_MAX; 120)\n"
-	"      --timeout S            per attempt (env VTEX_FETCH_TIMEOUT; 60)\n"
-	"      --connect-timeout S    (env VTEX_FETCH_CONNECT_TIMEOUT; 10)\n"
-	"      --cacert FILE          trust this CA (PEM) too; TLS is always verified (env VTEX_FETCH_CACERT)\n"
-	CLI_INPUT_HELP
-	CLI_COMMON_HELP
+	"\n";
+static const char epilogue[] =
 	"\n"
 	"Environment: VTEX_ACCOUNT, VTEX_ENVIRONMENT (vtexcommercestable), VTEX_BASE_URL (overrides\n"
 	"both), VTEX_APP_KEY, VTEX_APP_TOKEN or VTEX_APP_TOKEN_FILE.\n"
@@ -87,50 +42,6 @@ static const char HELP[] =
 	"(404, bad input: see --failures, --rejects); 69 VTEX refused a listing; 74 output closed;\n"
 	"75 retry budget exhausted (run again, or `vtex-fetch retry` the failures file); 78\n"
 	"credentials refused (401/403), no feed configured (feed: 404), or bad configuration; 64 usage.\n";
-
-enum {
-	OPT_PRICES = CLI_OPT_TOOL, OPT_CREATED_SINCE, OPT_CREATED_UNTIL, OPT_FROM_HOOKS,
-	OPT_UPDATED_SINCE, OPT_UPDATED_UNTIL, OPT_FIELDS, OPT_STATE, OPT_OVERLAP, OPT_FAILURES,
-	OPT_REJECTS, OPT_CONCURRENCY, OPT_RPS, OPT_RETRIES, OPT_BACKOFF_BASE, OPT_BACKOFF_MAX,
-	OPT_RETRY_AFTER_MAX, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT, OPT_CACERT, OPT_CONFIGURE, OPT_STATUS,
-	OPT_VISIBILITY_TIMEOUT, OPT_RETENTION, OPT_POLL_MS, OPT_ACK_FROM, OPT_BARRIER_MS, OPT_BARRIER_RECORDS,
-	OPT_ACK_TIMEOUT,
-};
-
-static const struct option LONGOPTS[] = {
-	{ "prices", no_argument, 0, OPT_PRICES },
-	{ "created-since", required_argument, 0, OPT_CREATED_SINCE },
-	{ "created-until", required_argument, 0, OPT_CREATED_UNTIL },
-	{ "from-hooks", no_argument, 0, OPT_FROM_HOOKS },
-	{ "updated-since", required_argument, 0, OPT_UPDATED_SINCE },
-	{ "updated-until", required_argument, 0, OPT_UPDATED_UNTIL },
-	{ "fields", required_argument, 0, OPT_FIELDS },
-	{ "state", required_argument, 0, OPT_STATE },
-	{ "overlap", required_argument, 0, OPT_OVERLAP },
-	{ "failures", required_argument, 0, OPT_FAILURES },
-	{ "rejects", required_argument, 0, OPT_REJECTS },
-	{ "concurrency", required_argument, 0, OPT_CONCURRENCY },
-	{ "rps", required_argument, 0, OPT_RPS },
-	{ "retries", required_argument, 0, OPT_RETRIES },
-	{ "backoff-base", required_argument, 0, OPT_BACKOFF_BASE },
-	{ "backoff-max", required_argument, 0, OPT_BACKOFF_MAX },
-	{ "retry-after-max", required_argument, 0, OPT_RETRY_AFTER_MAX },
-	{ "timeout", required_argument, 0, OPT_TIMEOUT },
-	{ "connect-timeout", required_argument, 0, OPT_CONNECT_TIMEOUT },
-	{ "cacert", required_argument, 0, OPT_CACERT },
-	{ "configure", no_argument, 0, OPT_CONFIGURE },
-	{ "status", required_argument, 0, OPT_STATUS },
-	{ "visibility-timeout", required_argument, 0, OPT_VISIBILITY_TIMEOUT },
-	{ "retention", required_argument, 0, OPT_RETENTION },
-	{ "poll-ms", required_argument, 0, OPT_POLL_MS },
-	{ "ack-from", required_argument, 0, OPT_ACK_FROM },
-	{ "barrier-ms", required_argument, 0, OPT_BARRIER_MS },
-	{ "barrier-records", required_argument, 0, OPT_BARRIER_RECORDS },
-	{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
-	CLI_COMMON_LONGOPTS,
-	CLI_INPUT_LONGOPTS,
-	{ 0 },
-};
 
 /* The feed queue's bounds (API.md 4.4); VTEX states none for the visibility
  * timeout, so it is kept within 12 hours. */
@@ -153,7 +64,7 @@ typedef struct {
 	bool configure;
 	feed_options feed;
 	feed_config_options feed_config;
-	const char *feed_flag, *configure_flag; /* a flag given that only feed, only --configure takes */
+	const char *feed_flag, *configure_flag; /* the name of a flag given that only feed, only --configure takes */
 	char **args;
 	int nargs;
 } options;
@@ -176,112 +87,144 @@ static vtime_t parse_time(const cli_common *cli, const char *opt, const char *s)
 	return t;
 }
 
-static double env_double(const cli_common *cli, const char *env, const char *opt, double dflt,
-			 double min, double max)
-{
-	const char *v = cli_env(env, NULL);
-	return v ? cli_parse_double(cli, opt, v, min, max) : dflt;
-}
-
 static void parse_options(cli_common *cli, options *o, int argc, char **argv)
 {
 	http_options *h = &o->fc.http;
-	http_options_default(h);
-	o->fields = cli_env("VTEX_FETCH_CLIENT_FIELDS", DEFAULT_CLIENT_FIELDS);
-	o->state_path = cli_env("VTEX_FETCH_STATE", NULL);
-	o->fc.failures_path = cli_env("VTEX_FETCH_FAILURES", NULL);
-	o->fc.rejects_path = cli_env("VTEX_FETCH_REJECTS", NULL);
-	h->cacert = cli_env("VTEX_FETCH_CACERT", NULL);
-	o->overlap_s = env_double(cli, "VTEX_FETCH_OVERLAP", "VTEX_FETCH_OVERLAP", 900, 0, 1e9);
-	h->concurrency = (int)env_double(cli, "VTEX_FETCH_CONCURRENCY", "VTEX_FETCH_CONCURRENCY", 8, 1, 1024);
-	h->rps = env_double(cli, "VTEX_FETCH_RPS", "VTEX_FETCH_RPS", 0, 0, 1e6);
-	h->retry.max_attempts = 1 + (int)env_double(cli, "VTEX_FETCH_RETRIES", "VTEX_FETCH_RETRIES", 6, 0, 100);
-	h->retry.base_s = env_double(cli, "VTEX_FETCH_BACKOFF_BASE", "VTEX_FETCH_BACKOFF_BASE", 0.5, 0, 3600);
-	h->retry.max_s = env_double(cli, "VTEX_FETCH_BACKOFF_MAX", "VTEX_FETCH_BACKOFF_MAX", 30, 0, 86400);
-	h->retry.retry_after_max_s =
-		env_double(cli, "VTEX_FETCH_RETRY_AFTER_MAX", "VTEX_FETCH_RETRY_AFTER_MAX", 120, 0, 86400);
-	h->timeout_s = env_double(cli, "VTEX_FETCH_TIMEOUT", "VTEX_FETCH_TIMEOUT", 60, 0.001, 86400);
-	h->connect_timeout_s =
-		env_double(cli, "VTEX_FETCH_CONNECT_TIMEOUT", "VTEX_FETCH_CONNECT_TIMEOUT", 10, 0.001, 3600);
 	feed_options *fo = &o->feed;
 	feed_config_options *fc = &o->feed_config;
-	fc->status = cli_env("VTEX_FETCH_FEED_STATUS", NULL);
-	fc->visibility_s = (long)env_double(cli, "VTEX_FETCH_VISIBILITY_TIMEOUT", "VTEX_FETCH_VISIBILITY_TIMEOUT",
-					    250, 1, MAX_VISIBILITY);
-	fc->retention_s = (long)env_double(cli, "VTEX_FETCH_RETENTION", "VTEX_FETCH_RETENTION", MIN_RETENTION,
-					   MIN_RETENTION, MAX_RETENTION);
-	fo->poll_ms = env_double(cli, "VTEX_FETCH_POLL_MS", "VTEX_FETCH_POLL_MS", 1000, 10, 3600000);
-	fo->ack_from = cli_env("VTEX_FETCH_ACK_FROM", NULL);
+	long long concurrency, retries, visibility, retention, records;
+	http_options_default(h);
 	fo->policy = BARRIER_POLICY_DEFAULT;
-	fo->policy.interval_ms = env_double(cli, "VTEX_FETCH_BARRIER_MS", "VTEX_FETCH_BARRIER_MS", 1000, 1, 3600000);
-	fo->policy.records = (unsigned long)env_double(cli, "VTEX_FETCH_BARRIER_RECORDS", "VTEX_FETCH_BARRIER_RECORDS",
-						      10000, 1, 1e9);
-	fo->ack_timeout_s = env_double(cli, "VTEX_FETCH_ACK_TIMEOUT", "VTEX_FETCH_ACK_TIMEOUT", 30, 0, 86400);
+	const cli_opt opts[] = {
+		{ .heading = "What to fetch", .name = "prices", .type = CLI_FLAG, .dest = &o->prices,
+		  .help = "catalog: add each SKU's price (Pricing API)" },
+		{ .name = "created-since", .type = CLI_STRING, .dest = &o->created_since, .arg = "T",
+		  .help = "orders: created at or after T (RFC 3339, a date or 'now')",
+		  .man = "orders: the start of the creation window. T is RFC 3339 (0 to 7 fractional digits,\n"
+			 ".BR Z \" or an offset),\"\na date\n.RB ( 2024\\-05\\-01 ,\nmidnight UTC) or\n.BR now ." },
+		{ .name = "created-until", .type = CLI_STRING, .dest = &o->created_until, .arg = "T",
+		  .help = "orders: created before T (default: now)" },
+		{ .name = "from-hooks", .type = CLI_FLAG, .dest = &o->from_hooks,
+		  .help = "orders: the orders named by hook events on stdin" },
+		{ .name = "updated-since", .type = CLI_STRING, .dest = &o->updated_since, .arg = "T",
+		  .help = "clients: updated or created at or after T" },
+		{ .name = "updated-until", .type = CLI_STRING, .dest = &o->updated_until, .arg = "T",
+		  .help = "clients: ... and up to T (default: now)" },
+		{ .name = "fields", .type = CLI_STRING, .dest = &o->fields, .arg = "LIST",
+		  .env = "VTEX_FETCH_CLIENT_FIELDS", .def = DEFAULT_CLIENT_FIELDS,
+		  .help = "clients: Master Data _fields; keep id" },
+		{ .name = "state", .type = CLI_PATH, .dest = &o->state_path, .arg = "FILE", .env = "VTEX_FETCH_STATE",
+		  .help = "watermark: without a start time, continue from the last complete run; updated "
+			  "after a complete run",
+		  .man = "a watermark for scheduled runs:\n"
+			 ".B {\"orders\":{\"created_until\":T},\"clients\":{\"updated_until\":T}}.\n"
+			 "An\n.B orders\nrun without\n.B \\-\\-created\\-since\nstarts at\n.B created_until\n"
+			 "minus\n.BR \\-\\-overlap ;\na\n.B clients\nrun without\n.B \\-\\-updated\\-since\n"
+			 "starts at\n.B updated_until\nminus the overlap (and, without a watermark yet, is a "
+			 "full export). After a complete run\n(exit 0, or 1: only permanent failures) the end "
+			 "of the window is written back (a temporary\nfile, fsync, rename); after any other "
+			 "exit the file is left as it was, so the next run\ncovers the same ground again. "
+			 "Other keys in the file are kept." },
+		{ .name = "overlap", .type = CLI_DURATION, .dest = &o->overlap_s, .arg = "SECONDS",
+		  .env = "VTEX_FETCH_OVERLAP", .def = "900", .min = 0, .max = 1e9,
+		  .help = "start that much before the watermark",
+		  .man = "how far before the watermark the next window starts. The OMS list lags creation "
+			 "by about 4 minutes and Master Data indexes with a delay;\nrecords in the overlap come "
+			 "out again, and\n.BR dedup (1)\ndownstream removes them." },
+		{ .heading = "Order feed", .name = "configure", .type = CLI_FLAG, .dest = &o->configure,
+		  .given = &o->feed_flag,
+		  .help = "set the app key's feed up (only where it differs), then exit" },
+		{ .name = "status", .type = CLI_STRING, .dest = &fc->status, .arg = "LIST",
+		  .env = "VTEX_FETCH_FEED_STATUS", .given = &o->configure_flag,
+		  .help = "--configure: only these workflow states, comma-separated, e.g. "
+			  "payment-approved,invoiced,canceled (default every state)" },
+		{ .name = "visibility-timeout", .type = CLI_COUNT, .dest = &visibility, .arg = "S",
+		  .env = "VTEX_FETCH_VISIBILITY_TIMEOUT", .def = "250", .min = 1, .max = MAX_VISIBILITY,
+		  .given = &o->configure_flag,
+		  .help = "--configure: how long, in whole seconds, a read event stays hidden; not "
+			  "committed by then, it is handed out again" },
+		{ .name = "retention", .type = CLI_COUNT, .dest = &retention, .arg = "S",
+		  .env = "VTEX_FETCH_RETENTION", .def = "345600", .min = MIN_RETENTION, .max = MAX_RETENTION,
+		  .given = &o->configure_flag,
+		  .help = "--configure: how long VTEX keeps an event, committed or not, from 345600 "
+			  "(4 days) to 1209600 (14 days)" },
+		{ .name = "poll-ms", .type = CLI_NUMBER, .dest = &fo->poll_ms, .arg = "N",
+		  .env = "VTEX_FETCH_POLL_MS", .def = "1000", .min = 10, .max = 3600000, .given = &o->feed_flag,
+		  .help = "after an empty lot, wait N ms before asking again" },
+		{ .name = "ack-from", .type = CLI_PATH, .dest = &fo->ack_from, .arg = "FIFO",
+		  .env = "VTEX_FETCH_ACK_FROM", .given = &o->feed_flag,
+		  .help = "commit events only once the pipe's sink acknowledged their barrier "
+			  "(vtex-pipes(7)); without it a lot is committed once written",
+		  .man = "feed: read acknowledgements from FIFO (created with mode 0600 when absent; opened\n"
+			 "read-write, so a sink that restarts is no end of file) and commit only what they "
+			 "cover." },
+		{ .name = "barrier-ms", .type = CLI_NUMBER, .dest = &fo->policy.interval_ms, .arg = "N",
+		  .env = "VTEX_FETCH_BARRIER_MS", .def = "1000", .min = 1, .max = 3600000, .given = &o->feed_flag,
+		  .help = "with --ack-from: a barrier at most N ms after the first event it covers" },
+		{ .name = "barrier-records", .type = CLI_COUNT, .dest = &records, .arg = "N",
+		  .env = "VTEX_FETCH_BARRIER_RECORDS", .def = "10000", .min = 1, .max = 1000000000,
+		  .given = &o->feed_flag, .help = "... or once N events are not covered" },
+		{ .name = "ack-timeout", .type = CLI_DURATION, .dest = &fo->ack_timeout_s, .arg = "S",
+		  .env = "VTEX_FETCH_ACK_TIMEOUT", .def = "30", .min = 0, .max = 86400, .given = &o->feed_flag,
+		  .help = "at the end, wait S seconds for a lot in flight, and, with --ack-from, for the "
+			  "acknowledgements while one comes back at least every S" },
+		{ .heading = "Where failures go", .name = "failures", .type = CLI_PATH, .dest = &o->fc.failures_path,
+		  .arg = "FILE", .env = "VTEX_FETCH_FAILURES",
+		  .help = "what could not be fetched, one JSON line each; without it each failure is still "
+			  "logged (the first 20) and counted" },
+		{ .name = "rejects", .type = CLI_PATH, .dest = &o->fc.rejects_path, .arg = "FILE",
+		  .env = "VTEX_FETCH_REJECTS", .help = "input lines that are not usable events (vtex-pipes(7))" },
+		{ .heading = "HTTP", .name = "concurrency", .type = CLI_COUNT, .dest = &concurrency, .arg = "N",
+		  .env = "VTEX_FETCH_CONCURRENCY", .def = "8", .min = 1, .max = 1024,
+		  .help = "parallel requests over kept-alive connections, one libcurl multi handle" },
+		{ .name = "rps", .type = CLI_NUMBER, .dest = &h->rps, .arg = "R", .env = "VTEX_FETCH_RPS",
+		  .def = "0", .min = 0, .max = 1e6,
+		  .help = "at most R requests a second, 0 for no limit",
+		  .man = "at most R requests started per second, token bucket holding a tenth of a second's "
+			 "worth\n(at least 1); retries count; 0 for no limit. VTEX's published limits are per "
+			 "account (6,000 order details a minute, 45,000 catalog\nrequests a minute): leave room "
+			 "for the store's other clients." },
+		{ .name = "retries", .type = CLI_COUNT, .dest = &retries, .arg = "N", .env = "VTEX_FETCH_RETRIES",
+		  .def = "6", .min = 0, .max = 100,
+		  .help = "retries per request after the first attempt, on 429, 5xx, network errors",
+		  .man = "retries per request after the first attempt. Retried: HTTP 429, 5xx (but 501, 505), "
+			 "network errors and timeouts, and 2xx bodies that\nare not valid JSON." },
+		{ .name = "backoff-base", .type = CLI_DURATION, .dest = &h->retry.base_s, .arg = "S",
+		  .env = "VTEX_FETCH_BACKOFF_BASE", .def = "0.5", .min = 0, .max = 3600,
+		  .help = "first backoff ceiling, doubling each retry",
+		  .man = "exponential backoff with full jitter: before retry\n.I n\nwait a uniformly random "
+			 "time in [0, min(max, base\\(mu2^(n\\-1)))." },
+		{ .name = "backoff-max", .type = CLI_DURATION, .dest = &h->retry.max_s, .arg = "S",
+		  .env = "VTEX_FETCH_BACKOFF_MAX", .def = "30", .min = 0, .max = 86400,
+		  .help = "largest backoff ceiling" },
+		{ .name = "retry-after-max", .type = CLI_DURATION, .dest = &h->retry.retry_after_max_s, .arg = "S",
+		  .env = "VTEX_FETCH_RETRY_AFTER_MAX", .def = "120", .min = 0, .max = 86400,
+		  .help = "longest Retry-After honoured",
+		  .man = "a\n.B Retry-After\n(seconds or an HTTP date) on a 429 or 503 is honoured up to S "
+			 "seconds: the retry waits at\nleast that long, and after a 429 no new request starts "
+			 "until then (VTEX asks clients to stop\nwhen throttled)." },
+		{ .name = "timeout", .type = CLI_DURATION, .dest = &h->timeout_s, .arg = "S",
+		  .env = "VTEX_FETCH_TIMEOUT", .def = "60", .min = 0.001, .max = 86400, .help = "per attempt" },
+		{ .name = "connect-timeout", .type = CLI_DURATION, .dest = &h->connect_timeout_s, .arg = "S",
+		  .env = "VTEX_FETCH_CONNECT_TIMEOUT", .def = "10", .min = 0.001, .max = 3600,
+		  .help = "to connect, per attempt" },
+		{ .name = "cacert", .type = CLI_PATH, .dest = &h->cacert, .arg = "FILE", .env = "VTEX_FETCH_CACERT",
+		  .help = "trust this CA (PEM) too; TLS is always verified" },
+		{ 0 },
+	};
+	const cli_spec spec = { synopsis, epilogue, opts, true };
 
-	int opt;
-	while ((opt = getopt_long(argc, argv, "hV", LONGOPTS, NULL)) != -1) {
-		if (cli_common_option(cli, opt, optarg))
-			continue;
-		switch (opt) {
-		case OPT_PRICES: o->prices = true; break;
-		case OPT_CREATED_SINCE: o->created_since = optarg; break;
-		case OPT_CREATED_UNTIL: o->created_until = optarg; break;
-		case OPT_FROM_HOOKS: o->from_hooks = true; break;
-		case OPT_UPDATED_SINCE: o->updated_since = optarg; break;
-		case OPT_UPDATED_UNTIL: o->updated_until = optarg; break;
-		case OPT_FIELDS: o->fields = optarg; break;
-		case OPT_STATE: o->state_path = optarg; break;
-		case OPT_OVERLAP: o->overlap_s = cli_parse_double(cli, "--overlap", optarg, 0, 1e9); break;
-		case OPT_FAILURES: o->fc.failures_path = optarg; break;
-		case OPT_REJECTS: o->fc.rejects_path = optarg; break;
-		case OPT_CONCURRENCY: h->concurrency = (int)cli_parse_ll(cli, "--concurrency", optarg, 1, 1024); break;
-		case OPT_RPS: h->rps = cli_parse_double(cli, "--rps", optarg, 0, 1e6); break;
-		case OPT_RETRIES: h->retry.max_attempts = 1 + (int)cli_parse_ll(cli, "--retries", optarg, 0, 100); break;
-		case OPT_BACKOFF_BASE: h->retry.base_s = cli_parse_double(cli, "--backoff-base", optarg, 0, 3600); break;
-		case OPT_BACKOFF_MAX: h->retry.max_s = cli_parse_double(cli, "--backoff-max", optarg, 0, 86400); break;
-		case OPT_RETRY_AFTER_MAX:
-			h->retry.retry_after_max_s = cli_parse_double(cli, "--retry-after-max", optarg, 0, 86400);
-			break;
-		case OPT_TIMEOUT: h->timeout_s = cli_parse_double(cli, "--timeout", optarg, 0.001, 86400); break;
-		case OPT_CONNECT_TIMEOUT:
-			h->connect_timeout_s = cli_parse_double(cli, "--connect-timeout", optarg, 0.001, 3600);
-			break;
-		case OPT_CACERT: h->cacert = optarg; break;
-		case OPT_CONFIGURE: o->configure = true; o->feed_flag = "--configure"; break;
-		case OPT_STATUS: fc->status = optarg; o->configure_flag = "--status"; break;
-		case OPT_VISIBILITY_TIMEOUT:
-			fc->visibility_s = (long)cli_parse_ll(cli, "--visibility-timeout", optarg, 1, MAX_VISIBILITY);
-			o->configure_flag = "--visibility-timeout";
-			break;
-		case OPT_RETENTION:
-			fc->retention_s = (long)cli_parse_ll(cli, "--retention", optarg, MIN_RETENTION, MAX_RETENTION);
-			o->configure_flag = "--retention";
-			break;
-		case OPT_POLL_MS:
-			fo->poll_ms = cli_parse_double(cli, "--poll-ms", optarg, 10, 3600000);
-			o->feed_flag = "--poll-ms";
-			break;
-		case OPT_ACK_FROM: fo->ack_from = optarg; o->feed_flag = "--ack-from"; break;
-		case OPT_BARRIER_MS:
-			fo->policy.interval_ms = cli_parse_double(cli, "--barrier-ms", optarg, 1, 3600000);
-			o->feed_flag = "--barrier-ms";
-			break;
-		case OPT_BARRIER_RECORDS:
-			fo->policy.records = (unsigned long)cli_parse_ll(cli, "--barrier-records", optarg, 1, 1000000000);
-			o->feed_flag = "--barrier-records";
-			break;
-		case OPT_ACK_TIMEOUT:
-			fo->ack_timeout_s = cli_parse_double(cli, "--ack-timeout", optarg, 0, 86400);
-			o->feed_flag = "--ack-timeout";
-			break;
-		default: cli_usage_error(cli, "unexpected option");
-		}
-	}
-	if (optind >= argc)
+	int first = cli_table_parse(cli, &spec, argc, argv);
+	h->concurrency = (int)concurrency;
+	h->retry.max_attempts = 1 + (int)retries;
+	fc->visibility_s = (long)visibility;
+	fc->retention_s = (long)retention;
+	fo->policy.records = (unsigned long)records;
+	if (first >= argc)
 		cli_usage_error(cli, "a command is needed: catalog, orders, order, clients, retry or feed");
-	o->command = argv[optind];
-	o->args = argv + optind + 1;
-	o->nargs = argc - optind - 1;
+	o->command = argv[first];
+	o->args = argv + first + 1;
+	o->nargs = argc - first - 1;
 	if (h->cacert && access(h->cacert, R_OK) != 0)
 		cli_usage_error(cli, "--cacert: cannot read '%s'", h->cacert);
 }
@@ -414,7 +357,7 @@ int main(int argc, char **argv)
 {
 	cli_common cli;
 	options o = { 0 };
-	cli_init(&cli, "vtex-fetch", HELP);
+	cli_init(&cli, "vtex-fetch", NULL);
 	parse_options(&cli, &o, argc, argv);
 
 	const char *cmd = o.command;
@@ -424,9 +367,9 @@ int main(int argc, char **argv)
 	    strcmp(cmd, "retry") != 0)
 		cli_usage_error(&cli, "unknown command '%s' (catalog, orders, order, clients, retry, feed)", cmd);
 	if (!is_feed && (o.feed_flag || o.configure_flag))
-		cli_usage_error(&cli, "%s: only for feed", o.feed_flag ? o.feed_flag : o.configure_flag);
+		cli_usage_error(&cli, "--%s: only for feed", o.feed_flag ? o.feed_flag : o.configure_flag);
 	if (is_feed && !o.configure && o.configure_flag)
-		cli_usage_error(&cli, "feed: %s goes with --configure", o.configure_flag);
+		cli_usage_error(&cli, "feed: --%s goes with --configure", o.configure_flag);
 	if (strcmp(cmd, "order") == 0 && o.nargs == 0)
 		cli_usage_error(&cli, "order: give one or more order ids");
 	if (strcmp(cmd, "order") != 0 && strcmp(cmd, "retry") != 0 && o.nargs)

@@ -1,6 +1,6 @@
 /* vtex-gateway: one VTEX account's budget shared by every flow and host, real
  * time first, the app token in one place. See man/man1/vtex-gateway.1. */
-#include "cli.h"
+#include "cli_table.h"
 #include "exitcode.h"
 #include "front.h"
 #include "log.h"
@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char HELP[] =
+static const char synopsis[] =
 	"Usage: vtex-gateway [OPTION]...\n"
 	"A reverse proxy in front of one VTEX account, shared by every flow: budgets per endpoint\n"
 	"class (VTEX's figures by default), concurrency caps, a queue per priority (realtime, batch,\n"
@@ -27,60 +27,11 @@ static const char HELP[] =
 	"with jitter, the VTEX app key and token held here (VTEX_APP_KEY, VTEX_APP_TOKEN or\n"
 	"VTEX_APP_TOKEN_FILE; the store from VTEX_ACCOUNT or VTEX_BASE_URL). Callers set\n"
 	"VTEX_GATEWAY to its URL. Serves /metrics and /healthz.\n"
+	"\n";
+static const char epilogue[] =
 	"\n"
-	"  -l, --listen ADDR:PORT     where callers connect (env VTEX_GATEWAY_LISTEN; 127.0.0.1:8098);\n"
-	"                             an address other than loopback needs --tls-cert and a token;\n"
-	"                             unix:PATH: a Unix socket, its file's permissions the access control\n"
-	"      --socket-mode MODE     the Unix socket's mode, octal (env VTEX_GATEWAY_SOCKET_MODE; 0660)\n"
-	"      --ready-file PATH      write the gateway's URL there once it accepts (env VTEX_GATEWAY_READY_FILE)\n"
-	"  -c, --config FILE          JSON budgets per class, e.g. {\"oms\":{\"budget\":6000,\"window\":60,\n"
-	"                             \"concurrency\":32,\"pause\":60}} (env VTEX_GATEWAY_CONFIG)\n"
-	"      --tls-cert FILE        serve HTTPS with this PEM certificate (env VTEX_GATEWAY_TLS_CERT)\n"
-	"      --tls-key FILE         its private key (env VTEX_GATEWAY_TLS_KEY)\n"
-	"      --max-attempts N       attempts per request at VTEX (env VTEX_GATEWAY_MAX_ATTEMPTS; 8)\n"
-	"      --max-queue-wait S     a request still queued after S seconds gets 503 + Retry-After\n"
-	"                             (env VTEX_GATEWAY_MAX_QUEUE_WAIT; 50)\n"
-	"      --timeout S            per attempt at VTEX (env VTEX_GATEWAY_TIMEOUT; 60)\n"
-	"      --cacert FILE          trust this CA (PEM) too; TLS is always verified (env VTEX_GATEWAY_CACERT)\n"
-	"      --threads N            server threads (env VTEX_GATEWAY_THREADS; 2)\n"
-	"      --max-connections N    (env VTEX_GATEWAY_MAX_CONNECTIONS; 4096)\n"
 	"Callers authenticate with Authorization: Bearer and the token in VTEX_GATEWAY_TOKEN or\n"
-	"VTEX_GATEWAY_TOKEN_FILE when it is set.\n"
-	"Common:\n" CLI_COMMON_HELP;
-
-enum {
-	OPT_READY_FILE = CLI_OPT_TOOL, OPT_TLS_CERT, OPT_TLS_KEY, OPT_MAX_ATTEMPTS, OPT_MAX_QUEUE_WAIT, OPT_TIMEOUT,
-	OPT_CACERT, OPT_THREADS, OPT_MAX_CONNECTIONS, OPT_SOCKET_MODE,
-};
-
-static const struct option longopts[] = {
-	{ "listen", required_argument, 0, 'l' },
-	{ "ready-file", required_argument, 0, OPT_READY_FILE },
-	{ "config", required_argument, 0, 'c' },
-	{ "tls-cert", required_argument, 0, OPT_TLS_CERT },
-	{ "tls-key", required_argument, 0, OPT_TLS_KEY },
-	{ "max-attempts", required_argument, 0, OPT_MAX_ATTEMPTS },
-	{ "max-queue-wait", required_argument, 0, OPT_MAX_QUEUE_WAIT },
-	{ "timeout", required_argument, 0, OPT_TIMEOUT },
-	{ "cacert", required_argument, 0, OPT_CACERT },
-	{ "threads", required_argument, 0, OPT_THREADS },
-	{ "max-connections", required_argument, 0, OPT_MAX_CONNECTIONS },
-	{ "socket-mode", required_argument, 0, OPT_SOCKET_MODE },
-	CLI_COMMON_LONGOPTS,
-	{ 0 },
-};
-
-static const struct {
-	int opt;
-	const char *env;
-} env_names[] = {
-	{ 'l', "VTEX_GATEWAY_LISTEN" }, { OPT_READY_FILE, "VTEX_GATEWAY_READY_FILE" }, { 'c', "VTEX_GATEWAY_CONFIG" },
-	{ OPT_TLS_CERT, "VTEX_GATEWAY_TLS_CERT" }, { OPT_TLS_KEY, "VTEX_GATEWAY_TLS_KEY" },
-	{ OPT_MAX_ATTEMPTS, "VTEX_GATEWAY_MAX_ATTEMPTS" }, { OPT_MAX_QUEUE_WAIT, "VTEX_GATEWAY_MAX_QUEUE_WAIT" },
-	{ OPT_TIMEOUT, "VTEX_GATEWAY_TIMEOUT" }, { OPT_CACERT, "VTEX_GATEWAY_CACERT" },
-	{ OPT_THREADS, "VTEX_GATEWAY_THREADS" }, { OPT_MAX_CONNECTIONS, "VTEX_GATEWAY_MAX_CONNECTIONS" },
-	{ OPT_SOCKET_MODE, "VTEX_GATEWAY_SOCKET_MODE" },
-};
+	"VTEX_GATEWAY_TOKEN_FILE when it is set. See vtex-gateway(1).\n";
 
 typedef struct {
 	cli_common cli;
@@ -97,26 +48,6 @@ static mode_t socket_mode(const cli_common *c, const char *v)
 	if (!*v || *end || m < 1 || m > 0777)
 		cli_usage_error(c, "--socket-mode: '%s' is not an octal mode from 0001 to 0777", v);
 	return (mode_t)m;
-}
-
-static void set_option(options *o, int opt, const char *v)
-{
-	cli_common *c = &o->cli;
-	switch (opt) {
-	case 'l': o->listen = v; break;
-	case OPT_READY_FILE: o->ready_file = v; break;
-	case 'c': o->config = v; break;
-	case OPT_TLS_CERT: o->cert_file = v; break;
-	case OPT_TLS_KEY: o->key_file = v; break;
-	case OPT_MAX_ATTEMPTS: o->sched.retry.max_attempts = (int)cli_parse_ll(c, "--max-attempts", v, 1, 100); break;
-	case OPT_MAX_QUEUE_WAIT: o->sched.max_queue_s = cli_parse_double(c, "--max-queue-wait", v, 0.001, 86400); break;
-	case OPT_TIMEOUT: o->sched.timeout_s = cli_parse_double(c, "--timeout", v, 0.001, 86400); break;
-	case OPT_CACERT: o->sched.cacert = v; break;
-	case OPT_THREADS: o->front.threads = (unsigned)cli_parse_ll(c, "--threads", v, 1, 256); break;
-	case OPT_MAX_CONNECTIONS: o->front.max_connections = (unsigned)cli_parse_ll(c, "--max-connections", v, 1, 100000); break;
-	case OPT_SOCKET_MODE: o->front.socket_mode = socket_mode(c, v); break;
-	default: cli_usage_error(c, "unexpected option");
-	}
 }
 
 static noreturn void config_error(const char *msg, const char *what)
@@ -150,27 +81,71 @@ static char *pem(const char *path, bool private_key)
 
 static void parse(options *o, int argc, char **argv)
 {
-	o->listen = "127.0.0.1:8098";
-	o->sched.retry = (http_retry_policy){ .max_attempts = 8, .base_s = 0.5, .max_s = 30, .retry_after_max_s = 120 };
-	o->sched.max_queue_s = 50;
-	o->sched.timeout_s = 60;
+	long long attempts, threads, connections;
+	const char *mode = NULL;
+	const cli_opt opts[] = {
+		{ .name = "listen", .short_name = 'l', .type = CLI_STRING, .dest = &o->listen, .arg = "ADDR:PORT",
+		  .env = "VTEX_GATEWAY_LISTEN", .def = "127.0.0.1:8098",
+		  .help = "where callers connect (port 0 picks a free one); an address other than loopback "
+			  "needs --tls-cert and a token; unix:PATH: a Unix socket, its file's permissions the "
+			  "access control" },
+		{ .name = "socket-mode", .type = CLI_STRING, .dest = &mode, .arg = "MODE",
+		  .env = "VTEX_GATEWAY_SOCKET_MODE", .def = "0660", .help = "the Unix socket's mode, octal" },
+		{ .name = "ready-file", .type = CLI_PATH, .dest = &o->ready_file, .arg = "PATH",
+		  .env = "VTEX_GATEWAY_READY_FILE", .help = "write the gateway's URL there once it accepts" },
+		{ .name = "config", .short_name = 'c', .type = CLI_PATH, .dest = &o->config, .arg = "FILE",
+		  .env = "VTEX_GATEWAY_CONFIG",
+		  .help = "JSON budgets per class, e.g. {\"oms\":{\"budget\":6000,\"window\":60,"
+			  "\"concurrency\":32,\"pause\":60}}",
+		  .man = "Budgets per class, a JSON object whose keys are class names and whose values may set\n"
+			 ".B budget\n(requests per window, 0: none),\n.B endpoint_budget\n(per endpoint, 0: none),\n"
+			 ".B window\n(seconds),\n.B concurrency\n(requests in flight at most) and\n.B pause\n"
+			 "(seconds of silence after a 429 without Retry-After). Missing values keep the defaults:\n"
+			 ".RS\n.nf\n"
+			 "{\"oms\":        {\"budget\": 6000, \"window\": 60, \"pause\": 60, \"concurrency\": 32},\n"
+			 " \"catalog\":    {\"budget\": 45000, \"endpoint_budget\": 15000, \"window\": 60, "
+			 "\"concurrency\": 32},\n"
+			 " \"md_scroll\":  {\"concurrency\": 10},\n"
+			 " \"pricing\": {}, \"masterdata\": {}, \"orders\": {}, \"other\": {}}\n"
+			 ".fi\n.RE\n"
+			 "(no budget, concurrency 32 and pause 5 where not said). Set a class below VTEX's\n"
+			 "figures when other clients outside vtex-pipes use the same account." },
+		{ .name = "tls-cert", .type = CLI_PATH, .dest = &o->cert_file, .arg = "FILE",
+		  .env = "VTEX_GATEWAY_TLS_CERT", .help = "serve HTTPS with this PEM certificate (chain)" },
+		{ .name = "tls-key", .type = CLI_PATH, .dest = &o->key_file, .arg = "FILE",
+		  .env = "VTEX_GATEWAY_TLS_KEY", .help = "its private key" },
+		{ .name = "max-attempts", .type = CLI_COUNT, .dest = &attempts, .arg = "N",
+		  .env = "VTEX_GATEWAY_MAX_ATTEMPTS", .def = "8", .min = 1, .max = 100,
+		  .help = "attempts per request at VTEX" },
+		{ .name = "max-queue-wait", .type = CLI_DURATION, .dest = &o->sched.max_queue_s, .arg = "S",
+		  .env = "VTEX_GATEWAY_MAX_QUEUE_WAIT", .def = "50", .min = 0.001, .max = 86400,
+		  .help = "a request still queued after S seconds gets 503 + Retry-After (keep it below the "
+			  "callers' per-attempt timeout, vtex-fetch's 60)" },
+		{ .name = "timeout", .type = CLI_DURATION, .dest = &o->sched.timeout_s, .arg = "S",
+		  .env = "VTEX_GATEWAY_TIMEOUT", .def = "60", .min = 0.001, .max = 86400,
+		  .help = "per attempt at VTEX" },
+		{ .name = "cacert", .type = CLI_PATH, .dest = &o->sched.cacert, .arg = "FILE",
+		  .env = "VTEX_GATEWAY_CACERT", .help = "trust this CA (PEM) too; TLS is always verified" },
+		{ .name = "threads", .type = CLI_COUNT, .dest = &threads, .arg = "N", .env = "VTEX_GATEWAY_THREADS",
+		  .def = "2", .min = 1, .max = 256, .help = "server threads; waiting requests hold no thread" },
+		{ .name = "max-connections", .type = CLI_COUNT, .dest = &connections, .arg = "N",
+		  .env = "VTEX_GATEWAY_MAX_CONNECTIONS", .def = "4096", .min = 1, .max = 100000,
+		  .help = "connections open at once" },
+		{ 0 },
+	};
+	const cli_spec spec = { synopsis, epilogue, opts, false };
+
+	int first = cli_table_parse(&o->cli, &spec, argc, argv);
+	o->sched.retry = (http_retry_policy){ .max_attempts = (int)attempts, .base_s = 0.5, .max_s = 30,
+					      .retry_after_max_s = 120 };
 	o->sched.connect_timeout_s = 10;
-	o->front.threads = 2;
-	o->front.max_connections = 4096;
+	o->front.threads = (unsigned)threads;
+	o->front.max_connections = (unsigned)connections;
+	o->front.socket_mode = socket_mode(&o->cli, mode);
 	o->front.max_body = 1 << 20;
-	o->front.socket_mode = 0660;
 	gw_classes_default(o->sched.cls);
-	for (size_t i = 0; i < sizeof env_names / sizeof *env_names; i++) {
-		const char *v = cli_env(env_names[i].env, NULL);
-		if (v)
-			set_option(o, env_names[i].opt, v);
-	}
-	int opt;
-	while ((opt = getopt_long(argc, argv, "l:c:hV", longopts, NULL)) != -1)
-		if (!cli_common_option(&o->cli, opt, optarg))
-			set_option(o, opt, optarg);
-	if (optind < argc)
-		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
+	if (first < argc)
+		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[first]);
 	if (!o->cert_file != !o->key_file)
 		cli_usage_error(&o->cli, "--tls-cert and --tls-key go together");
 	const char *why;
@@ -209,7 +184,7 @@ int main(int argc, char **argv)
 	/* A service, not a run: each access-log line carries its caller's run id. */
 	unsetenv("VTEX_PIPES_RUN_ID");
 	unsetenv("VTEX_GATEWAY"); /* it is the gateway: VTEX is upstream, not itself */
-	cli_init(&o.cli, "vtex-gateway", HELP);
+	cli_init(&o.cli, "vtex-gateway", NULL);
 	parse(&o, argc, argv);
 
 	vtex_endpoint ep;
