@@ -64,15 +64,21 @@ static int read_lines(int fd, char lines[][512], int max)
 	return k;
 }
 
-START_TEST(acknowledgements_come_back_through_a_fifo)
+/* A source reading acknowledgements from dir/acks, dir made anew. */
+static ack_source *source_in(char *dir, char path[64])
 {
-	char dir[] = "/tmp/test_barrier.XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char path[64];
-	snprintf(path, sizeof path, "%s/acks", dir);
+	snprintf(path, 64, "%s/acks", dir);
 	const char *err = NULL;
 	ack_source *a = ack_source_open(path, "test", BARRIER_POLICY_DEFAULT, &err);
 	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
+START_TEST(acknowledgements_come_back_through_a_fifo)
+{
+	char dir[] = "/tmp/test_barrier.XXXXXX", path[64];
+	ack_source *a = source_in(dir, path);
 	struct stat st;
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISFIFO(st.st_mode));
@@ -125,13 +131,8 @@ END_TEST
 
 START_TEST(the_wait_gives_up_only_when_nothing_comes_back)
 {
-	char dir[] = "/tmp/test_barrier.XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char path[64];
-	snprintf(path, sizeof path, "%s/acks", dir);
-	const char *err = NULL;
-	ack_source *a = ack_source_open(path, "test", BARRIER_POLICY_DEFAULT, &err);
-	ck_assert_ptr_nonnull(a);
+	char dir[] = "/tmp/test_barrier.XXXXXX", path[64];
+	ack_source *a = source_in(dir, path);
 	int p[2];
 	ck_assert_int_eq(pipe(p), 0);
 	ndjson_writer *w = ndjson_writer_open(p[1], "pipe");
