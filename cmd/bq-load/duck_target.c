@@ -380,22 +380,38 @@ static bool reject_case_clashes(duck_target *d, table_batch *t, load_ctx *c, boo
 	return ok;
 }
 
-/* 1: already recorded, 0: not, -1: failure. */
-static int already_loaded(duck_target *d, const table_batch *t)
+/* Marks in done[] the tables whose (table, batch id) is recorded already:
+ * one query for the whole batch. False on failure. */
+static bool already_loaded(duck_target *d, const batch *b, const bool *skip, bool *done)
 {
-	duckdb_result res;
 	d->sql.len = 0;
-	buf_puts(&d->sql, "SELECT count(*) FROM ");
+	buf_puts(&d->sql, "SELECT table_name, batch_id FROM ");
 	table_ref(d, &d->sql, BATCHES_TABLE);
-	buf_puts(&d->sql, " WHERE table_name = ");
-	duck_sql_str(&d->sql, t->name);
-	buf_puts(&d->sql, " AND batch_id = ");
-	duck_sql_str(&d->sql, t->id);
+	buf_puts(&d->sql, " WHERE batch_id IN (");
+	size_t asked = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (!b->tables[i]->rows || skip[i])
+			continue;
+		if (asked++)
+			buf_puts(&d->sql, ", ");
+		duck_sql_str(&d->sql, b->tables[i]->id);
+	}
+	buf_putc(&d->sql, ')');
+	if (!asked)
+		return true;
+	duckdb_result res;
 	if (!exec_buf(d, &res))
-		return -1;
-	int64_t n = duckdb_value_int64(&res, 0, 0);
+		return false;
+	for (idx_t r = 0; r < duckdb_row_count(&res); r++) {
+		char *name = duckdb_value_varchar(&res, 0, r), *id = duckdb_value_varchar(&res, 1, r);
+		for (size_t i = 0; i < b->n; i++)
+			if (!strcmp(b->tables[i]->name, name) && !strcmp(b->tables[i]->id, id))
+				done[i] = true;
+		duckdb_free(name);
+		duckdb_free(id);
+	}
 	duckdb_destroy_result(&res);
-	return n > 0;
+	return true;
 }
 
 /* _loaded_at as a TIMESTAMP literal (UTC, the 'Z' left off). */
@@ -432,10 +448,11 @@ static bool use_one_thread(duck_target *d, bool one)
 
 /* Inserts the batch's rows of t; *skipped: rows left out as already in the
  * table by _row_id (only when both the table and the batch have that column). */
-static bool insert_rows(duck_target *d, table_batch *t, const schema *have, const load_ctx *c, size_t *skipped)
+static bool insert_rows(duck_target *d, table_batch *t, const schema *have, const load_ctx *c, size_t *skipped,
+			buf *booked)
 {
 	buf cols = { 0 }, read = { 0 };
-	bool ok, dedup = false;
+	bool dedup = false;
 	*skipped = 0;
 	for (size_t i = 0; i < t->cols.n; i++) {
 		const column *col = &t->cols.cols[i];
@@ -503,18 +520,28 @@ static bool insert_rows(duck_target *d, table_batch *t, const schema *have, cons
 		return false;
 	}
 	*skipped = t->rows - (size_t)n;
+	/* Its row of the bookkeeping table, inserted with the others (record_batches). */
+	buf_puts(booked, booked->len ? ", (" : "(");
+	duck_sql_str(booked, t->name);
+	buf_puts(booked, ", ");
+	duck_sql_str(booked, t->id);
+	buf_printf(booked, ", %zu, %zu, ", t->rows, t->bytes);
+	loaded_at(booked, c);
+	buf_putc(booked, ')');
+	return true;
+}
+
+/* The bookkeeping rows of every table the batch loaded, in one statement. */
+static bool record_batches(duck_target *d, const buf *booked)
+{
+	if (!booked->len)
+		return true;
 	d->sql.len = 0;
 	buf_puts(&d->sql, "INSERT INTO ");
 	table_ref(d, &d->sql, BATCHES_TABLE);
-	buf_puts(&d->sql, " VALUES (");
-	duck_sql_str(&d->sql, t->name);
-	buf_puts(&d->sql, ", ");
-	duck_sql_str(&d->sql, t->id);
-	buf_printf(&d->sql, ", %zu, %zu, ", t->rows, t->bytes);
-	loaded_at(&d->sql, c);
-	buf_putc(&d->sql, ')');
-	ok = exec_buf(d, NULL);
-	return ok;
+	buf_puts(&d->sql, " VALUES ");
+	buf_put(&d->sql, booked->data, booked->len);
+	return exec_buf(d, NULL);
 }
 
 static bool prepare(duck_target *d)
@@ -550,19 +577,21 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 	tb_status *st = xcalloc(b->n, sizeof *st);
 	size_t *skipped = xcalloc(b->n, sizeof *skipped);
 	bool *skip = xcalloc(b->n, sizeof *skip);      /* rejected: left out of the next try */
+	bool *done = xcalloc(b->n, sizeof *done);      /* recorded already: the same batch again */
+	buf booked = { 0 };
 	int rc = d->open ? VP_EXIT_OK : db_open(d);
 
 	while (rc == VP_EXIT_OK) {
 		int failed = -1;                          /* table whose values DuckDB refused */
 		cat_clear(&d->cat);
-		bool ok = exec(d, "BEGIN TRANSACTION", NULL) && prepare(d);
+		booked.len = 0;
+		memset(done, 0, b->n * sizeof *done);
+		bool ok = exec(d, "BEGIN TRANSACTION", NULL) && prepare(d) && already_loaded(d, b, skip, done);
 		for (size_t i = 0; ok && i < b->n; i++) {
 			table_batch *t = b->tables[i];
 			if (!t->rows || skip[i])
 				continue;
-			int already = already_loaded(d, t);
-			if (already != 0) {
-				ok = already > 0;
+			if (done[i]) {
 				st[i] = TB_ALREADY_LOADED;
 				continue;
 			}
@@ -576,13 +605,13 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 			}
 			schema have;
 			schema_init(&have);
-			ok = ensure_table(d, t, &have) && insert_rows(d, t, &have, c, &skipped[i]);
+			ok = ensure_table(d, t, &have) && insert_rows(d, t, &have, c, &skipped[i], &booked);
 			schema_free(&have);
 			st[i] = TB_LOADED;
 			if (!ok && data_error(d->err_type))
 				failed = (int)i;
 		}
-		if (ok && exec(d, "COMMIT", NULL))
+		if (ok && record_batches(d, &booked) && exec(d, "COMMIT", NULL))
 			break;
 		char *why = xstrdup(d->err ? d->err : "unknown DuckDB error");
 		exec(d, "ROLLBACK", NULL);
@@ -608,6 +637,8 @@ static int duck_load(target *base, batch *b, load_ctx *c)
 	free(st);
 	free(skipped);
 	free(skip);
+	free(done);
+	buf_free(&booked);
 	return rc;
 }
 
