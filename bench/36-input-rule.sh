@@ -12,11 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 SIZE=${BENCH_RULE_SIZE:-64M}
 ROUNDS=${BENCH_RULE_ROUNDS:-5}
-OLD=${BENCH_BASELINE_BIN:-}
-if [ -z "$OLD" ]; then # make bench runs every section: this one needs a baseline build
-	echo "skipped: set BENCH_BASELINE_BIN to a bin/ directory built before the input rule"
-	exit 0
-fi
+bench_baseline "built before the input rule"
 OUT=$VP_ROOT/bench/results/input-rule.md
 IN=$BENCH_DATA/orders-$SIZE-seed42.ndjson
 if [ ! -s "$IN" ]; then

@@ -12,11 +12,7 @@
 N=${BENCH_SMALL_ORDERS:-2000}
 PER=${BENCH_SMALL_PER_BATCH:-50}
 ROUNDS=${BENCH_SMALL_ROUNDS:-3}
-OLD=${BENCH_BASELINE_BIN:-}
-if [ -z "$OLD" ]; then # make bench runs every section: this one needs a baseline build
-	echo "skipped: set BENCH_BASELINE_BIN to a bin/ directory with an earlier bq-load"
-	exit 0
-fi
+bench_baseline "with an earlier bq-load"
 OUT=$VP_ROOT/bench/results/bqload-small.md
 W=$BENCH_DATA/bqload-small
 rm -rf "$W"

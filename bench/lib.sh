@@ -52,3 +52,14 @@ measure() {
 }
 # How many times faster a run of $2 seconds is than one of $1 seconds, on the same input ("12x").
 ratio() { awk -v slow="$1" -v fast="$2" 'BEGIN { if (fast <= 0) { printf "n/a"; exit } r = slow / fast; printf (r >= 10 ? "%.0fx" : "%.2fx"), r }'; }
+
+# bench_baseline WHAT: sets OLD to BENCH_BASELINE_BIN, the bin/ directory of an
+# earlier build a section compares against; without it the section is skipped
+# (make bench runs every section).
+bench_baseline() {
+	if [ -z "${BENCH_BASELINE_BIN:-}" ]; then
+		echo "skipped: set BENCH_BASELINE_BIN to a bin/ directory $1"
+		exit 0
+	fi
+	OLD=$BENCH_BASELINE_BIN
+}
