@@ -219,6 +219,13 @@ int ack_source_take(ack_source *a, ack_done_fn done, void *user)
 	return acked;
 }
 
+/* When the wait began or a barrier last came back, whichever is later: the
+ * idle time counts from there. */
+static double idle_since(const ack_source *a, double since)
+{
+	return a->last_back > since ? a->last_back : since;
+}
+
 int ack_source_drain(ack_source *a, int idle_ms, ack_done_fn done, void *user, const volatile sig_atomic_t *stop)
 {
 	double since = progress_now();
@@ -226,7 +233,7 @@ int ack_source_drain(ack_source *a, int idle_ms, ack_done_fn done, void *user, c
 		double now = progress_now();
 		if (!ack_source_waiting(a, since, idle_ms / 1000.0, now) || (stop && *stop))
 			return 0;
-		double left = (a->last_back > since ? a->last_back : since) + idle_ms / 1000.0 - now;
+		double left = idle_since(a, since) + idle_ms / 1000.0 - now;
 		struct pollfd p = { .fd = a->fd, .events = POLLIN };
 		/* In short slices: a stop does not wait the rest out. */
 		int r = poll(&p, 1, left > 0.2 ? 200 : (int)(left * 1000) + 1);
@@ -242,8 +249,7 @@ int ack_source_drain(ack_source *a, int idle_ms, ack_done_fn done, void *user, c
 
 bool ack_source_waiting(const ack_source *a, double since, double idle_s, double now)
 {
-	double last = a->last_back > since ? a->last_back : since;
-	return a->npending && now < last + idle_s;
+	return a->npending && now < idle_since(a, since) + idle_s;
 }
 
 size_t ack_source_pending(const ack_source *a)
