@@ -5,6 +5,7 @@
 #include "exitcode.h"
 #include "buf.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -53,9 +54,12 @@ static void set_value(const cli_common *c, const cli_opt *o, const char *from, c
 	case CLI_FLAG:
 		*(bool *)o->dest = parse_bool(c, from, s);
 		break;
-	case CLI_COUNT:
-		*(long long *)o->dest = cli_parse_ll(c, from, s, (long long)o->min, (long long)o->max);
+	case CLI_COUNT: {
+		/* A max of (double)LLONG_MAX is 2^63, one past what a long long holds. */
+		long long max = o->max >= 0x1p63 ? LLONG_MAX : (long long)o->max;
+		*(long long *)o->dest = cli_parse_ll(c, from, s, (long long)o->min, max);
 		break;
+	}
 	case CLI_BYTES: {
 		size_t v = cli_parse_bytes(c, from, s);
 		if ((double)v < o->min)

@@ -1,4 +1,5 @@
-/* Every setting of vtex-sandbox, from flags or VTEX_SANDBOX_* variables. */
+/* Every setting of vtex-sandbox, from flags or VTEX_SANDBOX_* variables (main.c's
+ * option table). Whole numbers are long long, as the table parses them. */
 #ifndef SB_CONFIG_H
 #define SB_CONFIG_H
 
@@ -6,7 +7,6 @@
 #include "vtime.h"
 
 #include <stdbool.h>
-#include <stdint.h>
 
 enum fault_kind { FAULT_NONE, FAULT_429, FAULT_5XX, FAULT_RESET, FAULT_TRUNCATE, FAULT_SLOW, FAULT__COUNT };
 
@@ -14,13 +14,13 @@ typedef struct {
 	const char *listen;      /* host:port; port 0 picks a free one */
 	const char *ready_file;  /* gets the base URL once the server accepts */
 	const char *account;
-	uint64_t seed;
-	uint32_t products, clients, orders;
+	long long seed;
+	long long products, clients, orders;
 	vtime_t now;             /* the sandbox clock at start */
-	int history_days;
+	long long history_days;
 	double busy_day_share;
 	const char *truth_file;
-	unsigned threads, max_connections;
+	long long threads, max_connections;
 
 	/* live mode */
 	double orders_per_second;
@@ -31,24 +31,23 @@ typedef struct {
 	const char *hook_url;
 	const char *hook_header_name;
 	double hook_dup_rate, hook_reorder_rate;
-	unsigned hook_max_attempts;
-	unsigned hook_timeout_ms;
+	long long hook_max_attempts;
+	long long hook_timeout_ms;
 	const char *feed_config;  /* body of POST /api/orders/feed/config for VTEX_APP_KEY's feed at start */
-	long feed_min_retention;  /* test only: below VTEX's 345600 */
+	long long feed_min_retention;  /* test only: below VTEX's 345600 */
 
 	/* faults and pace */
 	double fault_rate;
 	bool faults[FAULT__COUNT];
-	bool fault_seeded;
-	uint64_t fault_seed;
-	unsigned slow_ms;
-	unsigned retry_after;
+	long long fault_seed;    /* -1: a different draw each run */
+	long long slow_ms;
+	long long retry_after;
 	double rate_limit;
 	sb_limits account_limits;
-	unsigned latency_ms;
+	long long latency_ms;
 
-	unsigned scroll_ttl;
-	unsigned list_lag;
+	long long scroll_ttl;
+	long long list_lag;
 } sb_config;
 
 #endif

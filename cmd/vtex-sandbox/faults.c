@@ -49,8 +49,8 @@ struct faults *faults_new(const sb_config *cfg)
 	for (int k = 1; k < FAULT__COUNT; k++)
 		if (cfg->faults[k])
 			f->kinds[f->nkinds++] = (enum fault_kind)k;
-	if (cfg->fault_seeded) {
-		f->seed = cfg->fault_seed;
+	if (cfg->fault_seed >= 0) {
+		f->seed = (uint64_t)cfg->fault_seed;
 	} else {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);

@@ -1,7 +1,7 @@
 /* vtex-sandbox: a local VTEX store for the demo, the tests and the
  * benchmarks. See man/man1/vtex-sandbox.1. */
 #include "app.h"
-#include "cli.h"
+#include "cli_table.h"
 #include "exitcode.h"
 #include "faults.h"
 #include "feed.h"
@@ -16,276 +16,204 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char help[] =
+static const char synopsis[] =
 	"Usage: vtex-sandbox [OPTION]...\n"
 	"A local VTEX store: VTEX's Catalog, Pricing, OMS, hook, feed and Master Data CL endpoints\n"
 	"with their paths, auth, caps and shapes, over deterministic generated data.\n"
 	"Credentials: only the pair in VTEX_APP_KEY and VTEX_APP_TOKEN (or VTEX_APP_TOKEN_FILE), and the\n"
 	"APPKEY=APPTOKEN pairs in VTEX_SANDBOX_APP_KEYS (or _FILE); each app key has its own hook and feed.\n"
+	"\n";
+static const char epilogue[] =
 	"\n"
-	"Store:\n"
-	"      --listen ADDR:PORT     address to serve, [ADDR6]:PORT for IPv6 (VTEX_SANDBOX_LISTEN;\n"
-	"                             127.0.0.1:8099; port 0: any free)\n"
-	"      --ready-file PATH      write the base URL there once serving (VTEX_SANDBOX_READY_FILE)\n"
-	"      --account NAME         account name; pricing is under /NAME/pricing (VTEX_SANDBOX_ACCOUNT; sandbox)\n"
-	"      --seed N               data seed: same seed, same store (VTEX_SANDBOX_SEED; 1)\n"
-	"      --products N           products (VTEX_SANDBOX_PRODUCTS; 500)\n"
-	"      --clients N            CL documents (VTEX_SANDBOX_CLIENTS; 2000)\n"
-	"      --orders N             orders in the history (VTEX_SANDBOX_ORDERS; 5000)\n"
-	"      --now TIME             the sandbox clock at start, e.g. 2026-01-15T12:00:00Z\n"
-	"                             (VTEX_SANDBOX_NOW; the current time)\n"
-	"      --history-days N       days of order history before --now, at most 729 (VTEX_SANDBOX_HISTORY_DAYS; 700)\n"
-	"      --busy-day-share P     share of the orders on the busiest day (VTEX_SANDBOX_BUSY_DAY_SHARE; 0.04)\n"
-	"      --truth PATH           write the ground truth there (VTEX_SANDBOX_TRUTH)\n"
-	"      --threads N            server threads (VTEX_SANDBOX_THREADS; number of CPUs)\n"
-	"      --max-connections N    open connections at most (VTEX_SANDBOX_MAX_CONNECTIONS; 1000)\n"
-	"      --scroll-ttl SECONDS   idle life of a Master Data scroll token (VTEX_SANDBOX_SCROLL_TTL; 1200)\n"
-	"      --list-lag SECONDS     orders appear in the list this long after creation (VTEX_SANDBOX_LIST_LAG; 0)\n"
-	"Live mode:\n"
-	"      --orders-per-second R  new orders per second, and status changes over time (VTEX_SANDBOX_ORDERS_PER_SECOND; 0: off)\n"
-	"      --live-step-seconds S  mean time between two steps of an order (VTEX_SANDBOX_LIVE_STEP_SECONDS; 2)\n"
-	"      --new-client-share P   share of live orders from new customers (VTEX_SANDBOX_NEW_CLIENT_SHARE; 0.25)\n"
-	"      --client-updates-per-second R  CL profile edits per second (VTEX_SANDBOX_CLIENT_UPDATES_PER_SECOND;\n"
-	"                             a quarter of --orders-per-second)\n"
-	"      --late-share P         older orders (4 to 50 days old) invoiced or canceled, per new order\n"
-	"                             (VTEX_SANDBOX_LATE_SHARE; 0.1)\n"
-	"      --hook-url URL         send order hooks there from the start (VTEX_SANDBOX_HOOK_URL)\n"
-	"      --hook-header NAME     header carrying VTEX_SANDBOX_HOOK_SECRET (or _FILE) with --hook-url\n"
-	"                             (VTEX_SANDBOX_HOOK_HEADER; key)\n"
-	"      --hook-dup-rate P      share of notifications (and of feed events) sent twice\n"
-	"                             (VTEX_SANDBOX_HOOK_DUP_RATE; 0.05)\n"
-	"      --hook-reorder-rate P  share of notifications (and of feed events) held back so later ones\n"
-	"                             overtake them (VTEX_SANDBOX_HOOK_REORDER_RATE; 0.05)\n"
-	"      --hook-max-attempts N  delivery attempts per notification (VTEX_SANDBOX_HOOK_MAX_ATTEMPTS; 100)\n"
-	"      --hook-timeout-ms N    a delivery fails without a 200 within this (VTEX_SANDBOX_HOOK_TIMEOUT_MS; 5000)\n"
-	"      --feed-config JSON     configure VTEX_APP_KEY's order feed from the start with this body of\n"
-	"                             POST /api/orders/feed/config, e.g. '{}' (VTEX_SANDBOX_FEED_CONFIG)\n"
-	"      --feed-min-retention S TEST ONLY: accept a feed retention down to S seconds instead of VTEX's\n"
-	"                             345600 (VTEX_SANDBOX_FEED_MIN_RETENTION; 345600)\n"
-	"Faults and pace:\n"
-	"      --fault-rate P         share of requests that get a fault (VTEX_SANDBOX_FAULT_RATE; 0)\n"
-	"      --faults LIST          among 429,5xx,reset,truncate,slow (VTEX_SANDBOX_FAULTS; all)\n"
-	"      --fault-seed N         make the fault sequence repeatable (VTEX_SANDBOX_FAULT_SEED)\n"
-	"      --slow-ms N            delay of the slow fault (VTEX_SANDBOX_SLOW_MS; 15000)\n"
-	"      --retry-after N        Retry-After seconds on 429 (VTEX_SANDBOX_RETRY_AFTER; 1)\n"
-	"      --rate-limit RPS       answer 429 above this many requests/s (VTEX_SANDBOX_RATE_LIMIT; 0: none)\n"
-	"      --account-limits SPEC  VTEX's per-account limits by class, 429 with Retry-After above them:\n"
-	"                             off, vtex (OMS 6,000/min, Catalog 45,000/min and 15,000/min per\n"
-	"                             endpoint, 60 s of 429 on OMS after one) or a list such as\n"
-	"                             oms=50,catalog=300,catalog_endpoint=150,window=5,oms_pause=5\n"
-	"                             (VTEX_SANDBOX_ACCOUNT_LIMITS; off)\n"
-	"      --latency-ms N         answer every request this much later (VTEX_SANDBOX_LATENCY_MS; 0)\n"
-	"Common:\n" CLI_COMMON_HELP;
+	"Exit status: 0 stopped by a signal; 64 usage; 69 cannot listen; 74 the truth or ready\n"
+	"file not written; 78 credentials missing or malformed. See vtex-sandbox(1).\n";
 
-enum {
-	OPT_LISTEN = CLI_OPT_TOOL, OPT_READY_FILE, OPT_ACCOUNT, OPT_SEED, OPT_PRODUCTS, OPT_CLIENTS,
-	OPT_ORDERS, OPT_NOW, OPT_HISTORY_DAYS, OPT_BUSY_DAY_SHARE, OPT_TRUTH, OPT_THREADS,
-	OPT_MAX_CONNECTIONS, OPT_SCROLL_TTL, OPT_LIST_LAG, OPT_FAULT_RATE, OPT_FAULTS, OPT_FAULT_SEED,
-	OPT_SLOW_MS, OPT_RETRY_AFTER, OPT_RATE_LIMIT, OPT_LATENCY_MS, OPT_ORDERS_PER_SECOND,
-	OPT_LIVE_STEP_SECONDS, OPT_NEW_CLIENT_SHARE, OPT_CLIENT_UPDATES_PER_SECOND, OPT_HOOK_URL,
-	OPT_HOOK_HEADER, OPT_HOOK_DUP_RATE, OPT_HOOK_REORDER_RATE, OPT_HOOK_MAX_ATTEMPTS, OPT_HOOK_TIMEOUT_MS,
-	OPT_FEED_CONFIG, OPT_FEED_MIN_RETENTION, OPT_LATE_SHARE, OPT_ACCOUNT_LIMITS,
-};
-
-static const struct option longopts[] = {
-	{ "listen", required_argument, 0, OPT_LISTEN },
-	{ "ready-file", required_argument, 0, OPT_READY_FILE },
-	{ "account", required_argument, 0, OPT_ACCOUNT },
-	{ "seed", required_argument, 0, OPT_SEED },
-	{ "products", required_argument, 0, OPT_PRODUCTS },
-	{ "clients", required_argument, 0, OPT_CLIENTS },
-	{ "orders", required_argument, 0, OPT_ORDERS },
-	{ "now", required_argument, 0, OPT_NOW },
-	{ "history-days", required_argument, 0, OPT_HISTORY_DAYS },
-	{ "busy-day-share", required_argument, 0, OPT_BUSY_DAY_SHARE },
-	{ "truth", required_argument, 0, OPT_TRUTH },
-	{ "threads", required_argument, 0, OPT_THREADS },
-	{ "max-connections", required_argument, 0, OPT_MAX_CONNECTIONS },
-	{ "scroll-ttl", required_argument, 0, OPT_SCROLL_TTL },
-	{ "list-lag", required_argument, 0, OPT_LIST_LAG },
-	{ "fault-rate", required_argument, 0, OPT_FAULT_RATE },
-	{ "faults", required_argument, 0, OPT_FAULTS },
-	{ "fault-seed", required_argument, 0, OPT_FAULT_SEED },
-	{ "slow-ms", required_argument, 0, OPT_SLOW_MS },
-	{ "retry-after", required_argument, 0, OPT_RETRY_AFTER },
-	{ "rate-limit", required_argument, 0, OPT_RATE_LIMIT },
-	{ "account-limits", required_argument, 0, OPT_ACCOUNT_LIMITS },
-	{ "latency-ms", required_argument, 0, OPT_LATENCY_MS },
-	{ "orders-per-second", required_argument, 0, OPT_ORDERS_PER_SECOND },
-	{ "live-step-seconds", required_argument, 0, OPT_LIVE_STEP_SECONDS },
-	{ "new-client-share", required_argument, 0, OPT_NEW_CLIENT_SHARE },
-	{ "client-updates-per-second", required_argument, 0, OPT_CLIENT_UPDATES_PER_SECOND },
-	{ "late-share", required_argument, 0, OPT_LATE_SHARE },
-	{ "hook-url", required_argument, 0, OPT_HOOK_URL },
-	{ "hook-header", required_argument, 0, OPT_HOOK_HEADER },
-	{ "hook-dup-rate", required_argument, 0, OPT_HOOK_DUP_RATE },
-	{ "hook-reorder-rate", required_argument, 0, OPT_HOOK_REORDER_RATE },
-	{ "hook-max-attempts", required_argument, 0, OPT_HOOK_MAX_ATTEMPTS },
-	{ "hook-timeout-ms", required_argument, 0, OPT_HOOK_TIMEOUT_MS },
-	{ "feed-config", required_argument, 0, OPT_FEED_CONFIG },
-	{ "feed-min-retention", required_argument, 0, OPT_FEED_MIN_RETENTION },
-	CLI_COMMON_LONGOPTS,
-	{ 0 },
-};
-
-/* Every option's environment variable, read first so that flags override them. */
-static const struct {
-	int opt;
-	const char *env;
-} env_names[] = {
-	{ OPT_LISTEN, "VTEX_SANDBOX_LISTEN" }, { OPT_READY_FILE, "VTEX_SANDBOX_READY_FILE" },
-	{ OPT_ACCOUNT, "VTEX_SANDBOX_ACCOUNT" }, { OPT_SEED, "VTEX_SANDBOX_SEED" },
-	{ OPT_PRODUCTS, "VTEX_SANDBOX_PRODUCTS" }, { OPT_CLIENTS, "VTEX_SANDBOX_CLIENTS" },
-	{ OPT_ORDERS, "VTEX_SANDBOX_ORDERS" }, { OPT_NOW, "VTEX_SANDBOX_NOW" },
-	{ OPT_HISTORY_DAYS, "VTEX_SANDBOX_HISTORY_DAYS" }, { OPT_BUSY_DAY_SHARE, "VTEX_SANDBOX_BUSY_DAY_SHARE" },
-	{ OPT_TRUTH, "VTEX_SANDBOX_TRUTH" }, { OPT_THREADS, "VTEX_SANDBOX_THREADS" },
-	{ OPT_MAX_CONNECTIONS, "VTEX_SANDBOX_MAX_CONNECTIONS" }, { OPT_SCROLL_TTL, "VTEX_SANDBOX_SCROLL_TTL" },
-	{ OPT_LIST_LAG, "VTEX_SANDBOX_LIST_LAG" }, { OPT_FAULT_RATE, "VTEX_SANDBOX_FAULT_RATE" },
-	{ OPT_FAULTS, "VTEX_SANDBOX_FAULTS" }, { OPT_FAULT_SEED, "VTEX_SANDBOX_FAULT_SEED" },
-	{ OPT_SLOW_MS, "VTEX_SANDBOX_SLOW_MS" }, { OPT_RETRY_AFTER, "VTEX_SANDBOX_RETRY_AFTER" },
-	{ OPT_RATE_LIMIT, "VTEX_SANDBOX_RATE_LIMIT" },
-	{ OPT_ACCOUNT_LIMITS, "VTEX_SANDBOX_ACCOUNT_LIMITS" }, { OPT_LATENCY_MS, "VTEX_SANDBOX_LATENCY_MS" },
-	{ OPT_ORDERS_PER_SECOND, "VTEX_SANDBOX_ORDERS_PER_SECOND" },
-	{ OPT_LIVE_STEP_SECONDS, "VTEX_SANDBOX_LIVE_STEP_SECONDS" },
-	{ OPT_NEW_CLIENT_SHARE, "VTEX_SANDBOX_NEW_CLIENT_SHARE" },
-	{ OPT_CLIENT_UPDATES_PER_SECOND, "VTEX_SANDBOX_CLIENT_UPDATES_PER_SECOND" },
-	{ OPT_LATE_SHARE, "VTEX_SANDBOX_LATE_SHARE" },
-	{ OPT_HOOK_URL, "VTEX_SANDBOX_HOOK_URL" }, { OPT_HOOK_HEADER, "VTEX_SANDBOX_HOOK_HEADER" },
-	{ OPT_HOOK_DUP_RATE, "VTEX_SANDBOX_HOOK_DUP_RATE" }, { OPT_HOOK_REORDER_RATE, "VTEX_SANDBOX_HOOK_REORDER_RATE" },
-	{ OPT_HOOK_MAX_ATTEMPTS, "VTEX_SANDBOX_HOOK_MAX_ATTEMPTS" }, { OPT_HOOK_TIMEOUT_MS, "VTEX_SANDBOX_HOOK_TIMEOUT_MS" },
-	{ OPT_FEED_CONFIG, "VTEX_SANDBOX_FEED_CONFIG" }, { OPT_FEED_MIN_RETENTION, "VTEX_SANDBOX_FEED_MIN_RETENTION" },
-};
-
-static const char *option_name(int opt)
-{
-	for (const struct option *o = longopts; o->name; o++)
-		if (o->val == opt)
-			return o->name;
-	return "?";
-}
-
-static void set_option(cli_common *c, sb_config *cfg, int opt, const char *v)
-{
-	char flag[48];
-	snprintf(flag, sizeof flag, "--%s", option_name(opt));
-	switch (opt) {
-	case OPT_LISTEN: cfg->listen = v; break;
-	case OPT_READY_FILE: cfg->ready_file = v; break;
-	case OPT_ACCOUNT:
-		if (!*v || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(v))
-			cli_usage_error(c, "--account: '%s' is not a VTEX account name (lower-case letters and digits)", v);
-		cfg->account = v;
-		break;
-	case OPT_SEED: cfg->seed = (uint64_t)cli_parse_ll(c, flag, v, 0, INT64_MAX); break;
-	case OPT_PRODUCTS: cfg->products = (uint32_t)cli_parse_ll(c, flag, v, 1, 10000000); break;
-	case OPT_CLIENTS: cfg->clients = (uint32_t)cli_parse_ll(c, flag, v, 0, 50000000); break;
-	case OPT_ORDERS: cfg->orders = (uint32_t)cli_parse_ll(c, flag, v, 0, 100000000); break;
-	case OPT_NOW:
-		if (!vtime_parse(v, strlen(v), &cfg->now))
-			cli_usage_error(c, "--now: '%s' is not a timestamp such as 2026-01-15T12:00:00Z", v);
-		break;
-	case OPT_HISTORY_DAYS: cfg->history_days = (int)cli_parse_ll(c, flag, v, 1, 729); break;
-	case OPT_BUSY_DAY_SHARE: cfg->busy_day_share = cli_parse_double(c, flag, v, 0, 0.5); break;
-	case OPT_TRUTH: cfg->truth_file = v; break;
-	case OPT_THREADS: cfg->threads = (unsigned)cli_parse_ll(c, flag, v, 1, 256); break;
-	case OPT_MAX_CONNECTIONS: cfg->max_connections = (unsigned)cli_parse_ll(c, flag, v, 1, 100000); break;
-	case OPT_SCROLL_TTL: cfg->scroll_ttl = (unsigned)cli_parse_ll(c, flag, v, 1, 86400); break;
-	case OPT_LIST_LAG: cfg->list_lag = (unsigned)cli_parse_ll(c, flag, v, 0, 86400); break;
-	case OPT_FAULT_RATE: cfg->fault_rate = cli_parse_double(c, flag, v, 0, 1); break;
-	case OPT_FAULTS:
-		if (!faults_parse_list(v, cfg->faults))
-			cli_usage_error(c, "--faults: '%s' is not a list of 429, 5xx, reset, truncate, slow", v);
-		break;
-	case OPT_FAULT_SEED:
-		cfg->fault_seed = (uint64_t)cli_parse_ll(c, flag, v, 0, INT64_MAX);
-		cfg->fault_seeded = true;
-		break;
-	case OPT_SLOW_MS: cfg->slow_ms = (unsigned)cli_parse_ll(c, flag, v, 0, 600000); break;
-	case OPT_RETRY_AFTER: cfg->retry_after = (unsigned)cli_parse_ll(c, flag, v, 0, 3600); break;
-	case OPT_RATE_LIMIT: cfg->rate_limit = cli_parse_double(c, flag, v, 0, 1e7); break;
-	case OPT_ACCOUNT_LIMITS: {
-		const char *why = NULL;
-		if (!limits_parse(v, &cfg->account_limits, &why))
-			cli_usage_error(c, "--account-limits: '%s': %s", v, why);
-		break;
-	}
-	case OPT_LATENCY_MS: cfg->latency_ms = (unsigned)cli_parse_ll(c, flag, v, 0, 600000); break;
-	case OPT_ORDERS_PER_SECOND: cfg->orders_per_second = cli_parse_double(c, flag, v, 0, 100000); break;
-	case OPT_LIVE_STEP_SECONDS: cfg->live_step_seconds = cli_parse_double(c, flag, v, 0.01, 86400); break;
-	case OPT_NEW_CLIENT_SHARE: cfg->new_client_share = cli_parse_double(c, flag, v, 0, 1); break;
-	case OPT_CLIENT_UPDATES_PER_SECOND: cfg->client_updates_per_second = cli_parse_double(c, flag, v, 0, 100000); break;
-	case OPT_LATE_SHARE: cfg->late_share = cli_parse_double(c, flag, v, 0, 1); break;
-	case OPT_HOOK_URL:
-		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-			cli_usage_error(c, "--hook-url: '%s' is not an http or https URL", v);
-		cfg->hook_url = v;
-		break;
-	case OPT_HOOK_HEADER:
-		if (!*v || strpbrk(v, ": \t\r\n"))
-			cli_usage_error(c, "--hook-header: '%s' is not a header name", v);
-		cfg->hook_header_name = v;
-		break;
-	case OPT_HOOK_DUP_RATE: cfg->hook_dup_rate = cli_parse_double(c, flag, v, 0, 1); break;
-	case OPT_HOOK_REORDER_RATE: cfg->hook_reorder_rate = cli_parse_double(c, flag, v, 0, 1); break;
-	case OPT_HOOK_MAX_ATTEMPTS: cfg->hook_max_attempts = (unsigned)cli_parse_ll(c, flag, v, 1, 10000); break;
-	case OPT_HOOK_TIMEOUT_MS: cfg->hook_timeout_ms = (unsigned)cli_parse_ll(c, flag, v, 1, 600000); break;
-	case OPT_FEED_CONFIG: cfg->feed_config = v; break;
-	case OPT_FEED_MIN_RETENTION: cfg->feed_min_retention = (long)cli_parse_ll(c, flag, v, 1, FEED_RETENTION_MIN); break;
-	default: cli_usage_error(c, "unexpected option");
-	}
-}
-
-static void defaults(sb_config *cfg)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	memset(cfg, 0, sizeof *cfg);
-	cfg->listen = "127.0.0.1:8099";
-	cfg->account = "sandbox";
-	cfg->seed = 1;
-	cfg->products = 500;
-	cfg->clients = 2000;
-	cfg->orders = 5000;
-	cfg->now = vtime_now();
-	cfg->history_days = 700;
-	cfg->busy_day_share = 0.04;
-	cfg->threads = cpus > 0 ? (unsigned)cpus : 2;
-	cfg->max_connections = 1000;
-	cfg->scroll_ttl = 1200;
-	for (int k = 1; k < FAULT__COUNT; k++)
-		cfg->faults[k] = true;
-	cfg->slow_ms = 15000;
-	cfg->retry_after = 1;
-	cfg->live_step_seconds = 2;
-	cfg->new_client_share = 0.25;
-	cfg->client_updates_per_second = -1; /* derived from --orders-per-second unless given */
-	cfg->late_share = 0.1;
-	cfg->hook_header_name = "key";
-	cfg->hook_dup_rate = 0.05;
-	cfg->hook_reorder_rate = 0.05;
-	cfg->hook_max_attempts = 100;
-	cfg->hook_timeout_ms = 5000;
-	cfg->feed_min_retention = FEED_RETENTION_MIN;
-}
+/* The options' values that need more than the table's types, checked once parsed. */
+typedef struct {
+	const char *now, *faults, *account_limits;
+} text_options;
 
 static void parse_args(cli_common *c, sb_config *cfg, int argc, char **argv)
 {
-	int opt;
-	for (size_t i = 0; i < sizeof env_names / sizeof *env_names; i++) {
-		const char *v = cli_env(env_names[i].env, NULL);
-		if (v)
-			set_option(c, cfg, env_names[i].opt, v);
-	}
-	while ((opt = getopt_long(argc, argv, "hV", longopts, NULL)) != -1)
-		if (!cli_common_option(c, opt, optarg))
-			set_option(c, cfg, opt, optarg);
-	if (optind < argc)
-		cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	text_options t = { 0 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	memset(cfg, 0, sizeof *cfg);
+	cfg->threads = cpus > 0 ? cpus : 2;
+	cfg->client_updates_per_second = -1; /* derived from --orders-per-second unless given */
+	cfg->fault_seed = -1;
+	const cli_opt opts[] = {
+		{ .heading = "Store", .name = "listen", .type = CLI_STRING, .dest = &cfg->listen, .arg = "ADDR:PORT",
+		  .env = "VTEX_SANDBOX_LISTEN", .def = "127.0.0.1:8099",
+		  .help = "address to serve, [ADDR6]:PORT for IPv6; port 0: any free",
+		  .man = "IPv4 address and port to serve, or\n.BI [ ADDR6 ]: PORT\nfor IPv6. Port 0 picks a "
+			 "free port; see\n.BR \\-\\-ready\\-file ." },
+		{ .name = "ready-file", .type = CLI_PATH, .dest = &cfg->ready_file, .arg = "PATH",
+		  .env = "VTEX_SANDBOX_READY_FILE", .help = "write the base URL there once serving",
+		  .man = "Once the server accepts connections, write its base URL\n.RB ( http://127.0.0.1:PORT ,\n"
+			 ".BR http://[::1]:PORT )\nand a newline there (atomically)." },
+		{ .name = "account", .type = CLI_STRING, .dest = &cfg->account, .arg = "NAME",
+		  .env = "VTEX_SANDBOX_ACCOUNT", .def = "sandbox",
+		  .help = "account name, lower-case letters and digits; pricing is under /NAME/pricing" },
+		{ .name = "seed", .type = CLI_COUNT, .dest = &cfg->seed, .arg = "N", .env = "VTEX_SANDBOX_SEED",
+		  .def = "1", .min = 0, .max = (double)LLONG_MAX, .help = "data seed: same seed, same store" },
+		{ .name = "products", .type = CLI_COUNT, .dest = &cfg->products, .arg = "N",
+		  .env = "VTEX_SANDBOX_PRODUCTS", .def = "500", .min = 1, .max = 10000000,
+		  .help = "products, each with 0 to 6 SKUs" },
+		{ .name = "clients", .type = CLI_COUNT, .dest = &cfg->clients, .arg = "N",
+		  .env = "VTEX_SANDBOX_CLIENTS", .def = "2000", .min = 0, .max = 50000000, .help = "CL documents" },
+		{ .name = "orders", .type = CLI_COUNT, .dest = &cfg->orders, .arg = "N", .env = "VTEX_SANDBOX_ORDERS",
+		  .def = "5000", .min = 0, .max = 100000000, .help = "orders in the history" },
+		{ .name = "now", .type = CLI_STRING, .dest = &t.now, .arg = "TIME", .env = "VTEX_SANDBOX_NOW",
+		  .help = "the sandbox clock at start, e.g. 2026-01-15T12:00:00Z; default: the current time",
+		  .man = "The sandbox clock at start (default: the current time): the history ends there and "
+			 "the clock runs\non from it. Give it to get the same bytes from run to run." },
+		{ .name = "history-days", .type = CLI_COUNT, .dest = &cfg->history_days, .arg = "N",
+		  .env = "VTEX_SANDBOX_HISTORY_DAYS", .def = "700", .min = 1, .max = 729,
+		  .help = "days of order history before --now, at most 729 (VTEX's two-year list horizon)" },
+		{ .name = "busy-day-share", .type = CLI_NUMBER, .dest = &cfg->busy_day_share, .arg = "P",
+		  .env = "VTEX_SANDBOX_BUSY_DAY_SHARE", .def = "0.04", .min = 0, .max = 0.5,
+		  .help = "share of the orders on the busiest day, at most 0.5" },
+		{ .name = "truth", .type = CLI_PATH, .dest = &cfg->truth_file, .arg = "PATH",
+		  .env = "VTEX_SANDBOX_TRUTH", .help = "write the ground truth there: see TRUTH FILE in vtex-sandbox(1)" },
+		{ .name = "threads", .type = CLI_COUNT, .dest = &cfg->threads, .arg = "N", .env = "VTEX_SANDBOX_THREADS",
+		  .min = 1, .max = 256, .help = "server threads; default: the number of CPUs" },
+		{ .name = "max-connections", .type = CLI_COUNT, .dest = &cfg->max_connections, .arg = "N",
+		  .env = "VTEX_SANDBOX_MAX_CONNECTIONS", .def = "1000", .min = 1, .max = 100000,
+		  .help = "open connections at most" },
+		{ .name = "scroll-ttl", .type = CLI_COUNT, .dest = &cfg->scroll_ttl, .arg = "SECONDS",
+		  .env = "VTEX_SANDBOX_SCROLL_TTL", .def = "1200", .min = 1, .max = 86400,
+		  .help = "idle life of a Master Data scroll token (VTEX's 20 minutes)" },
+		{ .name = "list-lag", .type = CLI_COUNT, .dest = &cfg->list_lag, .arg = "SECONDS",
+		  .env = "VTEX_SANDBOX_LIST_LAG", .def = "0", .min = 0, .max = 86400,
+		  .help = "orders appear in the list this long after creation (VTEX's index lags about 4 "
+			  "minutes; the detail endpoint has no lag)" },
+		{ .heading = "Live mode", .name = "orders-per-second", .type = CLI_NUMBER,
+		  .dest = &cfg->orders_per_second, .arg = "R", .env = "VTEX_SANDBOX_ORDERS_PER_SECOND", .def = "0",
+		  .min = 0, .max = 100000,
+		  .help = "new orders per second, and status changes over time; 0: off; see LIVE MODE in "
+			  "vtex-sandbox(1)" },
+		{ .name = "live-step-seconds", .type = CLI_NUMBER, .dest = &cfg->live_step_seconds, .arg = "S",
+		  .env = "VTEX_SANDBOX_LIVE_STEP_SECONDS", .def = "2", .min = 0.01, .max = 86400,
+		  .help = "mean time between two workflow steps of an order" },
+		{ .name = "new-client-share", .type = CLI_NUMBER, .dest = &cfg->new_client_share, .arg = "P",
+		  .env = "VTEX_SANDBOX_NEW_CLIENT_SHARE", .def = "0.25", .min = 0, .max = 1,
+		  .help = "share of live orders from new customers" },
+		{ .name = "client-updates-per-second", .type = CLI_NUMBER, .dest = &cfg->client_updates_per_second,
+		  .arg = "R", .env = "VTEX_SANDBOX_CLIENT_UPDATES_PER_SECOND", .min = 0, .max = 100000,
+		  .help = "CL profile edits per second; default: a quarter of --orders-per-second" },
+		{ .name = "late-share", .type = CLI_NUMBER, .dest = &cfg->late_share, .arg = "P",
+		  .env = "VTEX_SANDBOX_LATE_SHARE", .def = "0.1", .min = 0, .max = 1,
+		  .help = "older orders (4 to 50 days old) invoiced or canceled, per new order; 0: none" },
+		{ .name = "hook-url", .type = CLI_STRING, .dest = &cfg->hook_url, .arg = "URL",
+		  .env = "VTEX_SANDBOX_HOOK_URL", .help = "send order hooks there from the start (every status, not pinged)",
+		  .man = "Configure the hook from the start (not pinged): every workflow status, sent to URL. With\n"
+			 ".B VTEX_SANDBOX_HOOK_SECRET\n(or\n.BR VTEX_SANDBOX_HOOK_SECRET_FILE )\n"
+			 "set, each notification carries it in the header named by\n.BR \\-\\-hook\\-header .\n"
+			 "A configuration posted later replaces it." },
+		{ .name = "hook-header", .type = CLI_STRING, .dest = &cfg->hook_header_name, .arg = "NAME",
+		  .env = "VTEX_SANDBOX_HOOK_HEADER", .def = "key",
+		  .help = "header carrying VTEX_SANDBOX_HOOK_SECRET (or _FILE) with --hook-url",
+		  .man = "The header that carries the secret (key is the property VTEX's schema requires in\n"
+			 ".BR hook.headers )." },
+		{ .name = "hook-dup-rate", .type = CLI_NUMBER, .dest = &cfg->hook_dup_rate, .arg = "P",
+		  .env = "VTEX_SANDBOX_HOOK_DUP_RATE", .def = "0.05", .min = 0, .max = 1,
+		  .help = "share of notifications (and of feed events) sent twice" },
+		{ .name = "hook-reorder-rate", .type = CLI_NUMBER, .dest = &cfg->hook_reorder_rate, .arg = "P",
+		  .env = "VTEX_SANDBOX_HOOK_REORDER_RATE", .def = "0.05", .min = 0, .max = 1,
+		  .help = "share of notifications (and of feed events) held back so later ones overtake them" },
+		{ .name = "hook-max-attempts", .type = CLI_COUNT, .dest = &cfg->hook_max_attempts, .arg = "N",
+		  .env = "VTEX_SANDBOX_HOOK_MAX_ATTEMPTS", .def = "100", .min = 1, .max = 10000,
+		  .help = "delivery attempts per notification before it is dropped and logged" },
+		{ .name = "hook-timeout-ms", .type = CLI_COUNT, .dest = &cfg->hook_timeout_ms, .arg = "N",
+		  .env = "VTEX_SANDBOX_HOOK_TIMEOUT_MS", .def = "5000", .min = 1, .max = 600000,
+		  .help = "a delivery, or the ping of a configuration, fails without a 200 within this" },
+		{ .name = "feed-config", .type = CLI_STRING, .dest = &cfg->feed_config, .arg = "JSON",
+		  .env = "VTEX_SANDBOX_FEED_CONFIG",
+		  .help = "configure VTEX_APP_KEY's order feed from the start with this body of POST "
+			  "/api/orders/feed/config, e.g. '{}'",
+		  .man = "Configure the feed of\n.B VTEX_APP_KEY\nfrom the start with this body of\n"
+			 ".B POST /api/orders/feed/config\n.RB ( '{}' :\nevery status, visibility timeout 250 s, "
+			 "retention 4 days). A body the endpoint would refuse\nis a usage error (64). A "
+			 "configuration posted later replaces it." },
+		{ .name = "feed-min-retention", .type = CLI_COUNT, .dest = &cfg->feed_min_retention, .arg = "S",
+		  .env = "VTEX_SANDBOX_FEED_MIN_RETENTION", .def = "345600", .min = 1, .max = FEED_RETENTION_MIN,
+		  .help = "TEST ONLY: accept a feed retention down to S seconds instead of VTEX's 345600",
+		  .man = "For tests only: the smallest retention a feed configuration may ask for (VTEX's\n"
+			 "4 days at most). A test gives, say, 3 to see messages dropped past the retention and an\n"
+			 "idle feed deleted within seconds; VTEX itself refuses less than 4 days." },
+		{ .heading = "Faults and pace", .name = "fault-rate", .type = CLI_NUMBER, .dest = &cfg->fault_rate,
+		  .arg = "P", .env = "VTEX_SANDBOX_FAULT_RATE", .def = "0", .min = 0, .max = 1,
+		  .help = "share of requests that get a fault (every endpoint but /metrics, before credentials "
+			  "are checked)" },
+		{ .name = "faults", .type = CLI_STRING, .dest = &t.faults, .arg = "LIST", .env = "VTEX_SANDBOX_FAULTS",
+		  .def = "429,5xx,reset,truncate,slow", .help = "which faults, comma-separated",
+		  .man = "Which faults, comma-separated:\n.B 429\n(with\n.BR Retry\\-After ),\n.B 5xx\n"
+			 "(500, 502, 503 or 504),\n.B reset\n(the connection is closed without an answer),\n"
+			 ".B truncate\n(half the time the connection closes before the body announced by "
+			 "Content-Length is\ncomplete; half the time a complete answer whose JSON stops short),\n"
+			 ".B slow\n(the answer comes\n.B \\-\\-slow\\-ms\nlate, then normally)." },
+		{ .name = "fault-seed", .type = CLI_COUNT, .dest = &cfg->fault_seed, .arg = "N",
+		  .env = "VTEX_SANDBOX_FAULT_SEED", .min = 0, .max = (double)LLONG_MAX,
+		  .help = "draw faults from this seed, by arrival order of requests: a run with sequential "
+			  "requests sees the same faults every time; default: a different draw each run" },
+		{ .name = "slow-ms", .type = CLI_COUNT, .dest = &cfg->slow_ms, .arg = "N", .env = "VTEX_SANDBOX_SLOW_MS",
+		  .def = "15000", .min = 0, .max = 600000, .help = "delay of the slow fault" },
+		{ .name = "retry-after", .type = CLI_COUNT, .dest = &cfg->retry_after, .arg = "N",
+		  .env = "VTEX_SANDBOX_RETRY_AFTER", .def = "1", .min = 0, .max = 3600,
+		  .help = "Retry-After seconds on 429" },
+		{ .name = "rate-limit", .type = CLI_NUMBER, .dest = &cfg->rate_limit, .arg = "RPS",
+		  .env = "VTEX_SANDBOX_RATE_LIMIT", .def = "0", .min = 0, .max = 1e7,
+		  .help = "answer 429 above this many requests/s (every endpoint but /metrics, before credentials "
+			  "are checked), with a burst of one second's worth; 0: none" },
+		{ .name = "account-limits", .type = CLI_STRING, .dest = &t.account_limits, .arg = "SPEC",
+		  .env = "VTEX_SANDBOX_ACCOUNT_LIMITS", .def = "off",
+		  .help = "VTEX's per-account limits by class, 429 with Retry-After above them: off, vtex "
+			  "(OMS 6,000/min, Catalog 45,000/min and 15,000/min per endpoint, 60 s of 429 on OMS "
+			  "after one) or a list such as oms=50,catalog=300,catalog_endpoint=150,window=5,oms_pause=5",
+		  .man = "VTEX's per-account limits by API class, counted in fixed windows, after the\n"
+			 "credentials are checked; a request over a budget gets 429 with\n.BR Retry\\-After :\n"
+			 "the seconds left in the window, or on OMS the pause.\n.B off\n: none;\n.BR vtex :\n"
+			 "VTEX's figures, OMS (order list and detail) 6,000 a minute per account, Catalog 45,000 a\n"
+			 "minute per account and 15,000 a minute per endpoint, and after one 429 on OMS every OMS\n"
+			 "request answered 429 for 60 s (VTEX's \"about a minute of silence\");\nor a list such as\n"
+			 ".B oms=50,catalog=300,catalog_endpoint=150,window=5,oms_pause=5\n(requests per window, the "
+			 "window and the pause in seconds) whose missing names keep VTEX's\nfigures, so that tests "
+			 "can use small budgets. Pricing, the feed, hooks and Master Data are\nnot in these classes "
+			 "(Master Data's limit is its 10 open scrolls). Each refusal counts in\n"
+			 ".BR vtex_sandbox_throttled_total{class} ." },
+		{ .name = "latency-ms", .type = CLI_COUNT, .dest = &cfg->latency_ms, .arg = "N",
+		  .env = "VTEX_SANDBOX_LATENCY_MS", .def = "0", .min = 0, .max = 600000,
+		  .help = "answer every request this much later, like a distant server (waiting requests hold "
+			  "no thread)" },
+		{ 0 },
+	};
+	const cli_spec spec = { synopsis, epilogue, opts, false };
+
+	int first = cli_table_parse(c, &spec, argc, argv);
+	if (first < argc)
+		cli_usage_error(c, "unexpected argument '%s'", argv[first]);
+	if (!*cfg->account || strspn(cfg->account, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(cfg->account))
+		cli_usage_error(c, "--account: '%s' is not a VTEX account name (lower-case letters and digits)",
+				cfg->account);
+	cfg->now = vtime_now();
+	if (t.now && !vtime_parse(t.now, strlen(t.now), &cfg->now))
+		cli_usage_error(c, "--now: '%s' is not a timestamp such as 2026-01-15T12:00:00Z", t.now);
+	if (!faults_parse_list(t.faults, cfg->faults))
+		cli_usage_error(c, "--faults: '%s' is not a list of 429, 5xx, reset, truncate, slow", t.faults);
+	const char *why = NULL;
+	if (!limits_parse(t.account_limits, &cfg->account_limits, &why))
+		cli_usage_error(c, "--account-limits: '%s': %s", t.account_limits, why);
+	if (cfg->hook_url && strncmp(cfg->hook_url, "http://", 7) != 0 && strncmp(cfg->hook_url, "https://", 8) != 0)
+		cli_usage_error(c, "--hook-url: '%s' is not an http or https URL", cfg->hook_url);
+	if (!*cfg->hook_header_name || strpbrk(cfg->hook_header_name, ": \t\r\n"))
+		cli_usage_error(c, "--hook-header: '%s' is not a header name", cfg->hook_header_name);
 	if (cfg->client_updates_per_second < 0)
 		cfg->client_updates_per_second = cfg->orders_per_second / 4;
 }
@@ -349,9 +277,8 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int sig, rc = VP_EXIT_OK;
 
-	cli_init(&cli, "vtex-sandbox", help);
+	cli_init(&cli, "vtex-sandbox", NULL);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	defaults(&cfg);
 	parse_args(&cli, &cfg, argc, argv);
 	memset(&a, 0, sizeof a);
 	a.cfg = &cfg;

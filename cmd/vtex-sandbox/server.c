@@ -122,7 +122,7 @@ static enum MHD_Result send_response(request *rq, response *rs)
 
 static void retry_after(app *a, response *rs)
 {
-	resp_header(rs, "Retry-After", "%u", a->cfg->retry_after);
+	resp_header(rs, "Retry-After", "%lld", a->cfg->retry_after);
 	resp_text(rs, 429, "{\"error\":{\"code\":\"429\",\"message\":\"Too Many Requests\",\"exception\":null}}");
 }
 
