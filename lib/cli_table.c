@@ -113,7 +113,7 @@ int cli_table_parse(cli_common *c, const cli_spec *s, int argc, char **argv)
 
 	for (size_t i = 0; i < n; i++) {
 		const cli_opt *o = &s->opts[i];
-		bool has_arg = o->type != CLI_FLAG;
+		bool has_arg = o->type != CLI_FLAG && (o->type != CLI_CUSTOM || o->arg);
 		longopts[i] = (struct option){ o->name, has_arg ? required_argument : no_argument, 0, opt_code(o, i) };
 		if (o->short_name) {
 			*p++ = o->short_name;

@@ -18,7 +18,8 @@ typedef enum {
 	CLI_NUMBER,   /* double: a number within [min, max] */
 	CLI_DURATION, /* double: seconds (or with s, m, h) within [min, max] seconds */
 	CLI_ENUM,     /* int: the index of the argument in choices */
-	CLI_CUSTOM,   /* parse(dest, from, value): the variable's value first, then each argument in turn */
+	CLI_CUSTOM,   /* parse(dest, from, value): the variable's value first, then each argument in turn
+	               * (without arg: takes none, and value is NULL), in order with the other CLI_CUSTOMs */
 	CLI_COMMON,   /* the suite's common options (cli.h): documented here, handled there */
 } cli_type;
 
@@ -33,7 +34,7 @@ struct cli_opt {
 	const char *def;   /* the default, written as the argument would be (not for CLI_CUSTOM) */
 	double min, max;   /* CLI_COUNT, CLI_NUMBER, CLI_DURATION: bounds; CLI_BYTES: min (max 0: none) */
 	const char *const *choices; /* CLI_ENUM: the names, NULL-terminated */
-	/* CLI_CUSTOM: takes one value; from names it for errors (--option or VARIABLE). */
+	/* CLI_CUSTOM: takes one value (NULL without arg); from names it for errors (--option or VARIABLE). */
 	void (*parse)(void *dest, const char *from, const char *value);
 	const char **given;  /* set to name when the option is on the command line */
 	const char *heading; /* starts a group of options: "HEADING:" in --help, .SS in the man page */

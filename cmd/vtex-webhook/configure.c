@@ -1,6 +1,6 @@
 #include "configure.h"
 #include "buf.h"
-#include "cli.h"
+#include "cli_table.h"
 #include "exitcode.h"
 #include "http.h"
 #include "log.h"
@@ -12,26 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char HELP[] =
+static const char synopsis[] =
 	"Usage: vtex-webhook configure --url URL [OPTION]...\n"
 	"       vtex-webhook configure --show | --delete\n"
 	"Configure the store's order hook on VTEX (POST /api/orders/hook/config): VTEX\n"
 	"then sends order status changes to URL with the shared secret in a header.\n"
 	"VTEX pings URL first and saves nothing unless the ping gets 200, so the\n"
 	"receiver must be running. Each app key has one hook; this replaces it.\n"
-	"\n"
-	"      --url URL             where VTEX posts the notifications (http or https)\n"
-	"                            (env VTEX_WEBHOOK_URL)\n"
-	"      --status LIST         only these workflow states, comma-separated, e.g.\n"
-	"                            payment-approved,invoiced,canceled (env VTEX_WEBHOOK_STATUS;\n"
-	"                            default: every state)\n"
-	"      --secret-header NAME  header carrying the secret (env VTEX_WEBHOOK_SECRET_HEADER; key)\n"
-	"      --secret-file FILE    the secret; else env VTEX_WEBHOOK_SECRET or\n"
-	"                            VTEX_WEBHOOK_SECRET_FILE (required with --url)\n"
-	"      --show                print the current configuration (header values masked)\n"
-	"      --delete              remove the hook\n"
-	"      --cacert FILE         trust this CA for VTEX's certificate (env VTEX_CACERT)\n"
-	CLI_COMMON_HELP
+	"\n";
+static const char epilogue[] =
 	"\n"
 	"Environment: VTEX_ACCOUNT, VTEX_ENVIRONMENT, VTEX_BASE_URL, VTEX_APP_KEY,\n"
 	"VTEX_APP_TOKEN or VTEX_APP_TOKEN_FILE (the key needs OMS \"Feed v3 and Hook Admin\").\n"
@@ -39,8 +28,6 @@ static const char HELP[] =
 	"Exit status: 0 done; 64 usage; 69 VTEX refused the configuration (the ping\n"
 	"failed, or no hook to show or delete); 75 VTEX unreachable or failing, try\n"
 	"again; 78 credentials refused or missing settings.\n";
-
-enum { OPT_URL = CLI_OPT_TOOL, OPT_STATUS, OPT_SECRET_HEADER, OPT_SECRET_FILE, OPT_SHOW, OPT_DELETE, OPT_CACERT };
 
 typedef struct {
 	int exit_code;
@@ -124,41 +111,34 @@ static cJSON *config_body(const char *url, const char *status, const char *heade
 
 int configure_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "url", required_argument, 0, OPT_URL },
-		{ "status", required_argument, 0, OPT_STATUS },
-		{ "secret-header", required_argument, 0, OPT_SECRET_HEADER },
-		{ "secret-file", required_argument, 0, OPT_SECRET_FILE },
-		{ "show", no_argument, 0, OPT_SHOW },
-		{ "delete", no_argument, 0, OPT_DELETE },
-		{ "cacert", required_argument, 0, OPT_CACERT },
-		CLI_COMMON_LONGOPTS,
+	cli_common cli;
+	const char *url = NULL, *status = NULL, *header = NULL, *secret_file = NULL, *cacert = NULL;
+	bool show = false, del = false;
+	const cli_opt opts[] = {
+		{ .name = "url", .type = CLI_STRING, .dest = &url, .arg = "URL", .env = "VTEX_WEBHOOK_URL",
+		  .help = "where VTEX posts the notifications (http or https)" },
+		{ .name = "status", .type = CLI_STRING, .dest = &status, .arg = "LIST", .env = "VTEX_WEBHOOK_STATUS",
+		  .help = "only these workflow states, comma-separated, e.g. payment-approved,invoiced,canceled "
+			  "(default: every state); VTEX does not check the names: spell them as its docs do" },
+		{ .name = "secret-header", .type = CLI_STRING, .dest = &header, .arg = "NAME",
+		  .env = "VTEX_WEBHOOK_SECRET_HEADER", .def = "key",
+		  .help = "header carrying the secret, as the server takes it" },
+		{ .name = "secret-file", .type = CLI_PATH, .dest = &secret_file, .arg = "FILE",
+		  .help = "the secret; else env VTEX_WEBHOOK_SECRET or VTEX_WEBHOOK_SECRET_FILE (required with "
+			  "--url); the same secret and header on both ends" },
+		{ .name = "show", .type = CLI_FLAG, .dest = &show,
+		  .help = "print the current configuration (header values masked)" },
+		{ .name = "delete", .type = CLI_FLAG, .dest = &del, .help = "remove the hook" },
+		{ .name = "cacert", .type = CLI_PATH, .dest = &cacert, .arg = "FILE", .env = "VTEX_CACERT",
+		  .help = "trust this CA for VTEX's certificate" },
 		{ 0 },
 	};
-	cli_common cli;
-	const char *url = cli_env("VTEX_WEBHOOK_URL", NULL), *status = cli_env("VTEX_WEBHOOK_STATUS", NULL);
-	const char *header = cli_env("VTEX_WEBHOOK_SECRET_HEADER", "key"), *secret_file = NULL;
-	const char *cacert = cli_env("VTEX_CACERT", NULL);
-	bool show = false, del = false;
-	int c;
+	const cli_spec spec = { synopsis, epilogue, opts, false };
 
-	cli_init(&cli, "vtex-webhook", HELP);
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_URL: url = optarg; break;
-		case OPT_STATUS: status = optarg; break;
-		case OPT_SECRET_HEADER: header = optarg; break;
-		case OPT_SECRET_FILE: secret_file = optarg; break;
-		case OPT_SHOW: show = true; break;
-		case OPT_DELETE: del = true; break;
-		case OPT_CACERT: cacert = optarg; break;
-		default:
-			if (!cli_common_option(&cli, c, optarg))
-				cli_usage_error(&cli, "unexpected option");
-		}
-	}
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+	cli_init(&cli, "vtex-webhook", NULL);
+	int first = cli_table_parse(&cli, &spec, argc, argv);
+	if (first < argc)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[first]);
 	if (show + del + (url != NULL && !show && !del) != 1)
 		cli_usage_error(&cli, "give one of --url, --show, --delete");
 	if (!show && !del && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)

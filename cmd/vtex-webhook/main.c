@@ -4,7 +4,7 @@
 #include "acks.h"
 #include "private_file.h"
 #include "buf.h"
-#include "cli.h"
+#include "cli_table.h"
 #include "commit.h"
 #include "configure.h"
 #include "exitcode.h"
@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char HELP[] =
+static const char synopsis[] =
 	"Usage: vtex-webhook [OPTION]...\n"
 	"       vtex-webhook configure --url URL [OPTION]...   (see vtex-webhook configure --help)\n"
 	"Receive VTEX order hook notifications and write one NDJSON line per event\n"
@@ -37,57 +37,8 @@ static const char HELP[] =
 	"and is written nowhere. Every request on the hook path must carry the shared\n"
 	"secret header (401 otherwise); the body must be a JSON object with string\n"
 	"OrderId, State and LastChange (a timestamp) (400 otherwise).\n"
-	"\n"
-	"  -l, --listen ADDR:PORT      address to listen on, [ADDR6]:PORT for IPv6; port 0\n"
-	"                              picks a free one (env VTEX_WEBHOOK_LISTEN; 127.0.0.1:8080)\n"
-	"      --path PATH             the hook's path (env VTEX_WEBHOOK_PATH; /hook)\n"
-	"      --secret-header NAME    header carrying the shared secret, as configured on\n"
-	"                              the VTEX hook (env VTEX_WEBHOOK_SECRET_HEADER; key)\n"
-	"      --secret-file FILE      the secret; else env VTEX_WEBHOOK_SECRET or\n"
-	"                              VTEX_WEBHOOK_SECRET_FILE (required)\n"
-	"      --tls-cert FILE         serve HTTPS with this PEM certificate (chain)\n"
-	"      --tls-key FILE          and this PEM private key (env VTEX_WEBHOOK_TLS_CERT,\n"
-	"                              VTEX_WEBHOOK_TLS_KEY)\n"
-	"  -o, --output FILE           append lines to FILE instead of standard output\n"
-	"                              (env VTEX_WEBHOOK_OUTPUT)\n"
-	"      --spool DIR             acknowledge once journalled and fsync'd in DIR; the\n"
-	"                              journal is forwarded to the output, replayed on\n"
-	"                              restart, trimmed once forwarded (env VTEX_WEBHOOK_SPOOL;\n"
-	"                              $STATE_DIRECTORY/spool, else $XDG_STATE_HOME or\n"
-	"                              ~/.local/state, /vtex-pipes/webhook-spool). One process per DIR\n"
-	"      --no-spool              no journal: answer 200 once the line is written to the\n"
-	"                              output (lost if the host crashes before it is read;\n"
-	"                              env VTEX_WEBHOOK_SPOOL=none)\n"
-	"      --ack-from FIFO         with --spool: write checkpoint barriers between the lines\n"
-	"                              forwarded and read them back from FIFO (made, mode 0600,\n"
-	"                              when absent); the spool's position is committed, and its\n"
-	"                              journals deleted, only once a barrier comes back; a restart\n"
-	"                              forwards again from the last one (env VTEX_WEBHOOK_ACK_FROM)\n"
-	"      --barrier-ms N          a barrier at most N ms after the first line it covers\n"
-	"                              (env VTEX_WEBHOOK_BARRIER_MS; 1000)\n"
-	"      --barrier-records N     or after N lines (env VTEX_WEBHOOK_BARRIER_RECORDS; 10000)\n"
-	"      --ack-timeout SECONDS   on SIGTERM, after the last barrier, wait for the acknowledge-\n"
-	"                              ments while one comes back at least every SECONDS\n"
-	"                              (env VTEX_WEBHOOK_ACK_TIMEOUT; 30)\n"
-	"      --write-deadline-ms N   answer 503 when a line is not committed within N ms\n"
-	"                              (env VTEX_WEBHOOK_WRITE_DEADLINE_MS; 2000; at most 4500)\n"
-	"      --max-body SIZE         larger bodies get 413 (env VTEX_WEBHOOK_MAX_BODY; 64K)\n"
-	"      --max-header SIZE       request line and headers larger than this are refused\n"
-	"                              (env VTEX_WEBHOOK_MAX_HEADER; 16K)\n"
-	"      --timeout SECONDS       close a connection idle (or a client this slow) that long\n"
-	"                              (env VTEX_WEBHOOK_TIMEOUT; 10)\n"
-	"      --request-deadline SECONDS  close a connection whose request is not whole and\n"
-	"                              answered that long after its first byte, however\n"
-	"                              steadily it trickles in (env VTEX_WEBHOOK_REQUEST_DEADLINE;\n"
-	"                              30; at least 5, above --write-deadline-ms)\n"
-	"      --max-connections N     open connections at most (env VTEX_WEBHOOK_MAX_CONNECTIONS; 1000)\n"
-	"      --max-per-ip N          open connections per client address at most\n"
-	"                              (env VTEX_WEBHOOK_MAX_PER_IP; 128)\n"
-	"      --threads N             server threads (env VTEX_WEBHOOK_THREADS; 2)\n"
-	"      --ready-file FILE       write the server's URL there once listening\n"
-	"      --drain-seconds N       on SIGTERM, wait this long at most for requests in\n"
-	"                              flight and the spool's backlog (env VTEX_WEBHOOK_DRAIN_SECONDS; 10)\n"
-	CLI_COMMON_HELP
+	"\n";
+static const char epilogue[] =
 	"\n"
 	"Also served: GET /healthz (200, or 503 once the output is closed or when\n"
 	"stopping) and GET /metrics (Prometheus).\n"
@@ -99,34 +50,11 @@ static const char HELP[] =
 	"--ack-from: or that was not acknowledged); 78 configuration (secret, certificate,\n"
 	"spool, acknowledgement FIFO). See vtex-webhook(1).\n";
 
-enum {
-	OPT_PATH = CLI_OPT_TOOL,
-	OPT_SECRET_HEADER,
-	OPT_SECRET_FILE,
-	OPT_TLS_CERT,
-	OPT_TLS_KEY,
-	OPT_SPOOL,
-	OPT_WRITE_DEADLINE,
-	OPT_MAX_BODY,
-	OPT_MAX_HEADER,
-	OPT_TIMEOUT,
-	OPT_MAX_CONN,
-	OPT_MAX_PER_IP,
-	OPT_THREADS,
-	OPT_READY_FILE,
-	OPT_DRAIN,
-	OPT_ACK_FROM,
-	OPT_BARRIER_MS,
-	OPT_BARRIER_RECORDS,
-	OPT_ACK_TIMEOUT,
-	OPT_NO_SPOOL,
-	OPT_REQUEST_DEADLINE,
-};
-
 typedef struct {
 	cli_common cli;
 	server_config srv;
 	const char *secret_file, *cert_file, *key_file, *output, *spool_dir, *ready_file, *ack_from;
+	bool no_spool;         /* --no-spool, or VTEX_WEBHOOK_SPOOL=none, after any --spool */
 	char *default_spool;   /* the spool directory when none was named */
 	double deadline_s, drain_s, ack_timeout_s;
 	barrier_policy barriers;
@@ -171,105 +99,134 @@ static char *default_spool_dir(const cli_common *c)
 	return p;
 }
 
+/* --spool DIR and --no-spool: the last one given wins, and either wins over
+ * VTEX_WEBHOOK_SPOOL (a directory, or none for --no-spool). */
+static void spool_option(void *dest, const char *from, const char *value)
+{
+	options *o = dest;
+	o->no_spool = !value || (*from != '-' && strcmp(value, "none") == 0);
+	if (!o->no_spool)
+		o->spool_dir = value;
+}
+
 static void parse_options(options *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "listen", required_argument, 0, 'l' },
-		{ "path", required_argument, 0, OPT_PATH },
-		{ "secret-header", required_argument, 0, OPT_SECRET_HEADER },
-		{ "secret-file", required_argument, 0, OPT_SECRET_FILE },
-		{ "tls-cert", required_argument, 0, OPT_TLS_CERT },
-		{ "tls-key", required_argument, 0, OPT_TLS_KEY },
-		{ "output", required_argument, 0, 'o' },
-		{ "spool", required_argument, 0, OPT_SPOOL },
-		{ "write-deadline-ms", required_argument, 0, OPT_WRITE_DEADLINE },
-		{ "max-body", required_argument, 0, OPT_MAX_BODY },
-		{ "max-header", required_argument, 0, OPT_MAX_HEADER },
-		{ "timeout", required_argument, 0, OPT_TIMEOUT },
-		{ "max-connections", required_argument, 0, OPT_MAX_CONN },
-		{ "max-per-ip", required_argument, 0, OPT_MAX_PER_IP },
-		{ "threads", required_argument, 0, OPT_THREADS },
-		{ "ready-file", required_argument, 0, OPT_READY_FILE },
-		{ "drain-seconds", required_argument, 0, OPT_DRAIN },
-		{ "ack-from", required_argument, 0, OPT_ACK_FROM },
-		{ "barrier-ms", required_argument, 0, OPT_BARRIER_MS },
-		{ "barrier-records", required_argument, 0, OPT_BARRIER_RECORDS },
-		{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
-		{ "no-spool", no_argument, 0, OPT_NO_SPOOL },
-		{ "request-deadline", required_argument, 0, OPT_REQUEST_DEADLINE },
-		CLI_COMMON_LONGOPTS,
+	long long deadline_ms, timeout, max_conn, max_per_ip, threads, drain, barrier_ms, barrier_records;
+	const cli_opt opts[] = {
+		{ .name = "listen", .short_name = 'l', .type = CLI_STRING, .dest = &o->srv.listen, .arg = "ADDR:PORT",
+		  .env = "VTEX_WEBHOOK_LISTEN", .def = "127.0.0.1:8080",
+		  .help = "address to listen on, [ADDR6]:PORT for IPv6; port 0 picks a free one",
+		  .man = "IPv4 address and port, or\n.BI [ ADDR6 ]: PORT\nfor IPv6. Port 0 takes a free port (see\n"
+			 ".BR \\-\\-ready\\-file )." },
+		{ .name = "path", .type = CLI_STRING, .dest = &o->srv.path, .arg = "PATH", .env = "VTEX_WEBHOOK_PATH",
+		  .def = "/hook", .help = "the hook's path" },
+		{ .name = "secret-header", .type = CLI_STRING, .dest = &o->srv.secret_header, .arg = "NAME",
+		  .env = "VTEX_WEBHOOK_SECRET_HEADER", .def = "key",
+		  .help = "header carrying the shared secret, as configured on the VTEX hook" },
+		{ .name = "secret-file", .type = CLI_PATH, .dest = &o->secret_file, .arg = "FILE",
+		  .help = "the secret; else env VTEX_WEBHOOK_SECRET or VTEX_WEBHOOK_SECRET_FILE (required)",
+		  .man = "read the secret from FILE; otherwise from\n.B VTEX_WEBHOOK_SECRET\nor the file named by\n"
+			 ".BR VTEX_WEBHOOK_SECRET_FILE .\nRequired: without a secret, or with one shorter than "
+			 "16 bytes (whoever guesses it can\ninject order events; make one with\n"
+			 ".BR \"openssl rand \\-hex 32\" ),\n.B vtex-webhook\n(and\n.BR \"vtex-webhook configure\" )\n"
+			 "exits 78. Never on the command line; a secret file readable by its group or by every\n"
+			 "user is refused (see\n.BR vtex-pipes (7),\nSECRETS)." },
+		{ .name = "tls-cert", .type = CLI_PATH, .dest = &o->cert_file, .arg = "FILE",
+		  .env = "VTEX_WEBHOOK_TLS_CERT",
+		  .help = "serve HTTPS (TLS 1.2 or later) with this PEM certificate (chain); VTEX requires an "
+			  "https hook URL in production" },
+		{ .name = "tls-key", .type = CLI_PATH, .dest = &o->key_file, .arg = "FILE", .env = "VTEX_WEBHOOK_TLS_KEY",
+		  .help = "and this PEM private key" },
+		{ .name = "output", .short_name = 'o', .type = CLI_PATH, .dest = &o->output, .arg = "FILE",
+		  .env = "VTEX_WEBHOOK_OUTPUT", .help = "append lines to FILE (created mode 0600) instead of standard output" },
+		{ .name = "spool", .type = CLI_CUSTOM, .dest = o, .parse = spool_option, .arg = "DIR",
+		  .env = "VTEX_WEBHOOK_SPOOL",
+		  .help = "acknowledge once journalled and fsync'd in DIR; the journal is forwarded to the output, "
+			  "replayed on restart, trimmed once forwarded. One process per DIR. Default "
+			  "$STATE_DIRECTORY/spool, else $XDG_STATE_HOME or ~/.local/state, "
+			  "/vtex-pipes/webhook-spool",
+		  .man = "see\n.B Spool\n(the default directory is named there). The variable's value\n.B none\n"
+			 "is\n.BR \\-\\-no\\-spool ;\nthe last of\n.B \\-\\-spool\nand\n.B \\-\\-no\\-spool\n"
+			 "given wins, over the variable." },
+		{ .name = "no-spool", .type = CLI_CUSTOM, .dest = o, .parse = spool_option,
+		  .help = "no journal: answer 200 once the line is written to the output (lost if the host crashes "
+			  "before it is read; env VTEX_WEBHOOK_SPOOL=none)",
+		  .man = "no journal: a request is answered 200 once its line is written to the output (not\n"
+			 "synced); an event is lost if the host crashes before the reader took it. For a reader\n"
+			 "that is itself durable at once, or tests (env\n.BR VTEX_WEBHOOK_SPOOL=none )." },
+		{ .name = "ack-from", .type = CLI_PATH, .dest = &o->ack_from, .arg = "FIFO", .env = "VTEX_WEBHOOK_ACK_FROM",
+		  .help = "with --spool: write checkpoint barriers between the lines forwarded and read them back "
+			  "from FIFO (made, mode 0600, when absent); the spool's position is committed, and its "
+			  "journals deleted, only once a barrier comes back; a restart forwards again from the last one",
+		  .man = "with\n.BR \\-\\-spool :\ncommit the spool's position only when the sink acknowledges it; see\n"
+			 ".BR Acknowledgements .\nAn existing\n.I FIFO\nthat is not a FIFO, or one that cannot be "
+			 "made, exits 78; with\n.B \\-\\-no\\-spool\nit is a usage error (64)." },
+		{ .name = "barrier-ms", .type = CLI_COUNT, .dest = &barrier_ms, .arg = "N", .env = "VTEX_WEBHOOK_BARRIER_MS",
+		  .def = "1000", .min = 1, .max = 3600000,
+		  .help = "with --ack-from: a barrier at most N ms after the first line it covers (1 to 3600000)" },
+		{ .name = "barrier-records", .type = CLI_COUNT, .dest = &barrier_records, .arg = "N",
+		  .env = "VTEX_WEBHOOK_BARRIER_RECORDS", .def = "10000", .min = 1, .max = 1000000000,
+		  .help = "with --ack-from: or after N lines" },
+		{ .name = "ack-timeout", .type = CLI_NUMBER, .dest = &o->ack_timeout_s, .arg = "SECONDS",
+		  .env = "VTEX_WEBHOOK_ACK_TIMEOUT", .def = "30", .min = 0, .max = 86400,
+		  .help = "with --ack-from, on SIGTERM, after the last barrier: wait for the acknowledgements while "
+			  "one comes back at least every SECONDS (fractions allowed); a stop may take "
+			  "--drain-seconds plus this long" },
+		{ .name = "write-deadline-ms", .type = CLI_COUNT, .dest = &deadline_ms, .arg = "N",
+		  .env = "VTEX_WEBHOOK_WRITE_DEADLINE_MS", .def = "2000", .min = 10, .max = 4500,
+		  .help = "answer 503 when a line is not committed within N ms of its request (10 to 4500)" },
+		{ .name = "max-body", .type = CLI_BYTES, .dest = &o->srv.max_body, .arg = "SIZE",
+		  .env = "VTEX_WEBHOOK_MAX_BODY", .def = "64K", .min = 64, .max = 64 << 20,
+		  .help = "larger bodies get 413 (64 to 64M); VTEX's notifications are under 1 KB" },
+		{ .name = "max-header", .type = CLI_BYTES, .dest = &o->srv.max_header, .arg = "SIZE",
+		  .env = "VTEX_WEBHOOK_MAX_HEADER", .def = "16K", .min = 4096, .max = 1 << 20,
+		  .help = "memory for the request line and headers of one connection: larger are refused (4K to 1M)" },
+		{ .name = "timeout", .type = CLI_COUNT, .dest = &timeout, .arg = "SECONDS", .env = "VTEX_WEBHOOK_TIMEOUT",
+		  .def = "10", .min = 1, .max = 3600,
+		  .help = "close a connection idle (or a client this slow) that long; a request waiting for its "
+			  "line to be committed is not idle: the write deadline bounds it" },
+		{ .name = "request-deadline", .type = CLI_NUMBER, .dest = &o->srv.request_deadline_s, .arg = "SECONDS",
+		  .env = "VTEX_WEBHOOK_REQUEST_DEADLINE", .def = "30", .min = 5, .max = 3600,
+		  .help = "close a connection whose request is not whole and answered that long after its first "
+			  "byte, however steadily it trickles in (5 to 3600, above --write-deadline-ms)",
+		  .man = "a connection whose request is not read and answered this long after it began (its\n"
+			 "connection was accepted, or the request before it on a kept-alive connection was\n"
+			 "answered: never later than its first byte) is closed, however steadily the client\n"
+			 "trickles bytes in (\\-\\-timeout bounds only idle time). A request waiting for its commit\n"
+			 "is left to the write deadline. Counted in\n"
+			 ".BR vtex_pipes_webhook_deadline_closed_total ;\n5 to 3600." },
+		{ .name = "max-connections", .type = CLI_COUNT, .dest = &max_conn, .arg = "N",
+		  .env = "VTEX_WEBHOOK_MAX_CONNECTIONS", .def = "1000", .min = 1, .max = 100000,
+		  .help = "open connections at most" },
+		{ .name = "max-per-ip", .type = CLI_COUNT, .dest = &max_per_ip, .arg = "N", .env = "VTEX_WEBHOOK_MAX_PER_IP",
+		  .def = "128", .min = 1, .max = 100000,
+		  .help = "open connections per client address at most; more are accepted and closed at once" },
+		{ .name = "threads", .type = CLI_COUNT, .dest = &threads, .arg = "N", .env = "VTEX_WEBHOOK_THREADS",
+		  .def = "2", .min = 1, .max = 64,
+		  .help = "server threads (libmicrohttpd workers, each with its own epoll loop)" },
+		{ .name = "ready-file", .type = CLI_PATH, .dest = &o->ready_file, .arg = "FILE",
+		  .help = "write the server's URL (http or https, with the port) there once listening" },
+		{ .name = "drain-seconds", .type = CLI_COUNT, .dest = &drain, .arg = "N", .env = "VTEX_WEBHOOK_DRAIN_SECONDS",
+		  .def = "10", .min = 0, .max = 3600,
+		  .help = "on SIGTERM, wait this long at most for requests in flight and the spool's backlog" },
 		{ 0 },
 	};
-	const char *deadline = cli_env("VTEX_WEBHOOK_WRITE_DEADLINE_MS", "2000");
-	const char *max_body = cli_env("VTEX_WEBHOOK_MAX_BODY", "64K");
-	const char *max_header = cli_env("VTEX_WEBHOOK_MAX_HEADER", "16K");
-	const char *timeout = cli_env("VTEX_WEBHOOK_TIMEOUT", "10");
-	const char *request_deadline = cli_env("VTEX_WEBHOOK_REQUEST_DEADLINE", "30");
-	const char *max_conn = cli_env("VTEX_WEBHOOK_MAX_CONNECTIONS", "1000");
-	const char *max_per_ip = cli_env("VTEX_WEBHOOK_MAX_PER_IP", "128");
-	const char *threads = cli_env("VTEX_WEBHOOK_THREADS", "2");
-	const char *drain = cli_env("VTEX_WEBHOOK_DRAIN_SECONDS", "10");
-	const char *barrier_ms = cli_env("VTEX_WEBHOOK_BARRIER_MS", "1000");
-	const char *barrier_records = cli_env("VTEX_WEBHOOK_BARRIER_RECORDS", "10000");
-	const char *ack_timeout = cli_env("VTEX_WEBHOOK_ACK_TIMEOUT", "30");
-	int c;
+	const cli_spec spec = { synopsis, epilogue, opts, false };
 
-	cli_init(&o->cli, "vtex-webhook", HELP);
-	o->srv.listen = cli_env("VTEX_WEBHOOK_LISTEN", "127.0.0.1:8080");
-	o->srv.path = cli_env("VTEX_WEBHOOK_PATH", "/hook");
-	o->srv.secret_header = cli_env("VTEX_WEBHOOK_SECRET_HEADER", "key");
-	o->cert_file = cli_env("VTEX_WEBHOOK_TLS_CERT", NULL);
-	o->key_file = cli_env("VTEX_WEBHOOK_TLS_KEY", NULL);
-	o->output = cli_env("VTEX_WEBHOOK_OUTPUT", NULL);
-	o->spool_dir = cli_env("VTEX_WEBHOOK_SPOOL", NULL);
-	bool no_spool = o->spool_dir && strcmp(o->spool_dir, "none") == 0;
-	o->ack_from = cli_env("VTEX_WEBHOOK_ACK_FROM", NULL);
-	while ((c = getopt_long(argc, argv, "l:o:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l': o->srv.listen = optarg; break;
-		case 'o': o->output = optarg; break;
-		case OPT_PATH: o->srv.path = optarg; break;
-		case OPT_SECRET_HEADER: o->srv.secret_header = optarg; break;
-		case OPT_SECRET_FILE: o->secret_file = optarg; break;
-		case OPT_TLS_CERT: o->cert_file = optarg; break;
-		case OPT_TLS_KEY: o->key_file = optarg; break;
-		case OPT_SPOOL: o->spool_dir = optarg; no_spool = false; break;
-		case OPT_NO_SPOOL: no_spool = true; break;
-		case OPT_REQUEST_DEADLINE: request_deadline = optarg; break;
-		case OPT_WRITE_DEADLINE: deadline = optarg; break;
-		case OPT_MAX_BODY: max_body = optarg; break;
-		case OPT_MAX_HEADER: max_header = optarg; break;
-		case OPT_TIMEOUT: timeout = optarg; break;
-		case OPT_MAX_CONN: max_conn = optarg; break;
-		case OPT_MAX_PER_IP: max_per_ip = optarg; break;
-		case OPT_THREADS: threads = optarg; break;
-		case OPT_READY_FILE: o->ready_file = optarg; break;
-		case OPT_DRAIN: drain = optarg; break;
-		case OPT_ACK_FROM: o->ack_from = optarg; break;
-		case OPT_BARRIER_MS: barrier_ms = optarg; break;
-		case OPT_BARRIER_RECORDS: barrier_records = optarg; break;
-		case OPT_ACK_TIMEOUT: ack_timeout = optarg; break;
-		default:
-			if (!cli_common_option(&o->cli, c, optarg))
-				cli_usage_error(&o->cli, "unexpected option");
-		}
-	}
-	if (optind < argc)
-		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
-	o->deadline_s = (double)cli_parse_ll(&o->cli, "--write-deadline-ms", deadline, 10, 4500) / 1000.0;
-	o->srv.max_body = cli_parse_bytes(&o->cli, "--max-body", max_body);
-	o->srv.max_header = cli_parse_bytes(&o->cli, "--max-header", max_header);
-	o->srv.timeout_s = (unsigned)cli_parse_ll(&o->cli, "--timeout", timeout, 1, 3600);
-	o->srv.request_deadline_s = cli_parse_double(&o->cli, "--request-deadline", request_deadline, 5, 3600);
-	o->srv.max_connections = (unsigned)cli_parse_ll(&o->cli, "--max-connections", max_conn, 1, 100000);
-	o->srv.max_per_ip = (unsigned)cli_parse_ll(&o->cli, "--max-per-ip", max_per_ip, 1, 100000);
-	o->srv.threads = (unsigned)cli_parse_ll(&o->cli, "--threads", threads, 1, 64);
-	o->drain_s = (double)cli_parse_ll(&o->cli, "--drain-seconds", drain, 0, 3600);
+	cli_init(&o->cli, "vtex-webhook", NULL);
+	int first = cli_table_parse(&o->cli, &spec, argc, argv);
+	if (first < argc)
+		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[first]);
+	o->deadline_s = (double)deadline_ms / 1000.0;
+	o->srv.timeout_s = (unsigned)timeout;
+	o->srv.max_connections = (unsigned)max_conn;
+	o->srv.max_per_ip = (unsigned)max_per_ip;
+	o->srv.threads = (unsigned)threads;
+	o->drain_s = (double)drain;
 	o->barriers = BARRIER_POLICY_DEFAULT;
-	o->barriers.interval_ms = (double)cli_parse_ll(&o->cli, "--barrier-ms", barrier_ms, 1, 3600000);
-	o->barriers.records = (unsigned long)cli_parse_ll(&o->cli, "--barrier-records", barrier_records, 1, 1000000000);
-	o->ack_timeout_s = cli_parse_double(&o->cli, "--ack-timeout", ack_timeout, 0, 86400);
-	if (no_spool)
+	o->barriers.interval_ms = (double)barrier_ms;
+	o->barriers.records = (unsigned long)barrier_records;
+	if (o->no_spool)
 		o->spool_dir = NULL;
 	else if (!o->spool_dir)
 		o->spool_dir = o->default_spool = default_spool_dir(&o->cli);
@@ -277,10 +234,6 @@ static void parse_options(options *o, int argc, char **argv)
 		o->ack_from = NULL;
 	if (o->ack_from && !o->spool_dir)
 		cli_usage_error(&o->cli, "--ack-from needs the spool (the journal keeps what is not acknowledged yet): drop --no-spool");
-	if (o->srv.max_body < 64 || o->srv.max_body > (64u << 20))
-		cli_usage_error(&o->cli, "--max-body: between 64 and 64M");
-	if (o->srv.max_header < 4096 || o->srv.max_header > (1u << 20))
-		cli_usage_error(&o->cli, "--max-header: between 4K and 1M");
 	if (o->srv.path[0] != '/')
 		cli_usage_error(&o->cli, "--path must start with '/'");
 	if (!strcmp(o->srv.path, "/healthz") || !strcmp(o->srv.path, "/metrics"))

@@ -4,6 +4,7 @@
 #include "exitcode.h"
 
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,14 @@ static void add_item(void *dest, const char *from, const char *value)
 	snprintf(list + strlen(list), 64 - strlen(list), "%s%s=%s", *list ? " " : "", from, value);
 }
 
+/* A custom option without an argument: in argv order with the others. */
+static void clear_items(void *dest, const char *from, const char *value)
+{
+	ck_assert_str_eq(from, "--clear");
+	ck_assert_ptr_null(value);
+	*(char *)dest = '\0';
+}
+
 START_TEST(numbers_choices_and_custom)
 {
 	static const char *const kinds[] = { "none", "bearer", "basic", NULL };
@@ -184,21 +193,27 @@ START_TEST(numbers_choices_and_custom)
 	int kind = 0;
 	char items[64] = "";
 	const char *given = NULL;
+	long long big = 0;
 	const cli_opt opts[] = {
 		{ .name = "rate", .type = CLI_NUMBER, .dest = &rate, .arg = "R", .min = 0, .max = 1e6, .help = "r" },
+		{ .name = "big", .type = CLI_COUNT, .dest = &big, .arg = "N", .min = 0, .max = (double)LLONG_MAX,
+		  .help = "b" },
 		{ .name = "auth", .type = CLI_ENUM, .dest = &kind, .arg = "KIND", .choices = kinds,
 		  .def = "none", .help = "a" },
 		{ .name = "item", .short_name = 'i', .type = CLI_CUSTOM, .dest = items, .arg = "X",
 		  .env = "T_ITEMS", .parse = add_item, .given = &given, .heading = "Items", .help = "i" },
+		{ .name = "clear", .type = CLI_CUSTOM, .dest = items, .parse = clear_items, .help = "c" },
 		{ 0 },
 	};
 	const cli_spec spec = { "", "", opts, false };
 	setenv("T_ITEMS", "e", 1);
-	char *argv[] = { "t", "-i", "a", "--rate", "2.5", "--item=b", "--auth", "basic", NULL };
-	ck_assert_int_eq(parse_spec(&spec, argv), 8);
+	char *argv[] = { "t", "-i", "x", "--clear", "-i", "a", "--rate", "2.5", "--item=b", "--auth", "basic",
+			 "--big", "9223372036854775807", NULL };
+	ck_assert_int_eq(parse_spec(&spec, argv), 13);
 	ck_assert(rate == 2.5);
+	ck_assert_int_eq(big, LLONG_MAX);
 	ck_assert_int_eq(kind, 2);
-	ck_assert_str_eq(items, "T_ITEMS=e --item=a --item=b");
+	ck_assert_str_eq(items, "--item=a --item=b");
 	ck_assert_str_eq(given, "item");
 	char *help = NULL;
 	size_t len = 0;
@@ -208,6 +223,7 @@ START_TEST(numbers_choices_and_custom)
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(help, "a (default none)\nItems:\n  -i, --item X"));
 	ck_assert_ptr_nonnull(strstr(help, ".SS Items\n.TP\n.BR \\-i"));
+	ck_assert_ptr_nonnull(strstr(help, "\n      --clear             c\n"));
 	free(help);
 	unsetenv("T_ITEMS");
 
