@@ -13,7 +13,7 @@
 static size_t table_len(const cli_opt *opts)
 {
 	size_t n = 0;
-	while (opts[n].name)
+	while (!cli_opt_end(&opts[n]))
 		n++;
 	return n;
 }
@@ -86,10 +86,14 @@ static void set_value(const cli_common *c, const cli_opt *o, const char *from, c
 	}
 }
 
-/* "--name", as errors name an option given on the command line. */
+/* "--name" (or "-c" for a short option only), as errors name an option given
+ * on the command line. */
 static const char *dashed(char *out, size_t size, const cli_opt *o)
 {
-	snprintf(out, size, "--%s", o->name);
+	if (o->name)
+		snprintf(out, size, "--%s", o->name);
+	else
+		snprintf(out, size, "-%c", o->short_name);
 	return out;
 }
 
@@ -108,20 +112,25 @@ int cli_table_parse(cli_common *c, const cli_spec *s, int argc, char **argv)
 	static const struct option common[] = { CLI_COMMON_LONGOPTS, CLI_INPUT_LONGOPTS };
 	size_t n = table_len(s->opts), ncommon = sizeof common / sizeof *common - !s->input;
 	struct option *longopts = xcalloc(n + ncommon + 1, sizeof *longopts);
-	char *shortopts = xcalloc(2 * n + 3, 1), *p = shortopts;
+	char *shortopts = xcalloc(2 * n + 4, 1), *p = shortopts;
 	const char **given = xcalloc(n ? n : 1, sizeof *given);
+	size_t nlong = 0;
 
+	if (s->options_first)
+		*p++ = '+';
 	for (size_t i = 0; i < n; i++) {
 		const cli_opt *o = &s->opts[i];
 		bool has_arg = o->type != CLI_FLAG && (o->type != CLI_CUSTOM || o->arg);
-		longopts[i] = (struct option){ o->name, has_arg ? required_argument : no_argument, 0, opt_code(o, i) };
+		if (o->name)
+			longopts[nlong++] = (struct option){ o->name, has_arg ? required_argument : no_argument, 0,
+							     opt_code(o, i) };
 		if (o->short_name) {
 			*p++ = o->short_name;
 			if (has_arg)
 				*p++ = ':';
 		}
 	}
-	memcpy(longopts + n, common, ncommon * sizeof *common);
+	memcpy(longopts + nlong, common, ncommon * sizeof *common);
 	strcpy(p, "hV");
 
 	for (size_t i = 0; i < n; i++) {

@@ -25,8 +25,8 @@ typedef enum {
 
 typedef struct cli_opt cli_opt;
 struct cli_opt {
-	const char *name;  /* long name, without the dashes; NULL ends a table */
-	char short_name;   /* 0 when none */
+	const char *name;  /* long name, without the dashes; NULL for a short option only */
+	char short_name;   /* 0 when none; a table ends at an entry with neither name */
 	cli_type type;
 	void *dest;        /* where the value goes, of the type's C type */
 	const char *arg;   /* the argument's name in the help (FILE, SIZE, ...) */
@@ -36,7 +36,7 @@ struct cli_opt {
 	const char *const *choices; /* CLI_ENUM: the names, NULL-terminated */
 	/* CLI_CUSTOM: takes one value (NULL without arg); from names it for errors (--option or VARIABLE). */
 	void (*parse)(void *dest, const char *from, const char *value);
-	const char **given;  /* set to name when the option is on the command line */
+	const char **given;  /* set to name when the (long) option is on the command line */
 	const char *heading; /* starts a group of options: "HEADING:" in --help, .SS in the man page */
 	const char *help;  /* one line for --help and, without man, the man page */
 	const char *man;   /* roff for the man page, when it says more than help */
@@ -47,7 +47,14 @@ typedef struct {
 	const char *epilogue; /* --help after the options: exit status, see also */
 	const cli_opt *opts;  /* the tool's options, ended by { 0 } */
 	bool input;           /* reads NDJSON: takes --max-line too */
+	bool options_first;   /* options end at the first operand (getopt's "+") */
 } cli_spec;
+
+/* Whether o is the entry that ends a table. */
+static inline bool cli_opt_end(const cli_opt *o)
+{
+	return !o->name && !o->short_name;
+}
 
 /* Sets every option of the table from argv, else from its environment
  * variable, else from its default (a destination is left as it is when none

@@ -62,9 +62,10 @@ static void help_line(FILE *f, const cli_opt *o)
 	char left[128], note[256] = "";
 	if (o->heading)
 		fprintf(f, "%s:\n", o->heading);
-	int n = snprintf(left, sizeof left, "  %c%c%s--%s%s%s", o->short_name ? '-' : ' ',
-			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
-			 takes_arg(o) ? " " : "", takes_arg(o) ? o->arg : "");
+	const char *sep = takes_arg(o) ? " " : "", *arg = takes_arg(o) ? o->arg : "";
+	int n = o->name ? snprintf(left, sizeof left, "  %c%c%s--%s%s%s", o->short_name ? '-' : ' ',
+				   o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name, sep, arg)
+			: snprintf(left, sizeof left, "  -%c%s%s", o->short_name, sep, arg);
 	fputs(left, f);
 	if (n >= HELP_COLUMN)
 		fprintf(f, "\n%*s", HELP_COLUMN, "");
@@ -82,7 +83,7 @@ static void help_line(FILE *f, const cli_opt *o)
 
 static void help_lines(FILE *f, const cli_opt *opts)
 {
-	for (const cli_opt *o = opts; o->name; o++)
+	for (const cli_opt *o = opts; !cli_opt_end(o); o++)
 		help_line(f, o);
 }
 
@@ -111,17 +112,22 @@ static void roff_text(FILE *f, const char *s)
 
 static void roff_entry(FILE *f, const cli_opt *o)
 {
-	/* As the hand-written pages have it: .BR -x ", " --name " " ARG, .BI --name " ARG", .B --name */
+	/* As the hand-written pages have it: .BR -x ", " --name " " ARG, .BI --name " ARG", .B --name,
+	 * .BI -x " ARG", .B -x */
 	if (o->heading)
 		fprintf(f, ".SS %s\n", o->heading);
 	fputs(".TP\n", f);
-	if (o->short_name)
+	if (!o->name)
+		fprintf(f, "%s\\-%c", takes_arg(o) ? ".BI " : ".B ", o->short_name);
+	else if (o->short_name)
 		fprintf(f, ".BR \\-%c \", \" ", o->short_name);
 	else
 		fputs(takes_arg(o) ? ".BI " : ".B ", f);
-	fputs("\\-\\-", f);
-	roff_text(f, o->name);
-	if (takes_arg(o) && o->short_name) {
+	if (o->name) {
+		fputs("\\-\\-", f);
+		roff_text(f, o->name);
+	}
+	if (takes_arg(o) && o->short_name && o->name) {
 		fputs(" \" \" \\fI", f);
 		roff_text(f, o->arg);
 		fputs("\\fR", f);
@@ -162,7 +168,7 @@ static void roff_entry(FILE *f, const cli_opt *o)
 
 static void roff_entries(FILE *f, const cli_opt *opts)
 {
-	for (const cli_opt *o = opts; o->name; o++)
+	for (const cli_opt *o = opts; !cli_opt_end(o); o++)
 		roff_entry(f, o);
 }
 

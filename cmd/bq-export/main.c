@@ -87,7 +87,7 @@ static void options_parse(options *o, int argc, char **argv)
 		  .help = "wait this long for another writer's lock on the DuckDB file" },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, false };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts };
 
 	cli_init(&o->cli, "bq-export", NULL);
 	int first = cli_table_parse(&o->cli, &spec, argc, argv);

@@ -142,7 +142,7 @@ static void parse_table(options *o, const char **partition, int argc, char **arg
 		  .help = "load nothing: print each table's schema and row count" },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, true };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true };
 	int first = cli_table_parse(&o->cli, &spec, argc, argv);
 	o->files = argv + first;
 	o->nfiles = argc - first;

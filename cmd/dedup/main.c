@@ -142,7 +142,7 @@ static void parse_options(options *o, int argc, char **argv)
 			 "Rejected records are never\nemitted." },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, true };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true };
 
 	cli_init(&o->cli, "dedup", NULL);
 	deprecated_version_field(argc, argv);

@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 			 "(created or truncated), one JSON line each with the reason." },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, true };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true };
 
 	cli_init(&cli, "ndjson-normalize", NULL);
 	int first = cli_table_parse(&cli, &spec, argc, argv);

@@ -163,7 +163,7 @@ static void options_parse(options *o, int argc, char **argv)
 		  .env = "NDJSON_POST_REJECTS", .help = "refused records, with the reason" },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, true };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true };
 	cli_common *c = &o->cli;
 
 	memset(o, 0, sizeof *o);

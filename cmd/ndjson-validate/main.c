@@ -386,7 +386,7 @@ int main(int argc, char **argv)
 			 "path, tab-separated, and exit." },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, true };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true };
 
 	cli_init(&cli, "ndjson-validate", NULL);
 	int first = cli_table_parse(&cli, &spec, argc, argv);

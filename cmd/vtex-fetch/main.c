@@ -212,7 +212,7 @@ static void parse_options(cli_common *cli, options *o, int argc, char **argv)
 		  .help = "trust this CA (PEM) too; TLS is always verified" },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, true };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true };
 
 	int first = cli_table_parse(cli, &spec, argc, argv);
 	h->concurrency = (int)concurrency;

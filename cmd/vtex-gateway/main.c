@@ -133,7 +133,7 @@ static void parse(options *o, int argc, char **argv)
 		  .help = "connections open at once" },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, false };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts };
 
 	int first = cli_table_parse(&o->cli, &spec, argc, argv);
 	o->sched.retry = (http_retry_policy){ .max_attempts = (int)attempts, .base_s = 0.5, .max_s = 30,

@@ -194,7 +194,7 @@ static void parse_args(cli_common *c, sb_config *cfg, int argc, char **argv)
 			  "no thread)" },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, false };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts };
 
 	int first = cli_table_parse(c, &spec, argc, argv);
 	if (first < argc)

@@ -133,7 +133,7 @@ int configure_main(int argc, char **argv)
 		  .help = "trust this CA for VTEX's certificate" },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, false };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts };
 
 	cli_init(&cli, "vtex-webhook", NULL);
 	int first = cli_table_parse(&cli, &spec, argc, argv);

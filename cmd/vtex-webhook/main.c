@@ -211,7 +211,7 @@ static void parse_options(options *o, int argc, char **argv)
 		  .help = "on SIGTERM, wait this long at most for requests in flight and the spool's backlog" },
 		{ 0 },
 	};
-	const cli_spec spec = { synopsis, epilogue, opts, false };
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts };
 
 	cli_init(&o->cli, "vtex-webhook", NULL);
 	int first = cli_table_parse(&o->cli, &spec, argc, argv);

@@ -50,7 +50,8 @@ static int parse_spec(const cli_spec *spec, char **argv)
 static int parse(vals *v, char **argv)
 {
 	const cli_opt opts[] = TABLE(v);
-	const cli_spec spec = { "Usage: t [OPTION]...\n\n", "\nSee t(1).\n", opts, false };
+	const cli_spec spec = { .synopsis = "Usage: t [OPTION]...\n\n", .epilogue = "\nSee t(1).\n",
+				.opts = opts };
 	return parse_spec(&spec, argv);
 }
 
@@ -83,7 +84,7 @@ static int parse_exit(char **argv, char *err, size_t errsize)
 {
 	vals v = { 0 };
 	const cli_opt opts[] = TABLE(&v);
-	const cli_spec spec = { "", "", opts, false };
+	const cli_spec spec = { .synopsis = "", .epilogue = "", .opts = opts };
 	return spec_exit(&spec, argv, err, errsize);
 }
 
@@ -205,7 +206,7 @@ START_TEST(numbers_choices_and_custom)
 		{ .name = "clear", .type = CLI_CUSTOM, .dest = items, .parse = clear_items, .help = "c" },
 		{ 0 },
 	};
-	const cli_spec spec = { "", "", opts, false };
+	const cli_spec spec = { .synopsis = "", .epilogue = "", .opts = opts };
 	setenv("T_ITEMS", "e", 1);
 	char *argv[] = { "t", "-i", "x", "--clear", "-i", "a", "--rate", "2.5", "--item=b", "--auth", "basic",
 			 "--big", "9223372036854775807", NULL };
@@ -234,11 +235,45 @@ START_TEST(numbers_choices_and_custom)
 }
 END_TEST
 
+/* kcat's style: options by a letter only, and options end at the first operand. */
+START_TEST(short_options_only_and_options_first)
+{
+	long long n = 0;
+	bool quick = false;
+	const cli_opt opts[] = {
+		{ .short_name = 'p', .type = CLI_COUNT, .dest = &n, .arg = "N", .min = 0, .max = 9, .help = "a number" },
+		{ .short_name = 'q', .type = CLI_FLAG, .dest = &quick, .help = "quick" },
+		{ 0 },
+	};
+	const cli_spec spec = { .synopsis = "", .epilogue = "", .opts = opts, .options_first = true };
+	char *argv[] = { "t", "-qp", "3", "operand", "-p", "4", NULL };
+	ck_assert_int_eq(parse_spec(&spec, argv), 3);
+	ck_assert_int_eq(n, 3);
+	ck_assert(quick);
+
+	char *bad[] = { "t", "-p", "x", NULL };
+	char err[256];
+	ck_assert_int_eq(spec_exit(&spec, bad, err, sizeof err), VP_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "t: -p: 'x' is not a whole number"));
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cli_table_help(f, &spec);
+	cli_table_roff(f, &spec);
+	fclose(f);
+	ck_assert(strncmp(text, "  -p N                    a number\n  -q                      quick\n", 64) == 0);
+	ck_assert_ptr_nonnull(strstr(text, ".TP\n.BI \\-p \" N\"\na number.\n.TP\n.B \\-q\nquick.\n"));
+	free(text);
+}
+END_TEST
+
 static char *render(void (*write)(FILE *, const cli_spec *))
 {
 	vals v = { 0 };
 	const cli_opt opts[] = TABLE(&v);
-	const cli_spec spec = { "Usage: t [OPTION]...\n\n", "\nSee t(1).\n", opts, true };
+	const cli_spec spec = { .synopsis = "Usage: t [OPTION]...\n\n", .epilogue = "\nSee t(1).\n",
+				.opts = opts, .input = true };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -284,6 +319,7 @@ int main(void)
 	tcase_add_test(tc, bounds_are_usage_errors);
 	tcase_add_test(tc, sizes_and_durations);
 	tcase_add_test(tc, numbers_choices_and_custom);
+	tcase_add_test(tc, short_options_only_and_options_first);
 	tcase_add_test(tc, help_from_the_table);
 	tcase_add_test(tc, roff_from_the_table);
 	suite_add_tcase(s, tc);
