@@ -1,6 +1,7 @@
 #include "opts.h"
 
 #include "buf.h"
+#include "cli_table.h"
 #include "httpd.h"
 
 #include <errno.h>
@@ -10,21 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-enum {
-	OPT_KEY_FIELD = CLI_OPT_TOOL,
-	OPT_REJECTS,
-	OPT_COMMIT_INTERVAL,
-	OPT_METRICS_LISTEN,
-	OPT_INSTANCE_ID,
-	OPT_ACK_FROM,
-	OPT_BARRIER_MS,
-	OPT_BARRIER_RECORDS,
-	OPT_ACK_TIMEOUT,
-	OPT_ACK_TO,
-	OPT_ALLOW_UNVERIFIED_TLS,
-	OPT_ALLOW_PLAIN_SASL,
-};
 
 static char errbuf[512];
 
@@ -200,46 +186,32 @@ const char *kc_read_props_file(kc_kvlist *l, const char *path)
 	return NULL;
 }
 
-/* A number of the acknowledgement options, from its flag (value given) or
- * else its environment variable; NULL or the message of a usage error. */
-static const char *ack_number(const char *flag, const char *value, const char *env, long long min, long long max,
-			      long long *out)
-{
-	const char *from = flag;
-	int64_t v;
-	if (!value) {
-		value = cli_env(env, NULL);
-		from = env;
-	}
-	if (!value)
-		return NULL;
-	if (!parse_i64(value, &v) || v < min || v > max) {
-		snprintf(errbuf, sizeof errbuf, "%s: '%s' is not a number from %lld to %lld", from, value, min, max);
-		return errbuf;
-	}
-	*out = v;
-	return NULL;
-}
+/* The options that a mode takes, given on the command line (cli_opt.given). */
+typedef struct {
+	const char *metrics_listen, *instance_id, *ack_from, *barrier_ms, *barrier_records, *ack_timeout, *ack_to;
+} given_flags;
 
 /* --ack-from and its tuning (-C), --ack-to (-P), --instance-id (-C -G):
  * flags outside their mode are errors; environment variables apply only
  * where they mean something (a flow may set them for every stage). */
-static const char *check_acks(kc_opts *o, const char *bms, const char *brec, const char *atmo)
+static const char *check_acks(kc_opts *o, const given_flags *g)
 {
-	const char *err;
+	bool tuning = g->barrier_ms || g->barrier_records || g->ack_timeout;
 	if (o->mode != KC_MODE_CONSUME) {
-		if (o->ack_from)
+		if (g->ack_from)
 			return "--ack-from is for consumers (-C); a producer acknowledges with --ack-to";
-		if (bms || brec || atmo)
+		if (tuning)
 			return "--barrier-ms, --barrier-records and --ack-timeout go with -C --ack-from";
-		if (o->instance_id)
+		if (g->instance_id)
 			return "--instance-id is for group consumers (-C -G)";
+		o->ack_from = o->instance_id = NULL;
 	}
-	if (o->mode != KC_MODE_PRODUCE && o->ack_to)
-		return "--ack-to is for producers (-P); a consumer reads acknowledgements with --ack-from";
+	if (o->mode != KC_MODE_PRODUCE) {
+		if (g->ack_to)
+			return "--ack-to is for producers (-P); a consumer reads acknowledgements with --ack-from";
+		o->ack_to = NULL;
+	}
 	if (o->mode == KC_MODE_PRODUCE) {
-		if (!o->ack_to)
-			o->ack_to = cli_env("KAFKA_CAT_ACK_TO", NULL);
 		if (o->ack_to && !*o->ack_to)
 			return "--ack-to: empty path";
 		if (o->ack_to && !o->rejects_path)
@@ -248,29 +220,23 @@ static const char *check_acks(kc_opts *o, const char *bms, const char *brec, con
 	}
 	if (o->mode != KC_MODE_CONSUME)
 		return NULL;
-	if (o->instance_id && !o->group)
-		return "--instance-id is for group consumers: give -G GROUP";
-	if (!o->instance_id && o->group)
-		o->instance_id = cli_env("KAFKA_CAT_INSTANCE_ID", NULL);
+	if (!o->group) {
+		if (g->instance_id)
+			return "--instance-id is for group consumers: give -G GROUP";
+		o->instance_id = NULL;
+	}
 	if (o->instance_id && !*o->instance_id)
 		return "--instance-id: empty id";
 	bool committing = o->group || kc_props_has(o, "group.id");
-	if (!o->ack_from && committing) /* a consumer that commits nothing has nothing to wait for */
-		o->ack_from = cli_env("KAFKA_CAT_ACK_FROM", NULL);
-	if (!o->ack_from) {
-		if (bms || brec || atmo)
-			return "--barrier-ms, --barrier-records and --ack-timeout need --ack-from FIFO";
-		return NULL;
-	}
+	if (!g->ack_from && !committing) /* a consumer that commits nothing has nothing to wait for */
+		o->ack_from = NULL;
+	if (!o->ack_from)
+		return tuning ? "--barrier-ms, --barrier-records and --ack-timeout need --ack-from FIFO" : NULL;
 	if (!*o->ack_from)
 		return "--ack-from: empty path";
 	if (!committing)
 		return "--ack-from commits offsets once they are acknowledged: it needs -G GROUP "
 		       "(or -X group.id=GROUP)";
-	if ((err = ack_number("--barrier-ms", bms, "KAFKA_CAT_BARRIER_MS", 1, 3600000, &o->barrier_ms)) ||
-	    (err = ack_number("--barrier-records", brec, "KAFKA_CAT_BARRIER_RECORDS", 1, 100000000, &o->barrier_records)) ||
-	    (err = ack_number("--ack-timeout", atmo, "KAFKA_CAT_ACK_TIMEOUT", 0, 86400, &o->ack_timeout_s)))
-		return err;
 	return NULL;
 }
 
@@ -280,140 +246,100 @@ static void add_topic(kc_opts *o, const char *t)
 	o->topics[o->ntopics++] = t;
 }
 
-static const char *set_mode(kc_opts *o, enum kc_mode m)
+static const char synopsis[] =
+	"Usage: kafka-cat -P -t TOPIC [OPTION]...        produce stdin lines\n"
+	"       kafka-cat -C -t TOPIC [-p N] [-o OFFSET] [OPTION]...\n"
+	"       kafka-cat -C -G GROUP [-t] TOPIC... [OPTION]...   consume\n"
+	"       kafka-cat -L [-t TOPIC] [-J]                metadata\n"
+	"Move lines between standard input/output and Kafka (librdkafka; kcat's flags).\n"
+	"Producer (-P): one message per stdin line (blank lines skipped, CRLF as LF);\n"
+	"idempotent, acks=all, partitioner murmur2_random (the Java client's); on EOF or\n"
+	"SIGTERM it flushes and waits for every delivery report.\n"
+	"Consumer (-C): prints each value and a newline (or the -J envelope).\n"
+	"\n";
+static const char epilogue[] =
+	"\n"
+	"SASL password: env KAFKA_CAT_SASL_PASSWORD, or the file that\n"
+	"KAFKA_CAT_SASL_PASSWORD_FILE names (or sasl.password in a -F file); never on\n"
+	"the command line. A refused login or an untrusted broker certificate\n"
+	"(verified against -X ssl.ca.location=CA): exit 78 at once.\n"
+	"Exit status: 0 done; 1 some input lines rejected; 64 usage; 69 no broker\n"
+	"answered, the topic/partition does not exist, or --metrics-listen cannot\n"
+	"listen; 74 output closed, input or the acknowledgement FIFO unreadable, an\n"
+	"acknowledgement not written; 75 some messages were not delivered (count in\n"
+	"the log; safe to produce again: consumers see duplicates at worst), or -C\n"
+	"--ack-from ended with barriers not back within --ack-timeout (not committed:\n"
+	"read again by the next run); 78 a librdkafka property was refused, the\n"
+	"password file is unreadable, the broker refused the login (SASL) or its TLS\n"
+	"certificate could not be verified. A fatal client error exits 75. See\n"
+	"kafka-cat(1).\n";
+
+/* -P, -C, -L: one mode (the same one again is fine). */
+static void mode_option(void *dest, const char *from, const char *value)
 {
+	kc_opts *o = dest;
+	enum kc_mode m = from[1] == 'P' ? KC_MODE_PRODUCE : from[1] == 'C' ? KC_MODE_CONSUME : KC_MODE_LIST;
+	(void)value;
 	if (o->mode != KC_MODE_NONE && o->mode != m)
-		return "-P, -C and -L are exclusive: give one";
+		cli_usage_error(&o->cli, "-P, -C and -L are exclusive: give one");
 	o->mode = m;
-	return NULL;
 }
 
-const char *kc_parse_args(kc_opts *o, int argc, char **argv)
+static void topic_option(void *dest, const char *from, const char *value)
 {
-	static const struct option longopts[] = {
-		{ "key-field", required_argument, 0, OPT_KEY_FIELD },
-		{ "rejects", required_argument, 0, OPT_REJECTS },
-		{ "commit-interval-ms", required_argument, 0, OPT_COMMIT_INTERVAL },
-		{ "metrics-listen", required_argument, 0, OPT_METRICS_LISTEN },
-		{ "instance-id", required_argument, 0, OPT_INSTANCE_ID },
-		{ "ack-from", required_argument, 0, OPT_ACK_FROM },
-		{ "barrier-ms", required_argument, 0, OPT_BARRIER_MS },
-		{ "barrier-records", required_argument, 0, OPT_BARRIER_RECORDS },
-		{ "ack-timeout", required_argument, 0, OPT_ACK_TIMEOUT },
-		{ "ack-to", required_argument, 0, OPT_ACK_TO },
-		{ "allow-unverified-tls", no_argument, 0, OPT_ALLOW_UNVERIFIED_TLS },
-		{ "allow-plain-sasl", no_argument, 0, OPT_ALLOW_PLAIN_SASL },
-		CLI_COMMON_LONGOPTS,
-		CLI_INPUT_LONGOPTS,
-		{ 0 },
-	};
-	const char *err = NULL, *s;
-	const char *bms = NULL, *brec = NULL, *atmo = NULL; /* checked once the mode is known */
-	int c;
+	(void)from;
+	add_topic(dest, value);
+}
 
-	o->brokers = cli_env("KAFKA_BROKERS", "127.0.0.1:9092");
-	o->group = cli_env("KAFKA_CAT_GROUP", NULL);
-	o->key_field = cli_env("KAFKA_CAT_KEY_FIELD", NULL);
-	o->rejects_path = cli_env("KAFKA_CAT_REJECTS", NULL);
-	o->allow_unverified_tls = strcmp(cli_env("KAFKA_CAT_ALLOW_UNVERIFIED_TLS", "0"), "1") == 0;
-	o->allow_plain_sasl = strcmp(cli_env("KAFKA_CAT_ALLOW_PLAIN_SASL", "0"), "1") == 0;
-	o->partition = -1;
-	o->offset = (kc_offset){ KC_OFF_BEGINNING, 0 };
-	o->metadata_timeout_ms = 10000;
-	o->commit_ms = 1000;
-	o->barrier_ms = 1000;
-	o->barrier_records = 10000;
-	o->ack_timeout_s = 30;
-	if ((s = cli_env("KAFKA_CAT_CONFIG", NULL)) && (err = kc_read_props_file(&o->props, s)))
-		return err;
+static void offset_option(void *dest, const char *from, const char *value)
+{
+	kc_opts *o = dest;
+	if (!kc_parse_offset(value, &o->offset))
+		cli_usage_error(&o->cli, "%s: '%s' is not beginning, end, stored, N, -N or s@TIMESTAMP_MS", from, value);
+	o->offset_given = true;
+}
 
-	optind = 0; /* reset getopt (unit tests parse several times) */
-	while ((c = getopt_long(argc, argv, "+PCLb:t:p:G:o:ec:JK:k:H:X:F:m:qhV", longopts, NULL)) != -1) {
-		int64_t v;
-		switch (c) {
-		case 'P': err = set_mode(o, KC_MODE_PRODUCE); break;
-		case 'C': err = set_mode(o, KC_MODE_CONSUME); break;
-		case 'L': err = set_mode(o, KC_MODE_LIST); break;
-		case 'b': o->brokers = optarg; break;
-		case 't': add_topic(o, optarg); break;
-		case 'p':
-			if (!parse_i64(optarg, &v) || v < 0 || v > INT32_MAX)
-				return fail("-p: '%s' is not a partition number", optarg);
-			o->partition = (int32_t)v;
-			break;
-		case 'G': o->group = optarg; break;
-		case 'o':
-			if (!kc_parse_offset(optarg, &o->offset))
-				return fail("-o: '%s' is not beginning, end, stored, N, -N or s@TIMESTAMP_MS", optarg);
-			o->offset_given = true;
-			break;
-		case 'e': o->exit_eof = true; break;
-		case 'c':
-			if (!parse_i64(optarg, &v) || v <= 0)
-				return fail("-c: '%s' is not a positive count", optarg);
-			o->count = v;
-			break;
-		case 'J': o->json = true; break;
-		case 'K':
-			if (!*optarg)
-				return "-K: the key delimiter is empty";
-			o->key_delim = optarg;
-			break;
-		case 'k': o->key = optarg; break;
-		case OPT_KEY_FIELD:
-			o->key_field = optarg;
-			break;
-		case 'H':
-			if (!kc_kv_add_pair(&o->headers, optarg))
-				return fail("-H: '%s' is not name=value", optarg);
-			break;
-		case 'X':
-			if (kc_secret_prop(optarg))
-				return fail("-X %s: secrets never go on the command line (every user can read it); "
-					    "use KAFKA_CAT_SASL_PASSWORD or KAFKA_CAT_SASL_PASSWORD_FILE, or a -F file",
-					    kc_prop_name(optarg));
-			if (!kc_kv_add_pair(&o->props, optarg))
-				return fail("-X: '%s' is not property=value", optarg);
-			break;
-		case 'F':
-			if ((err = kc_read_props_file(&o->props, optarg)))
-				return err;
-			break;
-		case 'm':
-			if (!parse_i64(optarg, &v) || v <= 0 || v > 3600)
-				return fail("-m: '%s' is not a number of seconds (1 to 3600)", optarg);
-			o->metadata_timeout_ms = (int)(v * 1000);
-			break;
-		case 'q': o->quiet = true; break;
-		case OPT_REJECTS: o->rejects_path = optarg; break;
-		case OPT_METRICS_LISTEN: o->metrics_listen = optarg; break;
-		case OPT_INSTANCE_ID: o->instance_id = optarg; break;
-		case OPT_ACK_FROM: o->ack_from = optarg; break;
-		case OPT_BARRIER_MS: bms = optarg; break;
-		case OPT_BARRIER_RECORDS: brec = optarg; break;
-		case OPT_ACK_TIMEOUT: atmo = optarg; break;
-		case OPT_ACK_TO: o->ack_to = optarg; break;
-		case OPT_ALLOW_UNVERIFIED_TLS: o->allow_unverified_tls = true; break;
-		case OPT_ALLOW_PLAIN_SASL: o->allow_plain_sasl = true; break;
-		case OPT_COMMIT_INTERVAL:
-			if (!parse_i64(optarg, &v) || v < 0 || v > 3600000)
-				return fail("--commit-interval-ms: '%s' is not 0 to 3600000", optarg);
-			o->commit_ms = v;
-			break;
-		default:
-			if (!cli_common_option(&o->cli, c, optarg))
-				return "unexpected option";
-		}
-		if (err)
-			return err;
-	}
+static void header_option(void *dest, const char *from, const char *value)
+{
+	kc_opts *o = dest;
+	if (!kc_kv_add_pair(&o->headers, value))
+		cli_usage_error(&o->cli, "%s: '%s' is not name=value", from, value);
+}
+
+static void property_option(void *dest, const char *from, const char *value)
+{
+	kc_opts *o = dest;
+	if (kc_secret_prop(value))
+		cli_usage_error(&o->cli, "%s %s: secrets never go on the command line (every user can read it); "
+				"use KAFKA_CAT_SASL_PASSWORD or KAFKA_CAT_SASL_PASSWORD_FILE, or a -F file",
+				from, kc_prop_name(value));
+	if (!kc_kv_add_pair(&o->props, value))
+		cli_usage_error(&o->cli, "%s: '%s' is not property=value", from, value);
+}
+
+/* -F FILE, and KAFKA_CAT_CONFIG's file before the command line's. */
+static void config_option(void *dest, const char *from, const char *value)
+{
+	kc_opts *o = dest;
+	const char *err = kc_read_props_file(&o->props, value);
+	(void)from;
+	if (err)
+		cli_usage_error(&o->cli, "%s", err);
+}
+
+/* What ties the options together, once each has its value. NULL or the
+ * message of a usage error. */
+static const char *check_options(kc_opts *o, const given_flags *g, char **operands, int noperands)
+{
+	const char *err;
+	if (o->key_delim && !*o->key_delim)
+		return "-K: the key delimiter is empty";
 	/* kcat takes the topics of a -G consumer as operands. */
-	for (int i = optind; i < argc; i++) {
+	for (int i = 0; i < noperands; i++) {
 		if (o->mode == KC_MODE_PRODUCE || o->mode == KC_MODE_LIST || !o->group)
-			return fail("unexpected operand '%s' (topics go with -t; operands only with -G)", argv[i]);
-		add_topic(o, argv[i]);
+			return fail("unexpected operand '%s' (topics go with -t; operands only with -G)", operands[i]);
+		add_topic(o, operands[i]);
 	}
-
 	if (o->mode == KC_MODE_NONE)
 		return "give one of -P (produce), -C (consume) or -L (metadata)";
 	if (o->key_field && !*o->key_field)
@@ -447,12 +373,11 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		if (o->key_delim || o->key_field || o->key || o->headers.n)
 			return "-K, --key-field, -k and -H are for producers (-P)";
 	}
-	/* The environment's listener applies to consumers only (a flow may set
-	 * it for a stage that also produces); the flag elsewhere is an error. */
-	if (o->metrics_listen && o->mode != KC_MODE_CONSUME)
-		return "--metrics-listen is for consumers (-C): -P and -L write --metrics-file";
-	if (!o->metrics_listen && o->mode == KC_MODE_CONSUME)
-		o->metrics_listen = cli_env("KAFKA_CAT_METRICS_LISTEN", NULL);
+	if (o->mode != KC_MODE_CONSUME) {
+		if (g->metrics_listen)
+			return "--metrics-listen is for consumers (-C): -P and -L write --metrics-file";
+		o->metrics_listen = NULL;
+	}
 	if (o->metrics_listen && !*o->metrics_listen)
 		o->metrics_listen = NULL;
 	if (o->metrics_listen) {
@@ -461,7 +386,7 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 		if (!listen_addr_parse(o->metrics_listen, &ss, &sl))
 			return fail("--metrics-listen: '%s' is not ADDR:PORT or [ADDR6]:PORT", o->metrics_listen);
 	}
-	if ((err = check_acks(o, bms, brec, atmo)))
+	if ((err = check_acks(o, g)))
 		return err;
 	for (size_t i = 0; i < o->props.n && !o->allow_unverified_tls; i++)
 		if (kc_tls_unverified(o->props.v[i].name, o->props.v[i].value))
@@ -474,6 +399,151 @@ const char *kc_parse_args(kc_opts *o, int argc, char **argv)
 	if (o->mode == KC_MODE_LIST && (o->group || o->key_delim || o->key_field || o->key || o->headers.n))
 		return "-L takes -b, -t, -J, -X, -F and -m only";
 	return NULL;
+}
+
+void kc_parse_args(kc_opts *o, int argc, char **argv)
+{
+	given_flags g = { 0 };
+	long long partition = -1, metadata_timeout_s;
+	const cli_opt opts[] = {
+		{ .heading = "Modes", .short_name = 'P', .type = CLI_CUSTOM, .dest = o, .parse = mode_option,
+		  .help = "produce: one message per standard input line" },
+		{ .short_name = 'C', .type = CLI_CUSTOM, .dest = o, .parse = mode_option,
+		  .help = "consume: each message's value and a newline on standard output" },
+		{ .short_name = 'L', .type = CLI_CUSTOM, .dest = o, .parse = mode_option,
+		  .help = "list the brokers, topics and partitions (metadata)" },
+		{ .heading = "Common", .short_name = 'b', .type = CLI_STRING, .dest = &o->brokers, .arg = "BROKERS",
+		  .env = "KAFKA_BROKERS", .def = "127.0.0.1:9092", .help = "bootstrap brokers, host:port[,...]" },
+		{ .short_name = 't', .type = CLI_CUSTOM, .dest = o, .parse = topic_option, .arg = "TOPIC",
+		  .help = "the topic; a group consumer takes several (or as operands after the options)" },
+		{ .short_name = 'p', .type = CLI_COUNT, .dest = &partition, .arg = "PARTITION", .min = 0, .max = INT32_MAX,
+		  .help = "produce to, or consume only, this partition" },
+		{ .short_name = 'J', .type = CLI_FLAG, .dest = &o->json,
+		  .help = "JSON envelope per message: {topic, partition, offset, timestamp, key, headers, value}: "
+			  "-C writes it, -P reads it back; -L lists the metadata as JSON",
+		  .man = "the envelope, for\n.B \\-C\n(write),\n.B \\-P\n(read) and\n.BR \\-L ." },
+		{ .short_name = 'X', .type = CLI_CUSTOM, .dest = o, .parse = property_option, .arg = "PROP=VALUE",
+		  .help = "any librdkafka property (security.protocol, sasl.*, ssl.*, linger.ms, ...), after "
+			  "kafka-cat's defaults; secrets (*password*, *secret*) refused: see below; so is turning "
+			  "TLS verification off, without --allow-unverified-tls",
+		  .man = "any librdkafka property: security.protocol, sasl.mechanism, sasl.username,\n"
+			 "ssl.ca.location, linger.ms, compression.type, batch.size, ... They are applied\n"
+			 "after kafka-cat's defaults (enable.idempotence=true, acks=all,\n"
+			 "partitioner=murmur2_random, linger.ms=5 for the producer; enable.auto.commit=false,\n"
+			 "enable.auto.offset.store=false for the consumer), so they win. SASL and SSL\n"
+			 "need nothing else, but a secret never goes on the command line (every user\n"
+			 "sees it in\n.BR ps (1)):\nproperties whose name holds\n.B password\nor\n.BR secret ,\n"
+			 "and\n.BR ssl.key.pem ,\nare refused (exit 64); see\n.BR ENVIRONMENT .\n"
+			 "Settings that turn off the verification of the broker's TLS certificate,\n"
+			 ".B enable.ssl.certificate.verification\nother than true, or\n"
+			 ".B ssl.endpoint.identification.algorithm\nother than https, whether from\n.BR \\-X ,\n"
+			 ".B \\-F\nor\n.BR KAFKA_CAT_CONFIG ,\nare refused too (exit 64) without\n"
+			 ".BR \\-\\-allow\\-unverified\\-tls :\na man in the middle could read and forge every "
+			 "message. Give the broker's CA with\n.B ssl.ca.location\ninstead." },
+		{ .name = "allow-unverified-tls", .type = CLI_FLAG, .dest = &o->allow_unverified_tls,
+		  .env = "KAFKA_CAT_ALLOW_UNVERIFIED_TLS",
+		  .help = "take enable.ssl.certificate.verification=false or "
+			  "ssl.endpoint.identification.algorithm=none (test brokers only)" },
+		{ .name = "allow-plain-sasl", .type = CLI_FLAG, .dest = &o->allow_plain_sasl,
+		  .env = "KAFKA_CAT_ALLOW_PLAIN_SASL",
+		  .help = "take security.protocol=SASL_PLAINTEXT with sasl.mechanism=PLAIN to a broker off the "
+			  "loopback: the password in clear",
+		  .man = "Take\n.B security.protocol=SASL_PLAINTEXT\nwith\n.B sasl.mechanism=PLAIN\n"
+			 "to a broker other than the loopback (127.0.0.0/8, localhost, [::1]): the password would\n"
+			 "cross the network in clear. Without it that is refused (exit 64); use SASL_SSL, or a\n"
+			 "SCRAM mechanism, which never sends the password itself." },
+		{ .short_name = 'F', .type = CLI_CUSTOM, .dest = o, .parse = config_option, .arg = "FILE",
+		  .env = "KAFKA_CAT_CONFIG",
+		  .help = "librdkafka properties from FILE (PROP=VALUE lines, # comments); the variable's file "
+			  "is read before the command line" },
+		{ .short_name = 'm', .type = CLI_COUNT, .dest = &metadata_timeout_s, .arg = "SECONDS", .def = "10",
+		  .min = 1, .max = 3600,
+		  .help = "wait this long at start for a broker to answer; no answer: exit 69, the brokers named" },
+		{ .short_name = 'q', .type = CLI_FLAG, .dest = &o->quiet,
+		  .help = "no informational log lines (warnings and errors only)" },
+		{ .heading = "Producer (-P)", .short_name = 'K', .type = CLI_STRING, .dest = &o->key_delim,
+		  .arg = "DELIM", .help = "key = the text before the first DELIM, value = after" },
+		{ .name = "key-field", .type = CLI_STRING, .dest = &o->key_field, .arg = "FIELD",
+		  .env = "KAFKA_CAT_KEY_FIELD", .help = "key = the line's JSON field (dots for nesting)" },
+		{ .short_name = 'k', .type = CLI_STRING, .dest = &o->key, .arg = "KEY",
+		  .help = "the same key for every message" },
+		{ .short_name = 'H', .type = CLI_CUSTOM, .dest = o, .parse = header_option, .arg = "NAME=VALUE",
+		  .help = "add a header to every message (repeatable; with -J after the envelope's)" },
+		{ .name = "rejects", .type = CLI_PATH, .dest = &o->rejects_path, .arg = "FILE", .env = "KAFKA_CAT_REJECTS",
+		  .help = "lines that cannot be produced (no key field, bad envelope), one JSON object each with "
+			  "the line number and the reason" },
+		{ .name = "ack-to", .type = CLI_PATH, .dest = &o->ack_to, .arg = "PATH", .env = "KAFKA_CAT_ACK_TO",
+		  .given = &g.ack_to,
+		  .help = "write each barrier line back to PATH (the source's FIFO, or a file) once every message "
+			  "before it is delivered, or refused for good (too large, invalid) and in --rejects, which "
+			  "it needs; a delivery that failed otherwise: input stops, exit 75. Barrier lines are never "
+			  "produced. The variable applies to producers only",
+		  .man = "write each barrier line back to\n.I PATH\nonce every message before it is delivered or "
+			 "refused for good (and in\n.BR \\-\\-rejects ,\nwhich it needs); see\n"
+			 ".BR Acknowledgements .\nThe variable applies to producers only." },
+		{ .heading = "Consumer (-C)", .short_name = 'G', .type = CLI_STRING, .dest = &o->group, .arg = "GROUP",
+		  .env = "KAFKA_CAT_GROUP",
+		  .help = "join consumer group GROUP; processes in one group share the partitions" },
+		{ .short_name = 'o', .type = CLI_CUSTOM, .dest = o, .parse = offset_option, .arg = "OFFSET",
+		  .help = "beginning, end, stored, N, -N (N before the end), s@MS (first message at or after MS ms "
+			  "since the epoch); with -G only beginning or end: where a group without a committed "
+			  "offset starts (default beginning)",
+		  .man = ".BR beginning ,\n.BR end ,\n.B stored\n(the committed offset),\n.I N\n(that offset),\n"
+			 ".BI \\- N\n(N messages before the end),\n.BI s@ MS\n(the first message whose timestamp "
+			 "is at or after\n.I MS\nmilliseconds since the epoch). With\n.B \\-G\nonly\n"
+			 ".B beginning\nor\n.BR end :\nwhere a group without a committed offset starts (default\n"
+			 ".BR beginning )." },
+		{ .short_name = 'e', .type = CLI_FLAG, .dest = &o->exit_eof,
+		  .help = "exit when every assigned partition is at its end" },
+		{ .short_name = 'c', .type = CLI_COUNT, .dest = &o->count, .arg = "COUNT", .min = 1, .max = (double)LLONG_MAX,
+		  .help = "exit after COUNT messages" },
+		{ .name = "commit-interval-ms", .type = CLI_COUNT, .dest = &o->commit_ms, .arg = "MS", .def = "1000",
+		  .min = 0, .max = 3600000,
+		  .help = "commit flushed offsets at most this often (0: after every flush); always on exit and "
+			  "before partitions are revoked; not with --ack-from, which commits on acknowledgement" },
+		{ .name = "instance-id", .type = CLI_STRING, .dest = &o->instance_id, .arg = "ID",
+		  .env = "KAFKA_CAT_INSTANCE_ID", .given = &g.instance_id,
+		  .help = "static membership (group.instance.id, -G): a member restarted with the same ID takes its "
+			  "partitions back at once, without a rebalance; the variable applies to group consumers only" },
+		{ .name = "ack-from", .type = CLI_PATH, .dest = &o->ack_from, .arg = "FIFO", .env = "KAFKA_CAT_ACK_FROM",
+		  .given = &g.ack_from,
+		  .help = "write barriers between the lines and commit offsets only once the pipe's last stage sends "
+			  "them back on FIFO (created 0600 when absent; needs -G or -X group.id); the variable "
+			  "applies to consumers that commit only",
+		  .man = ".RB ( \\-C ,\nwith\n.B \\-G\nor\n.BR \"\\-X group.id=\" )\nwrite barriers and commit "
+			 "offsets only once they come back on\n.IR FIFO ;\nsee\n.B Acknowledgements\n"
+			 "(created 0600 when absent). The variable applies to consumers that commit only." },
+		{ .name = "barrier-ms", .type = CLI_COUNT, .dest = &o->barrier_ms, .arg = "MS", .env = "KAFKA_CAT_BARRIER_MS",
+		  .def = "1000", .min = 1, .max = 3600000, .given = &g.barrier_ms,
+		  .help = "with --ack-from: a barrier at most MS after the first line it covers" },
+		{ .name = "barrier-records", .type = CLI_COUNT, .dest = &o->barrier_records, .arg = "N",
+		  .env = "KAFKA_CAT_BARRIER_RECORDS", .def = "10000", .min = 1, .max = 100000000,
+		  .given = &g.barrier_records, .help = "with --ack-from: or once N lines are not covered" },
+		{ .name = "ack-timeout", .type = CLI_COUNT, .dest = &o->ack_timeout_s, .arg = "SECONDS",
+		  .env = "KAFKA_CAT_ACK_TIMEOUT", .def = "30", .min = 0, .max = 86400, .given = &g.ack_timeout,
+		  .help = "with --ack-from: at the end (output closed first) and before partitions are revoked, wait "
+			  "for the barriers to come back while one comes back at least every SECONDS; 0: not at all",
+		  .man = ".RB ( \\-\\-ack\\-from )\nat the end (after standard output is closed) and before "
+			 "partitions are\nrevoked, wait for the barriers to come back as long as one comes back at "
+			 "least\nevery\n.I SECONDS\n(a pipe draining a long backlog is waited for; one that stalls "
+			 "is not;\n0: not at all). A second SIGTERM or SIGINT ends the wait at the end." },
+		{ .name = "metrics-listen", .type = CLI_STRING, .dest = &o->metrics_listen, .arg = "ADDR:PORT",
+		  .env = "KAFKA_CAT_METRICS_LISTEN", .given = &g.metrics_listen,
+		  .help = "serve GET /metrics (Prometheus text: messages, commits, lag per partition) and /healthz "
+			  "while consuming, [ADDR6]:PORT for IPv6; port 0 picks one, logged; cannot listen: exit 69. "
+			  "The variable applies to consumers only" },
+		{ 0 },
+	};
+	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true,
+				.options_first = true };
+	const char *err;
+
+	optind = 0; /* reset getopt (unit tests parse several times) */
+	int first = cli_table_parse(&o->cli, &spec, argc, argv);
+	o->partition = (int32_t)partition;
+	o->metadata_timeout_ms = (int)(metadata_timeout_s * 1000);
+	if ((err = check_options(o, &g, argv + first, argc - first)))
+		cli_usage_error(&o->cli, "%s", err);
 }
 
 bool kc_props_has(const kc_opts *o, const char *name)

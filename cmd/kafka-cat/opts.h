@@ -68,9 +68,10 @@ typedef struct {
 	bool allow_plain_sasl;      /* --allow-plain-sasl, env KAFKA_CAT_ALLOW_PLAIN_SASL=1 */
 } kc_opts;
 
-/* Parses argv into o (cli_init first). Returns NULL when all is well, else
- * the message of a usage error (static storage or o-owned). -h/-V exit. */
-const char *kc_parse_args(kc_opts *o, int argc, char **argv);
+/* Parses argv into o (cli_init first), from kafka-cat's option table (which
+ * --help and the man page's OPTIONS print too). A usage error exits 64;
+ * -h and -V exit. */
+void kc_parse_args(kc_opts *o, int argc, char **argv);
 void kc_opts_free(kc_opts *o);
 /* Whether a librdkafka property ("name" or "name=value") holds a secret
  * (sasl.password, ssl.key.password, ...): -X refuses those. */
