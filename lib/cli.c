@@ -81,10 +81,18 @@ static void flush_end(void)
 	flush_running = false;
 }
 
-void cli_init(cli_common *c, const char *tool, const char *help)
+/* Sets the maximum input line length from a size (opt names it in errors). */
+static void cli_set_max_line(const cli_common *c, const char *opt, const char *arg)
+{
+	size_t n = cli_parse_bytes(c, opt, arg);
+	if (n < 1024)
+		cli_usage_error(c, "%s: '%s' is below 1K", opt, arg);
+	ndjson_reader_set_max_line(n);
+}
+
+void cli_init(cli_common *c, const char *tool)
 {
 	c->tool = tool;
-	c->help = help;
 	c->metrics_file = cli_env("VTEX_PIPES_METRICS_FILE", NULL);
 	log_init(tool);
 	metrics_const_label("tool", tool);
@@ -102,14 +110,6 @@ void cli_init(cli_common *c, const char *tool, const char *help)
 		http_set_max_body(cli_parse_bytes(c, "VTEX_PIPES_MAX_RESPONSE", max_response));
 }
 
-void cli_set_max_line(const cli_common *c, const char *opt, const char *arg)
-{
-	size_t n = cli_parse_bytes(c, opt, arg);
-	if (n < 1024)
-		cli_usage_error(c, "%s: '%s' is below 1K", opt, arg);
-	ndjson_reader_set_max_line(n);
-}
-
 noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -124,9 +124,6 @@ noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
 bool cli_common_option(cli_common *c, int opt, const char *arg)
 {
 	switch (opt) {
-	case 'h':
-		fputs(c->help, stdout);
-		exit(VP_EXIT_OK);
 	case 'V':
 		printf("%s %s\n", c->tool, VP_VERSION);
 		exit(VP_EXIT_OK);

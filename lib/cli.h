@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdnoreturn.h>
 
-/* Long-option codes for the common flags; tools number their own from CLI_OPT_TOOL. */
+/* getopt codes of the common flags; an option table's own (cli_table.h) are
+ * numbered from CLI_OPT_TOOL. */
 enum {
 	CLI_OPT_LOG_LEVEL = 0x1000,
 	CLI_OPT_LOG_FORMAT,
@@ -17,7 +18,7 @@ enum {
 	CLI_OPT_TOOL = 0x1100,
 };
 
-/* Put this in a tool's struct option array (before its terminating {0}). */
+/* The common flags' getopt entries, which cli_table_parse adds to a table's. */
 #define CLI_COMMON_LONGOPTS                                                   \
 	{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' }, \
 	{ "log-level", required_argument, 0, CLI_OPT_LOG_LEVEL },              \
@@ -27,21 +28,9 @@ enum {
 /* For the tools that read NDJSON: the longest line taken (ndjson_reader.h);
  * the environment's VTEX_PIPES_MAX_LINE is read by cli_init. */
 #define CLI_INPUT_LONGOPTS { "max-line", required_argument, 0, CLI_OPT_MAX_LINE }
-#define CLI_INPUT_HELP                                                                          \
-	"      --max-line SIZE     longer input lines go to the rejects with their length\n"       \
-	"                          (env VTEX_PIPES_MAX_LINE; 16M)\n"
-
-/* Help text lines for the common flags, to end a tool's --help. */
-#define CLI_COMMON_HELP                                                                   \
-	"      --log-level LEVEL   debug, info, warn or error (env VTEX_PIPES_LOG_LEVEL; info)\n" \
-	"      --log-format FMT    logfmt or json (env VTEX_PIPES_LOG_FORMAT; logfmt)\n"           \
-	"      --metrics-file PATH write Prometheus metrics there at exit (env VTEX_PIPES_METRICS_FILE)\n" \
-	"  -h, --help              show this help and exit\n"                                   \
-	"  -V, --version           show the version and exit\n"
 
 typedef struct {
 	const char *tool;
-	const char *help;          /* the whole --help text */
 	const char *metrics_file;  /* from --metrics-file or VTEX_PIPES_METRICS_FILE */
 } cli_common;
 
@@ -49,15 +38,14 @@ typedef struct {
  * Every metric series gets the labels tool (the tool's name), stage
  * ($VTEX_PIPES_STAGE, default the tool's name: a flow names each stage, e.g.
  * two dedups in one pipeline) and, when $VTEX_PIPES_FLOW is set, flow. */
-void cli_init(cli_common *c, const char *tool, const char *help);
-/* Handles -h, -V and the common long options; returns false for any other code.
- * '?' (getopt's error) ends the process with VP_EXIT_USAGE. */
+void cli_init(cli_common *c, const char *tool);
+/* Handles -V and the common long options (--help is the option table's:
+ * cli_table.h); returns false for any other code. '?' (getopt's error) ends
+ * the process with VP_EXIT_USAGE. */
 bool cli_common_option(cli_common *c, int opt, const char *arg);
 /* Prints "tool: message" and a hint to stderr and exits VP_EXIT_USAGE (64). */
 noreturn void cli_usage_error(const cli_common *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Sets the maximum input line length from a size (opt names it in errors). */
-void cli_set_max_line(const cli_common *c, const char *opt, const char *arg);
 /* Writes the metrics file when one was asked for; logs when it cannot. With
  * VTEX_PIPES_METRICS_INTERVAL=SECONDS set, cli_init starts a thread that
  * also rewrites it that often while the tool runs; cli_finish stops it. */

@@ -89,7 +89,7 @@ static void options_parse(options *o, int argc, char **argv)
 	};
 	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts };
 
-	cli_init(&o->cli, "bq-export", NULL);
+	cli_init(&o->cli, "bq-export");
 	int first = cli_table_parse(&o->cli, &spec, argc, argv);
 	if (first < argc)
 		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[first]);

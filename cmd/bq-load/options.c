@@ -167,7 +167,7 @@ void options_parse(options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof *o);
 	o->flush_ms = -1;
-	cli_init(&o->cli, "bq-load", NULL);
+	cli_init(&o->cli, "bq-load");
 	parse_table(o, &partition, argc, argv);
 	if (!o->tmpdir)
 		o->tmpdir = cli_env("TMPDIR", "/tmp");

@@ -144,7 +144,7 @@ static void parse_options(options *o, int argc, char **argv)
 	};
 	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true };
 
-	cli_init(&o->cli, "dedup", NULL);
+	cli_init(&o->cli, "dedup");
 	deprecated_version_field(argc, argv);
 	int first = cli_table_parse(&o->cli, &spec, argc, argv);
 	if (!o->version_field && (o->version_field = cli_env("DEDUP_VERSION_FIELD", NULL)))

@@ -14,7 +14,7 @@ int main(int argc, char **argv)
 	kc_opts o = { 0 };
 	int rc;
 
-	cli_init(&o.cli, "kafka-cat", NULL);
+	cli_init(&o.cli, "kafka-cat");
 	kc_parse_args(&o, argc, argv);
 	if (o.quiet && !log_enabled(LOG_LVL_DEBUG))
 		log_set_level("warn");

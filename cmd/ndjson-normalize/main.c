@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 	};
 	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true };
 
-	cli_init(&cli, "ndjson-normalize", NULL);
+	cli_init(&cli, "ndjson-normalize");
 	int first = cli_table_parse(&cli, &spec, argc, argv);
 
 	if (entity) {

@@ -167,7 +167,7 @@ static void options_parse(options *o, int argc, char **argv)
 	cli_common *c = &o->cli;
 
 	memset(o, 0, sizeof *o);
-	cli_init(c, "ndjson-post", NULL);
+	cli_init(c, "ndjson-post");
 	int first = cli_table_parse(c, &spec, argc, argv);
 	o->files = argv + first;
 	o->nfiles = argc - first;

@@ -388,7 +388,7 @@ int main(int argc, char **argv)
 	};
 	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts, .input = true };
 
-	cli_init(&cli, "ndjson-validate", NULL);
+	cli_init(&cli, "ndjson-validate");
 	int first = cli_table_parse(&cli, &spec, argc, argv);
 
 	run r = { .max_places = (size_t)places, .flags_field = *flags_field ? flags_field : NULL };

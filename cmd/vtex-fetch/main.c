@@ -357,7 +357,7 @@ int main(int argc, char **argv)
 {
 	cli_common cli;
 	options o = { 0 };
-	cli_init(&cli, "vtex-fetch", NULL);
+	cli_init(&cli, "vtex-fetch");
 	parse_options(&cli, &o, argc, argv);
 
 	const char *cmd = o.command;

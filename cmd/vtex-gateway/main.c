@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 	/* A service, not a run: each access-log line carries its caller's run id. */
 	unsetenv("VTEX_PIPES_RUN_ID");
 	unsetenv("VTEX_GATEWAY"); /* it is the gateway: VTEX is upstream, not itself */
-	cli_init(&o.cli, "vtex-gateway", NULL);
+	cli_init(&o.cli, "vtex-gateway");
 	parse(&o, argc, argv);
 
 	vtex_endpoint ep;

@@ -277,7 +277,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int sig, rc = VP_EXIT_OK;
 
-	cli_init(&cli, "vtex-sandbox", NULL);
+	cli_init(&cli, "vtex-sandbox");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	parse_args(&cli, &cfg, argc, argv);
 	memset(&a, 0, sizeof a);

@@ -135,7 +135,7 @@ int configure_main(int argc, char **argv)
 	};
 	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts };
 
-	cli_init(&cli, "vtex-webhook", NULL);
+	cli_init(&cli, "vtex-webhook");
 	int first = cli_table_parse(&cli, &spec, argc, argv);
 	if (first < argc)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[first]);

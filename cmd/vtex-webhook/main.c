@@ -213,7 +213,7 @@ static void parse_options(options *o, int argc, char **argv)
 	};
 	const cli_spec spec = { .synopsis = synopsis, .epilogue = epilogue, .opts = opts };
 
-	cli_init(&o->cli, "vtex-webhook", NULL);
+	cli_init(&o->cli, "vtex-webhook");
 	int first = cli_table_parse(&o->cli, &spec, argc, argv);
 	if (first < argc)
 		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[first]);

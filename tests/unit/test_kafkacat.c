@@ -27,7 +27,7 @@ static void parse(kc_opts *o, const char **args)
 		argv[argc++] = (char *)*args;
 	argv[argc] = NULL;
 	memset(o, 0, sizeof *o);
-	cli_init(&o->cli, "kafka-cat", NULL);
+	cli_init(&o->cli, "kafka-cat");
 	kc_parse_args(o, argc, argv);
 }
 
