@@ -1,5 +1,7 @@
 /* Option tables (lib/cli_table.h): argv over environment over default, the
- * bounds and their usage errors, sizes and durations, --help and roff. */
+ * bounds and their usage errors, sizes and durations, --help and roff.
+ * links: tests/unit/child.c */
+#include "child.h"
 #include "cli_table.h"
 #include "exitcode.h"
 
@@ -8,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 typedef struct {
 	const char *name;
@@ -55,28 +55,22 @@ static int parse(vals *v, char **argv)
 	return parse_spec(&spec, argv);
 }
 
+typedef struct {
+	const cli_spec *spec;
+	char **argv;
+} spec_args;
+
+static void parse_in_child(void *ctx)
+{
+	spec_args *a = ctx;
+	parse_spec(a->spec, a->argv);
+}
+
 /* Parses argv against spec in a child; returns its exit status, its stderr in err. */
 static int spec_exit(const cli_spec *spec, char **argv, char *err, size_t errsize)
 {
-	int fds[2];
-	ck_assert_int_eq(pipe(fds), 0);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(fds[1], STDERR_FILENO);
-		parse_spec(spec, argv);
-		_exit(0);
-	}
-	close(fds[1]);
-	size_t len = 0;
-	ssize_t n;
-	while (len < errsize - 1 && (n = read(fds[0], err + len, errsize - 1 - len)) > 0)
-		len += (size_t)n;
-	err[len] = '\0';
-	close(fds[0]);
-	int status;
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	spec_args a = { spec, argv };
+	return child_exit(parse_in_child, &a, err, errsize);
 }
 
 /* spec_exit with the test table. */
@@ -86,6 +80,27 @@ static int parse_exit(char **argv, char *err, size_t errsize)
 	const cli_opt opts[] = TABLE(&v);
 	const cli_spec spec = { .synopsis = "", .epilogue = "", .opts = opts };
 	return spec_exit(&spec, argv, err, errsize);
+}
+
+/* What write(f, spec) writes (--help or roff), to be freed. */
+static char *render(const cli_spec *spec, void (*write)(FILE *, const cli_spec *))
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	write(f, spec);
+	fclose(f);
+	return text;
+}
+
+/* render with the test table. */
+static char *render_table(void (*write)(FILE *, const cli_spec *))
+{
+	vals v = { 0 };
+	const cli_opt opts[] = TABLE(&v);
+	const cli_spec spec = { .synopsis = "Usage: t [OPTION]...\n\n", .epilogue = "\nSee t(1).\n",
+				.opts = opts, .input = true };
+	return render(&spec, write);
 }
 
 START_TEST(argv_over_env_over_default)
@@ -216,16 +231,12 @@ START_TEST(numbers_choices_and_custom)
 	ck_assert_int_eq(kind, 2);
 	ck_assert_str_eq(items, "--item=a --item=b");
 	ck_assert_str_eq(given, "item");
-	char *help = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&help, &len);
-	cli_table_help(f, &spec);
-	cli_table_roff(f, &spec);
-	fclose(f);
+	char *help = render(&spec, cli_table_help), *roff = render(&spec, cli_table_roff);
 	ck_assert_ptr_nonnull(strstr(help, "a (default none)\nItems:\n  -i, --item X"));
-	ck_assert_ptr_nonnull(strstr(help, ".SS Items\n.TP\n.BR \\-i"));
 	ck_assert_ptr_nonnull(strstr(help, "\n      --clear             c\n"));
+	ck_assert_ptr_nonnull(strstr(roff, ".SS Items\n.TP\n.BR \\-i"));
 	free(help);
+	free(roff);
 	unsetenv("T_ITEMS");
 
 	char *bad[] = { "t", "--auth", "digest", NULL };
@@ -256,35 +267,17 @@ START_TEST(short_options_only_and_options_first)
 	ck_assert_int_eq(spec_exit(&spec, bad, err, sizeof err), VP_EXIT_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "t: -p: 'x' is not a whole number"));
 
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	cli_table_help(f, &spec);
-	cli_table_roff(f, &spec);
-	fclose(f);
-	ck_assert(strncmp(text, "  -p N                    a number\n  -q                      quick\n", 64) == 0);
-	ck_assert_ptr_nonnull(strstr(text, ".TP\n.BI \\-p \" N\"\na number.\n.TP\n.B \\-q\nquick.\n"));
-	free(text);
+	char *help = render(&spec, cli_table_help), *roff = render(&spec, cli_table_roff);
+	ck_assert(strncmp(help, "  -p N                    a number\n  -q                      quick\n", 64) == 0);
+	ck_assert(strncmp(roff, ".TP\n.BI \\-p \" N\"\na number.\n.TP\n.B \\-q\nquick.\n", 38) == 0);
+	free(help);
+	free(roff);
 }
 END_TEST
 
-static char *render(void (*write)(FILE *, const cli_spec *))
-{
-	vals v = { 0 };
-	const cli_opt opts[] = TABLE(&v);
-	const cli_spec spec = { .synopsis = "Usage: t [OPTION]...\n\n", .epilogue = "\nSee t(1).\n",
-				.opts = opts, .input = true };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	write(f, &spec);
-	fclose(f);
-	return text;
-}
-
 START_TEST(help_from_the_table)
 {
-	char *h = render(cli_table_help);
+	char *h = render_table(cli_table_help);
 	ck_assert(strncmp(h, "Usage: t [OPTION]...\n\n  -n, --name NAME         a name (env T_NAME)\n", 64) == 0);
 	ck_assert_ptr_nonnull(strstr(h, "  -c, --count N           how many times the thing is done, a long line that the\n"
 					"                          help wraps at eighty columns (env T_COUNT; default 3)\n"));
@@ -301,7 +294,7 @@ END_TEST
 
 START_TEST(roff_from_the_table)
 {
-	char *r = render(cli_table_roff);
+	char *r = render_table(cli_table_roff);
 	ck_assert_ptr_nonnull(strstr(r, ".TP\n.BR \\-c \", \" \\-\\-count \" \" \\fIN\\fR\nhow many times"));
 	ck_assert_ptr_nonnull(strstr(r, "Environment:\n.BR \"T_COUNT\" ;\ndefault\n.BR \"3\" .\n"));
 	ck_assert_ptr_nonnull(strstr(r, ".TP\n.B \\-\\-on\nswitch it on.\nEnvironment:\n.BR \"T_ON=1\" .\n"));

@@ -3,8 +3,9 @@
  * envelope (encode, decode, round trip of binary and null fields, refusals),
  * lib/base64, and the producer's settled-message tracker that decides when a
  * barrier goes back. (fuzz/kafkacat_envelope fuzzes the decoder.)
- * links: cmd/kafka-cat/opts.c cmd/kafka-cat/envelope.c cmd/kafka-cat/settle.c */
+ * links: cmd/kafka-cat/opts.c cmd/kafka-cat/envelope.c cmd/kafka-cat/settle.c tests/unit/child.c */
 #include "base64.h"
+#include "child.h"
 #include "kafka-cat/envelope.h"
 #include "kafka-cat/opts.h"
 #include "kafka-cat/settle.h"
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* Parses a NULL-terminated argument list (a usage error exits 64). */
@@ -31,29 +31,10 @@ static void parse(kc_opts *o, const char **args)
 	kc_parse_args(o, argc, argv);
 }
 
-/* Parses args in a child; returns its exit status, its stderr in err. */
-static int parse_exit(const char **args, char *err, size_t errsize)
+static void parse_in_child(void *args)
 {
-	int fds[2];
-	ck_assert_int_eq(pipe(fds), 0);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		kc_opts o;
-		dup2(fds[1], STDERR_FILENO);
-		parse(&o, args);
-		_exit(0);
-	}
-	close(fds[1]);
-	size_t len = 0;
-	ssize_t n;
-	while (len < errsize - 1 && (n = read(fds[0], err + len, errsize - 1 - len)) > 0)
-		len += (size_t)n;
-	err[len] = '\0';
-	close(fds[0]);
-	int status;
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	kc_opts o;
+	parse(&o, args);
 }
 
 #define PARSE_OK(o, ...)                                                     \
@@ -66,7 +47,7 @@ static int parse_exit(const char **args, char *err, size_t errsize)
 	do {                                                                 \
 		const char *a_[] = { __VA_ARGS__, NULL };                    \
 		char e_[1024];                                               \
-		ck_assert_int_eq(parse_exit(a_, e_, sizeof e_), 64);         \
+		ck_assert_int_eq(child_exit(parse_in_child, a_, e_, sizeof e_), 64);         \
 		ck_assert_msg(strstr(e_, needle), "wanted '%s', got '%s'", needle, e_); \
 	} while (0)
 
@@ -190,7 +171,7 @@ START_TEST(metrics_listen_and_secrets)
 	ck_assert(!kc_secret_prop("ssl.ca.location=/x/password"));
 	const char *a[] = { "-L", "-X", "sasl.password=hunter2", NULL };
 	char e[1024];
-	ck_assert_int_eq(parse_exit(a, e, sizeof e), 64);
+	ck_assert_int_eq(child_exit(parse_in_child, a, e, sizeof e), 64);
 	ck_assert_ptr_nonnull(strstr(e, "KAFKA_CAT_SASL_PASSWORD"));
 	ck_assert_ptr_null(strstr(e, "hunter2"));
 	/* In a -F file it is fine: a file is not argv. */
