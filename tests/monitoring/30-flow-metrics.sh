@@ -21,14 +21,14 @@ flow=$VP_ROOT/scripts/flows/catalog
 t_eq "catalog flow: exit 0" 0 $?
 t_eq "every log line carries a run_id" "$(wc -l <"$T_TMP/err1")" "$(grep -c ' run_id=' "$T_TMP/err1")"
 t_eq "one run id for the whole run" 1 "$(grep -oE ' run_id=[^ ]+' "$T_TMP/err1" | sort -u | wc -l)"
-t_eq "lines from the flow and from each of its five tools" "flow tool=bq-load tool=dedup tool=ndjson-normalize tool=ndjson-validate tool=vtex-fetch" \
+t_eq "lines from the flow and from each of its four tools" "flow tool=bq-load tool=ndjson-normalize tool=ndjson-validate tool=vtex-fetch" \
 	"$(grep -oE 'tool=[a-z-]+|flow=catalog msg' "$T_TMP/err1" | sed 's/=catalog msg//' | sort -u | paste -sd' ')"
-t_eq "published: the flow's file and one per stage" "catalog-bq-load.prom catalog-catalog-mark.prom catalog-dedup.prom catalog-fetch.prom catalog-normalize.prom catalog-rejects.prom catalog-validate.prom catalog.prom" \
+t_eq "published: the flow's file and one per stage" "catalog-bq-load.prom catalog-catalog-mark.prom catalog-fetch.prom catalog-normalize.prom catalog-rejects.prom catalog-validate.prom catalog.prom" \
 	"$(cd "$M" && ls | paste -sd' ')"
 
 # Every series of a stage file: tool, stage and flow labels; names the sources declare.
 grep -rohE '"vtex_[a-z0-9_]+"' "$VP_ROOT/cmd" "$VP_ROOT/lib" --include=*.c | tr -d '"' | sort -u >"$T_TMP/declared"
-for s in fetch:vtex-fetch validate:ndjson-validate normalize:ndjson-normalize dedup:dedup bq-load:bq-load; do
+for s in fetch:vtex-fetch validate:ndjson-validate normalize:ndjson-normalize bq-load:bq-load; do
 	stage=${s%%:*} tool=${s#*:} f=$M/catalog-$stage.prom
 	t_eq "$stage: every series has tool=\"$tool\", stage=\"$stage\", flow=\"catalog\"" "" \
 		"$(awk -v t="tool=\"$tool\"" -v s="stage=\"$stage\"" '!/^#/ && !(index($0, t) && index($0, s) && index($0, "flow=\"catalog\""))' "$f")"
