@@ -77,15 +77,24 @@
   {{ return(cfg) }}
 {%- endmacro %}
 
-{#- Reference time for "days since" metrics: var as_of, else now (UTC). -#}
+{#- Reference time for "days since" metrics: var as_of, else the environment's
+    VP_AS_OF (the dbt flow's "now": an environment variable, unlike a var,
+    leaves dbt's partial parsing in place when it changes from run to run,
+    where a new --vars made every run parse the whole project again), else
+    now (UTC). -#}
+{% macro as_of_value() -%}
+  {{ return(var('as_of') or env_var('VP_AS_OF', '')) }}
+{%- endmacro %}
 {% macro as_of() -%}
   {{ return(adapter.dispatch('as_of', 'vtex_pipes')()) }}
 {%- endmacro %}
 {% macro default__as_of() -%}
-  {%- if var('as_of') -%} cast('{{ var("as_of") }}' as timestamp)
+  {%- set v = as_of_value() -%}
+  {%- if v -%} cast('{{ v }}' as timestamp)
   {%- else -%} cast(current_timestamp at time zone 'UTC' as timestamp) {%- endif -%}
 {%- endmacro %}
 {% macro bigquery__as_of() -%}
-  {%- if var('as_of') -%} timestamp('{{ var("as_of") }}')
+  {%- set v = as_of_value() -%}
+  {%- if v -%} timestamp('{{ v }}')
   {%- else -%} current_timestamp() {%- endif -%}
 {%- endmacro %}
