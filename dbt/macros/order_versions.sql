@@ -4,9 +4,15 @@
     since: a SQL expression; only rows loaded after it are read, from every
     table (a version's child rows are loaded with it or after it), so a scan
     of bronze's newest rows reads no older ones (DuckDB's zone maps, BigQuery's
-    load-day partitions when `since` is a constant). -#}
-{% macro order_versions(since=none) -%}
+    load-day partitions when `since` is a constant).
+    roots: a relation with a column _row_id; when given, only those orders
+    rows and their children are read (gold.orders_current: the versions silver
+    does not hold yet), so the children are aggregated for them alone. -#}
+{% macro order_versions(since=none, roots=none) -%}
 {%- set after = ('x._loaded_at > ' ~ since) if since else 'true' -%}
+{%- if roots -%}
+  {%- set after = after ~ ' and x._root_id in (select _row_id from ' ~ roots ~ ')' -%}
+{%- endif -%}
 {%- set o = bronze_columns('orders', required=['order_id', 'status', 'creation_date', 'last_change', 'value', '_row_id', '_batch_id', '_loaded_at']) %}
 {%- set t = bronze_columns('orders__totals') %}
 {%- set i = bronze_columns('orders__items') %}
@@ -78,5 +84,8 @@ left join totals as t on t._root_id = o._row_id
 left join items as i on i._root_id = o._row_id
 {%- if since %}
 where o._loaded_at > {{ since }}
+{%- if roots %}
+  and o._row_id in (select _row_id from {{ roots }})
+{%- endif %}
 {%- endif %}
 {%- endmacro %}
