@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(**with_kms_key({'materialized': 'table'})) }}
 -- A table, not ephemeral: gold.orders_current, a view, joins it on every
 -- query, which then grouped all of silver.customers twice (100 ms a query).
 -- How orders find their customer: (match_type, match_value) -> customer_id,
