@@ -2,7 +2,9 @@
 #include "buf.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 enum { BLOCK = 1 << 20, ALIGN = 16, KEEP_AT_MOST = 64 << 20 };
@@ -38,6 +40,29 @@ static void arena_free(void *p)
 	(void)p;
 }
 
+/* Scoped use: the arena only inside a scope, malloc and free outside. */
+static bool in_scope;
+
+static void *scoped_malloc(size_t n)
+{
+	return in_scope ? arena_malloc(n) : malloc(n);
+}
+
+static bool from_arena(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+	for (const block *b = top; b; b = b->prev)
+		if (a >= (uintptr_t)b->data && a < (uintptr_t)(b->data + b->cap))
+			return true;
+	return false;
+}
+
+static void scoped_free(void *p)
+{
+	if (!from_arena(p))
+		free(p);
+}
+
 static void release(void)
 {
 	while (top) {
@@ -71,8 +96,26 @@ void json_arena_reset(void)
 	}
 }
 
+void json_arena_install_scoped(void)
+{
+	cJSON_Hooks h = { scoped_malloc, scoped_free };
+	cJSON_InitHooks(&h);
+}
+
+void json_arena_scope_begin(void)
+{
+	json_arena_reset();
+	in_scope = true;
+}
+
+void json_arena_scope_end(void)
+{
+	in_scope = false;
+}
+
 void json_arena_uninstall(void)
 {
 	cJSON_InitHooks(NULL);
+	in_scope = false;
 	release();
 }

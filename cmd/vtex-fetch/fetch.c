@@ -2,6 +2,7 @@
 #include "json_text.h"
 #include "cli.h"
 #include "exitcode.h"
+#include "json_arena.h"
 #include "json_path.h"
 #include "log.h"
 #include "metrics.h"
@@ -33,6 +34,7 @@ void fetch_init(fetch *f, const fetch_config *cfg)
 	http_options o = cfg->http;
 	f->attempts = o.retry.max_attempts;
 	f->http = http_client_new(&o);
+	json_arena_install_scoped();
 	http_client_default_header(f->http, "Content-Type: application/json");
 	if (!vtex_add_credentials(f->http, &why, &hint))
 		config_error(why, hint);
@@ -101,6 +103,7 @@ int fetch_finish(fetch *f)
 {
 	progress_end(&f->prog);
 	http_client_free(f->http);
+	json_arena_uninstall();
 	if (!ndjson_writer_close(f->out))
 		fetch_note_exit(f, VP_EXIT_IOERR);
 	if (f->failures && !ndjson_writer_close(f->failures))
@@ -116,20 +119,27 @@ int fetch_finish(fetch *f)
 	return f->exit_code;
 }
 
-static http_request *get(const char *base, const char *path)
+static const char *check_json_transient(http_request *req, http_response *res, void *ctx);
+
+static http_request *get(const char *base, const char *path, http_check_fn check)
 {
 	buf u = { 0 };
 	buf_printf(&u, "%s%s", base, path);
 	http_request *r = http_request_new("GET", buf_cstr(&u));
 	buf_free(&u);
 	http_request_header(r, "Accept: application/json");
-	http_request_check(r, fetch_check_json);
+	http_request_check(r, check);
 	return r;
 }
 
 http_request *fetch_get(fetch *f, const char *path)
 {
-	return get(f->base_url, path);
+	return get(f->base_url, path, fetch_check_json);
+}
+
+http_request *fetch_get_transient(fetch *f, const char *path)
+{
+	return get(f->base_url, path, check_json_transient);
 }
 
 http_request *fetch_post(fetch *f, const char *path, const buf *body)
@@ -145,28 +155,50 @@ http_request *fetch_post(fetch *f, const char *path, const buf *body)
 
 http_request *fetch_get_pricing(fetch *f, const char *path)
 {
-	return get(f->pricing_url, path);
+	return get(f->pricing_url, path, fetch_check_json);
 }
 
-/* The body fetch_check_json parsed, handed to fetch_classify for the same
- * response so it is not parsed twice: the check and the done callback of an
+/* The body a check parsed, handed to fetch_classify for the same response
+ * so it is not parsed twice: the check and the done callback of an
  * accepted response run back to back on the one loop thread. */
 static cJSON *checked_json;
 static const http_response *checked_res;
+
+static const char *check_json(http_response *res, bool transient)
+{
+	if (res->status < 200 || res->status > 299)
+		return NULL;
+	/* One no callback took (before the arena it may sit in is reset). */
+	cJSON_Delete(checked_json);
+	checked_json = NULL;
+	checked_res = NULL;
+	if (transient)
+		json_arena_scope_begin();
+	cJSON *j = cJSON_ParseWithLength(res->body.data ? res->body.data : "", res->body.len);
+	if (transient)
+		json_arena_scope_end();
+	if (!j)
+		return "response body is not valid JSON";
+	checked_json = j;
+	checked_res = res;
+	return NULL;
+}
 
 const char *fetch_check_json(http_request *req, http_response *res, void *ctx)
 {
 	(void)req;
 	(void)ctx;
-	if (res->status < 200 || res->status > 299)
-		return NULL;
-	cJSON *j = cJSON_ParseWithLength(res->body.data ? res->body.data : "", res->body.len);
-	if (!j)
-		return "response body is not valid JSON";
-	cJSON_Delete(checked_json);
-	checked_json = j;
-	checked_res = res;
-	return NULL;
+	return check_json(res, false);
+}
+
+/* A transient answer's tree comes from the arena (json_arena.h): no malloc
+ * or free per value. It is valid until the next transient answer is
+ * checked, that is until its done callback returns. */
+static const char *check_json_transient(http_request *req, http_response *res, void *ctx)
+{
+	(void)req;
+	(void)ctx;
+	return check_json(res, true);
 }
 
 static cJSON *take_checked(const http_response *res)

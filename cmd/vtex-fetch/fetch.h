@@ -67,6 +67,10 @@ void job_end(fetch *f, job *j);
 
 /* A GET on the store (path starts with '/') or the Pricing API, JSON accepted. */
 http_request *fetch_get(fetch *f, const char *path);
+/* fetch_get for an answer whose tree fetch_classify hands to a done callback
+ * that keeps no part of it past its return (cJSON_Duplicate what must stay):
+ * the tree is parsed in an arena, which the next such answer reuses. */
+http_request *fetch_get_transient(fetch *f, const char *path);
 /* A POST of a JSON body on the store; any answer body is accepted. */
 http_request *fetch_post(fetch *f, const char *path, const buf *body);
 http_request *fetch_get_pricing(fetch *f, const char *path);

@@ -312,7 +312,7 @@ static void submit_detail(orders *o, pending_id *p)
 	buf path = { 0 };
 	buf_puts(&path, "/api/oms/pvt/orders/");
 	fetch_urlencode(&path, oj->id);
-	http_request *r = fetch_get(o->f, buf_cstr(&path));
+	http_request *r = fetch_get_transient(o->f, buf_cstr(&path));
 	buf_free(&path);
 	http_request_label(r, "order");
 	http_request_on_done(r, order_done, oj);

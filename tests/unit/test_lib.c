@@ -1,7 +1,9 @@
-/* The small shared pieces: JSON text output, dotted lookup, logging formats,
- * metrics rendering and atomic file, secrets from env and file. */
+/* The small shared pieces: JSON text output, dotted lookup, cJSON's arena
+ * (ASan and valgrind check its frees), logging formats, metrics rendering
+ * and atomic file, secrets from env and file. */
 #include "base64.h"
 #include "buf.h"
+#include "json_arena.h"
 #include "json_path.h"
 #include "log.h"
 #include "metrics.h"
@@ -9,6 +11,7 @@
 #include "secret.h"
 
 #include <check.h>
+#include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +108,69 @@ static char *captured_log(const char *format)
 	ck_assert_int_gt(strlen(out), 0);
 	return out;
 }
+
+static const char arena_doc[] = "{\"a\":[1,2.5,\"x\\n\"],\"b\":{\"c\":null,\"d\":true}}";
+
+static void assert_arena_doc(const cJSON *j)
+{
+	buf b = { 0 };
+	json_write(&b, j);
+	ck_assert_str_eq(buf_cstr(&b), arena_doc);
+	buf_free(&b);
+}
+
+START_TEST(whole_process_arena_reuses_its_memory)
+{
+	json_arena_install();
+	cJSON *j = cJSON_Parse(arena_doc);
+	assert_arena_doc(j);
+	cJSON_Delete(j);
+	json_arena_reset();
+	cJSON *k = cJSON_Parse(arena_doc);
+	ck_assert_ptr_eq(k, j);
+	assert_arena_doc(k);
+	json_arena_uninstall();
+}
+END_TEST
+
+START_TEST(scoped_arena_beside_malloc_trees)
+{
+	json_arena_install_scoped();
+	cJSON *kept = cJSON_CreateObject(); /* before any scope: malloc */
+	cJSON_AddStringToObject(kept, "k", "v");
+
+	json_arena_scope_begin();
+	cJSON *a = cJSON_Parse(arena_doc);
+	json_arena_scope_end();
+	cJSON *between = cJSON_CreateString("malloc again"); /* freed for real below */
+	assert_arena_doc(a);
+	cJSON_Delete(a); /* frees nothing of the arena's */
+	cJSON_Delete(between);
+
+	/* The next scope starts over: the same memory serves the next tree. */
+	json_arena_scope_begin();
+	cJSON *b = cJSON_Parse(arena_doc);
+	json_arena_scope_end();
+	ck_assert_ptr_eq(b, a);
+	assert_arena_doc(b);
+	/* A tree bigger than a block spans several, all recognized at delete. */
+	buf big = { 0 };
+	buf_putc(&big, '[');
+	for (int i = 0; i < 100000; i++)
+		buf_printf(&big, "%s{\"n\":%d,\"s\":\"%d\"}", i ? "," : "", i, i);
+	buf_putc(&big, ']');
+	json_arena_scope_begin();
+	cJSON *c = cJSON_Parse(buf_cstr(&big));
+	json_arena_scope_end();
+	ck_assert_int_eq(cJSON_GetArraySize(c), 100000);
+	cJSON_Delete(c);
+	buf_free(&big);
+
+	ck_assert_str_eq(cJSON_GetObjectItem(kept, "k")->valuestring, "v");
+	cJSON_Delete(kept);
+	json_arena_uninstall();
+}
+END_TEST
 
 START_TEST(log_logfmt_and_json)
 {
@@ -363,6 +429,8 @@ int main(void)
 	tcase_add_test(tc, base64_both_alphabets);
 	tcase_add_test(tc, doubles_round_trip);
 	tcase_add_test(tc, dotted_lookup_and_compact_write);
+	tcase_add_test(tc, whole_process_arena_reuses_its_memory);
+	tcase_add_test(tc, scoped_arena_beside_malloc_trees);
 	tcase_add_test(tc, log_logfmt_and_json);
 	tcase_add_test(tc, log_quotes_control_characters);
 	tcase_add_test(tc, metrics_render_and_write);
