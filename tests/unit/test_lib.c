@@ -13,6 +13,7 @@
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,32 @@ START_TEST(json_string_escapes)
 	buf_json_string(&b, in, strlen(in));
 	ck_assert_str_eq(buf_cstr(&b), "\"a\\\"b\\\\c\\n\\t\\u0001é\"");
 	buf_free(&b);
+	/* Long runs go eight bytes at a time: an escape at every offset of a word. */
+	for (size_t at = 0; at < 20; at++) {
+		char in2[21], want[40];
+		memset(in2, 'x', 20);
+		in2[20] = '\0';
+		in2[at] = at % 3 == 0 ? '"' : at % 3 == 1 ? '\\' : '\x1f';
+		const char *esc = at % 3 == 0 ? "\\\"" : at % 3 == 1 ? "\\\\" : "\\u001f";
+		snprintf(want, sizeof want, "\"%.*s%s%s\"", (int)at, in2, esc, in2 + at + 1);
+		buf_json_string(&b, in2, 20);
+		ck_assert_str_eq(buf_cstr(&b), want);
+		buf_free(&b);
+	}
+}
+END_TEST
+
+START_TEST(integers_as_printf_writes_them)
+{
+	buf b = { 0 };
+	const int64_t v[] = { 0, 7, -7, 10, 1234567890123, INT64_MAX, INT64_MIN };
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		char want[24];
+		snprintf(want, sizeof want, "%lld", (long long)v[i]);
+		buf_put_i64(&b, v[i]);
+		ck_assert_str_eq(buf_cstr(&b), want);
+		buf_free(&b);
+	}
 }
 END_TEST
 
@@ -426,6 +453,7 @@ int main(void)
 	Suite *s = suite_create("lib");
 	TCase *tc = tcase_create("lib");
 	tcase_add_test(tc, json_string_escapes);
+	tcase_add_test(tc, integers_as_printf_writes_them);
 	tcase_add_test(tc, base64_both_alphabets);
 	tcase_add_test(tc, doubles_round_trip);
 	tcase_add_test(tc, dotted_lookup_and_compact_write);
