@@ -118,7 +118,8 @@ void http_client_stop(http_client *c);
 void http_client_wakeup(http_client *c);
 /* For a feed that waits on more than its requests (a FIFO, a clock): while
  * the loop would call feed, it also wakes when fd (-1: none) is readable, and
- * at the latest after max_wait_ms (default 1000). Callable from feed. */
+ * at the latest after max_wait_ms (default 1000). Callable from feed; fd
+ * stays open until a later call names another (or -1). */
 void http_client_feed_wait(http_client *c, int fd, int max_wait_ms);
 /* Requests submitted and not yet done (queued, waiting to retry, or in flight). */
 size_t http_client_pending(const http_client *c);
