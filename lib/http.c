@@ -47,14 +47,14 @@ struct http_client {
 	http_options o;
 	char *user_agent, *cacert, *unix_socket;
 	CURLM *multi;
-	/* libcurl's socket interface: the sockets it names (on_socket) and
-	 * wake_fd (an eventfd, http_client_wakeup) in one epoll set, its timer
-	 * (on_timer) a deadline; only the transfers whose sockets are ready
-	 * are driven, where curl_multi_perform went over every one of them
-	 * with a poll of its own (about a tenth of vtex-gateway's CPU, flooded). */
+	/* libcurl's socket interface: the sockets it names (on_socket), wake_fd
+	 * (an eventfd, http_client_wakeup) and the feed's fd in one epoll set,
+	 * its timer (on_timer) a deadline; only the transfers whose sockets
+	 * are ready are driven, where curl_multi_perform went over every one
+	 * of them with a poll of its own (about a tenth of vtex-gateway's CPU,
+	 * flooded). */
 	int epfd, wake_fd;
 	int watched_fd;                        /* the feed's fd in the set, or -1 */
-	bool armed;                            /* it has not fired since it was (re)armed */
 	double timer_at;                       /* progress_now() seconds; < 0: none */
 	CURL **idle;  /* easy handles of finished attempts, reset, for the next starts */
 	size_t nidle; /* at most concurrency */
@@ -635,21 +635,20 @@ static bool collect(http_client *c)
 	return finished;
 }
 
-/* The feed's fd (-1: none) in the epoll set, one-shot: once it fires it
- * stays quiet until the feed, called again, asks for it again. */
+/* The feed's fd in the epoll set while the loop would call feed, out of it
+ * otherwise (fd -1): a readable fd the feed cannot serve would spin the loop.
+ * Only a change costs a system call. */
 static void watch_feed_fd(http_client *c, int fd)
 {
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT, .data.fd = fd };
-	if (fd != c->watched_fd) {
-		if (c->watched_fd >= 0)
-			epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->watched_fd, NULL); /* fails when it was closed: fine */
+	if (fd == c->watched_fd)
+		return;
+	if (c->watched_fd >= 0)
+		epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->watched_fd, NULL); /* fails when it was closed: fine */
+	c->watched_fd = -1;
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+	if (fd >= 0 && (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ||
+			(errno == EEXIST && epoll_ctl(c->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)))
 		c->watched_fd = fd;
-		c->armed = fd >= 0 && (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ||
-				       (errno == EEXIST && epoll_ctl(c->epfd, EPOLL_CTL_MOD, fd, &ev) == 0));
-	} else if (fd >= 0 && !c->armed) {
-		c->armed = epoll_ctl(c->epfd, EPOLL_CTL_MOD, fd, &ev) == 0 ||
-			   (errno == ENOENT && epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) == 0);
-	}
 }
 
 /* Waits up to timeout_ms for libcurl's sockets, a wakeup or the feed's fd,
@@ -668,10 +667,8 @@ static bool wait_and_drive(http_client *c, int timeout_ms)
 			(void)!read(c->wake_fd, &v, sizeof v);
 			continue;
 		}
-		if (fd == c->watched_fd) {
-			c->armed = false;
-			continue;
-		}
+		if (fd == c->watched_fd)
+			continue; /* the feed's: it runs next */
 		int what = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) | (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
 			   (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
 		if (curl_multi_socket_action(c->multi, fd, what, &still) != CURLM_OK)
@@ -712,8 +709,7 @@ bool http_client_run(http_client *c, http_feed_fn feed, void *ctx)
 			if (t < timeout_ms)
 				timeout_ms = t > 0 ? (int)t : 0;
 		}
-		if (fed)
-			watch_feed_fd(c, c->feed_fd);
+		watch_feed_fd(c, fed ? c->feed_fd : -1);
 		if (!wait_and_drive(c, timeout_ms))
 			return false;
 	}
