@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -153,11 +154,19 @@ static bool listen_on(const httpd_config *c, struct sockaddr_storage *ss, int *f
 httpd *httpd_start(const httpd_config *c, char *url, size_t urlsz)
 {
 	struct sockaddr_storage ss = { 0 };
-	int fd;
-	if (!listen_on(c, &ss, &fd))
+	int fd = -1;
+	if (c->share) {
+		const union MHD_DaemonInfo *li = MHD_get_daemon_info(c->share->d, MHD_DAEMON_INFO_LISTEN_FD);
+		if (!li || (fd = fcntl(li->listen_fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+			log_error("cannot share the listening socket", LS("setting", c->setting), LS("error", strerror(errno)));
+			return NULL;
+		}
+	} else if (!listen_on(c, &ss, &fd)) {
 		return NULL;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-	if (c->threads)
+	}
+	bool pool = c->threads && !c->external;
+	unsigned flags = MHD_USE_ERROR_LOG | (c->external ? 0 : MHD_USE_INTERNAL_POLLING_THREAD);
+	if (pool || c->external)
 		flags |= MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
@@ -172,10 +181,10 @@ httpd *httpd_start(const httpd_config *c, char *url, size_t urlsz)
 		o[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
 	o[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s, NULL };
 	o[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, c->max_connections, NULL };
-	if (c->threads) {
+	if (pool)
 		o[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, c->threads, NULL };
+	if (pool || c->external)
 		o[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL };
-	}
 	if (c->max_per_ip)
 		o[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->max_per_ip, NULL };
 	if (c->memory_limit)
@@ -195,11 +204,13 @@ httpd *httpd_start(const httpd_config *c, char *url, size_t urlsz)
 		log_error(c->tls_cert ? "cannot listen (address in use or not local, or a bad TLS certificate or key)"
 				      : "cannot listen (address in use or not local)",
 			  LS("setting", c->setting), LS("listen", c->listen));
-		if (fd >= 0) /* the socket itself is libmicrohttpd's once given */
+		if (fd >= 0 && !c->share) /* the socket itself is libmicrohttpd's once given */
 			unlink(http_unix_socket_path(c->listen));
 		free(h);
 		return NULL;
 	}
+	if (c->share)
+		return h;
 	if (fd >= 0) {
 		const char *path = http_unix_socket_path(c->listen);
 		struct stat st;

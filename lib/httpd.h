@@ -27,6 +27,15 @@ typedef struct {
 	 * threads on epoll whose handlers may suspend connections, and a
 	 * listen backlog for bursts. */
 	unsigned threads;
+	/* No thread of its own (threads unused): the server's loop calls
+	 * MHD_run when the epoll fd (MHD_DAEMON_INFO_EPOLL_FD) is readable or
+	 * MHD_get_timeout runs out; handlers may suspend connections; the
+	 * backlog as with threads. */
+	bool external;
+	/* Another httpd whose listening socket this one serves too (a dup:
+	 * listen and socket_mode unused, the URL left as it is), so that a
+	 * few external loops share one address. */
+	struct httpd *share;
 	unsigned timeout_s, max_connections;
 	unsigned max_per_ip;  /* 0: no limit per client address */
 	size_t memory_limit;  /* per connection; 0: libmicrohttpd's default */

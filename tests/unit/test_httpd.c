@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +182,68 @@ START_TEST(serves_on_a_unix_socket)
 }
 END_TEST
 
+typedef struct {
+	httpd *h[2];
+	volatile bool stop;
+} loops;
+
+/* Runs both external daemons, as a server's loop would. */
+static void *run_external(void *arg)
+{
+	loops *l = arg;
+	while (!l->stop) {
+		struct pollfd p[2];
+		for (int i = 0; i < 2; i++) {
+			const union MHD_DaemonInfo *in = MHD_get_daemon_info(httpd_daemon(l->h[i]), MHD_DAEMON_INFO_EPOLL_FD);
+			p[i] = (struct pollfd){ .fd = in->epoll_fd, .events = POLLIN };
+		}
+		poll(p, 2, 20);
+		for (int i = 0; i < 2; i++)
+			MHD_run(httpd_daemon(l->h[i]));
+	}
+	return NULL;
+}
+
+/* Two daemons without threads of their own on one listening socket (the
+ * second a share of the first): each answers, on a TCP port as on a Unix
+ * socket, whose file only the first removes at its stop. */
+START_TEST(external_daemons_share_a_socket)
+{
+	char dir[] = "/tmp/vp-httpd-XXXXXX", spec[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(spec, sizeof spec, "unix:%s/s", dir);
+	const char *specs[] = { "127.0.0.1:0", spec };
+	for (int k = 0; k < 2; k++) {
+		char url[80], unused[80] = "";
+		httpd_config c = { .listen = specs[k], .setting = "--listen", .handler = hello, .external = true,
+				   .timeout_s = 5, .max_connections = 8, .socket_mode = 0600 };
+		loops l = { 0 };
+		ck_assert_ptr_nonnull(l.h[0] = httpd_start(&c, url, sizeof url));
+		c.share = l.h[0];
+		ck_assert_ptr_nonnull(l.h[1] = httpd_start(&c, unused, sizeof unused));
+		ck_assert_str_eq(unused, "");
+		pthread_t t;
+		pthread_create(&t, NULL, run_external, &l);
+		for (int i = 0; i < 4; i++) {
+			buf r = { 0 };
+			get(url, &r);
+			ck_assert_msg(strstr(buf_cstr(&r), "\r\n\r\nhello\n"), "%s", buf_cstr(&r));
+			buf_free(&r);
+		}
+		l.stop = true;
+		pthread_join(t, NULL);
+		struct stat st;
+		httpd_stop(l.h[1]);
+		if (k == 1) /* the share leaves the socket file to the first */
+			ck_assert_int_eq(stat(spec + 5, &st), 0);
+		httpd_stop(l.h[0]);
+	}
+	struct stat st;
+	ck_assert_int_ne(stat(spec + 5, &st), 0);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(malformed_address_refused)
 {
 	char url[80];
@@ -198,6 +262,7 @@ int main(void)
 	TCase *tc = tcase_create("httpd");
 	tcase_add_test(tc, listen_addresses);
 	tcase_add_test(tc, listen_urls);
+	tcase_add_test(tc, external_daemons_share_a_socket);
 	tcase_add_test(tc, serves_ipv4_and_ipv6_on_a_free_port);
 	tcase_add_test(tc, serves_on_a_unix_socket);
 	tcase_add_test(tc, malformed_address_refused);
