@@ -7,18 +7,28 @@
 
 #include <curl/curl.h>
 #include <microhttpd.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-enum { ST_NEW, ST_BODY, ST_WAITING };
+enum { ST_NEW, ST_BODY, ST_WAITING, ST_ANSWERED, STOP_DRAIN_MS = 2000 };
+
+/* One loop's share of the callers: a daemon on the common listening socket. */
+typedef struct {
+	gw_front *f;
+	httpd *h;
+	int epfd;       /* the daemon's */
+	size_t waiting; /* exchanges whose job is out and not yet answered */
+} server;
 
 struct gw_front {
 	gw_front_cfg cfg;
 	gw_sched *s;
-	httpd *h;
+	server *srv;
+	unsigned nsrv;
 };
 
 /* One exchange with a caller. */
@@ -44,12 +54,14 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode why)
 {
+	server *sv = cls;
 	exchange *x = *con_cls;
-	(void)cls;
 	(void)conn;
 	(void)why;
 	if (!x)
 		return;
+	if (x->state == ST_WAITING)
+		sv->waiting--;
 	gw_job_free(x->job);
 	free(x->uri);
 	free(x);
@@ -127,8 +139,9 @@ static void header_copy(char *out, size_t n, struct MHD_Connection *conn, const 
 }
 
 /* The whole request is in: a job for its class, the connection held meanwhile. */
-static enum MHD_Result queue_job(gw_front *f, exchange *x, const char *method)
+static enum MHD_Result queue_job(server *sv, exchange *x, const char *method)
 {
+	gw_front *f = sv->f;
 	gw_job *j = x->job;
 	size_t plen = strcspn(x->uri, "?");
 	char path[1024];
@@ -144,14 +157,17 @@ static enum MHD_Result queue_job(gw_front *f, exchange *x, const char *method)
 	j->done = job_done;
 	j->ctx = x;
 	x->state = ST_WAITING;
+	sv->waiting++;
 	MHD_suspend_connection(x->conn);
 	gw_sched_submit(f->s, j);
 	return MHD_YES;
 }
 
-static enum MHD_Result answer_job(exchange *x, const char *method)
+static enum MHD_Result answer_job(server *sv, exchange *x, const char *method)
 {
 	gw_job *j = x->job;
+	x->state = ST_ANSWERED;
+	sv->waiting--;
 	struct MHD_Response *r = MHD_create_response_from_buffer(j->resp_body.len, j->resp_body.data, MHD_RESPMEM_MUST_FREE);
 	if (!r)
 		return MHD_NO;
@@ -194,11 +210,12 @@ static bool authorized(gw_front *f, struct MHD_Connection *conn)
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
-	gw_front *f = cls;
+	server *sv = cls;
+	gw_front *f = sv->f;
 	exchange *x = *con_cls;
 	(void)version;
 	if (x->state == ST_WAITING)
-		return answer_job(x, method);
+		return answer_job(sv, x, method);
 	if (x->state == ST_NEW) {
 		x->state = ST_BODY;
 		if (strcmp(url, "/metrics") == 0 && x->uri[0] == '/' && strcmp(method, "GET") == 0)
@@ -230,7 +247,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (x->too_big)
 		return reply_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
-	return queue_job(f, x, method);
+	return queue_job(sv, x, method);
 }
 
 gw_front *gw_front_start(const gw_front_cfg *cfg, gw_sched *s, char *url, size_t urlsz)
@@ -238,30 +255,71 @@ gw_front *gw_front_start(const gw_front_cfg *cfg, gw_sched *s, char *url, size_t
 	gw_front *f = xcalloc(1, sizeof *f);
 	f->cfg = *cfg;
 	f->s = s;
-	const struct MHD_OptionItem callbacks[] = {
-		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL },
-		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, f },
-		{ MHD_OPTION_END, 0, NULL },
-	};
-	/* libmicrohttpd zeroes a connection's whole memory after every request:
-	 * at 64 KiB that was the largest cost of an answer (perf, flooded). 16
-	 * KiB holds a request line and headers of 14 KiB, VTEX's answer headers
-	 * and the read buffer; the callers' are under 1 KiB. */
-	httpd_config c = { .listen = cfg->listen, .setting = "--listen", .handler = on_request, .cls = f,
-			   .threads = cfg->threads, .timeout_s = 300, .max_connections = cfg->max_connections,
-			   .memory_limit = 16 * 1024, .tls_cert = cfg->tls_cert, .tls_key = cfg->tls_key,
-			   .socket_mode = cfg->socket_mode, .options = callbacks };
-	if (!(f->h = httpd_start(&c, url, urlsz))) {
-		free(f);
-		return NULL;
+	f->srv = xcalloc(cfg->threads, sizeof *f->srv);
+	for (unsigned i = 0; i < cfg->threads; i++) {
+		server *sv = &f->srv[i];
+		const struct MHD_OptionItem callbacks[] = {
+			{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL },
+			{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, sv },
+			{ MHD_OPTION_END, 0, NULL },
+		};
+		/* libmicrohttpd zeroes a connection's whole memory after every request:
+		 * at 64 KiB that was the largest cost of an answer (perf, flooded). 16
+		 * KiB holds a request line and headers of 14 KiB, VTEX's answer headers
+		 * and the read buffer; the callers' are under 1 KiB. The connection
+		 * limit is shared out between the loops, as libmicrohttpd's own
+		 * thread pool does. */
+		unsigned limit = cfg->max_connections / cfg->threads;
+		httpd_config c = { .listen = cfg->listen, .setting = "--listen", .handler = on_request, .cls = sv,
+				   .external = true, .share = i ? f->srv[0].h : NULL, .timeout_s = 300,
+				   .max_connections = limit ? limit : 1, .memory_limit = 16 * 1024,
+				   .tls_cert = cfg->tls_cert, .tls_key = cfg->tls_key, .socket_mode = cfg->socket_mode,
+				   .options = callbacks };
+		sv->f = f;
+		if (!(sv->h = httpd_start(&c, url, urlsz))) {
+			gw_front_stop(f);
+			return NULL;
+		}
+		f->nsrv++;
+		const union MHD_DaemonInfo *info = MHD_get_daemon_info(httpd_daemon(sv->h), MHD_DAEMON_INFO_EPOLL_FD);
+		sv->epfd = info ? info->epoll_fd : -1;
 	}
 	return f;
+}
+
+void *gw_front_loop(gw_front *f, unsigned i)
+{
+	return &f->srv[i];
+}
+
+int gw_front_serve(void *ctx, int *fd)
+{
+	server *sv = ctx;
+	struct MHD_Daemon *d = httpd_daemon(sv->h);
+	MHD_UNSIGNED_LONG_LONG ms;
+	MHD_run(d);
+	*fd = sv->epfd;
+	return MHD_get_timeout(d, &ms) == MHD_YES && ms < 1000 ? (int)ms : 1000;
 }
 
 void gw_front_stop(gw_front *f)
 {
 	if (!f)
 		return;
-	httpd_stop(f->h);
+	/* The answers the scheduler gave as it stopped go out before the
+	 * connections close: the loops that served them have ended. */
+	double until = progress_now() + STOP_DRAIN_MS / 1000.0;
+	for (unsigned i = 0; i < f->nsrv; i++) {
+		server *sv = &f->srv[i];
+		while (sv->waiting && progress_now() < until) {
+			struct pollfd p = { .fd = sv->epfd, .events = POLLIN };
+			int fd, ms = gw_front_serve(sv, &fd);
+			poll(&p, 1, ms < 100 ? ms : 100);
+		}
+		MHD_run(httpd_daemon(sv->h)); /* what the last answers left to write */
+	}
+	for (unsigned i = f->nsrv; i-- > 0;)
+		httpd_stop(f->srv[i].h);
+	free(f->srv);
 	free(f);
 }

@@ -41,30 +41,43 @@ struct endpoint {
 	token_bucket b;
 };
 
+/* A class's state, shared by the loops under its lock. */
 typedef struct klass {
 	gw_sched *s;
 	int id;
 	gw_class_cfg cfg;
-	pthread_t thread;
 	pthread_mutex_t lock;
 	gw_job *head[GW__PRIORITIES], *tail[GW__PRIORITIES];
 	size_t queued[GW__PRIORITIES];
 	gw_job *retry; /* sorted by not_before */
 	unsigned cycle;
+	size_t inflight; /* attempts at VTEX */
 	token_bucket bucket;
 	struct endpoint eps[MAX_ENDPOINTS];
 	size_t neps;
 	double paused_until, win_start, used;
-	bool stopping;
 	uint64_t rng;
-	http_client *hc;
 	metric *m_queued[GW__PRIORITIES], *m_wait[GW__PRIORITIES], *m_used, *m_left, *m_window, *m_throttled,
 		*m_retries, *m_upstream;
 } klass;
 
+/* A thread: its callers (serve) and its libcurl multi client, where it
+ * starts whatever class's queued jobs it finds room for. */
+typedef struct loop {
+	gw_sched *s;
+	http_client *hc;
+	gw_serve_fn serve;
+	void *serve_ctx;
+	pthread_t thread;
+	bool started;
+} loop;
+
 struct gw_sched {
 	gw_sched_cfg cfg;
 	klass cls[GW__CLASSES];
+	loop *loops;
+	unsigned nloops;
+	atomic_bool stopping;
 };
 
 
@@ -111,12 +124,20 @@ static metric *answers(int cls, int prio, int status)
 	return m;
 }
 
-/* Hands j back to its caller. */
+/* The loop running on this thread. */
+static _Thread_local loop *this_loop;
+
+/* Hands j back to its caller, and wakes the loop that read it when that is
+ * another: libmicrohttpd's own wakeup of a daemon resumed from another
+ * thread left answers waiting for that loop's next turn, up to a second. */
 static void finish(gw_job *j, int status)
 {
+	loop *home = j->home; /* j may be gone once done returns */
 	j->status = status;
 	metric_add(answers(j->cls, j->prio, status), 1);
 	j->done(j->ctx);
+	if (home != this_loop)
+		http_client_wakeup(home->hc);
 }
 
 static void answer_unavailable(gw_job *j, unsigned retry_after)
@@ -174,6 +195,7 @@ static void attempt_done(http_client *c, http_request *req, http_response *res, 
 	j->upstream_s += res->seconds;
 	metric_observe(k->m_upstream, res->seconds);
 	bool retryable = res->outcome == HTTP_OUTCOME_GAVE_UP;
+	bool retry = retryable && j->attempts < k->s->cfg.retry.max_attempts && !atomic_load(&k->s->stopping);
 	double ra = -1;
 	if (res->status == 429) {
 		char v[128];
@@ -182,26 +204,23 @@ static void attempt_done(http_client *c, http_request *req, http_response *res, 
 		if (ra > k->s->cfg.retry.retry_after_max_s)
 			ra = k->s->cfg.retry.retry_after_max_s;
 		metric_add(k->m_throttled, 1);
-		pthread_mutex_lock(&k->lock);
-		bool fresh = k->paused_until <= now;
-		if (now + ra > k->paused_until)
-			k->paused_until = now + ra;
-		pthread_mutex_unlock(&k->lock);
-		if (fresh)
-			log_warn("VTEX throttled the class: paused for every caller", LS("class", gw_class_name(k->id)),
-				 LD("seconds", ra));
 	}
-	if (retryable && j->attempts < k->s->cfg.retry.max_attempts) {
-		pthread_mutex_lock(&k->lock);
-		bool stopping = k->stopping;
-		if (!stopping) {
-			metric_add(k->m_retries, 1);
-			j->not_before = now + http_retry_wait(&k->s->cfg.retry, j->attempts, http_jitter_u(&k->rng), ra);
-			retry_insert(k, j);
-		}
-		pthread_mutex_unlock(&k->lock);
-		if (!stopping)
-			return;
+	pthread_mutex_lock(&k->lock);
+	k->inflight--;
+	bool fresh = res->status == 429 && k->paused_until <= now;
+	if (res->status == 429 && now + ra > k->paused_until)
+		k->paused_until = now + ra;
+	if (retry) {
+		j->not_before = now + http_retry_wait(&k->s->cfg.retry, j->attempts, http_jitter_u(&k->rng), ra);
+		retry_insert(k, j);
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (fresh)
+		log_warn("VTEX throttled the class: paused for every caller", LS("class", gw_class_name(k->id)),
+			 LD("seconds", ra));
+	if (retry) {
+		metric_add(k->m_retries, 1);
+		return;
 	}
 	if (res->status == 429) { /* never a 429 to a caller: the pause is the gateway's */
 		answer_unavailable(j, (unsigned)ceil(ra > 1 ? ra : 1));
@@ -219,7 +238,7 @@ static void attempt_done(http_client *c, http_request *req, http_response *res, 
 	finish(j, (int)res->status);
 }
 
-static void start(klass *k, gw_job *j, double now)
+static void start(klass *k, loop *l, gw_job *j, double now)
 {
 	http_request *r = http_request_new(j->method, j->url);
 	for (struct curl_slist *h = j->headers; h; h = h->next)
@@ -233,7 +252,8 @@ static void start(klass *k, gw_job *j, double now)
 		metric_observe(k->m_wait[j->prio], j->queued_s);
 	}
 	k->used++;
-	http_submit(k->hc, r);
+	k->inflight++;
+	http_submit(l->hc, r);
 }
 
 /* The priority whose turn it is (sched.h), or -1 when nothing waits. */
@@ -288,27 +308,25 @@ static token_bucket *endpoint_bucket(klass *k, const char *key, double now)
 	return &e->b;
 }
 
-/* The class thread's feed: starts what the budget, the cap and the pause allow. */
-static bool feed(http_client *c, size_t room, void *ctx)
+/* Starts on l what the class's budget, cap and pause allow; returns the
+ * seconds until it may start more (at most 1). */
+static double serve_class(klass *k, loop *l, double now, bool stopping)
 {
-	klass *k = ctx;
-	gw_job *expired = NULL;
-	double now = progress_now(), wait = 1;
-	(void)room;
+	gw_job *refused = NULL;
+	double wait = 1;
 	pthread_mutex_lock(&k->lock);
-	bool stopping = k->stopping;
 	for (int p = 0; p < GW__PRIORITIES; p++)
 		while (k->head[p] && (stopping || now - k->head[p]->enqueued > k->s->cfg.max_queue_s)) {
 			gw_job *j = pop(k, p);
-			j->next = expired;
-			expired = j;
+			j->next = refused;
+			refused = j;
 		}
 	while (k->retry && (stopping || k->retry->not_before <= now)) {
 		gw_job *j = k->retry;
 		k->retry = j->next;
 		if (stopping) {
-			j->next = expired;
-			expired = j;
+			j->next = refused;
+			refused = j;
 		} else {
 			push(k, j, true);
 		}
@@ -319,7 +337,7 @@ static bool feed(http_client *c, size_t room, void *ctx)
 		k->win_start = now - fmod(now - k->win_start, k->cfg.window);
 		k->used = 0;
 	}
-	while (!stopping && http_client_pending(c) < k->cfg.concurrency) {
+	while (!stopping && k->inflight < k->cfg.concurrency) {
 		int p = pick(k);
 		if (p < 0)
 			break;
@@ -343,7 +361,7 @@ static bool feed(http_client *c, size_t room, void *ctx)
 			break;
 		}
 		k->cycle++;
-		start(k, pop(k, p), now);
+		start(k, l, pop(k, p), now);
 	}
 	for (int p = 0; p < GW__PRIORITIES; p++)
 		metric_set(k->m_queued[p], (double)k->queued[p]);
@@ -352,23 +370,42 @@ static bool feed(http_client *c, size_t room, void *ctx)
 		metric_set(k->m_left, k->used < k->cfg.budget ? k->cfg.budget - k->used : 0);
 	}
 	pthread_mutex_unlock(&k->lock);
-	while (expired) {
-		gw_job *j = expired;
-		expired = j->next;
+	while (refused) {
+		gw_job *j = refused;
+		refused = j->next;
 		if (!stopping)
 			log_warn("request waited too long in the queue", LS("class", gw_class_name(k->id)),
 				 LS("priority", gw_priority_name(j->prio)));
 		answer_unavailable(j, STATUS_503_RETRY_AFTER);
 	}
-	http_client_feed_wait(c, -1, (int)(wait * 1000) + 1);
+	return wait;
+}
+
+/* A loop's feed: its callers first (their new requests are queued), then
+ * every class's queues. */
+static bool feed(http_client *c, size_t room, void *ctx)
+{
+	loop *l = ctx;
+	int fd = -1, serve_ms = l->serve(l->serve_ctx, &fd);
+	bool stopping = atomic_load(&l->s->stopping);
+	double now = progress_now(), wait = 1;
+	(void)room;
+	for (int i = 0; i < GW__CLASSES; i++) {
+		double w = serve_class(&l->s->cls[i], l, now, stopping);
+		if (w < wait)
+			wait = w;
+	}
+	int wait_ms = (int)(wait * 1000) + 1;
+	http_client_feed_wait(c, fd, serve_ms < wait_ms ? serve_ms : wait_ms);
 	return !stopping;
 }
 
 static void *run(void *arg)
 {
-	klass *k = arg;
-	if (!http_client_run(k->hc, feed, k))
-		log_error("libcurl's multi interface failed", LS("class", gw_class_name(k->id)));
+	loop *l = arg;
+	this_loop = l;
+	if (!http_client_run(l->hc, feed, l))
+		log_error("libcurl's multi interface failed");
 	return NULL;
 }
 
@@ -399,11 +436,19 @@ static void class_metrics(klass *k)
 					  metrics_latency_buckets, metrics_latency_nbuckets);
 }
 
-gw_sched *gw_sched_start(const gw_sched_cfg *cfg, const char **why, const char **hint)
+gw_sched *gw_sched_new(const gw_sched_cfg *cfg, unsigned loops, const char **why, const char **hint)
 {
 	gw_sched *s = xcalloc(1, sizeof *s);
 	s->cfg = *cfg;
 	double now = progress_now();
+	http_options o;
+	http_options_default(&o);
+	o.cacert = cfg->cacert;
+	o.concurrency = 0;
+	o.timeout_s = cfg->timeout_s;
+	o.connect_timeout_s = cfg->connect_timeout_s;
+	o.retry.max_attempts = 1; /* the scheduler retries, through the budget */
+	o.pause_on_429 = false;   /* the scheduler pauses the class */
 	for (int c = 0; c < GW__CLASSES; c++) {
 		klass *k = &s->cls[c];
 		k->s = s;
@@ -414,61 +459,64 @@ gw_sched *gw_sched_start(const gw_sched_cfg *cfg, const char **why, const char *
 		pthread_mutex_init(&k->lock, NULL);
 		if (k->cfg.budget > 0)
 			bucket_for(&k->bucket, k->cfg.budget, k->cfg.window, now);
-		http_options o;
-		http_options_default(&o);
-		o.cacert = cfg->cacert;
-		o.concurrency = (int)k->cfg.concurrency;
-		o.timeout_s = cfg->timeout_s;
-		o.connect_timeout_s = cfg->connect_timeout_s;
-		o.retry.max_attempts = 1; /* the scheduler retries, through the budget */
-		o.pause_on_429 = false;   /* the scheduler pauses the class */
-		k->hc = http_client_new(&o);
-		if (!vtex_add_credentials(k->hc, why, hint)) {
-			for (int i = 0; i <= c; i++)
-				http_client_free(s->cls[i].hc);
-			free(s);
+		o.concurrency += (int)k->cfg.concurrency; /* each class keeps to its own cap */
+	}
+	s->nloops = loops;
+	s->loops = xcalloc(loops, sizeof *s->loops);
+	for (unsigned i = 0; i < loops; i++) {
+		loop *l = &s->loops[i];
+		l->s = s;
+		l->hc = http_client_new(&o);
+		if (!vtex_add_credentials(l->hc, why, hint)) {
+			gw_sched_stop(s);
 			return NULL;
 		}
-		class_metrics(k);
 	}
 	for (int c = 0; c < GW__CLASSES; c++)
-		pthread_create(&s->cls[c].thread, NULL, run, &s->cls[c]);
+		class_metrics(&s->cls[c]);
 	return s;
+}
+
+void gw_sched_start(gw_sched *s, unsigned i, gw_serve_fn serve, void *ctx)
+{
+	loop *l = &s->loops[i];
+	l->serve = serve;
+	l->serve_ctx = ctx;
+	l->started = true;
+	pthread_create(&l->thread, NULL, run, l);
 }
 
 void gw_sched_submit(gw_sched *s, gw_job *j)
 {
 	klass *k = &s->cls[j->cls];
 	j->owner = k;
-	pthread_mutex_lock(&k->lock);
-	if (k->stopping) {
-		pthread_mutex_unlock(&k->lock);
+	j->home = this_loop;
+	if (atomic_load(&s->stopping)) {
 		answer_unavailable(j, STATUS_503_RETRY_AFTER);
 		return;
 	}
 	j->enqueued = progress_now();
+	pthread_mutex_lock(&k->lock);
 	push(k, j, false);
 	metric_set(k->m_queued[j->prio], (double)k->queued[j->prio]);
 	pthread_mutex_unlock(&k->lock);
-	http_client_wakeup(k->hc);
 }
 
 void gw_sched_stop(gw_sched *s)
 {
 	if (!s)
 		return;
-	for (int c = 0; c < GW__CLASSES; c++) {
-		klass *k = &s->cls[c];
-		pthread_mutex_lock(&k->lock);
-		k->stopping = true;
-		pthread_mutex_unlock(&k->lock);
-		http_client_wakeup(k->hc);
-	}
-	for (int c = 0; c < GW__CLASSES; c++) {
-		klass *k = &s->cls[c];
-		pthread_join(k->thread, NULL);
-		http_client_free(k->hc);
-		pthread_mutex_destroy(&k->lock);
-	}
+	atomic_store(&s->stopping, true);
+	for (unsigned i = 0; i < s->nloops; i++)
+		if (s->loops[i].started)
+			http_client_wakeup(s->loops[i].hc);
+	for (unsigned i = 0; i < s->nloops; i++)
+		if (s->loops[i].started)
+			pthread_join(s->loops[i].thread, NULL);
+	for (unsigned i = 0; i < s->nloops; i++) /* after every join: a loop may wake another till its end */
+		http_client_free(s->loops[i].hc);
+	for (int c = 0; c < GW__CLASSES; c++)
+		pthread_mutex_destroy(&s->cls[c].lock);
+	free(s->loops);
 	free(s);
 }

@@ -1,8 +1,14 @@
-/* One scheduler per endpoint class: a queue per priority, the class's budget
+/* A scheduler per endpoint class: a queue per priority, the class's budget
  * (a token bucket), its concurrency cap, one pause for every caller after a
- * 429, and retries with jitter; a thread runs the class's libcurl multi
- * client (lib/http.h, one attempt per submit: retries are the scheduler's,
- * so each goes through the budget and the queue again).
+ * 429, and retries with jitter, shared by a few loops (threads). Each loop
+ * runs its share of the callers (gw_serve_fn: a libmicrohttpd daemon of the
+ * front's), then every class's queues, starting what they allow on its own
+ * libcurl multi client (lib/http.h, one attempt per submit: retries are the
+ * scheduler's, so each goes through the budget and the queue again). A
+ * request is mostly queued and started by the loop that read it, and
+ * answered there: it crosses no thread, where the hand-offs between an HTTP
+ * server thread and a class's libcurl thread, two wakeups each way, were
+ * most of the latency the gateway added (bench/RESULTS.md).
  *
  * Budget: a class with budget N per window W starts at most N requests in any
  * W seconds: a bucket of B = max(1, N/W/10) tokens (a tenth of a second's worth) refilled
@@ -37,7 +43,7 @@ typedef struct gw_job {
 	buf body;
 	bool has_body;
 	char endpoint[160];
-	gw_done_fn done;    /* called once, from the class's thread, with the result filled */
+	gw_done_fn done;    /* called once, on a loop's thread, with the result filled */
 	void *ctx;
 	/* the result */
 	int status;          /* what the caller gets */
@@ -48,6 +54,7 @@ typedef struct gw_job {
 	/* the scheduler's */
 	double enqueued, not_before;
 	void *owner;         /* its class */
+	void *home;          /* the loop that read it */
 	struct gw_job *next;
 } gw_job;
 
@@ -62,12 +69,21 @@ typedef struct {
 
 typedef struct gw_sched gw_sched;
 
-/* Starts a thread per class; credentials (vtex_add_credentials) are added to
- * each class's client. NULL with *why when they are missing. */
-gw_sched *gw_sched_start(const gw_sched_cfg *cfg, const char **why, const char **hint);
-/* Queues a job (the class owns it until done runs). */
+/* What a loop serves beside VTEX, called on its thread at every turn before
+ * the queues are served (it may submit jobs): sets *fd, whose readability
+ * calls it again, and returns the milliseconds after which it wants to be
+ * called at the latest. */
+typedef int (*gw_serve_fn)(void *ctx, int *fd);
+
+/* The scheduler and the VTEX clients of its loops, with the credentials
+ * (vtex_add_credentials); NULL with *why when they are missing. */
+gw_sched *gw_sched_new(const gw_sched_cfg *cfg, unsigned loops, const char **why, const char **hint);
+/* Starts loop i's thread. */
+void gw_sched_start(gw_sched *s, unsigned i, gw_serve_fn serve, void *ctx);
+/* Queues a job (the class owns it until done runs); from a loop's serve. */
 void gw_sched_submit(gw_sched *s, gw_job *j);
-/* Answers every queued job 503, lets the ones in flight finish, joins the threads. */
+/* Answers every queued job 503, lets the ones in flight finish, joins the
+ * loops (started or not). */
 void gw_sched_stop(gw_sched *s);
 void gw_job_free(gw_job *j);
 
