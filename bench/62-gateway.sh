@@ -3,7 +3,10 @@
 # (wrk, paced), its throughput flooded, both against vtex-sandbox directly in
 # alternating rounds; and the p99 of a real-time order fetch while an
 # orders-reconcile at concurrency 32 runs, with and without the gateway,
-# against a store that enforces per-class limits. Writes bench/results/gateway.md.
+# against a store that enforces per-class limits. With BENCH_BASELINE_BIN (the
+# bin/ directory of an earlier build; BENCH_BASELINE_REV names it), that
+# build's gateway is measured in the same rounds beside them. Writes
+# bench/results/gateway.md.
 . "$(dirname "$0")/lib.sh"
 OUT=$VP_ROOT/bench/results/gateway.md
 WORK=$BENCH_DATA/gateway
@@ -41,29 +44,46 @@ SB=$(cat "$WORK/sb.url")
 echo '{"oms":{"budget":0,"concurrency":64},"catalog":{"budget":0,"endpoint_budget":0,"concurrency":64}}' >"$WORK/gw.json"
 VTEX_BASE_URL=$SB start gw vtex-gateway -c "$WORK/gw.json" --log-level warn
 GW=$(cat "$WORK/gw.url")
+sides=(direct gateway)
+if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
+	VTEX_BASE_URL=$SB start gwold "$BENCH_BASELINE_BIN/vtex-gateway" -c "$WORK/gw.json" --log-level warn
+	GWOLD=$(cat "$WORK/gwold.url")
+	sides+=(baseline)
+fi
 order=$(curl -s "${AUTH[@]}" "$SB/api/oms/pvt/orders?per_page=1" | jq -r '.list[0].orderId')
 path=/api/oms/pvt/orders/$order
-lat_d=() lat_g=() thr_d=() thr_g=()
+lat_d=() lat_g=() thr_d=() thr_g=() lat_b=() thr_b=()
 for r in $(seq "$ROUNDS"); do
 	# Paced: 12 connections, each waiting 10 ms after every answer: about 1,000 req/s.
 	export PACE_MS=10 HDR_NAME=X-VTEX-API-AppKey HDR_VALUE=$VTEX_APP_KEY
-	# Which side goes first alternates from round to round.
-	sides=(direct gateway)
-	[ $((r % 2)) -eq 0 ] && sides=(gateway direct)
-	for side in "${sides[@]}"; do
-		if [ "$side" = direct ]; then
+	# Which side goes first rotates from round to round.
+	for side in "${sides[@]:r%${#sides[@]}}" "${sides[@]:0:r%${#sides[@]}}"; do
+		case $side in
+		direct)
 			lat_d+=("$(wrk_run "$SB$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-API-AppToken: $VTEX_APP_TOKEN")")
-			thr_d+=("$(wrk_run "$SB$path" 64 "${AUTH[@]}")")
-		else
+			thr_d+=("$(wrk_run "$SB$path" 64 "${AUTH[@]}")") ;;
+		gateway)
 			lat_g+=("$(wrk_run "$GW$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-Pipes-Priority: realtime")")
-			thr_g+=("$(wrk_run "$GW$path" 64 -H "X-VTEX-Pipes-Priority: batch")")
-		fi
+			thr_g+=("$(wrk_run "$GW$path" 64 -H "X-VTEX-Pipes-Priority: batch")") ;;
+		baseline)
+			lat_b+=("$(wrk_run "$GWOLD$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-Pipes-Priority: realtime")")
+			thr_b+=("$(wrk_run "$GWOLD$path" 64 -H "X-VTEX-Pipes-Priority: batch")") ;;
+		esac
 	done
-	echo "round $r: paced direct ${lat_d[-1]} | gateway ${lat_g[-1]}; flood direct ${thr_d[-1]} | gateway ${thr_g[-1]}"
+	echo "round $r: paced direct ${lat_d[-1]} | gateway ${lat_g[-1]}${lat_b:+ | baseline ${lat_b[-1]}};" \
+		"flood direct ${thr_d[-1]} | gateway ${thr_g[-1]}${thr_b:+ | baseline ${thr_b[-1]}}"
 done
 col() { printf '%s\n' "${@:2}" | awk -v k="$1" '{ print $k }' | median; }
 added50=$(awk -v g="$(col 2 "${lat_g[@]}")" -v d="$(col 2 "${lat_d[@]}")" 'BEGIN { printf "%+.3f", g - d }')
 added99=$(awk -v g="$(col 3 "${lat_g[@]}")" -v d="$(col 3 "${lat_d[@]}")" 'BEGIN { printf "%+.3f", g - d }')
+# The baseline's cell of a row: " | VALUE" (and what it adds, for the paced latencies), or nothing.
+old_cell() { # lat|thr COLUMN [added]
+	[ ${#lat_b[@]} -gt 0 ] || return 0
+	local v
+	if [ "$1" = lat ]; then v=$(col "$2" "${lat_b[@]}"); else v=$(col "$2" "${thr_b[@]}"); fi
+	printf ' | %s' "$v"
+	[ -z "${3:-}" ] || awk -v g="$v" -v d="$(col "$2" "${lat_d[@]}")" 'BEGIN { printf " (%+.3f)", g - d }'
+}
 goal() { awk -v v="$1" -v lim="$2" 'BEGIN { print (v >= lim ? "met" : "not met") }'; }
 cleanup
 pids=()
@@ -117,23 +137,32 @@ done
 	echo "Machine: $(bench_machine); load average at the end $(cut -d' ' -f1-3 /proc/loadavg),"
 	echo "and wrk, the gateway and the sandbox share its cores: absolute figures understate all three."
 	echo
-	echo "Command: \`bench/run gateway\` (wrk -t2, ${DUR} s per cell, keep-alive, $ROUNDS alternating rounds, median"
-	echo "shown; the order detail endpoint; the gateway with budgets off, so only its own cost shows)."
-	echo
-	echo "| load | direct to vtex-sandbox | through vtex-gateway |"
-	echo "|---|---|---|"
-	echo "| paced, 12 connections, 10 ms between answer and next request: req/s | $(col 1 "${lat_d[@]}") | $(col 1 "${lat_g[@]}") |"
-	echo "| paced: p50 ms | $(col 2 "${lat_d[@]}") | $(col 2 "${lat_g[@]}") ($added50) |"
-	echo "| paced: p99 ms | $(col 3 "${lat_d[@]}") | $(col 3 "${lat_g[@]}") ($added99) |"
-	echo "| flood, 64 connections: req/s | $(col 1 "${thr_d[@]}") | $(col 1 "${thr_g[@]}") |"
-	echo "| flood: p99 ms | $(col 3 "${thr_d[@]}") | $(col 3 "${thr_g[@]}") |"
+	if [ ${#lat_b[@]} -gt 0 ]; then
+		echo "Command: \`BENCH_BASELINE_BIN=... bench/run gateway\` (wrk -t2, ${DUR} s per cell, keep-alive, $ROUNDS rounds"
+		echo "rotating which side goes first, median shown; the order detail endpoint; the gateways with budgets"
+		echo "off, so only their own cost shows; the baseline: vtex-gateway built at ${BENCH_BASELINE_REV:-an earlier commit})."
+		echo
+		echo "| load | direct to vtex-sandbox | through vtex-gateway | through the baseline's |"
+		echo "|---|---|---|---|"
+	else
+		echo "Command: \`bench/run gateway\` (wrk -t2, ${DUR} s per cell, keep-alive, $ROUNDS alternating rounds, median"
+		echo "shown; the order detail endpoint; the gateway with budgets off, so only its own cost shows)."
+		echo
+		echo "| load | direct to vtex-sandbox | through vtex-gateway |"
+		echo "|---|---|---|"
+	fi
+	echo "| paced, 12 connections, 10 ms between answer and next request: req/s | $(col 1 "${lat_d[@]}") | $(col 1 "${lat_g[@]}")$(old_cell lat 1) |"
+	echo "| paced: p50 ms | $(col 2 "${lat_d[@]}") | $(col 2 "${lat_g[@]}") ($added50)$(old_cell lat 2 added) |"
+	echo "| paced: p99 ms | $(col 3 "${lat_d[@]}") | $(col 3 "${lat_g[@]}") ($added99)$(old_cell lat 3 added) |"
+	echo "| flood, 64 connections: req/s | $(col 1 "${thr_d[@]}") | $(col 1 "${thr_g[@]}")$(old_cell thr 1) |"
+	echo "| flood: p99 ms | $(col 3 "${thr_d[@]}") | $(col 3 "${thr_g[@]}")$(old_cell thr 3) |"
 	echo
 	echo "Goals: p99 added under 1 ms at 1,000 req/s; at least 7,500 req/s through it (10 x VTEX's"
 	echo "largest per-account budget, Catalog's 45,000/min). This run: the median adds $added50 ms;"
 	echo "the p99 adds $added99 ms (the 1 ms goal is $(goal 1 "${added99#+}")). $(col 1 "${thr_g[@]}") req/s through it:"
 	echo "the 7,500 goal is $(goal "$(col 1 "${thr_g[@]}")" 7500) here, with wrk, the sandbox and the gateway on the"
-	echo "same two cores (each request crosses two of the gateway's threads: the HTTP server's and"
-	echo "its class's libcurl loop, which is where the time goes)."
+	echo "same two cores (each request is read, sent to the store and answered on one of the gateway's"
+	echo "two event-loop threads; about half of the gateway's CPU is the kernel's loopback TCP, perf)."
 	echo
 	echo "Real time beside a reconcile: the store enforces OMS 300 requests per 2 s with a 3 s pause"
 	echo "after a 429 (VTEX's 6,000/min and 60 s, scaled down); \`vtex-fetch orders --concurrency 32\`"
