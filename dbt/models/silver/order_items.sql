@@ -40,6 +40,6 @@ select
     cast(scope.created_at as date) as order_created_date,
     scope._source_loaded_at
 from scope
-join {{ ref('stg_order_items') }} as i
+join ({{ order_item_rows(roots='select _source_row_id from scope' if is_incremental() else none) }}) as i
     on i._root_id = scope._source_row_id
 left join {{ ref('products_latest') }} as p on p.sku_id = i.sku_id

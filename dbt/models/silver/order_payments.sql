@@ -21,5 +21,5 @@ select
     cast(scope.created_at as date) as order_created_date,
     scope._source_loaded_at
 from scope
-join {{ ref('stg_order_payments') }} as p
+join ({{ order_payment_rows(roots='select _source_row_id from scope' if is_incremental() else none) }}) as p
     on p._root_id = scope._source_row_id
