@@ -1,6 +1,7 @@
 #include "httpd.h"
 
 #include "buf.h"
+#include "exitcode.h"
 #include "http.h"
 #include "log.h"
 
@@ -242,4 +243,16 @@ void httpd_stop(httpd *h)
 		unlink(h->socket_path);
 	free(h->socket_path);
 	free(h);
+}
+
+void listen_ready_file(const char *path, const char *url)
+{
+	buf tmp = { 0 };
+	buf_printf(&tmp, "%s.tmp.%d", path, (int)getpid());
+	FILE *f = fopen(buf_cstr(&tmp), "w");
+	if (!f || fprintf(f, "%s\n", url) < 0 || fclose(f) != 0 || rename(buf_cstr(&tmp), path) != 0) {
+		log_error("cannot write the ready file", LS("path", path), LS("error", strerror(errno)));
+		exit(VP_EXIT_IOERR);
+	}
+	buf_free(&tmp);
 }

@@ -17,6 +17,10 @@
 bool listen_addr_parse(const char *spec, struct sockaddr_storage *ss, socklen_t *len);
 /* "scheme://ADDR:PORT" for spec's address and the port actually bound. */
 void listen_url(char *url, size_t urlsz, const char *scheme, const char *spec, unsigned port);
+/* Writes url and a newline to path through a temporary file and a rename,
+ * so a reader sees the whole URL or no file (--ready-file); exits 74 when
+ * it cannot. */
+void listen_ready_file(const char *path, const char *url);
 
 typedef struct {
 	const char *listen;   /* ADDR:PORT, [ADDR6]:PORT; unix:PATH when socket_mode is set */

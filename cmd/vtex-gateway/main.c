@@ -169,17 +169,6 @@ static void parse(options *o, int argc, char **argv)
 	o->front.listen = o->listen;
 }
 
-static void write_ready_file(const char *path, const char *url)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f || fprintf(f, "%s\n", url) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-		log_error("cannot write the ready file", LS("path", path), LS("error", strerror(errno)));
-		exit(VP_EXIT_IOERR);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	options o = { 0 };
@@ -223,7 +212,7 @@ int main(int argc, char **argv)
 		const char *auth = o.front.token ? "token" : http_unix_socket_path(o.listen) ? "socket_mode" : "loopback";
 		log_info("listening", LS("url", url), LS("upstream", ep.base_url), LS("auth", auth));
 		if (o.ready_file)
-			write_ready_file(o.ready_file, url);
+			listen_ready_file(o.ready_file, url);
 		int sig;
 		while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
 			;

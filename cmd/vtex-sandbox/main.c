@@ -5,6 +5,7 @@
 #include "exitcode.h"
 #include "faults.h"
 #include "feed.h"
+#include "httpd.h"
 #include "hooks.h"
 #include "live.h"
 #include "log.h"
@@ -257,17 +258,6 @@ static void load_keys(keyring *k)
 	}
 }
 
-static void write_ready_file(const char *path, const char *url)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f || fprintf(f, "%s\n", url) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-		log_error("cannot write the ready file", LS("path", path), LS("error", strerror(errno)));
-		exit(VP_EXIT_IOERR);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	cli_common cli;
@@ -333,7 +323,7 @@ int main(int argc, char **argv)
 		exit(VP_EXIT_UNAVAILABLE);
 	log_info("serving", LS("url", url), LS("account", cfg.account), LI("threads", cfg.threads));
 	if (cfg.ready_file)
-		write_ready_file(cfg.ready_file, url);
+		listen_ready_file(cfg.ready_file, url);
 	if (cfg.orders_per_second > 0 || cfg.client_updates_per_second > 0) {
 		a.live = live_start(&a);
 		log_info("live mode", LD("orders_per_second", cfg.orders_per_second), LD("late_share", cfg.late_share),

@@ -8,6 +8,7 @@
 #include "commit.h"
 #include "configure.h"
 #include "exitcode.h"
+#include "httpd.h"
 #include "log.h"
 #include "metrics.h"
 #include "progress.h"
@@ -330,18 +331,6 @@ static int open_output(const options *o)
 	return out_fd;
 }
 
-static void write_ready_file(const char *path, const char *url)
-{
-	buf tmp = { 0 };
-	buf_printf(&tmp, "%s.tmp", path);
-	FILE *f = fopen(buf_cstr(&tmp), "w");
-	if (!f || fprintf(f, "%s\n", url) < 0 || fclose(f) != 0 || rename(buf_cstr(&tmp), path) != 0) {
-		log_error("cannot write the ready file", LS("path", path), LS("error", strerror(errno)));
-		exit(VP_EXIT_IOERR);
-	}
-	buf_free(&tmp);
-}
-
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "configure") == 0)
@@ -398,7 +387,7 @@ int main(int argc, char **argv)
 	log_info("listening", LS("url", url), LS("path", o.srv.path), LS("spool", o.spool_dir ? o.spool_dir : ""),
 		 LS("ack_from", o.ack_from ? o.ack_from : ""));
 	if (o.ready_file)
-		write_ready_file(o.ready_file, url);
+		listen_ready_file(o.ready_file, url);
 
 	const char *why = "signal";
 	for (;;) {
