@@ -12,7 +12,8 @@
 
 enum { JOB_ATTEMPTS = 3 };
 
-static void load_json(buf *b, const options *o, const bq_load_dest *dst, const char *job_id, const cJSON *fields)
+/* A job's body up to its jobReference's end: '{"jobReference":{...}'. */
+static void job_reference(buf *b, const options *o, const char *job_id)
 {
 	buf_puts(b, "{\"jobReference\":{\"projectId\":");
 	buf_json_string(b, o->project, strlen(o->project));
@@ -22,7 +23,13 @@ static void load_json(buf *b, const options *o, const bq_load_dest *dst, const c
 		buf_puts(b, ",\"location\":");
 		buf_json_string(b, o->location, strlen(o->location));
 	}
-	buf_puts(b, "},\"configuration\":{\"load\":{\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\","
+	buf_putc(b, '}');
+}
+
+static void load_json(buf *b, const options *o, const bq_load_dest *dst, const char *job_id, const cJSON *fields)
+{
+	job_reference(b, o, job_id);
+	buf_puts(b, ",\"configuration\":{\"load\":{\"sourceFormat\":\"NEWLINE_DELIMITED_JSON\","
 		    "\"destinationTable\":{\"projectId\":");
 	buf_json_string(b, o->project, strlen(o->project));
 	buf_puts(b, ",\"datasetId\":");
@@ -49,15 +56,8 @@ static void load_json(buf *b, const options *o, const bq_load_dest *dst, const c
 
 static void query_json(buf *b, const options *o, const char *job_id, const char *sql)
 {
-	buf_puts(b, "{\"jobReference\":{\"projectId\":");
-	buf_json_string(b, o->project, strlen(o->project));
-	buf_puts(b, ",\"jobId\":");
-	buf_json_string(b, job_id, strlen(job_id));
-	if (o->location) {
-		buf_puts(b, ",\"location\":");
-		buf_json_string(b, o->location, strlen(o->location));
-	}
-	buf_puts(b, "},\"configuration\":{\"query\":{\"useLegacySql\":false,\"query\":");
+	job_reference(b, o, job_id);
+	buf_puts(b, ",\"configuration\":{\"query\":{\"useLegacySql\":false,\"query\":");
 	buf_json_string(b, sql, strlen(sql));
 	buf_puts(b, "}}}");
 }
