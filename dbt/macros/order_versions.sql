@@ -82,10 +82,10 @@ select
 from {{ source('bronze', 'orders') }} as o
 left join totals as t on t._root_id = o._row_id
 left join items as i on i._root_id = o._row_id
-{%- if since %}
-where o._loaded_at > {{ since }}
-{%- if roots %}
-  and o._row_id in (select _row_id from {{ roots }})
-{%- endif %}
+{%- set keep = [] %}
+{%- if since %}{% do keep.append('o._loaded_at > ' ~ since) %}{% endif %}
+{%- if roots %}{% do keep.append('o._row_id in (select _row_id from ' ~ roots ~ ')') %}{% endif %}
+{%- if keep %}
+where {{ keep | join('\n  and ') }}
 {%- endif %}
 {%- endmacro %}

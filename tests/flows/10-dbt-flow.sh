@@ -23,6 +23,12 @@ t_same_file "gold equals the expected" "$fix/expected-gold.txt" "$T_TMP/gold.txt
 t_run "logs one logfmt line per event" grep -q 'flow=dbt msg="done" run=dbt-20240331T000000Z-20240401T000000Z' "$T_TMP/err"
 t_eq "logs the stale bronze sources (the fixture is from 2024)" 3 "$(grep -c 'level=error flow=dbt msg="stale source"' "$T_TMP/err")"
 
+# Another END between two runs of the same interval: dbt keeps its saved
+# parse and must still compile gold with each run's "now" (VP_AS_OF).
+t_exit "dbt flow, gold only, a later END" 0 "$flow" gold 2024-04-10T00:00:00Z 2024-04-11T00:00:00Z 2>/dev/null
+"$py" "$VP_ROOT/tests/dbt/dump-gold.py" "$wh" >"$T_TMP/gold-later.txt"
+t_run "a later END moves gold's days since" sh -c '! cmp -s "$0" "$1"' "$fix/expected-gold.txt" "$T_TMP/gold-later.txt"
+
 t_exit "dbt flow, gold only, same interval" 0 "$flow" gold "${interval[@]}" 2>/dev/null
 "$py" "$VP_ROOT/tests/dbt/dump-gold.py" "$wh" >"$T_TMP/gold.txt"
 t_same_file "re-running the interval leaves gold as it was" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
