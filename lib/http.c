@@ -689,7 +689,6 @@ bool http_client_run(http_client *c, http_feed_fn feed, void *ctx)
 		int still;
 		if (c->timer_at >= 0 && c->timer_at <= progress_now()) {
 			c->timer_at = -1;
-	c->watched_fd = -1;
 			if (curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &still) != CURLM_OK)
 				return false;
 		}
