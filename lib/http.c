@@ -1,4 +1,5 @@
 #include "http.h"
+#include "epoll_set.h"
 #include "http_ratelimit.h"
 #include "log.h"
 #include "progress.h"
@@ -53,7 +54,8 @@ struct http_client {
 	 * are ready are driven, where curl_multi_perform went over every one
 	 * of them with a poll of its own (about a tenth of vtex-gateway's CPU,
 	 * flooded). */
-	int epfd, wake_fd;
+	epoll_set set;
+	int wake_fd;
 	int watched_fd;                        /* the feed's fd in the set, or -1 */
 	double timer_at;                       /* progress_now() seconds; < 0: none */
 	CURL **idle;  /* easy handles of finished attempts, reset, for the next starts */
@@ -95,25 +97,24 @@ static metric *series(http_client *c, const char *name, const char *help, const 
 }
 
 /* libcurl says which events a socket of its waits for (CURL_POLL_*). */
+/* libcurl says which events a socket of its waits for (CURL_POLL_*); a
+ * socket it no longer waits on (CURL_POLL_REMOVE: 0) stays in the set for
+ * the connection's next transfer (epoll_set.h). */
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *cp, void *sockp)
 {
 	http_client *c = cp;
 	(void)e;
-	if (what == CURL_POLL_REMOVE) {
-		epoll_ctl(c->epfd, EPOLL_CTL_DEL, fd, NULL);
-		return 0;
-	}
-	struct epoll_event ev = { .events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u),
-				  .data.fd = fd };
-	/* sockp (curl_multi_assign) marks a socket already in the set; the
-	 * other operation is the fallback should the set and libcurl disagree. */
-	int op = sockp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-	if (epoll_ctl(c->epfd, op, fd, &ev) != 0 &&
-	    (errno != (sockp ? ENOENT : EEXIST) || epoll_ctl(c->epfd, sockp ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) != 0))
-		return -1;
-	if (!sockp)
-		curl_multi_assign(c->multi, fd, c);
-	return 0;
+	(void)sockp;
+	uint32_t events = what == CURL_POLL_REMOVE ? 0u
+			  : (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+	return epoll_set_watch(&c->set, fd, events) ? 0 : -1;
+}
+
+/* libcurl closes a connection's socket: the set forgets it (epoll_set.h). */
+static int on_close_socket(void *cp, curl_socket_t fd)
+{
+	epoll_set_forget(&((http_client *)cp)->set, fd);
+	return close(fd);
 }
 
 /* libcurl wants curl_multi_socket_action(CURL_SOCKET_TIMEOUT) in ms (-1: never). */
@@ -140,10 +141,8 @@ http_client *http_client_new(const http_options *o)
 	c->feed_wait_ms = IDLE_POLL_MS;
 	c->idle = xcalloc((size_t)c->o.concurrency, sizeof *c->idle);
 	c->multi = curl_multi_init();
-	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	struct epoll_event wake = { .events = EPOLLIN, .data.fd = c->wake_fd };
-	if (!c->multi || c->epfd < 0 || c->wake_fd < 0 || epoll_ctl(c->epfd, EPOLL_CTL_ADD, c->wake_fd, &wake) != 0) {
+	if (!epoll_set_init(&c->set) || !c->multi || c->wake_fd < 0 || !epoll_set_watch(&c->set, c->wake_fd, EPOLLIN)) {
 		log_error("cannot start libcurl", LS("error", strerror(errno)));
 		abort();
 	}
@@ -372,6 +371,8 @@ static bool start(http_client *c, http_request *r, double now)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, c);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	/* Credentials go in headers: never follow a redirect to another host. */
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
@@ -643,12 +644,8 @@ static void watch_feed_fd(http_client *c, int fd)
 	if (fd == c->watched_fd)
 		return;
 	if (c->watched_fd >= 0)
-		epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->watched_fd, NULL); /* fails when it was closed: fine */
-	c->watched_fd = -1;
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
-	if (fd >= 0 && (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ||
-			(errno == EEXIST && epoll_ctl(c->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)))
-		c->watched_fd = fd;
+		epoll_set_remove(&c->set, c->watched_fd);
+	c->watched_fd = fd >= 0 && epoll_set_watch(&c->set, fd, EPOLLIN) ? fd : -1;
 }
 
 /* Waits up to timeout_ms for libcurl's sockets, a wakeup or the feed's fd,
@@ -656,7 +653,7 @@ static void watch_feed_fd(http_client *c, int fd)
 static bool wait_and_drive(http_client *c, int timeout_ms)
 {
 	struct epoll_event ev[MAX_EVENTS];
-	int n = epoll_wait(c->epfd, ev, MAX_EVENTS, timeout_ms);
+	int n = epoll_wait(c->set.fd, ev, MAX_EVENTS, timeout_ms);
 	if (n < 0)
 		return errno == EINTR;
 	int still;
@@ -667,8 +664,8 @@ static bool wait_and_drive(http_client *c, int timeout_ms)
 			(void)!read(c->wake_fd, &v, sizeof v);
 			continue;
 		}
-		if (fd == c->watched_fd)
-			continue; /* the feed's: it runs next */
+		if (fd == c->watched_fd || epoll_set_stray(&c->set, fd))
+			continue; /* the feed's (it runs next), or a socket libcurl no longer waits on */
 		int what = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) | (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
 			   (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
 		if (curl_multi_socket_action(c->multi, fd, what, &still) != CURLM_OK)
@@ -741,7 +738,7 @@ void http_client_free(http_client *c)
 		curl_easy_cleanup(c->idle[--c->nidle]);
 	free(c->idle);
 	curl_multi_cleanup(c->multi); /* may still name sockets to forget: the epoll set goes after */
-	close(c->epfd);
+	epoll_set_free(&c->set);
 	close(c->wake_fd);
 	curl_slist_free_all(c->defaults);
 	free(c->user_agent);

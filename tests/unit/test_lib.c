@@ -3,6 +3,7 @@
  * and atomic file, secrets from env and file. */
 #include "base64.h"
 #include "buf.h"
+#include "epoll_set.h"
 #include "json_arena.h"
 #include "json_path.h"
 #include "log.h"
@@ -17,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -448,6 +451,45 @@ START_TEST(metrics_served_over_http)
 }
 END_TEST
 
+/* A socket no longer watched stays in the set, silent, until an event
+ * comes for it, which takes it out; a forgotten fd is added afresh. */
+START_TEST(epoll_set_keeps_unwatched_until_an_event)
+{
+	epoll_set s;
+	int sv[2];
+	struct epoll_event ev;
+	ck_assert(epoll_set_init(&s));
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert(epoll_set_watch(&s, sv[0], EPOLLIN));
+	ck_assert(epoll_set_watch(&s, sv[0], EPOLLIN)); /* no change: no system call */
+	ck_assert_int_eq(epoll_wait(s.fd, &ev, 1, 0), 0);
+	ck_assert_int_eq(write(sv[1], "x", 1), 1);
+	ck_assert_int_eq(epoll_wait(s.fd, &ev, 1, 0), 1);
+	ck_assert_int_eq(ev.data.fd, sv[0]);
+	ck_assert(!epoll_set_stray(&s, sv[0]));
+	ck_assert(epoll_set_watch(&s, sv[0], 0)); /* unwatched, still in the set */
+	ck_assert_int_eq(epoll_ctl(s.fd, EPOLL_CTL_ADD, sv[0], &ev), -1);
+	ck_assert_int_eq(epoll_wait(s.fd, &ev, 1, 0), 1);
+	ck_assert(epoll_set_stray(&s, sv[0])); /* now out */
+	ck_assert_int_eq(epoll_wait(s.fd, &ev, 1, 0), 0);
+	ck_assert(epoll_set_watch(&s, sv[0], EPOLLIN)); /* back in */
+	ck_assert_int_eq(epoll_wait(s.fd, &ev, 1, 0), 1);
+	epoll_set_forget(&s, sv[0]);
+	close(sv[0]); /* the kernel drops it; its number comes back as another socket */
+	close(sv[1]);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert(epoll_set_watch(&s, sv[0], EPOLLIN));
+	ck_assert_int_eq(write(sv[1], "y", 1), 1);
+	ck_assert_int_eq(epoll_wait(s.fd, &ev, 1, 0), 1);
+	ck_assert_int_eq(ev.data.fd, sv[0]);
+	epoll_set_remove(&s, sv[0]);
+	ck_assert_int_eq(epoll_wait(s.fd, &ev, 1, 0), 0);
+	close(sv[0]);
+	close(sv[1]);
+	epoll_set_free(&s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lib");
@@ -466,6 +508,7 @@ int main(void)
 	tcase_add_test(tc, secrets_from_env_then_file);
 	tcase_add_test(tc, secret_file_readable_by_others_refused);
 	tcase_add_test(tc, metrics_served_over_http);
+	tcase_add_test(tc, epoll_set_keeps_unwatched_until_an_event);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
