@@ -308,13 +308,18 @@ static token_bucket *endpoint_bucket(klass *k, const char *key, double now)
 	return &e->b;
 }
 
-/* Starts on l what the class's budget, cap and pause allow; returns the
- * seconds until it may start more (at most 1). */
-static double serve_class(klass *k, loop *l, double now, bool stopping)
+/* Queues add (when not NULL), then starts on l what the class's budget,
+ * cap and pause allow; returns the seconds until it may start more (at most
+ * 1). Under one lock, so that a request the class may start at once starts
+ * on the loop that read it: another loop starting it would have to wake
+ * that one to answer it. */
+static double serve_class(klass *k, loop *l, double now, bool stopping, gw_job *add)
 {
 	gw_job *refused = NULL;
 	double wait = 1;
 	pthread_mutex_lock(&k->lock);
+	if (add)
+		push(k, add, false);
 	for (int p = 0; p < GW__PRIORITIES; p++)
 		while (k->head[p] && (stopping || now - k->head[p]->enqueued > k->s->cfg.max_queue_s)) {
 			gw_job *j = pop(k, p);
@@ -391,7 +396,7 @@ static bool feed(http_client *c, size_t room, void *ctx)
 	double now = progress_now(), wait = 1;
 	(void)room;
 	for (int i = 0; i < GW__CLASSES; i++) {
-		double w = serve_class(&l->s->cls[i], l, now, stopping);
+		double w = serve_class(&l->s->cls[i], l, now, stopping, NULL);
 		if (w < wait)
 			wait = w;
 	}
@@ -496,10 +501,7 @@ void gw_sched_submit(gw_sched *s, gw_job *j)
 		return;
 	}
 	j->enqueued = progress_now();
-	pthread_mutex_lock(&k->lock);
-	push(k, j, false);
-	metric_set(k->m_queued[j->prio], (double)k->queued[j->prio]);
-	pthread_mutex_unlock(&k->lock);
+	serve_class(k, this_loop, j->enqueued, false, j);
 }
 
 void gw_sched_stop(gw_sched *s)

@@ -5,10 +5,12 @@
  * front's), then every class's queues, starting what they allow on its own
  * libcurl multi client (lib/http.h, one attempt per submit: retries are the
  * scheduler's, so each goes through the budget and the queue again). A
- * request is mostly queued and started by the loop that read it, and
- * answered there: it crosses no thread, where the hand-offs between an HTTP
- * server thread and a class's libcurl thread, two wakeups each way, were
- * most of the latency the gateway added (bench/RESULTS.md).
+ * request its class may start at once is started by the loop that read it
+ * as it is queued (one lock), and answered there: it crosses no thread
+ * (only one that waited may be started by another loop, which then wakes
+ * the first), where the hand-offs between an HTTP server thread and a
+ * class's libcurl thread, two wakeups each way, were most of the latency
+ * the gateway added (bench/RESULTS.md).
  *
  * Budget: a class with budget N per window W starts at most N requests in any
  * W seconds: a bucket of B = max(1, N/W/10) tokens (a tenth of a second's worth) refilled
