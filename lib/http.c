@@ -21,8 +21,8 @@ enum { STATUS_SERIES = 600, IDLE_POLL_MS = 1000, MAX_EVENTS = 64 };
 
 struct http_request {
 	char *method, *url, *label;
-	struct curl_slist *headers;      /* the request's own */
-	struct curl_slist *sent_headers; /* own + the client's defaults, built at first start */
+	struct curl_slist *headers;      /* the request's own, then the client's defaults (first start) */
+	bool defaults_added;
 	buf body;
 	bool has_body;
 	http_done_fn done;
@@ -253,7 +253,6 @@ static void request_free(http_request *r)
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
 	curl_slist_free_all(r->headers);
-	curl_slist_free_all(r->sent_headers);
 	buf_free(&r->body);
 	buf_free(&r->res.body);
 	buf_free(&r->res.headers);
@@ -337,11 +336,10 @@ static bool start(http_client *c, http_request *r, double now)
 	CURL *e = c->nidle ? c->idle[--c->nidle] : curl_easy_init();
 	if (!e)
 		return false;
-	if (!r->sent_headers) {
-		for (struct curl_slist *h = r->headers; h; h = h->next)
-			r->sent_headers = curl_slist_append(r->sent_headers, h->data);
+	if (!r->defaults_added) {
 		for (struct curl_slist *h = c->defaults; h; h = h->next)
-			r->sent_headers = curl_slist_append(r->sent_headers, h->data);
+			r->headers = curl_slist_append(r->headers, h->data);
+		r->defaults_added = true;
 	}
 	r->res.body.len = 0;
 	r->res.headers.len = 0;
@@ -361,7 +359,7 @@ static bool start(http_client *c, http_request *r, double now)
 			curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body.len ? r->body.data : "");
 		}
 	}
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->sent_headers);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, c->user_agent);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);

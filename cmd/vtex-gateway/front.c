@@ -149,10 +149,11 @@ static enum MHD_Result queue_job(server *sv, exchange *x, const char *method)
 	j->cls = gw_class_of(path);
 	gw_endpoint_of(path, j->endpoint, sizeof j->endpoint);
 	j->method = xstrdup(method);
-	buf u = { 0 };
-	buf_printf(&u, "%s%s", j->cls == GW_PRICING ? f->cfg.pricing_url : f->cfg.base_url, x->uri);
-	j->url = xstrdup(buf_cstr(&u));
-	buf_free(&u);
+	const char *base = j->cls == GW_PRICING ? f->cfg.pricing_url : f->cfg.base_url;
+	size_t blen = strlen(base), ulen = strlen(x->uri);
+	j->url = xmalloc(blen + ulen + 1);
+	memcpy(j->url, base, blen);
+	memcpy(j->url + blen, x->uri, ulen + 1);
 	MHD_get_connection_values(x->conn, MHD_HEADER_KIND, copy_header, j);
 	j->done = job_done;
 	j->ctx = x;
@@ -173,17 +174,17 @@ static enum MHD_Result answer_job(server *sv, exchange *x, const char *method)
 		return MHD_NO;
 	size_t bytes = j->resp_body.len;
 	j->resp_body = (buf){ 0 };
-	const char *p = j->resp_headers.len ? buf_cstr(&j->resp_headers) : NULL, *end = p + j->resp_headers.len;
+	/* "Name: value\r\n" lines, cut into strings where they lie (the
+	 * buffer is the job's, freed with it). */
+	char *p = j->resp_headers.len ? (char *)buf_cstr(&j->resp_headers) : NULL, *end = p + j->resp_headers.len;
 	while (p && p < end) {
-		const char *eol = strstr(p, "\r\n"), *colon = memchr(p, ':', (size_t)(eol - p));
+		char *eol = strstr(p, "\r\n"), *colon = memchr(p, ':', (size_t)(eol - p));
 		if (colon) {
-			char name[128], value[1024];
-			const char *v = colon + 1;
+			char *v = colon + 1;
 			while (*v == ' ')
 				v++;
-			snprintf(name, sizeof name, "%.*s", (int)(colon - p), p);
-			snprintf(value, sizeof value, "%.*s", (int)(eol - v), v);
-			MHD_add_response_header(r, name, value);
+			*colon = *eol = '\0';
+			MHD_add_response_header(r, p, v);
 		}
 		p = eol + 2;
 	}
