@@ -28,26 +28,33 @@ start() { # NAME COMMAND...: a server writing its URL to $WORK/NAME.url
 	for _ in $(seq 100); do [ -s "$WORK/$name.url" ] && break; sleep 0.1; done
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# wrk_run URL CONNECTIONS [wrk args]: "req/s p50_ms p99_ms non2xx"
+# The CPU time (user + system) a process has used, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# wrk_run URL CONNECTIONS PID [wrk args]: "req/s p50_ms p99_ms non2xx cpu_us",
+# cpu_us the CPU time process PID spent per request: unlike the rates, it
+# hardly moves with what else the machine runs.
 wrk_run() {
-	local url=$1 c=$2
-	shift 2
+	local url=$1 c=$2 pid=$3 t0
+	shift 3
+	t0=$(cpu_ticks "$pid")
 	wrk -t2 -c"$c" -d"${DUR}s" --latency "$@" "$url" >"$WORK/wrk.txt" 2>&1
-	awk 'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-		/Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } /Non-2xx/ { bad = $NF }
-		END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, bad ? bad : 0 }' "$WORK/wrk.txt"
+	awk -v ticks=$(($(cpu_ticks "$pid") - t0)) -v hz="$(getconf CLK_TCK)" \
+		'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+		/requests in/ { n = $1 } /Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+		/Non-2xx/ { bad = $NF }
+		END { printf "%.0f %.3f %.3f %s %.0f\n", rps, p50, p99, bad ? bad : 0, n ? ticks / hz * 1e6 / n : 0 }' "$WORK/wrk.txt"
 }
 
 # 1. and 2.: the store without limits, the gateway without budgets (only its own overhead).
 start sb vtex-sandbox "${STORE[@]}" --orders 5000
-SB=$(cat "$WORK/sb.url")
+SB=$(cat "$WORK/sb.url") SB_PID=${pids[-1]}
 echo '{"oms":{"budget":0,"concurrency":64},"catalog":{"budget":0,"endpoint_budget":0,"concurrency":64}}' >"$WORK/gw.json"
 VTEX_BASE_URL=$SB start gw vtex-gateway -c "$WORK/gw.json" --log-level warn
-GW=$(cat "$WORK/gw.url")
+GW=$(cat "$WORK/gw.url") GW_PID=${pids[-1]}
 sides=(direct gateway)
 if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
 	VTEX_BASE_URL=$SB start gwold "$BENCH_BASELINE_BIN/vtex-gateway" -c "$WORK/gw.json" --log-level warn
-	GWOLD=$(cat "$WORK/gwold.url")
+	GWOLD=$(cat "$WORK/gwold.url") GWOLD_PID=${pids[-1]}
 	sides+=(baseline)
 fi
 order=$(curl -s "${AUTH[@]}" "$SB/api/oms/pvt/orders?per_page=1" | jq -r '.list[0].orderId')
@@ -60,14 +67,14 @@ for r in $(seq "$ROUNDS"); do
 	for side in "${sides[@]:r%${#sides[@]}}" "${sides[@]:0:r%${#sides[@]}}"; do
 		case $side in
 		direct)
-			lat_d+=("$(wrk_run "$SB$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-API-AppToken: $VTEX_APP_TOKEN")")
-			thr_d+=("$(wrk_run "$SB$path" 64 "${AUTH[@]}")") ;;
+			lat_d+=("$(wrk_run "$SB$path" 12 "$SB_PID" -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-API-AppToken: $VTEX_APP_TOKEN")")
+			thr_d+=("$(wrk_run "$SB$path" 64 "$SB_PID" "${AUTH[@]}")") ;;
 		gateway)
-			lat_g+=("$(wrk_run "$GW$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-Pipes-Priority: realtime")")
-			thr_g+=("$(wrk_run "$GW$path" 64 -H "X-VTEX-Pipes-Priority: batch")") ;;
+			lat_g+=("$(wrk_run "$GW$path" 12 "$GW_PID" -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-Pipes-Priority: realtime")")
+			thr_g+=("$(wrk_run "$GW$path" 64 "$GW_PID" -H "X-VTEX-Pipes-Priority: batch")") ;;
 		baseline)
-			lat_b+=("$(wrk_run "$GWOLD$path" 12 -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-Pipes-Priority: realtime")")
-			thr_b+=("$(wrk_run "$GWOLD$path" 64 -H "X-VTEX-Pipes-Priority: batch")") ;;
+			lat_b+=("$(wrk_run "$GWOLD$path" 12 "$GWOLD_PID" -s "$VP_ROOT/bench/paced.lua" -H "X-VTEX-Pipes-Priority: realtime")")
+			thr_b+=("$(wrk_run "$GWOLD$path" 64 "$GWOLD_PID" -H "X-VTEX-Pipes-Priority: batch")") ;;
 		esac
 	done
 	echo "round $r: paced direct ${lat_d[-1]} | gateway ${lat_g[-1]}${lat_b:+ | baseline ${lat_b[-1]}};" \
@@ -156,6 +163,8 @@ done
 	echo "| paced: p99 ms | $(col 3 "${lat_d[@]}") | $(col 3 "${lat_g[@]}") ($added99)$(old_cell lat 3 added) |"
 	echo "| flood, 64 connections: req/s | $(col 1 "${thr_d[@]}") | $(col 1 "${thr_g[@]}")$(old_cell thr 1) |"
 	echo "| flood: p99 ms | $(col 3 "${thr_d[@]}") | $(col 3 "${thr_g[@]}")$(old_cell thr 3) |"
+	echo "| flood: CPU per request, µs (user + system; the sandbox's, the gateway's) | $(col 5 "${thr_d[@]}") | $(col 5 "${thr_g[@]}")$(old_cell thr 5) |"
+	echo "| paced: CPU per request, µs | $(col 5 "${lat_d[@]}") | $(col 5 "${lat_g[@]}")$(old_cell lat 5) |"
 	echo
 	echo "Goals: p99 added under 1 ms at 1,000 req/s; at least 7,500 req/s through it (10 x VTEX's"
 	echo "largest per-account budget, Catalog's 45,000/min). This run: the median adds $added50 ms;"
