@@ -221,7 +221,8 @@ int main(int argc, char **argv)
 	}
 	/* Every way out frees the same (a refused start included: no leak for ASan to report). */
 	gw_sched_stop(s);
-	gw_front_stop(f);
+	gw_front_stop(f); /* its drain may still read a request: submitted to the stopped s, answered 503 */
+	gw_sched_free(s);
 	vtex_endpoint_free(&ep);
 	secret_free(o.front.token);
 	secret_free(o.front.tls_cert);

@@ -515,6 +515,12 @@ void gw_sched_stop(gw_sched *s)
 	for (unsigned i = 0; i < s->nloops; i++)
 		if (s->loops[i].started)
 			pthread_join(s->loops[i].thread, NULL);
+}
+
+void gw_sched_free(gw_sched *s)
+{
+	if (!s)
+		return;
 	for (unsigned i = 0; i < s->nloops; i++) /* after every join: a loop may wake another till its end */
 		http_client_free(s->loops[i].hc);
 	for (int c = 0; c < GW__CLASSES; c++)

@@ -85,8 +85,10 @@ void gw_sched_start(gw_sched *s, unsigned i, gw_serve_fn serve, void *ctx);
 /* Queues a job (the class owns it until done runs); from a loop's serve. */
 void gw_sched_submit(gw_sched *s, gw_job *j);
 /* Answers every queued job 503, lets the ones in flight finish, joins the
- * loops (started or not). */
+ * loops (started or not); a job submitted after it is answered 503 at once. */
 void gw_sched_stop(gw_sched *s);
+/* After gw_sched_stop, once nothing can submit any more (the front stopped). */
+void gw_sched_free(gw_sched *s);
 void gw_job_free(gw_job *j);
 
 #endif
