@@ -7,15 +7,23 @@
   (select coalesce({{ hours_before('max(' ~ column ~ ')', var('incremental_lookback_hours')) }}, cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }})) from {{ this }})
 {%- endmacro %}
 
-{#- The same watermark as a constant, read from the model before the run,
-    so that BigQuery prunes bronze's load-day partitions by it (it prunes by
-    constant filters only). Offline compiles keep the subquery. -#}
+{#- The same watermark as a constant, read from the model before the run. -#}
 {% macro incremental_since(column='_source_loaded_at') -%}
-  {%- if not execute or var('offline_compile', none) is not none -%}
-    {{ return(incremental_watermark(column)) }}
+  {{ return(timestamp_at_run(incremental_watermark(column))) }}
+{%- endmacro %}
+
+{#- The timestamp a scalar subquery `query` (in parentheses) returns, as a
+    constant read when the model runs: BigQuery prunes bronze's load-day
+    partitions by constant filters only, and DuckDB skips row groups by their
+    zone maps surely only then. Other commands than run and build (compile,
+    show) and offline compiles keep the subquery: what it reads may not exist
+    yet. -#}
+{% macro timestamp_at_run(query) -%}
+  {%- if not execute or var('offline_compile', none) is not none or flags.WHICH not in ('run', 'build') -%}
+    {{ return(query) }}
   {%- endif -%}
-  {%- set since = run_query(incremental_watermark(column)[1:-1]).columns[0].values()[0] -%}
-  {{ return("cast('" ~ since.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+  {%- set v = run_query(query[1:-1]).columns[0].values()[0] -%}
+  {{ return("cast('" ~ v.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}
 
 {% macro hours_before(ts, hours) -%}
@@ -97,4 +105,22 @@
   {%- set v = as_of_value() -%}
   {%- if v -%} timestamp('{{ v }}')
   {%- else -%} current_timestamp() {%- endif -%}
+{%- endmacro %}
+
+{#- Where gold.orders_current's bronze window starts: silver.orders' newest
+    source row minus var current_lookback_minutes (a batch may commit that
+    long after its _loaded_at), as a constant of the run that built silver
+    (the view and orders_current_settled are built right after it). -#}
+{% macro orders_current_since() -%}
+  {{ return(timestamp_at_run('(select coalesce(' ~ minutes_before('max(_source_loaded_at)', var('current_lookback_minutes'))
+                              ~ ", cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ')) from ' ~ ref('orders') ~ ')')) }}
+{%- endmacro %}
+
+{#- On DuckDB, an index on `column` of the model built (a post_hook, rendered
+    when it runs): a lookup of one key (gold.orders_current by order_id) reads
+    the index, not the whole column. BigQuery clusters keyed models by their
+    key instead. -#}
+{% macro lookup_index(column) -%}
+  {%- if target.type == 'bigquery' -%} {{ return([]) }} {%- endif -%}
+  {{ return(['create index if not exists ' ~ model.name ~ '_' ~ column ~ ' on {{ this }} (' ~ column ~ ')']) }}
 {%- endmacro %}

@@ -6,7 +6,8 @@
 # change out of order, an item removed, a customer and a catalog change;
 # re-running the same interval, and a full refresh,
 # leave gold as it was. Also: orders_current shows a landed row before dbt
-# runs, and the BigQuery target parses and compiles offline.
+# runs and ignores older versions landing after it, and the BigQuery target
+# parses and compiles offline.
 . "$(dirname "$0")/../lib.sh"
 VP_CACHE=${VP_CACHE:-$HOME/.cache/vtex-pipes}
 venv=$VP_CACHE/venv-dbt
@@ -41,6 +42,15 @@ t_run "orders_current shows a new order before dbt runs" grep -q 'order_id=1006-
 dbt_build "incremental build on batch 2"
 gold >"$T_TMP/gold.txt"
 t_same_file "gold equals the expected after the incremental run" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
+
+# Versions silver already beats, landing after the build (batch 1 replayed
+# late): the live view keeps silver's rows (they are in its window, and not in
+# orders_current_settled, found before they landed).
+gold orders_current >"$T_TMP/live-before.txt"
+load batch-1.ndjson "2024-03-20 00:30:00"
+gold orders_current >"$T_TMP/live.txt"
+t_same_file "orders_current keeps silver's rows when older versions land after the build" \
+	"$T_TMP/live-before.txt" "$T_TMP/live.txt"
 
 # The same interval fetched again in another order and loaded: a new batch
 # with the same rows (or none of them, once bq-load skips rows it holds).

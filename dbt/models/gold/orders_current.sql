@@ -4,40 +4,26 @@
 -- the order versions bronze received since (the tail). The tail is read
 -- from bronze's relational tables for rows loaded after silver's newest row
 -- minus var current_lookback_minutes (a batch committing that late after its
--- _loaded_at would be missed until the next dbt run); a tail version replaces
--- silver's row when it is newer by the same rule as silver (macros/latest.sql).
--- So a query reads silver (one row per order) and bronze's newest rows only,
--- never the whole history. Of those, the versions silver already holds or
--- beats are dropped on the orders rows alone (fresh_roots) before any child
--- row is read: after a large load (a reconcile, a backfill) the window holds
--- every row it loaded, all of them already in silver once dbt ran, and the
--- view would otherwise aggregate their children on every query. On BigQuery the tail also keeps to the last
--- var current_tail_days of load days (a constant filter, so the load-day
--- partitions prune): dbt must run at least that often (ARCHITECTURE.md).
-{%- set since -%}
-(select coalesce({{ minutes_before('max(_source_loaded_at)', var('current_lookback_minutes')) }},
-                 cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }}))
- from {{ ref('orders') }})
-{%- endset %}
+-- _loaded_at would be missed until the next dbt run), a constant the dbt run
+-- writes into the view, so DuckDB's zone maps and BigQuery's load-day
+-- partitions skip everything older; a tail version replaces silver's row
+-- when it is newer by the same rule as silver (macros/latest.sql). Of the
+-- window's orders rows, those silver already holds or beats are dropped by
+-- an anti-join on orders_current_settled, found once per run, before any
+-- child row is read: after a large load (a reconcile, a backfill) the window
+-- holds every row it loaded, all of them in silver once dbt ran. So a query
+-- reads silver (one row per order; one order by silver's index on order_id)
+-- and bronze's newest rows only, never the whole history, and never joins
+-- that window to all of silver.
+{%- set since = orders_current_since() %}
 with fresh_roots as (
     select o._row_id
     from {{ source('bronze', 'orders') }} as o
-    left join {{ ref('orders') }} as s on s.order_id = {{ dbt.safe_cast('o.order_id', dbt.type_string()) }}
     where o._loaded_at > {{ since }}
-    {%- if target.type == 'bigquery' %}
-      and o._loaded_at >= timestamp_sub(current_timestamp(), interval {{ var('current_tail_days') }} day)
-    {%- endif %}
-      and (s.order_id is null
-           -- silver's own version first: no timestamp to parse for those
-           or o._row_id <> s._source_row_id and not {{ version_wins('s.last_change_at', 's._source_loaded_at', 's._source_batch_id', 's._source_row_id',
-                                  vtex_timestamp('o.last_change'), 'cast(o._loaded_at as ' ~ dbt.type_timestamp() ~ ')',
-                                  'o._batch_id', 'o._row_id') }})
+      and o._row_id not in (select _row_id from {{ ref('orders_current_settled') }})
 ),
 tail_versions as (
     {{ order_versions(since, roots='fresh_roots') }}
-    {%- if target.type == 'bigquery' %}
-      and o._loaded_at >= timestamp_sub(current_timestamp(), interval {{ var('current_tail_days') }} day)
-    {%- endif %}
 ),
 tail as (
     {{ latest_per_key('tail_versions', 'order_id', 'last_change_at') }}

@@ -1,4 +1,5 @@
 {{ config(**keyed_config('order_id', 'created_at')) }}
+{{ config(post_hook=lookup_index('order_id')) }}
 -- The latest version (lastChange) of each order, money in currency units,
 -- timestamps in UTC, with its customer (macros/latest.sql). An incremental
 -- run reads only the bronze rows loaded since its watermark (a constant, so
