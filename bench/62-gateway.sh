@@ -172,6 +172,8 @@ done
 	echo "the 7,500 goal is $(goal "$(col 1 "${thr_g[@]}")" 7500) here, with wrk, the sandbox and the gateway on the"
 	echo "same two cores (each request is read, sent to the store and answered on one of the gateway's"
 	echo "two event-loop threads; about half of the gateway's CPU is the kernel's loopback TCP, perf)."
+	echo "Flooded, the gateway spends $(col 5 "${thr_g[@]}") µs of CPU per request, the store $(col 5 "${thr_d[@]}") µs: one core"
+	echo "of the gateway's own would pass $((1000000 / $(col 5 "${thr_g[@]}"))) req/s, and the two cores here, shared, run out first."
 	echo
 	echo "Real time beside a reconcile: the store enforces OMS 300 requests per 2 s with a 3 s pause"
 	echo "after a 429 (VTEX's 6,000/min and 60 s, scaled down); \`vtex-fetch orders --concurrency 32\`"
