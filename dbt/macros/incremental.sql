@@ -46,21 +46,33 @@
   timestamp_sub({{ ts }}, interval {{ minutes }} minute)
 {%- endmacro %}
 
-{#- Child tables of an order (items, payments) are rebuilt a whole day at a
-    time (the order's creation day, which never changes): an order's new
-    version may have fewer children, and merge cannot delete them. BigQuery
-    overwrites the day partitions; DuckDB deletes the days' rows and inserts.
-    The model selects every child row of each day it touches
-    (macros/order_children.sql). -#}
-{% macro order_child_config() -%}
+{#- Tables rebuilt a whole UTC day of order creation at a time (an order's
+    creation day never changes): silver's child tables of an order (items,
+    payments: an order's new version may have fewer children, and merge
+    cannot delete them) and gold's per-day aggregates. BigQuery overwrites
+    the day partitions; DuckDB deletes the days' rows and inserts. Either
+    replaces only the days the new rows hold: the model selects every row of
+    each day it touches (changed_order_days). -#}
+{% macro by_day_config(field, cluster_by) -%}
   {%- if target.type == 'bigquery' -%}
     {{ return(with_kms_key({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
-               'partition_by': {'field': 'order_created_date', 'data_type': 'date'},
-               'cluster_by': ['order_id'], 'on_schema_change': 'fail'})) }}
+               'partition_by': {'field': field, 'data_type': 'date'},
+               'cluster_by': cluster_by, 'on_schema_change': 'fail'})) }}
   {%- else -%}
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
-               'unique_key': 'order_created_date', 'on_schema_change': 'fail'}) }}
+               'unique_key': field, 'on_schema_change': 'fail'}) }}
   {%- endif -%}
+{%- endmacro %}
+{% macro order_child_config() -%}
+  {{ return(by_day_config('order_created_date', ['order_id'])) }}
+{%- endmacro %}
+
+{#- The creation days (UTC) of the silver orders that changed since this
+    model's watermark (a new version, whatever its status): the days an
+    incremental run of a by-day model rebuilds. -#}
+{% macro changed_order_days() -%}
+select cast(created_at as date) from {{ ref('orders') }}
+where _source_loaded_at > {{ incremental_watermark() }}
 {%- endmacro %}
 
 {#- One row per key: merge on both engines (DuckDB >= 1.4 has MERGE). -#}
@@ -123,4 +135,23 @@
 {% macro lookup_index(column) -%}
   {%- if target.type == 'bigquery' -%} {{ return([]) }} {%- endif -%}
   {{ return(['create index if not exists ' ~ model.name ~ '_' ~ column ~ ' on {{ this }} (' ~ column ~ ')']) }}
+{%- endmacro %}
+
+{#- The orders whose part of gold.customer_360 may have changed since `since`
+    (a load time): a new version (status, values, buyer), or a new customer
+    match. A match changes only when a customer gains or loses the matching
+    userId or e-mail (silver.customer_keys), and then the order's new
+    customer or its old one has a new version: so the orders now matched to
+    a customer that changed, and those that ever counted for one
+    (customer_order_keys, `keys`). -#}
+{% macro changed_customer_orders(keys, since) -%}
+{%- set changed_customers -%}
+    select customer_id from {{ ref('customers') }} where _source_loaded_at > {{ since }}
+{%- endset -%}
+select order_id from {{ ref('orders') }}
+where _source_loaded_at > {{ since }}
+   or customer_id in ({{ changed_customers }})
+union all
+select order_id from {{ keys }}
+where customer_key in ({{ changed_customers }})
 {%- endmacro %}

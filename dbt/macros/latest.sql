@@ -31,6 +31,14 @@ left join {{ ref('customer_keys') }} as by_email
 case when by_user.customer_id is not null then 'user_id' when by_email.customer_id is not null then 'email' end
 {%- endmacro %}
 
+{#- The customer an order counts for in gold.customer_360: its customer, else
+    its buyer by userProfileId, else by e-mail. -#}
+{% macro order_customer_key(orders_alias) -%}
+coalesce({{ orders_alias }}.customer_id,
+         {{ dbt.concat(["'profile:'", orders_alias ~ '.user_profile_id']) }},
+         {{ dbt.concat(["'email:'", orders_alias ~ '.customer_email']) }})
+{%- endmacro %}
+
 {#- Whether version a wins over version b by latest_per_key's rule: the
     later version (a null version loses), then the first load. -#}
 {% macro version_wins(a_version, a_loaded, a_batch, a_row, b_version, b_loaded, b_batch, b_row) -%}

@@ -9,28 +9,12 @@
 -- document, any of its orders) last landed in the warehouse; crm-sync exports
 -- the rows changed since its last run by it (time-only metrics such as
 -- days_since_last_order move without it).
-with orders as (
-    select
-        o.*,
-        coalesce(o.customer_id,
-                 {{ dbt.concat(["'profile:'", 'o.user_profile_id']) }},
-                 {{ dbt.concat(["'email:'", 'o.customer_email']) }}) as customer_key
-    from {{ ref('orders') }} as o
-),
-per_key as (
-    select
-        customer_key,
-        sum(case when status <> 'canceled' then 1 else 0 end) as order_count,
-        sum(case when status = 'canceled' then 1 else 0 end) as canceled_order_count,
-        coalesce(sum(case when status <> 'canceled' then total_value end), 0) as ltv,
-        min(created_at) as first_order_at,
-        max(created_at) as last_order_at,
-        min(customer_email) as order_email,
-        min(customer_first_name) as order_first_name,
-        min(customer_last_name) as order_last_name,
-        max(_source_loaded_at) as orders_loaded_at
-    from orders
-    group by customer_key
+-- The order metrics per customer key come from customer_orders (incremental:
+-- a run reads the orders that changed, not the history); this table, one row
+-- per customer, is rebuilt each run, as days_since_* move with "now".
+with per_key as (
+    select * from {{ ref('customer_orders') }}
+    where order_count + canceled_order_count > 0
 ),
 people as (
     select customer_id as customer_key, customer_id, email, email_is_valid, first_name, last_name,

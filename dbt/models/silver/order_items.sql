@@ -2,14 +2,17 @@
 -- The items of each order's latest version, money in currency units, each
 -- joined to its SKU in the newest catalog fetch (null catalog_* when the SKU
 -- is not in the catalog). An incremental run also rebuilds orders whose
--- SKUs' catalog fields changed.
+-- SKUs' catalog fields changed. A SKU's newest catalog row changes only when
+-- a row for it is loaded, so only the items of SKUs with a catalog row loaded
+-- since the watermark are compared, not every item built so far.
 {% set catalog_changed %}
     select i.order_id from {{ this }} as i
-    left join {{ ref('products_latest') }} as p on p.sku_id = i.sku_id
-    where p.product_name is distinct from i.catalog_product_name
+    join {{ ref('products_latest') }} as p on p.sku_id = i.sku_id
+    where p._loaded_at > {{ incremental_watermark() }}
+      and (p.product_name is distinct from i.catalog_product_name
        or p.brand_name is distinct from i.catalog_brand_name
        or p.category_ids is distinct from i.catalog_category_ids
-       or p.is_active is distinct from i.catalog_sku_is_active
+       or p.is_active is distinct from i.catalog_sku_is_active)
 {% endset %}
 with scope as (
     {{ order_child_scope(catalog_changed) }}
