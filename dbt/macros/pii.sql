@@ -12,7 +12,7 @@
     new rows will not match. The salt is inlined in the compiled SQL: keep the
     dbt target and log directories private, as the salt itself. -#}
 {% macro pii_hashing() -%}
-  {{ return(var('pii_hash', false) in [true, 'true', 'True', 'TRUE', 1, '1', 'yes']) }}
+  {{ return(truthy(var('pii_hash', false))) }}
 {%- endmacro %}
 
 {% macro pii(expr) -%}

@@ -1,20 +1,22 @@
+-- depends_on: {{ ref('customer_order_keys') }}, {{ ref('customers') }}
 -- LTV = the sum of the totals of the customer's orders not canceled, per
--- customer, and all LTVs together = all such orders (none lost, none twice).
+-- customer (in an incremental run, the customers a recent change can have
+-- touched: macros/test_scope.sql), and all LTVs together = all such orders
+-- (none lost, none twice).
 with keyed as (
-    select coalesce(customer_id,
-                    {{ dbt.concat(["'profile:'", 'user_profile_id']) }},
-                    {{ dbt.concat(["'email:'", 'customer_email']) }}) as customer_key,
-           total_value
-    from {{ ref('orders') }}
+    select {{ order_customer_key('o') }} as customer_key, total_value
+    from {{ ref('orders') }} as o
     where status <> 'canceled'
 ),
 expected as (
-    select customer_key, sum(total_value) as ltv from keyed group by customer_key
+    select customer_key, sum(total_value) as ltv from keyed
+    where {{ recent_customer_keys('customer_key') }}
+    group by customer_key
 )
 select c.customer_key, c.ltv, e.ltv as expected
 from {{ ref('customer_360') }} as c
 left join expected as e on e.customer_key = c.customer_key
-where c.ltv <> coalesce(e.ltv, 0)
+where {{ recent_customer_keys('c.customer_key') }} and c.ltv <> coalesce(e.ltv, 0)
 union all
 select 'ALL', (select sum(ltv) from {{ ref('customer_360') }}), (select sum(total_value) from keyed)
 from (select 1 as one) as x
