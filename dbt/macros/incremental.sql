@@ -1,10 +1,16 @@
-{#- Incremental helpers shared by the silver models. -#}
+{#- Incremental helpers shared by the silver and gold models. -#}
 
 {#- The bronze load time from which an incremental run re-reads: the newest
     `column` already in this model, minus the lookback (batches may commit
     out of order); the epoch when the model is empty. -#}
 {% macro incremental_watermark(column='_source_loaded_at') -%}
-  (select coalesce({{ hours_before('max(' ~ column ~ ')', var('incremental_lookback_hours')) }}, cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }})) from {{ this }})
+  {{ return(hours_before_newest(this, column, var('incremental_lookback_hours'))) }}
+{%- endmacro %}
+
+{#- A scalar subquery: the newest `column` of `relation` minus `hours`; the
+    epoch when the relation is empty. -#}
+{% macro hours_before_newest(relation, column, hours) -%}
+  (select coalesce({{ hours_before('max(' ~ column ~ ')', hours) }}, cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }})) from {{ relation }})
 {%- endmacro %}
 
 {#- The same watermark as a constant, read from the model before the run. -#}

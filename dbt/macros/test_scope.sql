@@ -16,9 +16,11 @@
   {{ return(flags.FULL_REFRESH or truthy(var('full_tests', false)) or flags.WHICH == 'test') }}
 {%- endmacro %}
 
-{#- The load time after which `relation`'s rows are checked (see above). -#}
+{#- The load time after which `relation`'s rows are checked (see above), a
+    constant read when the test runs (timestamp_at_run: zone maps and
+    partitions prune by it, and a view's filter goes down into it). -#}
 {% macro recent_since(relation, column) -%}
-  (select {{ hours_before('max(' ~ column ~ ')', var('test_recent_hours')) }} from {{ relation }})
+  {{ return(timestamp_at_run(hours_before_newest(relation, column, var('test_recent_hours')))) }}
 {%- endmacro %}
 
 {#- A predicate on `relation`'s rows (alias `alias`, when given): true for
