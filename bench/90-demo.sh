@@ -26,7 +26,7 @@ scripts/demo >var/demo.out 2>&1 || { tail -40 var/demo.out; echo "the demo faile
 	echo
 	echo "Freshness, from vtex-webhook receiving a hook (its \`_received_at\`) to the order's row at"
 	echo "that change landing in bronze (\`_loaded_at\`), which is when the view gold.orders_current"
-	echo "shows it; orders-process runs with ORDERS_FLUSH_MS=${ORDERS_FLUSH_MS:-500} (bq-load holds a row at"
+	echo "shows it; orders-process runs with ORDERS_FLUSH_MS=${ORDERS_FLUSH_MS:-1000} (bq-load holds a row at"
 	echo "most that long before it writes the batch). An event counts 0 when the order was visible at"
 	echo "that change already when it came (an earlier event's fetch got the newer state, or it was a"
 	echo "duplicate), so the second row is the path's own latency:"
