@@ -96,7 +96,6 @@ static metric *series(http_client *c, const char *name, const char *help, const 
 	return m;
 }
 
-/* libcurl says which events a socket of its waits for (CURL_POLL_*). */
 /* libcurl says which events a socket of its waits for (CURL_POLL_*); a
  * socket it no longer waits on (CURL_POLL_REMOVE: 0) stays in the set for
  * the connection's next transfer (epoll_set.h). */
