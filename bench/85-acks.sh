@@ -116,7 +116,8 @@ plain_ingest() {
 plain_process() {
 	bin/kafka-cat -C -q -b "$KAFKA_BROKERS" -G "$ORDERS_GROUP" -t "$ORDERS_HOOK_TOPIC" | bin/dedup --key OrderId,State,LastChange |
 		bin/vtex-fetch orders --from-hooks | bin/dedup --key orderId,lastChange | bin/ndjson-validate --entity order |
-		bin/ndjson-normalize --entity order --raw | bin/bq-load --flush-ms 1000 --batch-bytes 16M >/dev/null
+		bin/ndjson-normalize --entity order --raw | bin/bq-load --flush-ms 1000 --batch-bytes 16M \
+		>>"$VP_VAR/runs/plain/process/bq-load.out.ndjson" # its report lines, as the flows keep them
 }
 export -f plain_ingest plain_process
 declare -A fresh
@@ -126,7 +127,7 @@ live_run() { # MODE: a live store for $live seconds through ingest and process
 	export VP_VAR=$out/var-$mode BQ_TARGET=duckdb:$out/live-$mode.duckdb ORDERS_FLUSH_MS=1000
 	export VTEX_WEBHOOK_SECRET=$secret VTEX_SANDBOX_HOOK_SECRET=$secret VTEX_WEBHOOK_LISTEN=127.0.0.1:$port
 	export ORDERS_HOOK_TOPIC=live-$mode ORDERS_GROUP=live-$mode VTEX_PIPES_METRICS_INTERVAL=0.2
-	mkdir -p "$VP_VAR/spool"
+	mkdir -p "$VP_VAR/spool" "$VP_VAR/runs/plain/process"
 	# The topic exists before the consumer subscribes (a consumer subscribed to a
 	# topic not there yet sees it only at its next metadata refresh).
 	bin/kafka-cat -L -b "$B" -t "live-$mode" >/dev/null 2>&1 || true
@@ -157,7 +158,8 @@ live_run() { # MODE: a live store for $live seconds through ingest and process
 	fi
 	kill "$SB_PID"
 	bin/kafka-cat -C -q -b "$B" -t "live-$mode" -o beginning -e -J >"$out/live-$mode.hooks" 2>/dev/null
-	"$py" scripts/stream-freshness.py --markdown "${BQ_TARGET#duckdb:}" "$out/live-$mode.hooks" >"$out/fresh-$mode.md"
+	"$py" scripts/stream-freshness.py --markdown "${BQ_TARGET#duckdb:}" "$out/live-$mode.hooks" \
+		"$VP_VAR"/runs/*/*/bq-load.out.ndjson >"$out/fresh-$mode.md"
 }
 # Recovery: SIGKILL every process of the current orders-process run, then
 # the time until the restarted run's bq-load has loaded a row.

@@ -1,11 +1,15 @@
 """Freshness of the real-time path: for each hook event in Kafka (not the
 order feed's events, which have no receive time), the time from
-vtex-webhook receiving it (_received_at) to the first bronze.orders row of that
-order at that change or later landing in the warehouse (_loaded_at: the moment
-gold.orders_current, a view over bronze, shows it; 0 when an earlier event's
-fetch had loaded that change already). Percentiles over every event, and over
-the events that had to wait; with --markdown as table rows for bench/RESULTS.md.
-Usage: python stream-freshness.py [--markdown] WAREHOUSE.duckdb HOOKS.ndjson
+vtex-webhook receiving it (_received_at) to the moment the first
+bronze.orders row of that order at that change or later became visible in the
+warehouse, which is when gold.orders_current shows it: the commit of its
+batch, the committed_at of bq-load's report line for that batch (bq-load(1),
+OUTPUT), read from the report files given (every flow's bq-load.out.ndjson);
+0 when an earlier event's fetch had loaded that change already. A row whose
+batch no report names counts from its _loaded_at (stamped before the commit)
+and is counted on stderr. Percentiles over every event, and over the events
+that had to wait; with --markdown as table rows for bench/RESULTS.md.
+Usage: python stream-freshness.py [--markdown] WAREHOUSE.duckdb HOOKS.ndjson REPORT.ndjson...
 HOOKS.ndjson: kafka-cat -C -J output of the hooks topic."""
 import json
 import re
@@ -16,7 +20,9 @@ import duckdb
 
 args = sys.argv[1:]
 markdown = args[0] == "--markdown"
-warehouse, hooks_path = args[1:3] if markdown else args[0:2]
+if markdown:
+    args = args[1:]
+warehouse, hooks_path, reports = args[0], args[1], args[2:]
 
 
 VTEX_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
@@ -43,11 +49,25 @@ for line in open(hooks_path):
         continue
     events.append((hook["OrderId"], instant(hook["LastChange"]), instant(hook["_received_at"])))
 
+committed = {}
+for path in reports:
+    for line in open(path):
+        r = json.loads(line)
+        if r["table"] == "orders" and "committed_at" in r:
+            committed[r["batch_id"]] = instant(r["committed_at"])
+
 con = duckdb.connect(warehouse, read_only=True)
-loads = {}
-for order_id, last_change, loaded_at in con.execute(
-        "select order_id, last_change, epoch(_loaded_at) from bronze.orders order by _loaded_at").fetchall():
-    loads.setdefault(order_id, []).append((instant(last_change), loaded_at))
+loads, unreported = {}, 0
+for order_id, last_change, loaded_at, batch_id in con.execute(
+        "select order_id, last_change, epoch(_loaded_at), _batch_id from bronze.orders").fetchall():
+    visible = committed.get(batch_id)
+    if visible is None:
+        unreported += 1
+        visible = loaded_at
+    loads.setdefault(order_id, []).append((instant(last_change), visible))
+if unreported:
+    print(f"{unreported} bronze.orders rows of batches no report names: counted from their _loaded_at",
+          file=sys.stderr)
 
 lat, missing = [], 0
 for order_id, change, received in events:

@@ -1,7 +1,20 @@
 /* What targets share: the summary lines on stdout and the rejects. */
 #include "target.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+void load_stamp_now(char out[32])
+{
+	struct timeval tv;
+	struct tm tm;
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%06ldZ", (long)tv.tv_usec);
+}
 
 static const char *status_name[] = { "loaded", "already_loaded", "rejected" };
 
@@ -42,6 +55,12 @@ void load_report(load_ctx *c, const table_batch *t, tb_status st, size_t rows, s
 	}
 	buf_puts(b, ",\"loaded_at\":\"");
 	buf_puts(b, c->loaded_at);
+	/* Reported once the rows are durable (committed, or the job done):
+	 * when readers can see them, _loaded_at being stamped before. */
+	char now[32];
+	load_stamp_now(now);
+	buf_puts(b, "\",\"committed_at\":\"");
+	buf_puts(b, now);
 	buf_puts(b, "\"}");
 	ndjson_end_line(c->out);
 	metric_add(st == TB_LOADED ? c->m_loaded : st == TB_ALREADY_LOADED ? c->m_already : c->m_rejected,

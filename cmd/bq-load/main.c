@@ -17,22 +17,10 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Input quiet this long lets the target release the warehouse (see target.h). */
 enum { IDLE_MS = 1000 };
-
-static void stamp_now(char out[32])
-{
-	struct timeval tv;
-	struct tm tm;
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%06ldZ", (long)tv.tv_usec);
-}
 
 typedef struct {
 	options *o;
@@ -59,7 +47,7 @@ static void flush(run *r, const char *source)
 		return;
 	}
 	/* The loader is idle: what it reads of ctx can change now. */
-	stamp_now(r->ctx.loaded_at);
+	load_stamp_now(r->ctx.loaded_at);
 	r->ctx.source = source;
 	loader_submit(&r->ld, r->cur);
 	r->cur = r->cur == &r->bufs[0] ? &r->bufs[1] : &r->bufs[0];

@@ -26,6 +26,9 @@ typedef struct {
 	size_t skipped;       /* rows left out as already in their table (by _row_id), this run */
 } load_ctx;
 
+/* The time now, RFC 3339 UTC with microseconds. */
+void load_stamp_now(char out[32]);
+
 /* What became of one table's rows in a batch. */
 typedef enum { TB_LOADED, TB_ALREADY_LOADED, TB_REJECTED } tb_status;
 

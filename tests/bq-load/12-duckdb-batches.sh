@@ -102,6 +102,11 @@ t_eq "loaded after the wait" 1 "$(q "$DB" "select v from bronze.late")"
 	bq-load --target duckdb:"$DB" --flush-ms 200 >"$D/out6" 2>/dev/null
 t_eq "two batches from one idle gap" 2 "$(grep -c '"status":"loaded"' "$D/out6")"
 t_eq "both rows loaded" 2 "$(q "$DB" "select count(*) from bronze.trickle")"
+# Each summary line says when its rows became visible: after the batch's stamp.
+t_eq "committed_at on each line, not before loaded_at" "2 2" "$(python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+print(sum("committed_at" in l for l in lines), sum(l["committed_at"] >= l["loaded_at"] for l in lines))' "$D/out6")"
 
 # --flush-ms also bounds a batch's age when the input never pauses that long.
 for i in $(seq 15); do echo "{\"_table\":\"steady\",\"v\":$i}"; sleep 0.1; done |
