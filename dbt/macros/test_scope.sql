@@ -5,7 +5,8 @@
     test_recent_hours of the newest row the model holds. That covers every
     row the run changed while dbt runs more often than test_recent_hours
     minus incremental_lookback_hours (the flows run it every few minutes);
-    a full check now and then (README: Tests) covers the rest. Tables
+    a full check at least daily (scripts/flows/dbt; README: Tests) covers
+    the rest. Tables
     rebuilt whole each run (one row per SKU, per customer) are small and are
     checked whole. -#}
 {% macro truthy(value) -%}

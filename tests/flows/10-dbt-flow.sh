@@ -3,7 +3,8 @@
 # gold equals the expected, stale sources are logged, running the interval
 # again leaves gold as it was, the gold mode works, a bad interval is a usage
 # error (64), and a warehouse file held by another writer gives 75 (safe to
-# retry).
+# retry). Every row is tested on a mode's first run, and again once the
+# last such run is DBT_FULL_TESTS_HOURS old.
 . "$(dirname "$0")/../lib.sh"
 VP_CACHE=${VP_CACHE:-$HOME/.cache/vtex-pipes}
 py=$VP_CACHE/venv-dbt/bin/python
@@ -22,6 +23,7 @@ t_exit "dbt flow builds everything" 0 "$flow" "${interval[@]}" 2>"$T_TMP/err"
 t_same_file "gold equals the expected" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
 t_run "logs one logfmt line per event" grep -q 'flow=dbt msg="done" run=dbt-20240331T000000Z-20240401T000000Z' "$T_TMP/err"
 t_eq "logs the stale bronze sources (the fixture is from 2024)" 3 "$(grep -c 'level=error flow=dbt msg="stale source"' "$T_TMP/err")"
+t_run "the first run tests every row" grep -q 'msg="start" mode=all .* tests=full' "$T_TMP/err"
 
 # Another END between two runs of the same interval: dbt keeps its saved
 # parse and must still compile gold with each run's "now" (VP_AS_OF).
@@ -42,5 +44,17 @@ t_exit "a bad time is a usage error" 64 "$flow" yesterday-ish 2024-04-01T00:00:0
 holder=$!
 t_on_exit "kill $holder"
 for _ in $(seq 100); do grep -q held "$T_TMP/holder.out" && break; sleep 0.1; done
-t_exit "a warehouse held by another writer is a temporary failure (75)" 75 "$flow" "${interval[@]}" 2>/dev/null
+stamp=$VP_VAR/state/dbt-all.full-tests
+touch -d '-21 hours' "$stamp"
+t_exit "a warehouse held by another writer is a temporary failure (75)" 75 "$flow" "${interval[@]}" 2>"$T_TMP/err"
+t_run "the last full test 21 h ago: this run tests every row" grep -q 'tests=full' "$T_TMP/err"
+t_run "a failed run leaves the full tests due" test -n "$(find "$stamp" -mmin +1200)"
+kill "$holder"; wait "$holder" 2>/dev/null
+t_exit "the run after it" 0 "$flow" "${interval[@]}" 2>"$T_TMP/err"
+t_run "tests every row" grep -q 'tests=full' "$T_TMP/err"
+t_exit "and the next" 0 "$flow" "${interval[@]}" 2>"$T_TMP/err"
+t_run "tests the recent rows" grep -q 'tests=recent' "$T_TMP/err"
+t_exit "DBT_FULL_TESTS=yes" 0 env DBT_FULL_TESTS=yes "$flow" "${interval[@]}" 2>"$T_TMP/err"
+t_run "tests every row" grep -q 'tests=full' "$T_TMP/err"
+t_exit "DBT_FULL_TESTS=maybe is a configuration error (78)" 78 env DBT_FULL_TESTS=maybe "$flow" "${interval[@]}" 2>/dev/null
 t_done
