@@ -14,12 +14,16 @@
 #     (its restart loop waits 2 s, as the systemd unit's RestartSec) to the
 #     next hook's order landing in bronze, with static group membership.
 # ACKS_BENCH_ORDERS (20000), ACKS_BENCH_ROUNDS (3), ACKS_BENCH_LIVE (40 s)
-# scale it.
+# scale it. With ACKS_BENCH_INTO=WAREHOUSE (a DuckDB file) only 2. runs, the
+# flows as they are, into a copy of that warehouse: freshness with bronze's
+# history already there (bench/results/acks-history.md; the 1,000,000-order
+# copy bench/95-gold makes, say).
 . "$(dirname "$0")/lib.sh"
 cd "$VP_ROOT"
 n=${ACKS_BENCH_ORDERS:-20000}
 rounds=${ACKS_BENCH_ROUNDS:-3}
 live=${ACKS_BENCH_LIVE:-40}
+into=${ACKS_BENCH_INTO:-}
 out=$VP_ROOT/bench/out/acks
 rm -rf "$out"
 mkdir -p "$out"
@@ -52,6 +56,7 @@ sandbox() { # NAME ARGS...: starts a sandbox; its URL in $SB
 }
 
 # ---- 1. throughput ----
+if [ -z "$into" ]; then
 sandbox store --seed 5 --products 300 --clients 3000 --orders "$n" --history-days 30
 export VTEX_BASE_URL=$SB
 bin/vtex-fetch orders --created-since 2025-01-01T00:00:00Z --created-until 2026-01-15T12:00:00Z 2>"$out/list.log" |
@@ -88,6 +93,7 @@ for mode in acks plain; do
 	[ "$rows" -ge "$events" ] || { echo "$mode: bronze holds $rows raw orders of $events"; exit 1; }
 done
 kill "$SB_PID"
+fi
 
 # ---- 2. freshness, and 4. recovery ----
 # A flow under a restart loop (2 s between runs, as RestartSec=2).
@@ -128,6 +134,7 @@ live_run() { # MODE: a live store for $live seconds through ingest and process
 	export VTEX_WEBHOOK_SECRET=$secret VTEX_SANDBOX_HOOK_SECRET=$secret VTEX_WEBHOOK_LISTEN=127.0.0.1:$port
 	export ORDERS_HOOK_TOPIC=live-$mode ORDERS_GROUP=live-$mode VTEX_PIPES_METRICS_INTERVAL=0.2
 	mkdir -p "$VP_VAR/spool" "$VP_VAR/runs/plain/process"
+	[ "$mode" != history ] || cp "$into" "${BQ_TARGET#duckdb:}"
 	# The topic exists before the consumer subscribes (a consumer subscribed to a
 	# topic not there yet sees it only at its next metadata refresh).
 	bin/kafka-cat -L -b "$B" -t "live-$mode" >/dev/null 2>&1 || true
@@ -184,6 +191,27 @@ recovery() {
 	done
 }
 echo "== live runs ($live s each)"
+if [ -n "$into" ]; then
+	live_run history
+	{
+		echo "## The real-time path on a warehouse with history"
+		echo
+		echo "Machine: $(bench_machine); the broker (3 partitions), vtex-sandbox and every stage on the same two cores."
+		echo
+		echo "Reproduce: \`ACKS_BENCH_INTO=$into bench/run acks\`: $live s of a live store at 20 orders/s"
+		echo "firing hooks at orders-ingest and orders-process (ORDERS_FLUSH_MS=1000), as in \"The real-time path"
+		echo "with end-to-end acknowledgements\","
+		echo "into a copy of that warehouse ($(python3 -c 'import os, sys; print(os.path.getsize(sys.argv[1]) >> 20)' "$into") MiB,"
+		echo "$("$py" -c "import duckdb,sys; print(duckdb.connect(sys.argv[1], read_only=True).execute('select count(*) from bronze.orders').fetchone()[0])" "$into") rows in bronze.orders before the run). Hook to the commit of the batch that brought the order's"
+		echo "change (scripts/stream-freshness.py):"
+		echo
+		echo "| hook events | count | p50 | p95 | p99 | max |"
+		echo "|---|---:|---:|---:|---:|---:|"
+		cat "$out/fresh-history.md"
+	} >bench/results/acks-history.md
+	cat bench/results/acks-history.md
+	exit 0
+fi
 if [ $((RANDOM % 2)) -eq 0 ]; then live_run acks; live_run plain; else live_run plain; live_run acks; fi
 # Recovery in a live run of its own, so its outages stay out of the freshness figures.
 live_run recover
