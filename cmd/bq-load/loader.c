@@ -85,6 +85,14 @@ int loader_wait(loader *l)
 	return rc;
 }
 
+bool loader_busy(loader *l)
+{
+	pthread_mutex_lock(&l->mu);
+	bool busy = l->job != NULL;
+	pthread_mutex_unlock(&l->mu);
+	return busy;
+}
+
 void loader_submit(loader *l, batch *b)
 {
 	pthread_mutex_lock(&l->mu);

@@ -27,6 +27,8 @@ void loader_start(loader *l, target *tgt, load_ctx *ctx);
 /* Waits until the batch handed over last is loaded (and emptied for reuse).
  * Returns the exit code of a failed load, else VP_EXIT_OK. */
 int loader_wait(loader *l);
+/* Whether a batch is being loaded now. */
+bool loader_busy(loader *l);
 /* Hands b over (after loader_wait); ctx->loaded_at and ctx->source must be set. */
 void loader_submit(loader *l, batch *b);
 /* A checkpoint barrier read after every row handed over so far: acknowledged

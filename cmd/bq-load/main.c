@@ -87,9 +87,18 @@ static void wait_for_input(run *r, ndjson_reader *in, int fd)
  * the loader acknowledges it once every row read before it is committed and
  * its rejects are on disk, while the rows after it are read. A failed load
  * acknowledges nothing: the run ends with the load's exit code and the
- * source sends the rows again. */
+ * source sends the rows again. While a load is in progress a barrier joins
+ * the batch being read instead (acknowledged once that batch is committed):
+ * the barriers that queued up behind a long load then make one batch, not
+ * one small batch each, which would fall further behind with every load.
+ * --flush-ms still ends that batch in time. */
 static void at_barrier(run *r, const char *source, const char *text, size_t len)
 {
+	if (r->cur->rows && loader_busy(&r->ld)) {
+		buf_put(&r->cur->barriers, text, len);
+		buf_putc(&r->cur->barriers, '\n');
+		return;
+	}
 	flush(r, source);
 	if (!r->fatal)
 		r->fatal = loader_barrier(&r->ld, text, len);

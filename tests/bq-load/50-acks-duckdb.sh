@@ -34,7 +34,7 @@ t_eq "the barriers are not rows (with --table, one would have been)" "5 5" \
 	"$(q "$D/plain.duckdb" "select count(*), count(distinct _row_id) from bronze.plain" | tr '\t' ' ')"
 t_eq "nor columns" "" "$(q "$D/plain.duckdb" "select column_name from information_schema.columns where column_name like 'vtex%'")"
 t_eq "nor rejects" 0 "$(count "$D/rej1")"
-t_eq "each barrier ended a batch" "3 2" "$(grep -o '"rows":[0-9]*' "$D/out1" | cut -d: -f2 | paste -sd' ')"
+t_eq "the barrier ended a batch, the input's end the other" "3 2" "$(grep -o '"rows":[0-9]*' "$D/out1" | cut -d: -f2 | paste -sd' ')"
 
 bq-load --target duckdb:"$D/acked.duckdb" --table plain --ack-to "$D/acks1" --metrics-file "$D/m1.prom" \
 	<"$D/in1" >/dev/null 2>"$D/err1b"
@@ -44,6 +44,14 @@ t_eq "the acknowledgement file is 0600" 600 "$(stat -c %a "$D/acks1")"
 t_eq "counted in vtex_pipes_acks_written_total" 2 "$(prom_value vtex_pipes_acks_written_total <"$D/m1.prom")"
 t_eq "barriers are not counted as records" 5 "$(prom_value 'vtex_pipes_records_total{outcome="in"}' <"$D/m1.prom")"
 t_eq "same rows as without --ack-to" "5" "$(q "$D/acked.duckdb" "select count(*) from bronze.plain")"
+
+# Barriers that come while a batch is being loaded join the next batch (as
+# they do when they queued up behind a slow load) rather than each ending one.
+for i in $(seq 200); do rows "" "$i" "$i"; barrier "$i"; done >"$D/burst"
+bq-load --target duckdb:"$D/burst.duckdb" --table burst --ack-to "$D/acks-burst" <"$D/burst" >"$D/out-burst" 2>/dev/null
+t_eq "a burst of 200 rows and barriers: exit 0, every row in" "0 200" "$? $(q "$D/burst.duckdb" "select count(*) from bronze.burst")"
+t_run "every barrier acknowledged, in order" cmp -s <(grep "^$BARRIER" "$D/burst") "$D/acks-burst"
+t_run "in fewer batches than barriers" test "$(count "$D/out-burst")" -lt 100
 
 # --- Acknowledged only once committed -----------------------------------------
 # kill -9 the moment the acknowledgement appears: the rows are in the file.
