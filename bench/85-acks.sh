@@ -6,7 +6,7 @@
 #     order of a sandbox store), from the first message to the last row
 #     committed: rounds alternating, the median compared;
 #  2. hook-to-bronze freshness with the live store firing hooks at
-#     orders-ingest and orders-process (ORDERS_FLUSH_MS=1000), acknowledged and
+#     orders-ingest and orders-process (ORDERS_FLUSH_MS=500), acknowledged and
 #     not, one live run each, alternating which goes first;
 #  3. VTEX's order feed: events per second vtex-fetch feed reads and commits
 #     (acknowledged at once by a shell sink) from the sandbox's feed;
@@ -122,7 +122,7 @@ plain_ingest() {
 plain_process() {
 	bin/kafka-cat -C -q -b "$KAFKA_BROKERS" -G "$ORDERS_GROUP" -t "$ORDERS_HOOK_TOPIC" | bin/dedup --key OrderId,State,LastChange |
 		bin/vtex-fetch orders --from-hooks | bin/dedup --key orderId,lastChange | bin/ndjson-validate --entity order |
-		bin/ndjson-normalize --entity order --raw | bin/bq-load --flush-ms 1000 --batch-bytes 16M \
+		bin/ndjson-normalize --entity order --raw | bin/bq-load --flush-ms 500 --batch-bytes 16M \
 		>>"$VP_VAR/runs/plain/process/bq-load.out.ndjson" # its report lines, as the flows keep them
 }
 export -f plain_ingest plain_process
@@ -130,7 +130,7 @@ declare -A fresh
 live_run() { # MODE: a live store for $live seconds through ingest and process
 	local mode=$1 port secret
 	port=$(free_port) secret=bench-secret-$RANDOM$RANDOM-0123456789
-	export VP_VAR=$out/var-$mode BQ_TARGET=duckdb:$out/live-$mode.duckdb ORDERS_FLUSH_MS=1000
+	export VP_VAR=$out/var-$mode BQ_TARGET=duckdb:$out/live-$mode.duckdb ORDERS_FLUSH_MS=500
 	export VTEX_WEBHOOK_SECRET=$secret VTEX_SANDBOX_HOOK_SECRET=$secret VTEX_WEBHOOK_LISTEN=127.0.0.1:$port
 	export ORDERS_HOOK_TOPIC=live-$mode ORDERS_GROUP=live-$mode VTEX_PIPES_METRICS_INTERVAL=0.2
 	mkdir -p "$VP_VAR/spool" "$VP_VAR/runs/plain/process"
@@ -199,7 +199,7 @@ if [ -n "$into" ]; then
 		echo "Machine: $(bench_machine); the broker (3 partitions), vtex-sandbox and every stage on the same two cores."
 		echo
 		echo "Reproduce: \`ACKS_BENCH_INTO=$into bench/run acks\`: $live s of a live store at 20 orders/s"
-		echo "firing hooks at orders-ingest and orders-process (ORDERS_FLUSH_MS=1000), as in \"The real-time path"
+		echo "firing hooks at orders-ingest and orders-process (ORDERS_FLUSH_MS=500), as in \"The real-time path"
 		echo "with end-to-end acknowledgements\","
 		echo "into a copy of that warehouse ($(python3 -c 'import os, sys; print(os.path.getsize(sys.argv[1]) >> 20)' "$into") MiB,"
 		echo "$("$py" -c "import duckdb,sys; print(duckdb.connect(sys.argv[1], read_only=True).execute('select count(*) from bronze.orders').fetchone()[0])" "$into") rows in bronze.orders before the run). Hook to the commit of the batch that brought the order's"
@@ -253,7 +253,7 @@ thr_a=$(median "${secs[acks]}") thr_p=$(median "${secs[plain]}")
 	echo "| plain |${secs[plain]} | $thr_p | $(awk -v n="$events" -v s="$thr_p" 'BEGIN { printf "%.0f", n / s }') | 1.00x |"
 	echo
 	echo "Hook-to-bronze freshness ($live s of a live store at 20 orders/s firing hooks at orders-ingest,"
-	echo "orders-process with ORDERS_FLUSH_MS=1000; scripts/stream-freshness.py, as in the demo section):"
+	echo "orders-process with ORDERS_FLUSH_MS=500; scripts/stream-freshness.py, as in the demo section):"
 	echo
 	echo "**acks:**"
 	echo

@@ -27,7 +27,7 @@ scripts/demo >var/demo.out 2>&1 || { tail -40 var/demo.out; echo "the demo faile
 	echo "Freshness, from vtex-webhook receiving a hook (its \`_received_at\`) to the commit of the"
 	echo "batch that brought the order's row at that change into bronze (bq-load's \`committed_at\`),"
 	echo "from which the view gold.orders_current shows it; orders-process runs with"
-	echo "ORDERS_FLUSH_MS=${ORDERS_FLUSH_MS:-1000} (bq-load holds a row at"
+	echo "ORDERS_FLUSH_MS=${ORDERS_FLUSH_MS:-500} (bq-load holds a row at"
 	echo "most that long before it writes the batch). An event counts 0 when the order was visible at"
 	echo "that change already when it came (an earlier event's fetch got the newer state, or it was a"
 	echo "duplicate), so the second row is the path's own latency:"
