@@ -52,13 +52,14 @@
   {%- endif -%}
 {%- endmacro %}
 
-{#- A bronze child table, or an empty one with the columns `names` (all
-    strings) when no record has had that array yet. -#}
+{#- A bronze child table, or an empty one with the columns `names` (strings,
+    but _loaded_at a timestamp: load-time filters compare it) when no record
+    has had that array yet. -#}
 {% macro bronze_from(table, cols, names) -%}
   {%- if cols is none or cols | length > 0 -%}
     {{ source('bronze', table) }}
   {%- else -%}
-    (select {% for n in names %}cast(null as {{ dbt.type_string() }}) as {{ adapter.quote(n) if n in ['group'] else n }}{{ ', ' if not loop.last }}{% endfor %} from (select 1 as one) as empty where 1 = 0)
+    (select {% for n in names %}cast(null as {{ dbt.type_timestamp() if n == '_loaded_at' else dbt.type_string() }}) as {{ adapter.quote(n) if n in ['group'] else n }}{{ ', ' if not loop.last }}{% endfor %} from (select 1 as one) as empty where 1 = 0)
   {%- endif -%}
 {%- endmacro %}
 

@@ -1,10 +1,15 @@
 {{ config(**order_child_config()) }}
 -- The items of each order's latest version, money in currency units, each
 -- joined to its SKU in the newest catalog fetch (null catalog_* when the SKU
--- is not in the catalog). An incremental run also rebuilds orders whose
--- SKUs' catalog fields changed. A SKU's newest catalog row changes only when
--- a row for it is loaded, so only the items of SKUs with a catalog row loaded
--- since the watermark are compared, not every item built so far.
+-- is not in the catalog). An incremental run rebuilds the days of the
+-- orders whose version it does not hold, keeping its items of the others
+-- there and reading bronze's for those (macros/order_children.sql), and the
+-- days of the orders whose SKUs' catalog fields changed. A SKU's newest
+-- catalog row changes only when a row for it is loaded, so only the items of
+-- SKUs with a catalog row loaded since the watermark are compared, not every
+-- item built so far.
+{%- set columns = ['order_id', 'item_index', 'sku_id', 'product_id', 'unique_id', 'item_name', 'ref_id', 'ean', 'seller_id',
+    'quantity', 'price', 'list_price', 'selling_price', 'is_gift', 'brand_name', 'category_ids'] %}
 {% set catalog_changed %}
     select i.order_id from {{ this }} as i
     join {{ ref('products_latest') }} as p on p.sku_id = i.sku_id
@@ -14,8 +19,19 @@
        or p.category_ids is distinct from i.catalog_category_ids
        or p.is_active is distinct from i.catalog_sku_is_active)
 {% endset %}
-with scope as (
-    {{ order_child_scope(catalog_changed) }}
+with
+{{ order_child_ctes(catalog_changed) }}
+items as (
+    {%- if is_incremental() %}
+    select {% for c in columns %}i.{{ c }}, {% endfor %}scope.created_at, scope._source_loaded_at
+    from {{ this }} as i
+    join scope on {{ order_child_kept('i', 'scope') }}
+    union all
+    {%- endif %}
+    select {% for c in columns %}i.{{ c }}, {% endfor %}scope.created_at, scope._source_loaded_at
+    from ({{ order_item_rows(roots='select _source_row_id from missing', since=order_child_since(catalog_changed))
+             if is_incremental() else order_item_rows() }}) as i
+    join scope on scope._source_row_id = i._root_id
 )
 select
     i.order_id,
@@ -39,10 +55,8 @@ select
     p.brand_name as catalog_brand_name,
     p.category_ids as catalog_category_ids,
     p.is_active as catalog_sku_is_active,
-    scope.created_at as order_created_at,
-    cast(scope.created_at as date) as order_created_date,
-    scope._source_loaded_at
-from scope
-join ({{ order_item_rows(roots='select _source_row_id from scope' if is_incremental() else none) }}) as i
-    on i._root_id = scope._source_row_id
+    i.created_at as order_created_at,
+    cast(i.created_at as date) as order_created_date,
+    i._source_loaded_at
+from items as i
 left join {{ ref('products_latest') }} as p on p.sku_id = i.sku_id

@@ -1,6 +1,8 @@
-{{ config(materialized='ephemeral') }}
+{{ config(**with_kms_key({'materialized': 'table'})) }}
 -- The newest catalog row of each SKU (the catalog has no version field: the
--- last fetch wins).
+-- last fetch wins). A table, ranked once per run: order_items (twice, and in
+-- the query that bounds its bronze read), products_active and product_sales
+-- read it.
 select * from (
     select
         p.*,
