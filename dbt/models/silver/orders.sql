@@ -26,12 +26,20 @@ latest as (
        or not {{ version_wins('c.last_change_at', 'c._source_loaded_at', 'c._source_batch_id', 'c._source_row_id',
                               'n.last_change_at', 'n._loaded_at', 'n._batch_id', 'n._row_id') }}
 ),
-rematched as (
-    select o.*, {{ order_customer_id() }} as new_customer_id, {{ order_customer_match() }} as new_customer_match
+-- the orders whose customer match changed, found on the match columns
+-- alone: their rows are read whole only then (reading the whole table's
+-- rows made this query 0.9 s instead of 0.36 at 1,000,000 orders)
+rematch as (
+    select o.order_id, {{ order_customer_id() }} as new_customer_id, {{ order_customer_match() }} as new_customer_match
     from {{ this }} as o
     {{ order_customer_joins('o', email_hashed=true) }}
     where {{ order_customer_id() }} is distinct from o.customer_id
-      and o.order_id not in (select order_id from latest)
+),
+rematched as (
+    select o.*, r.new_customer_id, r.new_customer_match
+    from {{ this }} as o
+    join rematch as r on r.order_id = o.order_id
+    where o.order_id not in (select order_id from latest)
 ),
 {% else %}
 latest as (
