@@ -73,6 +73,29 @@ where not exists (select 1 from {{ this }} as t where {{ order_child_kept('t', '
       ~ "), cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ')))')) }}
 {%- endmacro %}
 
+{#- The rows of a child model: in an incremental run, `columns` of its own
+    rows of the scope's held orders, and of `bronze_rows` (a query with
+    _root_id: order_item_rows or order_payment_rows, called with
+    order_child_read's arguments) for the chosen versions; each with its
+    order's created_at and _source_loaded_at. -#}
+{% macro order_child_rows(columns, bronze_rows) -%}
+    {%- if is_incremental() %}
+    select {% for c in columns %}k.{{ c }}, {% endfor %}scope.created_at, scope._source_loaded_at
+    from {{ this }} as k
+    join scope on {{ order_child_kept('k', 'scope') }}
+    union all
+    {%- endif %}
+    select {% for c in columns %}b.{{ c }}, {% endfor %}scope.created_at, scope._source_loaded_at
+    from ({{ bronze_rows }}) as b
+    join scope on scope._source_row_id = b._root_id
+{%- endmacro %}
+
+{#- The arguments of order_item_rows / order_payment_rows: in an incremental
+    run, the missing versions from their earliest load on. -#}
+{% macro order_child_read(extra_sql=none) -%}
+  {{ return({'roots': 'select _source_row_id from missing', 'since': order_child_since(extra_sql)} if is_incremental() else {}) }}
+{%- endmacro %}
+
 {#- A bronze child row (alias x) is read only for the order versions `roots`
     names (a query of their _row_id) and loaded at or after `since`, when
     given: the filters go inside first_copy, before its window over _row_id

@@ -22,16 +22,7 @@
 with
 {{ order_child_ctes(catalog_changed) }}
 items as (
-    {%- if is_incremental() %}
-    select {% for c in columns %}i.{{ c }}, {% endfor %}scope.created_at, scope._source_loaded_at
-    from {{ this }} as i
-    join scope on {{ order_child_kept('i', 'scope') }}
-    union all
-    {%- endif %}
-    select {% for c in columns %}i.{{ c }}, {% endfor %}scope.created_at, scope._source_loaded_at
-    from ({{ order_item_rows(roots='select _source_row_id from missing', since=order_child_since(catalog_changed))
-             if is_incremental() else order_item_rows() }}) as i
-    join scope on scope._source_row_id = i._root_id
+    {{ order_child_rows(columns, order_item_rows(**order_child_read(catalog_changed))) }}
 )
 select
     i.order_id,

@@ -9,16 +9,7 @@
 with
 {{ order_child_ctes() }}
 payments as (
-    {%- if is_incremental() %}
-    select {% for c in columns %}p.{{ c }}, {% endfor %}scope.created_at, scope._source_loaded_at
-    from {{ this }} as p
-    join scope on {{ order_child_kept('p', 'scope') }}
-    union all
-    {%- endif %}
-    select {% for c in columns %}p.{{ c }}, {% endfor %}scope.created_at, scope._source_loaded_at
-    from ({{ order_payment_rows(roots='select _source_row_id from missing', since=order_child_since())
-             if is_incremental() else order_payment_rows() }}) as p
-    join scope on scope._source_row_id = p._root_id
+    {{ order_child_rows(columns, order_payment_rows(**order_child_read())) }}
 )
 select
     {% for c in columns %}{{ c }},
