@@ -69,8 +69,12 @@
                'unique_key': field, 'on_schema_change': 'fail'}) }}
   {%- endif -%}
 {%- endmacro %}
+{#- The child tables of an order also drop, after an incremental run, the
+    day marker rows order_child_rows adds (null order_id). -#}
 {% macro order_child_config() -%}
-  {{ return(by_day_config('order_created_date', ['order_id'])) }}
+  {%- set c = by_day_config('order_created_date', ['order_id']) -%}
+  {%- do c.update({'post_hook': ["{% if is_incremental() %}delete from {{ this }} where order_id is null{% endif %}"]}) -%}
+  {{ return(c) }}
 {%- endmacro %}
 
 {#- The creation days (UTC) of the silver orders that changed since this

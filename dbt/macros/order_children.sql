@@ -88,6 +88,16 @@ where not exists (select 1 from {{ this }} as t where {{ order_child_kept('t', '
     select {% for c in columns %}b.{{ c }}, {% endfor %}scope.created_at, scope._source_loaded_at
     from ({{ bronze_rows }}) as b
     join scope on scope._source_row_id = b._root_id
+    {%- if is_incremental() %}
+    {#- A marker row per rebuilt day (null order_id, deleted after the run:
+        order_child_config): delete+insert and insert_overwrite replace only
+        the days the new rows hold, so a day whose orders now have no child
+        row at all would keep its old rows without it. #}
+    union all
+    select {% for c in columns %}null, {% endfor %}min(scope.created_at), null
+    from scope
+    group by cast(scope.created_at as date)
+    {%- endif %}
 {%- endmacro %}
 
 {#- The arguments of order_item_rows / order_payment_rows: in an incremental

@@ -71,7 +71,8 @@ gold >"$T_TMP/gold.txt"
 t_same_file "full refresh gives the same gold as the incremental runs" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
 
 # Late changes of old orders (batch 3): 1004-01, its day's only order, and
-# 1005-01 canceled (1005-01's new version without items), 1007-01's buyer now
+# 1005-01 canceled (1005-01's new version without items, 1004-01's without
+# payments: its day keeps no payment row), 1007-01's buyer now
 # known by userProfileId (its customer key changes), and c-0002's e-mail
 # changed (order 1003-01 no longer matches it). The incremental gold models
 # rebuild only the days and customers these touch: they must give what a
@@ -79,6 +80,8 @@ t_same_file "full refresh gives the same gold as the incremental runs" "$fix/exp
 load batch-3.ndjson "2024-03-27 00:00:00"
 dbt_build "incremental build on late changes"
 gold >"$T_TMP/gold-incremental.txt"
+t_eq "a day left without payment rows loses its old ones" "(0,)" \
+	"$(sql "$wh" "select count(*) from silver.order_payments where order_id = '1004-01'")"
 t_run "... which change gold" sh -c "! cmp -s '$fix/expected-gold.txt' '$T_TMP/gold-incremental.txt'"
 dbt_build "full refresh after late changes" --full-refresh
 gold >"$T_TMP/gold.txt"
