@@ -23,7 +23,11 @@ t_exit "dbt flow builds everything" 0 "$flow" "${interval[@]}" 2>"$T_TMP/err"
 t_same_file "gold equals the expected" "$fix/expected-gold.txt" "$T_TMP/gold.txt"
 t_run "logs one logfmt line per event" grep -q 'flow=dbt msg="done" run=dbt-20240331T000000Z-20240401T000000Z' "$T_TMP/err"
 t_eq "logs the stale bronze sources (the fixture is from 2024)" 3 "$(grep -c 'level=error flow=dbt msg="stale source"' "$T_TMP/err")"
+# The vars the last dbt build ran with (what dbt itself recorded).
+build_vars() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["args"].get("vars") or {})' \
+	"$VP_VAR/dbt/target/run_results.json"; }
 t_run "the first run tests every row" grep -q 'msg="start" mode=all .* tests=full' "$T_TMP/err"
+t_eq "... dbt build ran with full_tests" "{'full_tests': True}" "$(build_vars)"
 
 # Another END between two runs of the same interval: dbt keeps its saved
 # parse and must still compile gold with each run's "now" (VP_AS_OF).
@@ -52,8 +56,10 @@ t_run "a failed run leaves the full tests due" test -n "$(find "$stamp" -mmin +1
 kill "$holder"; wait "$holder" 2>/dev/null
 t_exit "the run after it" 0 "$flow" "${interval[@]}" 2>"$T_TMP/err"
 t_run "tests every row" grep -q 'tests=full' "$T_TMP/err"
+t_eq "... dbt build ran with full_tests" "{'full_tests': True}" "$(build_vars)"
 t_exit "and the next" 0 "$flow" "${interval[@]}" 2>"$T_TMP/err"
 t_run "tests the recent rows" grep -q 'tests=recent' "$T_TMP/err"
+t_eq "... dbt build ran without full_tests" "{}" "$(build_vars)"
 t_exit "DBT_FULL_TESTS=yes" 0 env DBT_FULL_TESTS=yes "$flow" "${interval[@]}" 2>"$T_TMP/err"
 t_run "tests every row" grep -q 'tests=full' "$T_TMP/err"
 t_exit "DBT_FULL_TESTS=maybe is a configuration error (78)" 78 env DBT_FULL_TESTS=maybe "$flow" "${interval[@]}" 2>/dev/null
