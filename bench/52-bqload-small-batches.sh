@@ -55,7 +55,7 @@ for into in new ${BENCH_SMALL_INTO:-}; do
 	label="a new file"
 	[ "$into" = new ] || label="a copy of $into ($(python3 -c 'import os, sys; print(os.path.getsize(sys.argv[1]) >> 20)' "$into") MiB)"
 	old=() new=()
-	rm -f "$W"/*.out.all
+	rm -f "$W"/*.all
 	for r in $(seq "$ROUNDS"); do
 		if [ $((r % 2)) -eq 1 ]; then
 			old+=("$(secs "$OLD/bq-load" old "$into")")

@@ -133,7 +133,8 @@ live_run() { # MODE: a live store for $live seconds through ingest and process
 	export VP_VAR=$out/var-$mode BQ_TARGET=duckdb:$out/live-$mode.duckdb ORDERS_FLUSH_MS=500
 	export VTEX_WEBHOOK_SECRET=$secret VTEX_SANDBOX_HOOK_SECRET=$secret VTEX_WEBHOOK_LISTEN=127.0.0.1:$port
 	export ORDERS_HOOK_TOPIC=live-$mode ORDERS_GROUP=live-$mode VTEX_PIPES_METRICS_INTERVAL=0.2
-	mkdir -p "$VP_VAR/spool" "$VP_VAR/runs/plain/process"
+	mkdir -p "$VP_VAR/spool"
+	[ "$mode" != plain ] || mkdir -p "$VP_VAR/runs/plain/process"
 	[ "$mode" != history ] || cp "$into" "${BQ_TARGET#duckdb:}"
 	# The topic exists before the consumer subscribes (a consumer subscribed to a
 	# topic not there yet sees it only at its next metadata refresh).
